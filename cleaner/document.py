@@ -1,0 +1,179 @@
+"""The document a pass sees, the edits a pass proposes, and how edits are applied and replayed.
+
+A document's text is held as a list of paragraphs (``lines``), one per line of the input. Blank
+lines, line-end styles and the white space around a line are layout, not content (see
+:mod:`cleaner.layout`); everything else that changes is an :class:`Edit`, applied by
+:func:`apply_edits` and kept as an :class:`AppliedEdit`, so the output's ``removed`` list explains
+every character that differs from the input and :func:`replay` can rebuild the text from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+MoveTarget = Literal["title", "captions"]
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """A change a pass proposes on one line: replace ``line[start:end]`` with ``replacement``.
+
+    ``start``/``end`` index the line as the pass saw it. ``moved_to`` says the removed text is
+    not thrown away but becomes the document's title or one of its captions.
+    """
+
+    pass_name: str
+    rule: str
+    line: int
+    start: int
+    end: int
+    replacement: str = ""
+    moved_to: MoveTarget | None = None
+
+    @classmethod
+    def drop_line(
+        cls, pass_name: str, rule: str, line: int, text: str, moved_to: MoveTarget | None = None
+    ) -> Edit:
+        """An edit that removes the whole line ``line`` whose current text is ``text``."""
+        return cls(pass_name, rule, line, 0, len(text), "", moved_to)
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedEdit:
+    """An edit as it was applied: positions refer to the text at the moment it was applied.
+
+    Replaying the applied edits of a document in order, on the lines its input was split into,
+    gives its output text (see :func:`replay`).
+    """
+
+    pass_name: str
+    rule: str
+    line: int
+    at: int
+    text: str
+    replacement: str = ""
+    moved_to: MoveTarget | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"pass": self.pass_name, "rule": self.rule, "text": self.text}
+        if self.replacement:
+            out["replacement"] = self.replacement
+        if self.moved_to:
+            out["to"] = self.moved_to
+        out["line"] = self.line
+        out["at"] = self.at
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AppliedEdit:
+        return cls(
+            data["pass"],
+            data["rule"],
+            data["line"],
+            data["at"],
+            data["text"],
+            data.get("replacement", ""),
+            data.get("to"),
+        )
+
+
+@dataclass(slots=True)
+class Document:
+    """One article on its way through the passes."""
+
+    id: str
+    source: str
+    lines: list[str]
+    title: str | None = None
+    captions: list[str] = field(default_factory=list)
+    fields: dict[str, Any] = field(default_factory=dict)
+    applied: list[AppliedEdit] = field(default_factory=list)
+    title_from_input: bool = False
+    title_decided: bool = False
+    group: str = ""
+
+    @property
+    def text(self) -> str:
+        from cleaner.layout import render
+
+        return render(self.lines)
+
+
+def apply_one(lines: list[str], edit: AppliedEdit) -> None:
+    """Apply one applied edit to ``lines`` in place.
+
+    A line left empty or white space only by an edit is dropped: that is what removing a
+    paragraph means.
+    """
+    line = lines[edit.line]
+    end = edit.at + len(edit.text)
+    if line[edit.at : end] != edit.text:
+        raise ValueError(f"edit does not match line {edit.line}: {edit!r}")
+    new = line[: edit.at] + edit.replacement + line[end:]
+    if new.strip():
+        lines[edit.line] = new
+    else:
+        del lines[edit.line]
+
+
+def replay(lines: Iterable[str], applied: Iterable[AppliedEdit]) -> list[str]:
+    """Rebuild a document's paragraphs from its input paragraphs and its applied edits.
+
+    >>> replay(["Advertisement", "Body text."], [AppliedEdit("junk", "junk.ad", 0, 0, "Advertisement")])
+    ['Body text.']
+    """
+    out = list(lines)
+    for edit in applied:
+        apply_one(out, edit)
+    return out
+
+
+def apply_edits(doc: Document, edits: Iterable[Edit]) -> int:
+    """Apply a batch of edits proposed on the same state of ``doc``; return how many applied.
+
+    Edits are applied top to bottom and left to right; positions are shifted for the edits
+    already applied, and an edit overlapping one already applied (or on a line already
+    dropped) is skipped, to be proposed again in the next round if still relevant.
+    """
+    ordered = sorted(edits, key=lambda e: (e.line, e.start, e.end))
+    dropped_above = 0
+    current_line = -1
+    shift = 0
+    last_end = -1
+    line_gone = False
+    count = 0
+    for edit in ordered:
+        if edit.line != current_line:
+            current_line, shift, last_end, line_gone = edit.line, 0, -1, False
+        if line_gone or edit.start < last_end:
+            continue
+        index = edit.line - dropped_above
+        at = edit.start + shift
+        removed = doc.lines[index][at : edit.end + shift]
+        if not removed and not edit.replacement:
+            continue
+        applied = AppliedEdit(
+            edit.pass_name, edit.rule, index, at, removed, edit.replacement, edit.moved_to
+        )
+        before = len(doc.lines)
+        apply_one(doc.lines, applied)
+        doc.applied.append(applied)
+        count += 1
+        _take_moved(doc, applied)
+        if len(doc.lines) < before:
+            dropped_above += 1
+            line_gone = True
+        else:
+            shift += len(edit.replacement) - (edit.end - edit.start)
+            last_end = edit.end
+    return count
+
+
+def _take_moved(doc: Document, applied: AppliedEdit) -> None:
+    text = applied.text.strip()
+    if applied.moved_to == "title":
+        doc.title = text
+    elif applied.moved_to == "captions" and text not in doc.captions:
+        doc.captions.append(text)

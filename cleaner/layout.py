@@ -1,0 +1,41 @@
+"""Layout: how raw text becomes paragraphs and how paragraphs become the output text.
+
+Scrapers put one paragraph per line, with or without blank lines between them, with any line-end
+style and stray white space at the ends of lines. None of that is content, so it is settled here,
+once, instead of being recorded as thousands of edits: a paragraph is a non-blank line with its
+surrounding white space trimmed, and the output joins paragraphs with one blank line.
+
+Only ``\\r\\n``, ``\\r`` and ``\\n`` end a line. ``str.splitlines`` would also split on U+0085 and
+U+2028, which turn up inside mojibake (``"Ã\\x85"`` is a broken ``"Å"``) that ftfy must see whole.
+"""
+
+from __future__ import annotations
+
+import re
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+PARAGRAPH_SEPARATOR = "\n\n"
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Split raw text into trimmed, non-blank paragraphs.
+
+    >>> split_paragraphs("Title\\r\\n\\r\\n\\r\\n  First para.  \\nSecond\\u00a0para.\\n")
+    ['Title', 'First para.', 'Second\\xa0para.']
+
+    Non-breaking spaces inside a line are content until the white-space pass records them.
+    """
+    return [stripped for line in _LINE_END.split(text) if (stripped := _trim(line))]
+
+
+def _trim(line: str) -> str:
+    return line.strip(" \t\f\v\u00a0\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f")
+
+
+def render(paragraphs: list[str]) -> str:
+    """Join paragraphs into the output text: one blank line between paragraphs.
+
+    >>> render(["First.", "Second."])
+    'First.\\n\\nSecond.'
+    """
+    return PARAGRAPH_SEPARATOR.join(paragraphs)

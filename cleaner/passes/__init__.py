@@ -1,0 +1,30 @@
+"""The registry: every pass, in the order the pipeline runs them. This is the one place to look.
+
+Order matters within a round: text is repaired before rules look at it ("Share  this article"
+only matches once spaces are collapsed), captions and junk go before the title is chosen (so a
+leading "Advertisement" is not taken for a headline). The pipeline repeats the whole list until a
+round changes nothing.
+"""
+
+from __future__ import annotations
+
+from cleaner.passes.base import Pass
+from cleaner.passes.captions import MoveCaptions
+from cleaner.passes.junk import RemoveJunk
+from cleaner.passes.normalize import ComposeUnicode, FixUnicode, TidyWhitespace
+from cleaner.passes.title import ExtractTitle
+from cleaner.rules import RuleSet
+
+__all__ = ["Pass", "build_passes"]
+
+
+def build_passes(rules: RuleSet) -> list[Pass]:
+    """The passes of one document, configured with ``rules``, in the order they run."""
+    return [
+        FixUnicode(),
+        ComposeUnicode(),
+        TidyWhitespace(),
+        MoveCaptions(rules),
+        RemoveJunk(rules),
+        ExtractTitle(),
+    ]

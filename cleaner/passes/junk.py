@@ -1,0 +1,90 @@
+"""UI and site junk: ad labels, share buttons, newsletter prompts, related-story blocks.
+
+Where a rule applies is part of the rule (``rules/junk.toml``):
+
+- ``line``: the whole paragraph is the junk phrase, anywhere ("Advertisement").
+- ``edge``: the whole paragraph, but only inside the run of junk at the top or the bottom of the
+  document. "Email" or "Comments" alone at the end are buttons; in the middle they may be a
+  subheading.
+- ``block``: a header such as "Read more:" or "Related coverage" and the headline-like lines
+  that follow it (a list of links).
+
+A sentence that merely mentions such words never matches: rules match whole lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from cleaner.document import Document, Edit
+from cleaner.rules import Rule, RuleSet
+
+LINK_MAX_WORDS = 20
+BLOCK_MAX_LINKS = 6
+
+
+def looks_like_link(line: str) -> bool:
+    """A related-story link reads like a headline: short, without a closing period.
+
+    >>> looks_like_link("Harbor bridge reopens after storm repairs")
+    True
+    >>> looks_like_link("The bridge reopened on Monday after three days of repairs.")
+    False
+    """
+    return len(line.split()) <= LINK_MAX_WORDS and not line.rstrip().endswith((".", ";", ","))
+
+
+@dataclass(frozen=True)
+class RemoveJunk:
+    """Remove junk lines according to the junk rules and where each applies."""
+
+    rules: RuleSet
+    name: str = "junk"
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.rules.select(self.name))
+
+    def _match(self, line: str, where: tuple[str, ...]) -> Rule | None:
+        return self.rules.first_match(line, self.name, where)
+
+    def __call__(self, doc: Document) -> Iterator[Edit]:
+        lines = doc.lines
+        taken: set[int] = set()
+        anywhere = ("line", "block")
+        for i, line in enumerate(lines):
+            if i in taken:
+                continue
+            rule = self._match(line, anywhere)
+            if rule is None:
+                continue
+            taken.add(i)
+            yield Edit.drop_line(self.name, rule.id, i, line)
+            if rule.where == "block":
+                yield from self._links_after(doc, i, rule, taken)
+        # The junk runs at the two edges: there, "edge" rules apply too.
+        every = ("line", "block", "edge")
+        edge_lines: list[int] = []
+        for i, line in enumerate(lines):
+            if i not in taken and self._match(line, every) is None:
+                break
+            edge_lines.append(i)
+        for i in range(len(lines) - 1, -1, -1):
+            if i not in taken and self._match(lines[i], every) is None:
+                break
+            edge_lines.append(i)
+        for i in sorted(set(edge_lines) - taken):
+            rule = self._match(lines[i], every)
+            if rule is not None:
+                taken.add(i)
+                yield Edit.drop_line(self.name, rule.id, i, lines[i])
+
+    def _links_after(self, doc: Document, header: int, rule: Rule, taken: set[int]) -> Iterator[Edit]:
+        """The link lines under a block header, up to the next line that is not link-like."""
+        for i in range(header + 1, min(header + 1 + BLOCK_MAX_LINKS, len(doc.lines))):
+            line = doc.lines[i]
+            if i in taken or not looks_like_link(line) or self._match(line, ("line", "block", "edge")):
+                break
+            taken.add(i)
+            yield Edit.drop_line(self.name, rule.id, i, line)

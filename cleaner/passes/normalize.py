@@ -1,0 +1,149 @@
+"""Normalisation passes: repair the text (ftfy), compose it (NFC), tidy white space.
+
+They repair, they do not restyle: curly quotes, character widths and ligatures stay as the
+author wrote them. Each change is recorded as a small span edit named after the fix that made it,
+e.g. ``ftfy.fix-encoding`` for ``"â€™" -> "’"``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ftfy
+
+from cleaner.document import Document, Edit
+from cleaner.textdiff import span_edits
+
+# What ftfy may do here. Line breaks are layout (cleaner.layout), NFC is its own pass below.
+FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html="auto",
+    remove_terminal_escapes=True,
+    fix_encoding=True,
+    restore_byte_a0=True,
+    replace_lossy_sequences=True,
+    decode_inconsistent_utf8=True,
+    fix_c1_controls=True,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=True,
+    remove_control_chars=True,
+    normalization=None,
+    explain=True,
+)
+_ENCODING_STEPS = {"encode", "decode", "transcode"}
+
+
+@lru_cache(maxsize=8192)
+def first_ftfy_fix(line: str) -> tuple[str, str] | None:
+    """The first fix ftfy would make to ``line``, as ``(rule id, fixed line)``, or None.
+
+    Fixes are taken one at a time so each is named: a group of encode/decode steps is one
+    ``ftfy.fix-encoding``; any other step is ``ftfy.<step name>``. The pipeline's next round
+    asks again for whatever is left.
+
+    >>> first_ftfy_fix("It&#39;s donâ€™t")
+    ('ftfy.unescape-html', 'It\\'s donâ€™t')
+    >>> first_ftfy_fix("Nothing to fix.") is None
+    True
+    """
+    result = ftfy.fix_and_explain(line, config=FTFY_CONFIG)
+    if result.text == line or not result.explanation:
+        return None
+    plan = list(result.explanation)
+    if plan[0][0] in _ENCODING_STEPS:
+        end = next((i for i, (op, _) in enumerate(plan) if op == "decode"), len(plan) - 1)
+        group, rule = plan[: end + 1], "ftfy.fix-encoding"
+    else:
+        group, rule = plan[:1], "ftfy." + plan[0][1].replace("_", "-")
+    fixed = ftfy.apply_plan(line, group)
+    if fixed == line:
+        return None
+    return rule, fixed
+
+
+@dataclass(frozen=True)
+class FixUnicode:
+    """Repair mojibake, HTML entities, control characters and broken surrogates with ftfy."""
+
+    name: str = "ftfy"
+    rule_ids: tuple[str, ...] = (
+        "ftfy.fix-encoding",
+        "ftfy.unescape-html",
+        "ftfy.remove-terminal-escapes",
+        "ftfy.remove-control-chars",
+        "ftfy.fix-surrogates",
+        "ftfy.fix-c1-controls",
+        "ftfy.decode-inconsistent-utf8",
+        "ftfy.replace-lossy-sequences",
+        "ftfy.restore-byte-a0",
+    )
+
+    def __call__(self, doc: Document) -> Iterator[Edit]:
+        for i, line in enumerate(doc.lines):
+            if line.isascii() and "&" not in line and "\x1b" not in line and line.isprintable():
+                continue  # nothing ftfy could change
+            fix = first_ftfy_fix(line)
+            if fix is not None:
+                rule, fixed = fix
+                for start, end, new in span_edits(line, fixed):
+                    yield Edit(self.name, rule, i, start, end, new)
+
+
+@dataclass(frozen=True)
+class ComposeUnicode:
+    """Compose characters (NFC) so that "é" written as e + U+0301 equals "é"."""
+
+    name: str = "unicode"
+    rule_ids: tuple[str, ...] = ("unicode.nfc",)
+
+    def __call__(self, doc: Document) -> Iterator[Edit]:
+        for i, line in enumerate(doc.lines):
+            if line.isascii() or unicodedata.is_normalized("NFC", line):
+                continue
+            for start, end, new in span_edits(line, unicodedata.normalize("NFC", line)):
+                yield Edit(self.name, "unicode.nfc", i, start, end, new)
+
+
+# Rule id -> (pattern, replacement). Order matters only for readability: matches never overlap
+# within one round because each pattern's characters are disjoint from the others'.
+WHITESPACE_RULES: dict[str, tuple[re.Pattern[str], str]] = {
+    "ws.nbsp": (re.compile("[\u00a0\u2007\u202f]+"), " "),
+    "ws.unicode-space": (re.compile("[\u2000-\u2006\u2008-\u200a\u205f]+"), " "),
+    "ws.zero-width": (re.compile("[\u200b\u2060\ufeff\u00ad]+"), ""),
+    "ws.space-run": (re.compile(r"(?<=\S) {2,}(?=\S)"), " "),
+    "ws.trim": (re.compile(r"^[ \t]+|[ \t]+$"), ""),
+}
+
+
+@dataclass(frozen=True)
+class TidyWhitespace:
+    """Turn exotic spaces into plain ones, drop invisible characters, collapse runs of spaces.
+
+    Single tabs are kept: scraped tables use them as column separators.
+    """
+
+    name: str = "whitespace"
+    rule_ids: tuple[str, ...] = tuple(WHITESPACE_RULES)
+
+    def __call__(self, doc: Document) -> Iterator[Edit]:
+        for i, line in enumerate(doc.lines):
+            for rule, (pattern, replacement) in WHITESPACE_RULES.items():
+                for m in pattern.finditer(line):
+                    if m.group() != replacement:
+                        yield Edit(self.name, rule, i, m.start(), m.end(), replacement)
+
+
+def normalize_fragment(text: str) -> str:
+    """Repair and tidy a short field that is not part of the text (an input record's title).
+
+    >>> normalize_fragment("  Cafâ€™s  &amp; bars\\u00a0reopen ")
+    'Caf’s & bars reopen'
+    """
+    fixed = ftfy.fix_text(text, config=FTFY_CONFIG._replace(explain=False))
+    return " ".join(unicodedata.normalize("NFC", fixed).split())

@@ -1,0 +1,78 @@
+"""The headline: found once, kept in ``title``, and its repeats removed from the text.
+
+Scrapers print the headline on top and often again below the captions. The title is the input
+record's ``title`` when it has one; otherwise the first paragraph when it reads like a headline.
+A repeat is a paragraph equal to the title up to case, punctuation and spacing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from cleaner.document import Document, Edit
+
+_WORD = re.compile(r"\w+")
+HEADLINE_MAX_WORDS = 30
+HEADLINE_MAX_CHARS = 300
+REPEATED_HEADLINE_MAX_WORDS = 60
+
+
+def headline_key(text: str) -> str:
+    """What two headlines must share to be the same: their words, case-folded.
+
+    >>> headline_key("Russia Says It's Open") == headline_key("RUSSIA SAYS IT’S OPEN.")
+    True
+    >>> headline_key("Talks resume, in Cairo") == headline_key("TALKS RESUME IN CAIRO.")
+    True
+    """
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def looks_like_headline(line: str, repeated: bool) -> bool:
+    """A first paragraph is a headline when it is short and does not end like a sentence.
+
+    A first paragraph printed again further down is a headline even if it ends with a period.
+
+    >>> looks_like_headline("Storm closes harbor bridge for second day", repeated=False)
+    True
+    >>> looks_like_headline("The storm closed the harbor bridge on Monday.", repeated=False)
+    False
+    """
+    words = len(line.split())
+    if repeated:
+        return words <= REPEATED_HEADLINE_MAX_WORDS
+    return (
+        0 < words <= HEADLINE_MAX_WORDS
+        and len(line) <= HEADLINE_MAX_CHARS
+        and not line.endswith((".", ",", ";", ":"))
+    )
+
+
+@dataclass(frozen=True)
+class ExtractTitle:
+    """Take the headline into ``title`` and remove its repeats from the text."""
+
+    name: str = "title"
+    rule_ids: tuple[str, ...] = ("title.first-line", "title.repeat")
+
+    def __call__(self, doc: Document) -> Iterator[Edit]:
+        if not doc.lines:
+            return
+        start = 0
+        if doc.title is None:
+            first = doc.lines[0]
+            key = headline_key(first)
+            repeated = any(headline_key(line) == key for line in doc.lines[1:])
+            if len(doc.lines) < 2 or not key or not looks_like_headline(first, repeated):
+                return
+            yield Edit.drop_line(self.name, "title.first-line", 0, first, moved_to="title")
+            start = 1
+        else:
+            key = headline_key(doc.title)
+        if not key:
+            return
+        for i in range(start, len(doc.lines)):
+            if headline_key(doc.lines[i]) == key:
+                yield Edit.drop_line(self.name, "title.repeat", i, doc.lines[i])

@@ -1,0 +1,65 @@
+"""The per-document pipeline: run the passes to a fixed point, detect the language, decide.
+
+:func:`clean_document` is a pure function of a document and a :class:`Cleaner` configuration,
+so it runs the same in one process, in worker processes, or on a cluster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cleaner.document import Document, apply_edits
+from cleaner.language import Language, detect_language
+from cleaner.passes import Pass, build_passes
+from cleaner.records import Reject
+from cleaner.rules import RuleSet, load_rules
+
+# One pass can expose work for another; a handful of rounds settles any real document.
+MAX_ROUNDS = 10
+
+
+@dataclass
+class Cleaner:
+    """Configuration of a run: the passes (built from the rules) and the language filter."""
+
+    rules: RuleSet
+    languages: frozenset[str] = frozenset()
+    max_rounds: int = MAX_ROUNDS
+    passes: list[Pass] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.passes = build_passes(self.rules)
+
+    @classmethod
+    def from_options(
+        cls, rules_paths: Iterable[Path] = (), languages: Iterable[str] = ()
+    ) -> Cleaner:
+        return cls(load_rules(rules_paths), frozenset(languages))
+
+
+def run_passes(doc: Document, passes: list[Pass], max_rounds: int = MAX_ROUNDS) -> int:
+    """Apply ``passes`` in order, round after round, until a round changes nothing.
+
+    Returns the number of rounds that changed something.
+    """
+    for round_number in range(max_rounds):
+        changed = 0
+        for p in passes:
+            changed += apply_edits(doc, p(doc))
+        if not changed:
+            return round_number
+    return max_rounds
+
+
+def clean_document(doc: Document, cleaner: Cleaner) -> tuple[Document, Language | None, Reject | None]:
+    """Clean ``doc`` in place; return it with its language and, if it is dropped, why."""
+    run_passes(doc, cleaner.passes, cleaner.max_rounds)
+    if not doc.lines:
+        return doc, None, Reject(doc.id, doc.source, "empty", "no article text left after cleaning")
+    lang = detect_language(doc.text)
+    if cleaner.languages and lang.code not in cleaner.languages:
+        detail = f"detected {lang.code} ({lang.prob:.2f}); wanted {','.join(sorted(cleaner.languages))}"
+        return doc, lang, Reject(doc.id, doc.source, "language", detail)
+    return doc, lang, None

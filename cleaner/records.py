@@ -1,0 +1,59 @@
+"""The record contract (see DESIGN.md): what one output line and one reject line hold.
+
+Field order is fixed so that the same input always gives byte-identical JSON: the contract
+fields first, then the input record's other fields in their own order.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from cleaner.document import Document
+from cleaner.language import Language
+
+CONTRACT_FIELDS = ("id", "source", "title", "text", "captions", "lang", "lang_prob", "removed")
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A document that is not in the output, and why. ``reason`` is a stable kebab-case id."""
+
+    id: str
+    source: str
+    reason: str
+    detail: str = ""
+    duplicate_of: str | None = None
+    line: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "source": self.source, "reason": self.reason}
+        out["detail"] = self.detail
+        if self.duplicate_of is not None:
+            out["duplicate_of"] = self.duplicate_of
+        if self.line is not None:
+            out["line"] = self.line
+        return out
+
+
+def output_record(doc: Document, lang: Language | None) -> dict[str, Any]:
+    """The output line of a kept document."""
+    record: dict[str, Any] = {
+        "id": doc.id,
+        "source": doc.source,
+        "title": doc.title,
+        "text": doc.text,
+        "captions": list(doc.captions),
+        "lang": lang.code if lang else None,
+        "lang_prob": lang.prob if lang else None,
+        "removed": [edit.to_json() for edit in doc.applied],
+    }
+    for key, value in doc.fields.items():
+        record.setdefault(key, value)
+    return record
+
+
+def dumps(record: dict[str, Any]) -> str:
+    """One JSONL line (without the newline): UTF-8 as is, no spaces wasted, stable."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))

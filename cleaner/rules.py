@@ -1,0 +1,195 @@
+"""Rules as data: loading the TOML rule files, layering user rules on top, matching lines.
+
+The default rules ship inside the package (``cleaner/_rules`` in a wheel, ``rules/`` in a source
+checkout). ``--rules DIR`` adds more files on top: a rule whose id was already defined is updated
+field by field, so a user file can retune one pattern or say ``enabled = false`` without
+repeating the whole rule. Files in a directory are read in sorted order.
+
+A rule looks like this::
+
+    [[rule]]
+    id = "junk.advertisement"
+    description = "Ad-slot labels the page layout left between paragraphs."
+    pass = "junk"            # which pass uses it: "junk" or "captions"
+    where = "line"           # line | edge | block | credit (see WHERE)
+    phrases = ["Advertisement", "Anzeige"]   # and/or
+    pattern = '...'          # a regular expression
+    remove = ["Advertisement"]               # examples it must remove
+    keep = ["The advertisement ran twice."]  # examples it must leave alone
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+WHERE = {
+    "line": "the whole line, anywhere in the document",
+    "edge": "the whole line, only inside the leading or trailing run of junk lines",
+    "block": "a header line ('Read more:', 'Related coverage') and the headline-like lines after it",
+    "credit": "a photo credit ending a line: the line is a caption",
+}
+PASSES = ("junk", "captions")
+
+# Punctuation and bullets that decorate UI labels: "Read more »", "Share:", "• Twitter".
+_DECORATION = " \t:;.,!?|»«›‹>→←•·*–—-_#()[]{}…\"'“”‘’"
+_SPACES = re.compile(r"\s+")
+
+
+class RuleError(ValueError):
+    """A rule file or rule that cannot be used; the message names the file and the rule id."""
+
+
+def phrase_key(text: str) -> str:
+    """The form a line is compared to phrases in: case-folded, undecorated, single-spaced.
+
+    >>> phrase_key("  » SHARE  this article: ")
+    'share this article'
+    """
+    return _SPACES.sub(" ", text.strip(_DECORATION).casefold()).strip()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: what it matches, where it applies, and the examples that pin it down."""
+
+    id: str
+    pass_name: str
+    where: str
+    description: str = ""
+    phrases: frozenset[str] = frozenset()
+    pattern: re.Pattern[str] | None = None
+    remove: tuple[str, ...] = ()
+    keep: tuple[str, ...] = ()
+    max_words: int = 80
+    origin: str = ""
+    enabled: bool = True
+
+    def matches(self, line: str) -> bool:
+        """Whether ``line`` is what this rule describes (a whole line, or a credit ending it)."""
+        if self.phrases and phrase_key(line) in self.phrases:
+            return True
+        if self.pattern is None:
+            return False
+        if self.where == "credit":
+            return len(line.split()) <= self.max_words and self.pattern.search(line) is not None
+        return self.pattern.fullmatch(line.strip()) is not None
+
+
+@dataclass
+class RuleSet:
+    """The enabled rules, by pass and placement, in a stable order (file order, then id)."""
+
+    rules: list[Rule] = field(default_factory=list)
+
+    def select(self, pass_name: str, where: str | None = None) -> list[Rule]:
+        return [
+            r
+            for r in self.rules
+            if r.enabled and r.pass_name == pass_name and (where is None or r.where == where)
+        ]
+
+    def first_match(self, line: str, pass_name: str, where: Iterable[str]) -> Rule | None:
+        wanted = set(where)
+        for rule in self.rules:
+            if rule.enabled and rule.pass_name == pass_name and rule.where in wanted:
+                if rule.matches(line):
+                    return rule
+        return None
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+
+def default_rules_dir() -> Path:
+    """Where the shipped rules are: inside the installed package, or the checkout's rules/."""
+    packaged = resources.files("cleaner") / "_rules"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parent.parent / "rules"
+    if checkout.is_dir():
+        return checkout
+    raise RuleError("cleaner's default rules are missing: reinstall the package")
+
+
+def rule_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*.toml") if p.is_file())
+    return [path]
+
+
+def load_rules(extra: Iterable[Path] = (), *, defaults: bool = True) -> RuleSet:
+    """Load the default rules and layer each path of ``extra`` (file or directory) on top."""
+    paths: list[Path] = []
+    if defaults:
+        paths.extend(rule_files(default_rules_dir()))
+    for p in extra:
+        if not p.exists():
+            raise RuleError(f"{p}: no such rules file or directory")
+        paths.extend(rule_files(p))
+    raw: dict[str, dict[str, Any]] = {}
+    for path in paths:
+        for entry in _read_rule_file(path):
+            merged = raw.setdefault(entry["id"], {})
+            merged.update(entry)
+            merged["origin"] = str(path)
+    return RuleSet([_compile(data) for data in raw.values()])
+
+
+def _read_rule_file(path: Path) -> list[dict[str, Any]]:
+    try:
+        with path.open("rb") as f:
+            doc = tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise RuleError(f"{path}: cannot read rules: {e}") from e
+    entries = doc.get("rule", [])
+    if not isinstance(entries, list):
+        raise RuleError(f"{path}: 'rule' must be an array of tables ([[rule]])")
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            raise RuleError(f"{path}: rule #{i + 1} has no string 'id'")
+    return entries
+
+
+def _compile(data: dict[str, Any]) -> Rule:
+    rid, origin = data["id"], data.get("origin", "?")
+    where = data.get("where", "line")
+    pass_name = data.get("pass", "junk")
+    if where not in WHERE:
+        raise RuleError(f"{origin}: rule {rid}: where = {where!r}, expected one of {sorted(WHERE)}")
+    if pass_name not in PASSES:
+        raise RuleError(f"{origin}: rule {rid}: pass = {pass_name!r}, expected one of {PASSES}")
+    pattern = None
+    if "pattern" in data:
+        flags = re.IGNORECASE if data.get("ignore_case", where != "credit") else 0
+        source = data["pattern"]
+        if where == "credit":
+            source = f"(?:{source})\\s*$"
+        try:
+            pattern = re.compile(source, flags)
+        except re.error as e:
+            raise RuleError(f"{origin}: rule {rid}: pattern does not compile: {e}") from e
+    phrases = frozenset(phrase_key(p) for p in data.get("phrases", []))
+    if pattern is None and not phrases:
+        raise RuleError(f"{origin}: rule {rid}: needs 'pattern' or 'phrases'")
+    return Rule(
+        id=rid,
+        pass_name=pass_name,
+        where=where,
+        description=data.get("description", ""),
+        phrases=phrases,
+        pattern=pattern,
+        remove=tuple(data.get("remove", ())),
+        keep=tuple(data.get("keep", ())),
+        max_words=int(data.get("max_words", 80)),
+        origin=origin,
+        enabled=bool(data.get("enabled", True)),
+    )

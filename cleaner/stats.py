@@ -1,0 +1,67 @@
+"""Run statistics: what went in, what came out, what was rejected and removed, by rule.
+
+The same numbers are printed as the one-line summary and written as JSON by ``--stats``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from cleaner.document import AppliedEdit
+
+
+@dataclass
+class RunStats:
+    documents_in: int = 0
+    documents_out: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+    removals: Counter[str] = field(default_factory=Counter)
+    chars_removed: int = 0
+    skipped_files: list[str] = field(default_factory=list)
+
+    def count_edits(self, edits: list[AppliedEdit]) -> None:
+        for edit in edits:
+            self.removals[edit.rule] += 1
+            self.chars_removed += len(edit.text)
+
+    @property
+    def documents_rejected(self) -> int:
+        return sum(self.rejected.values())
+
+    @property
+    def balanced(self) -> bool:
+        """Every document is accounted for: in = out + rejected."""
+        return self.documents_in == self.documents_out + self.documents_rejected
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "documents_in": self.documents_in,
+            "documents_out": self.documents_out,
+            "documents_rejected": self.documents_rejected,
+            "rejected": dict(sorted(self.rejected.items())),
+            "removals": dict(sorted(self.removals.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "chars_removed": self.chars_removed,
+            "skipped_files": list(self.skipped_files),
+        }
+
+    def summary(self) -> str:
+        """The one-line summary.
+
+        >>> s = RunStats(3, 2, Counter({"language": 1}), Counter({"junk.ad": 2}))
+        >>> s.summary()
+        '3 in, 2 out, 1 rejected (language 1); 2 removals (junk.ad 2)'
+        """
+        rejected = ", ".join(f"{k} {v}" for k, v in sorted(self.rejected.items()))
+        line = f"{self.documents_in} in, {self.documents_out} out, {self.documents_rejected} rejected"
+        if rejected:
+            line += f" ({rejected})"
+        total = sum(self.removals.values())
+        top = sorted(self.removals.items(), key=lambda kv: (-kv[1], kv[0]))
+        line += f"; {total} removals"
+        if top:
+            line += " (" + ", ".join(f"{k} {v}" for k, v in top) + ")"
+        if self.skipped_files:
+            line += f"; {len(self.skipped_files)} non-input files skipped"
+        return line
