@@ -4,10 +4,11 @@ Where a rule applies is part of the rule (``rules/junk.toml``):
 
 - ``line``: the whole paragraph is the junk phrase, anywhere ("Advertisement").
 - ``edge``: the whole paragraph, but only inside the run of junk at the top or the bottom of the
-  document. "Email" or "Comments" alone at the end are buttons; in the middle they may be a
-  subheading.
+  document, or inside a run of at least ``JUNK_RUN`` junk lines anywhere (a row of share buttons
+  in the middle). "Email" or "Comments" alone mid-article may be a subheading.
 - ``block``: a header such as "Read more:" or "Related coverage" and the headline-like lines
-  that follow it (a list of links).
+  that follow it (a list of links). A header followed by a bulleted list is left alone: that
+  is a list the article itself presents.
 
 A sentence that merely mentions such words never matches: rules match whole lines.
 """
@@ -22,6 +23,8 @@ from cleaner.rules import Rule, RuleSet
 
 LINK_MAX_WORDS = 20
 BLOCK_MAX_LINKS = 6
+JUNK_RUN = 3
+BULLETS = ("- ", "• ", "* ", "· ", "– ", "— ")
 
 
 def looks_like_link(line: str) -> bool:
@@ -59,6 +62,8 @@ class RemoveJunk:
             rule = self._match(line, anywhere)
             if rule is None:
                 continue
+            if rule.where == "block" and i + 1 < len(lines) and lines[i + 1].startswith(BULLETS):
+                continue
             taken.add(i)
             yield Edit.drop_line(self.name, rule.id, i, line)
             if rule.where == "block":
@@ -74,17 +79,37 @@ class RemoveJunk:
             if i not in taken and self._match(lines[i], every) is None:
                 break
             edge_lines.append(i)
+        edge_lines.extend(self._junk_runs(lines))
         for i in sorted(set(edge_lines) - taken):
             rule = self._match(lines[i], every)
             if rule is not None:
                 taken.add(i)
                 yield Edit.drop_line(self.name, rule.id, i, lines[i])
 
+    def _junk_runs(self, lines: list[str]) -> list[int]:
+        """Lines inside runs of at least JUNK_RUN consecutive junk lines, wherever they stand."""
+        every = ("line", "block", "edge")
+        found: list[int] = []
+        run: list[int] = []
+        for i, line in enumerate([*lines, ""]):
+            if line and self._match(line, every) is not None:
+                run.append(i)
+                continue
+            if len(run) >= JUNK_RUN:
+                found.extend(run)
+            run = []
+        return found
+
     def _links_after(self, doc: Document, header: int, rule: Rule, taken: set[int]) -> Iterator[Edit]:
         """The link lines under a block header, up to the next line that is not link-like."""
         for i in range(header + 1, min(header + 1 + BLOCK_MAX_LINKS, len(doc.lines))):
             line = doc.lines[i]
-            if i in taken or not looks_like_link(line) or self._match(line, ("line", "block", "edge")):
+            if (
+                i in taken
+                or not looks_like_link(line)
+                or line.startswith(BULLETS)
+                or self._match(line, ("line", "block", "edge"))
+            ):
                 break
             taken.add(i)
             yield Edit.drop_line(self.name, rule.id, i, line)

@@ -2,7 +2,9 @@
 
 Scrapers print the headline on top and often again below the captions. The title is the input
 record's ``title`` when it has one; otherwise the first paragraph when it reads like a headline.
-A repeat is a paragraph equal to the title up to case, punctuation and spacing.
+A repeat is a paragraph equal to the title up to case, punctuation and spacing, standing where
+the scraper prints it: above the first paragraph of the article (captions and junk that stood
+between are gone by then: the pipeline runs to a fixed point).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from cleaner.document import Document, Edit
+from cleaner.document import Document, Edit, MoveTarget
 
 _WORD = re.compile(r"\w+")
 HEADLINE_MAX_WORDS = 30
@@ -60,19 +62,25 @@ class ExtractTitle:
     def __call__(self, doc: Document) -> Iterator[Edit]:
         if not doc.lines:
             return
-        start = 0
+        done = {e.rule for e in doc.applied if e.pass_name == self.name}
+        first = doc.lines[0]
         if doc.title is None:
-            first = doc.lines[0]
             key = headline_key(first)
             repeated = any(headline_key(line) == key for line in doc.lines[1:])
             if len(doc.lines) < 2 or not key or not looks_like_headline(first, repeated):
                 return
-            yield Edit.drop_line(self.name, "title.first-line", 0, first, moved_to="title")
-            start = 1
+            moved_to: MoveTarget | None = "title"
         else:
-            key = headline_key(doc.title)
+            key, moved_to = headline_key(doc.title), None
         if not key:
             return
-        for i in range(start, len(doc.lines)):
-            if headline_key(doc.lines[i]) == key:
-                yield Edit.drop_line(self.name, "title.repeat", i, doc.lines[i])
+        position = 0
+        if "title.first-line" not in done and headline_key(first) == key:
+            yield Edit.drop_line(self.name, "title.first-line", 0, first, moved_to=moved_to)
+            position = 1
+        # The scraper's second print stands right above the article. Any other paragraph equal to
+        # the headline (a third copy opening the body, a subheading further down) is the
+        # author's, and stays.
+        if "title.repeat" not in done and position < len(doc.lines):
+            if headline_key(doc.lines[position]) == key:
+                yield Edit.drop_line(self.name, "title.repeat", position, doc.lines[position])
