@@ -8,6 +8,7 @@ round changes nothing.
 
 from __future__ import annotations
 
+from cleaner.dedup.repeats import RemoveRepeatedParagraphs
 from cleaner.passes.base import Pass
 from cleaner.passes.captions import MoveCaptions
 from cleaner.passes.junk import RemoveJunk
@@ -27,4 +28,5 @@ def build_passes(rules: RuleSet) -> list[Pass]:
         MoveCaptions(rules),
         RemoveJunk(rules),
         ExtractTitle(),
+        RemoveRepeatedParagraphs(),
     ]

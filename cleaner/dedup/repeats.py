@@ -1,0 +1,49 @@
+"""Repeated paragraphs inside one document: the scraper's doubled paragraph goes, the first stays.
+
+A paragraph is a repeat when its MinHash estimate of Jaccard similarity with an earlier
+paragraph of the same document, at most ``window`` paragraphs back, reaches ``threshold``.
+The window is the safeguard: articles repeat themselves on purpose (a FAQ answer, a "Pros" list
+item, a summary line), far apart; scrapers double a paragraph right where it stands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from cleaner.document import Document, Edit
+from cleaner.dedup.minhash import PARAGRAPH_SKETCH, estimated_jaccard, signature
+
+REPEAT_THRESHOLD = 0.8
+REPEAT_WINDOW = 1
+
+
+@lru_cache(maxsize=16384)
+def paragraph_signature(text: str) -> np.ndarray:
+    return signature(text, PARAGRAPH_SKETCH)
+
+
+@dataclass(frozen=True)
+class RemoveRepeatedParagraphs:
+    """Remove a paragraph that nearly repeats one of the ``window`` paragraphs before it."""
+
+    threshold: float = REPEAT_THRESHOLD
+    window: int = REPEAT_WINDOW
+    name: str = "repeats"
+    rule_ids: tuple[str, ...] = ("repeat.paragraph",)
+
+    def __call__(self, doc: Document) -> Iterator[Edit]:
+        lines = doc.lines
+        if len(lines) < 2:
+            return
+        sigs = [paragraph_signature(line) for line in lines]
+        kept: list[int] = []
+        for i in range(len(lines)):
+            recent = [j for j in kept if i - j <= self.window] if self.window else kept
+            if any(estimated_jaccard(sigs[i], sigs[j]) >= self.threshold for j in recent):
+                yield Edit.drop_line(self.name, "repeat.paragraph", i, lines[i])
+            else:
+                kept.append(i)

@@ -1,0 +1,224 @@
+"""Documents, edits, and how edits are applied, recorded and replayed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cleaner.document import AppliedEdit, Document, Edit, apply_edits, apply_one, replay
+
+
+def doc_of(*lines: str) -> Document:
+    return Document("doc", "doc.txt", list(lines))
+
+
+def edit(line: int, start: int, end: int, replacement: str = "", rule: str = "test.rule") -> Edit:
+    return Edit("test", rule, line, start, end, replacement)
+
+
+# --- Document --------------------------------------------------------------------------------
+
+
+def test_document_text_is_its_paragraphs_joined_by_blank_lines() -> None:
+    assert doc_of("First.", "Second.").text == "First.\n\nSecond."
+
+
+def test_a_new_document_has_no_title_captions_or_edits() -> None:
+    doc = doc_of("Body.")
+    assert (doc.title, doc.captions, doc.applied, doc.fields) == (None, [], [], {})
+
+
+def test_drop_line_spans_the_whole_line() -> None:
+    e = Edit.drop_line("junk", "junk.ad", 3, "Advertisement")
+    assert (e.line, e.start, e.end, e.replacement, e.moved_to) == (3, 0, len("Advertisement"), "", None)
+
+
+# --- apply_edits: one edit -------------------------------------------------------------------
+
+
+def test_an_edit_replaces_a_span_of_a_line() -> None:
+    doc = doc_of("It was donâ€™t.", "Next.")
+    assert apply_edits(doc, [edit(0, 10, 13, "’")]) == 1
+    assert doc.lines == ["It was don’t.", "Next."]
+
+
+def test_an_applied_edit_records_what_it_removed_and_where() -> None:
+    doc = doc_of("Fish &amp; chips")
+    apply_edits(doc, [Edit("ftfy", "ftfy.unescape-html", 0, 5, 10, "&")])
+    assert doc.applied == [AppliedEdit("ftfy", "ftfy.unescape-html", 0, 5, "&amp;", "&")]
+
+
+def test_an_edit_removing_a_whole_line_drops_the_paragraph() -> None:
+    doc = doc_of("Body one.", "Advertisement", "Body two.")
+    apply_edits(doc, [Edit.drop_line("junk", "junk.ad", 1, "Advertisement")])
+    assert doc.lines == ["Body one.", "Body two."]
+
+
+def test_an_edit_leaving_only_white_space_drops_the_paragraph() -> None:
+    doc = doc_of("Body.", "x  ")
+    apply_edits(doc, [edit(1, 0, 1)])
+    assert doc.lines == ["Body."]
+
+
+def test_an_edit_that_changes_nothing_is_not_applied() -> None:
+    doc = doc_of("Body.")
+    assert apply_edits(doc, [edit(0, 2, 2)]) == 0
+    assert doc.applied == []
+
+
+def test_an_insertion_is_applied() -> None:
+    doc = doc_of("Body")
+    assert apply_edits(doc, [edit(0, 4, 4, ".")]) == 1
+    assert doc.lines == ["Body."]
+    assert doc.applied[0].text == ""
+
+
+def test_no_edits_apply_nothing() -> None:
+    doc = doc_of("Body.")
+    assert apply_edits(doc, []) == 0
+    assert doc.lines == ["Body."]
+
+
+# --- apply_edits: a batch --------------------------------------------------------------------
+
+
+def test_edits_apply_top_to_bottom_and_left_to_right_whatever_their_order() -> None:
+    doc = doc_of("aa bb", "cc")
+    apply_edits(doc, [edit(1, 0, 2, "C"), edit(0, 3, 5, "B"), edit(0, 0, 2, "A")])
+    assert doc.lines == ["A B", "C"]
+    assert [(e.line, e.at, e.text) for e in doc.applied] == [(0, 0, "aa"), (0, 2, "bb"), (1, 0, "cc")]
+
+
+def test_later_edits_on_a_line_are_shifted_by_earlier_ones() -> None:
+    doc = doc_of("x &amp; y &amp; z")
+    apply_edits(doc, [edit(0, 2, 7, "&"), edit(0, 10, 15, "&")])
+    assert doc.lines == ["x & y & z"]
+    # Positions are recorded as they were when each edit was applied.
+    assert [e.at for e in doc.applied] == [2, 6]
+
+
+def test_growing_replacements_shift_later_edits_too() -> None:
+    doc = doc_of("a-b-c")
+    apply_edits(doc, [edit(0, 1, 2, " -- "), edit(0, 3, 4, " -- ")])
+    assert doc.lines == ["a -- b -- c"]
+
+
+def test_an_edit_overlapping_one_already_applied_is_skipped() -> None:
+    doc = doc_of("abcdef")
+    assert apply_edits(doc, [edit(0, 0, 3, "X"), edit(0, 2, 5, "Y")]) == 1
+    assert doc.lines == ["Xdef"]
+    assert len(doc.applied) == 1
+
+
+def test_adjacent_edits_do_not_overlap() -> None:
+    doc = doc_of("abcdef")
+    assert apply_edits(doc, [edit(0, 0, 3, "X"), edit(0, 3, 6, "Y")]) == 2
+    assert doc.lines == ["XY"]
+
+
+def test_an_edit_on_a_line_already_dropped_is_skipped() -> None:
+    doc = doc_of("Body.", "Share this", "Next.")
+    edits = [Edit.drop_line("junk", "junk.share", 1, "Share this"), edit(1, 6, 10, "THIS")]
+    assert apply_edits(doc, edits) == 1
+    assert doc.lines == ["Body.", "Next."]
+
+
+def test_of_two_edits_starting_together_the_shorter_applies_and_the_line_drop_waits() -> None:
+    # The drop is skipped this round, to be proposed again on the new text if still relevant.
+    doc = doc_of("Share  this")
+    edits = [Edit.drop_line("junk", "junk.share", 0, "Share  this"), edit(0, 0, 7, "Share ")]
+    assert apply_edits(doc, edits) == 1
+    assert doc.lines == ["Share this"]
+
+
+def test_dropping_a_line_shifts_the_edits_on_the_lines_below() -> None:
+    doc = doc_of("Advertisement", "Body one.", "Fish &amp; chips.")
+    edits = [Edit.drop_line("junk", "junk.ad", 0, "Advertisement"), edit(2, 5, 10, "&")]
+    assert apply_edits(doc, edits) == 2
+    assert doc.lines == ["Body one.", "Fish & chips."]
+    # The second edit happened on what was then line 1.
+    assert [(e.line, e.text) for e in doc.applied] == [(0, "Advertisement"), (1, "&amp;")]
+
+
+def test_dropping_several_lines_in_one_batch() -> None:
+    doc = doc_of("Ad", "Body.", "Ad", "Ad", "End.")
+    drops = [Edit.drop_line("junk", "junk.ad", i, "Ad") for i in (3, 0, 2)]
+    assert apply_edits(doc, drops) == 3
+    assert doc.lines == ["Body.", "End."]
+    assert [e.line for e in doc.applied] == [0, 1, 1]
+
+
+def test_an_edit_moved_to_title_sets_the_title() -> None:
+    doc = doc_of("Headline ", "Body.")
+    apply_edits(doc, [Edit("title", "title.first-line", 0, 0, 9, "", "title")])
+    assert doc.title == "Headline"
+    assert doc.lines == ["Body."]
+
+
+def test_an_edit_moved_to_captions_adds_the_caption_once() -> None:
+    caption = "A view of the port. REUTERS/Jane Doe"
+    doc = doc_of(caption, "Body.", caption)
+    drops = [Edit.drop_line("captions", "caption.reuters", i, caption, "captions") for i in (0, 2)]
+    assert apply_edits(doc, drops) == 2
+    assert doc.captions == [caption]
+    assert [e.moved_to for e in doc.applied] == ["captions", "captions"]
+
+
+# --- apply_one and replay --------------------------------------------------------------------
+
+
+def test_apply_one_refuses_an_edit_that_does_not_match_the_line() -> None:
+    lines = ["Body."]
+    with pytest.raises(ValueError, match="does not match"):
+        apply_one(lines, AppliedEdit("junk", "junk.ad", 0, 0, "Advertisement"))
+
+
+def test_replay_rebuilds_the_output_from_the_input_and_the_applied_edits() -> None:
+    original = ["Advertisement", "It was donâ€™t.", "x &amp; y &amp; z", "Ad", "End."]
+    doc = doc_of(*original)
+    apply_edits(doc, [Edit.drop_line("junk", "junk.ad", 0, "Advertisement"), edit(1, 10, 13, "’")])
+    apply_edits(doc, [edit(1, 2, 7, "&"), edit(1, 10, 15, "&"), Edit.drop_line("junk", "junk.ad", 2, "Ad")])
+    assert doc.lines == ["It was don’t.", "x & y & z", "End."]
+    assert replay(original, doc.applied) == doc.lines
+
+
+def test_replay_does_not_change_its_input() -> None:
+    original = ["Advertisement", "Body."]
+    replay(original, [AppliedEdit("junk", "junk.ad", 0, 0, "Advertisement")])
+    assert original == ["Advertisement", "Body."]
+
+
+def test_replay_of_no_edits_is_the_input() -> None:
+    assert replay(["A.", "B."], []) == ["A.", "B."]
+
+
+# --- AppliedEdit JSON ------------------------------------------------------------------------
+
+
+def test_to_json_names_the_pass_the_rule_and_the_text() -> None:
+    applied = AppliedEdit("junk", "junk.ad", 4, 0, "Advertisement")
+    assert applied.to_json() == {"pass": "junk", "rule": "junk.ad", "text": "Advertisement", "line": 4, "at": 0}
+
+
+def test_to_json_includes_a_replacement_and_a_destination_only_when_there_are_some() -> None:
+    replaced = AppliedEdit("ftfy", "ftfy.fix-encoding", 0, 3, "â€™", "’").to_json()
+    moved = AppliedEdit("captions", "caption.reuters", 1, 0, "Port. REUTERS/J Doe", "", "captions").to_json()
+    assert replaced["replacement"] == "’" and "to" not in replaced
+    assert moved["to"] == "captions" and "replacement" not in moved
+
+
+@pytest.mark.parametrize(
+    "applied",
+    [
+        AppliedEdit("junk", "junk.ad", 0, 0, "Advertisement"),
+        AppliedEdit("ftfy", "ftfy.fix-encoding", 2, 7, "â€™", "’"),
+        AppliedEdit("whitespace", "ws.zero-width", 1, 3, "\u200b"),
+        AppliedEdit("title", "title.first-line", 0, 0, "Headline", "", "title"),
+        AppliedEdit("captions", "caption.ap", 5, 0, "Fire. (AP Photo/Jo Ray)", "", "captions"),
+        AppliedEdit("test", "test.insert", 0, 4, "", "."),
+    ],
+)
+def test_applied_edit_round_trips_through_json(applied: AppliedEdit) -> None:
+    assert AppliedEdit.from_json(applied.to_json()) == applied
+    assert AppliedEdit.from_json(json.loads(json.dumps(applied.to_json()))) == applied
