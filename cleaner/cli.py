@@ -13,6 +13,9 @@ from pathlib import Path
 import click
 
 from cleaner import __version__
+from cleaner.dedup.boilerplate import BOILERPLATE_MIN_DOCS, BOILERPLATE_MIN_SHARE
+from cleaner.dedup.documents import DOCUMENT_THRESHOLD
+from cleaner.dedup.state import StateError
 from cleaner.readers import ReadOptions
 from cleaner.rules import RuleError, load_rules
 from cleaner.runner import RunOptions, run
@@ -40,6 +43,11 @@ def cli() -> None:
 @click.option("--text-field", default="text", show_default=True, help="JSONL field holding the article text.")
 @click.option("--id-field", default="id", show_default=True, help="JSONL field holding the document id.")
 @click.option("--title-field", default="title", show_default=True, help="JSONL field holding the headline, when the scraper kept it.")
+@click.option("--no-dedup", is_flag=True, help="Skip near-duplicate documents and site boilerplate.")
+@click.option("--dup-threshold", type=click.FloatRange(0.0, 1.0), default=DOCUMENT_THRESHOLD, show_default=True, help="Estimated Jaccard at which a document duplicates an earlier one.")
+@click.option("--boilerplate-min-docs", "min_docs", type=click.IntRange(2), default=BOILERPLATE_MIN_DOCS, show_default=True, help="Documents of one source a paragraph must appear in to be boilerplate.")
+@click.option("--boilerplate-min-share", "min_share", type=click.FloatRange(0.0, 1.0), default=BOILERPLATE_MIN_SHARE, show_default=True, help="Share of a source's documents a paragraph must appear in to be boilerplate.")
+@click.option("--state", "state", type=click.Path(file_okay=False, path_type=Path), help="Keep the dedup index in DIR between runs (created if missing).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def run_command(
     sources: tuple[str, ...],
@@ -51,6 +59,11 @@ def run_command(
     text_field: str,
     id_field: str,
     title_field: str,
+    no_dedup: bool,
+    dup_threshold: float,
+    min_docs: int,
+    min_share: float,
+    state: Path | None,
     quiet: bool,
 ) -> None:
     """Clean SOURCE... (.txt files, .jsonl[.gz] files, folders, or - for stdin) into DEST.
@@ -73,6 +86,11 @@ def run_command(
         rules=list(rules),
         languages=languages,
         read=ReadOptions(text_field=text_field, id_field=id_field, title_field=title_field),
+        dedup=not no_dedup,
+        duplicate_threshold=dup_threshold,
+        boilerplate_min_docs=min_docs,
+        boilerplate_min_share=min_share,
+        state=state,
     )
 
     def warn(message: str) -> None:
@@ -80,7 +98,7 @@ def run_command(
 
     try:
         stats = run(options, warn)
-    except RuleError as e:
+    except (RuleError, StateError) as e:
         raise click.ClickException(str(e)) from e
     except OSError as e:
         raise click.ClickException(f"{e.filename or destination}: {e.strerror or e}") from e

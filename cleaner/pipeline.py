@@ -1,6 +1,6 @@
-"""The per-document pipeline: run the passes to a fixed point, detect the language, decide.
+"""The per-document pipeline: the passes of a run, applied round after round to a fixed point.
 
-:func:`clean_document` is a pure function of a document and a :class:`Cleaner` configuration,
+:func:`run_passes` is a pure function of a document and the passes of a :class:`Cleaner`,
 so it runs the same in one process, in worker processes, or on a cluster.
 """
 
@@ -11,9 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cleaner.document import Document, apply_edits
-from cleaner.language import Language, detect_language
 from cleaner.passes import Pass, build_passes
-from cleaner.records import Reject
 from cleaner.rules import RuleSet, load_rules
 
 # One pass can expose work for another; a handful of rounds settles any real document.
@@ -51,15 +49,3 @@ def run_passes(doc: Document, passes: list[Pass], max_rounds: int = MAX_ROUNDS) 
         if not changed:
             return round_number
     return max_rounds
-
-
-def clean_document(doc: Document, cleaner: Cleaner) -> tuple[Document, Language | None, Reject | None]:
-    """Clean ``doc`` in place; return it with its language and, if it is dropped, why."""
-    run_passes(doc, cleaner.passes, cleaner.max_rounds)
-    if not doc.lines:
-        return doc, None, Reject(doc.id, doc.source, "empty", "no article text left after cleaning")
-    lang = detect_language(doc.text)
-    if cleaner.languages and lang.code not in cleaner.languages:
-        detail = f"detected {lang.code} ({lang.prob:.2f}); wanted {','.join(sorted(cleaner.languages))}"
-        return doc, lang, Reject(doc.id, doc.source, "language", detail)
-    return doc, lang, None

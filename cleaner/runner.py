@@ -1,21 +1,47 @@
-"""A whole run: read every source, clean every document, write records and rejects, count.
+"""A whole run, in the stages DESIGN.md describes.
+
+1. **Clean** each document (per-document passes to a fixed point, language), and compute its
+   signatures. Duplicate documents are decided here, in input order (keep the first).
+   Cleaned documents are spilled to a temporary file; only signatures stay in memory.
+2. **Group** the kept documents' paragraph signatures by source and band key: the site
+   boilerplate (needs the whole input, so the decision does not depend on input order).
+3. **Finish** each spilled document: remove its site's boilerplate, run the passes again to a
+   fixed point (removing a footer can expose share buttons above it), write it or its reject.
 
 Kept apart from the CLI so that it can be called from Python (and tested) without click.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import pickle
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+from urllib.parse import urlsplit
 
+from cleaner.dedup.boilerplate import (
+    BOILERPLATE_MIN_DOCS,
+    BOILERPLATE_MIN_SHARE,
+    BOILERPLATE_THRESHOLD,
+    BoilerplateIndex,
+    ParagraphCollector,
+    RemoveSiteBoilerplate,
+    find_boilerplate,
+    paragraph_signatures,
+)
+from cleaner.dedup.documents import DOCUMENT_THRESHOLD, DuplicateFinder
+from cleaner.dedup.minhash import DOCUMENT_SKETCH, signature
+from cleaner.dedup.state import load_state, save_state, state_settings
 from cleaner.document import Document
-from cleaner.pipeline import Cleaner, clean_document
+from cleaner.language import Language, detect_language
 from cleaner.passes.normalize import normalize_fragment
+from cleaner.pipeline import Cleaner, run_passes
 from cleaner.readers import ReadOptions, list_sources, read_sources
 from cleaner.records import Reject, output_record
 from cleaner.stats import RunStats
-from cleaner.writers import open_jsonl
+from cleaner.writers import JsonlWriter, open_jsonl
 
 # Rejects that mean the input itself was bad (as opposed to a cleaning decision).
 BAD_INPUT_REASONS = frozenset({"unreadable", "invalid-json", "missing-text"})
@@ -29,16 +55,78 @@ class RunOptions:
     rules: list[Path] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
     read: ReadOptions = field(default_factory=ReadOptions)
+    dedup: bool = True
+    duplicate_threshold: float = DOCUMENT_THRESHOLD
+    boilerplate_min_docs: int = BOILERPLATE_MIN_DOCS
+    boilerplate_threshold: float = BOILERPLATE_THRESHOLD
+    boilerplate_min_share: float = BOILERPLATE_MIN_SHARE
+    state: Path | None = None
 
 
-def process(doc: Document, cleaner: Cleaner) -> tuple[dict[str, object] | None, Reject | None, Document]:
-    """Clean one document: its output record, or its reject."""
+def document_group(doc: Document) -> str:
+    """The source a document's site boilerplate is counted in.
+
+    The host of its ``url`` field, else its ``source`` field, else the folder it was read from.
+
+    >>> document_group(Document("a", "x.jsonl", [], fields={"url": "https://www.example.com/a"}))
+    'example.com'
+    >>> document_group(Document("world/a", "world/a.txt", []))
+    'world'
+    """
+    url = doc.fields.get("url")
+    if isinstance(url, str) and url:
+        host = urlsplit(url).hostname or ""
+        if host:
+            return host.removeprefix("www.")
+    source = doc.fields.get("source")
+    if isinstance(source, str) and source:
+        return source
+    if doc.source.endswith(".txt"):
+        return str(PurePosixPath(doc.source).parent)
+    return doc.source
+
+
+@dataclass
+class Cleaned:
+    """A document after stage 1, waiting in the spill file for stage 3."""
+
+    doc: Document
+    lang: Language
+
+
+def clean_one(doc: Document, cleaner: Cleaner) -> Cleaned | Reject:
+    """Stage 1 for one document: passes to a fixed point, then language. Pure."""
     if doc.title is not None:
         doc.title = normalize_fragment(doc.title)
-    doc, lang, reject = clean_document(doc, cleaner)
-    if reject is not None:
-        return None, reject, doc
-    return output_record(doc, lang), None, doc
+    run_passes(doc, cleaner.passes, cleaner.max_rounds)
+    if not doc.lines:
+        return Reject(doc.id, doc.source, "empty", "no article text left after cleaning")
+    lang = detect_language(doc.text)
+    if cleaner.languages and lang.code not in cleaner.languages:
+        wanted = ",".join(sorted(cleaner.languages))
+        return Reject(doc.id, doc.source, "language", f"detected {lang.code} ({lang.prob:.2f}); wanted {wanted}")
+    doc.group = document_group(doc)
+    return Cleaned(doc, lang)
+
+
+class _Spill:
+    """Stage 1's results in input order, on disk, so memory does not grow with the input."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="cleaner-spill-")
+        self.count = 0
+
+    def write(self, item: Cleaned | Reject) -> None:
+        pickle.dump(item, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.count += 1
+
+    def __iter__(self) -> Iterator[Cleaned | Reject]:
+        self._file.seek(0)
+        for _ in range(self.count):
+            yield pickle.load(self._file)
+
+    def close(self) -> None:
+        self._file.close()
 
 
 def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> RunStats:
@@ -46,35 +134,74 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
     cleaner = Cleaner.from_options(options.rules, options.languages)
     stats = RunStats()
     files = list_sources(options.sources, stats.skipped_files)
-    with open_jsonl(options.destination) as out, open_jsonl(options.rejects) as rejects:
-        assert out is not None
-        for item in read_sources(files, options.read):
+    finder = DuplicateFinder(options.duplicate_threshold)
+    known_boilerplate = BoilerplateIndex(threshold=options.boilerplate_threshold)
+    settings = state_settings(options.duplicate_threshold, options.boilerplate_threshold)
+    if options.state is not None:
+        load_state(options.state, finder, known_boilerplate, settings)
+    collector = ParagraphCollector()
+    spill = _Spill()
+    try:
+        # Stage 1: clean, detect language, decide duplicate documents in input order.
+        for number, item in enumerate(read_sources(files, options.read)):
             stats.documents_in += 1
-            if isinstance(item, Reject):
-                _reject(item, stats, rejects, warn)
-                continue
-            record, reject, doc = process(item, cleaner)
-            if reject is not None:
-                _reject(reject, stats, rejects, warn)
-                continue
-            assert record is not None
-            stats.count_edits(doc.applied)
-            out.write(record)
-            stats.documents_out += 1
+            result = item if isinstance(item, Reject) else clean_one(item, cleaner)
+            if isinstance(result, Cleaned) and options.dedup:
+                duplicate = finder.check(result.doc.id, signature(result.doc.text, DOCUMENT_SKETCH))
+                if duplicate is not None:
+                    doc = result.doc
+                    detail = f"estimated Jaccard {duplicate.similarity:.2f} with {duplicate.of}"
+                    result = Reject(doc.id, doc.source, "near-duplicate", detail, duplicate_of=duplicate.of)
+                else:
+                    collector.add(result.doc.group, number, paragraph_signatures(result.doc))
+            spill.write(result)
+        stats.index_bytes = collector.nbytes()
+        stats.index_paragraphs = collector.count()
+        # Stage 2: site boilerplate over the whole input.
+        boilerplate = find_boilerplate(
+            collector, options.boilerplate_min_docs, options.boilerplate_threshold, options.boilerplate_min_share
+        )
+        del collector
+        boilerplate.merge(known_boilerplate)
+        finishing = [RemoveSiteBoilerplate(boilerplate), *cleaner.passes] if len(boilerplate) else []
+        # Stage 3: finish and write, in input order.
+        with open_jsonl(options.destination) as out, open_jsonl(options.rejects) as rejects:
+            assert out is not None
+            for result in spill:
+                if isinstance(result, Cleaned) and finishing:
+                    run_passes(result.doc, finishing, cleaner.max_rounds)
+                    if not result.doc.lines:
+                        doc = result.doc
+                        result = Reject(doc.id, doc.source, "empty", "only site boilerplate left")
+                if isinstance(result, Reject):
+                    _reject(result, stats, rejects, warn)
+                    continue
+                stats.count_edits(result.doc.applied)
+                out.write(output_record(result.doc, result.lang))
+                stats.documents_out += 1
+        if options.state is not None:
+            save_state(options.state, finder, boilerplate, settings)
+    finally:
+        spill.close()
     return stats
 
 
-def _reject(reject: Reject, stats: RunStats, rejects: object, warn: Callable[[str], None]) -> None:
+def _reject(reject: Reject, stats: RunStats, rejects: JsonlWriter | None, warn: Callable[[str], None]) -> None:
     stats.rejected[reject.reason] += 1
     if reject.reason in BAD_INPUT_REASONS:
         where = f"{reject.source}:{reject.line}" if reject.line is not None else reject.source
         warn(f"{where}: {reject.reason}: {reject.detail}")
     if rejects is not None:
-        rejects.write(reject.to_json())  # type: ignore[attr-defined]
+        rejects.write(reject.to_json())
 
 
-def iter_cleaned(docs: Iterable[Document], cleaner: Cleaner) -> Iterable[tuple[dict[str, object] | None, Reject | None]]:
-    """Clean documents one by one (the library entry point used by tests and notebooks)."""
-    for doc in docs:
-        record, reject, _ = process(doc, cleaner)
-        yield record, reject
+def clean_record(record: dict[str, Any], cleaner: Cleaner | None = None) -> dict[str, Any]:
+    """Clean one record in Python, without dedup: its output record, or its reject (library use)."""
+    from cleaner.readers import record_to_document
+    from cleaner.records import dumps
+
+    item = record_to_document(dumps(record), "-", 1, ReadOptions())
+    result = item if isinstance(item, Reject) else clean_one(item, cleaner or Cleaner.from_options())
+    if isinstance(result, Reject):
+        return result.to_json()
+    return output_record(result.doc, result.lang)

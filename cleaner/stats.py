@@ -20,6 +20,8 @@ class RunStats:
     removals: Counter[str] = field(default_factory=Counter)
     chars_removed: int = 0
     skipped_files: list[str] = field(default_factory=list)
+    index_paragraphs: int = 0
+    index_bytes: int = 0
 
     def count_edits(self, edits: list[AppliedEdit]) -> None:
         for edit in edits:
@@ -44,6 +46,8 @@ class RunStats:
             "removals": dict(sorted(self.removals.items(), key=lambda kv: (-kv[1], kv[0]))),
             "chars_removed": self.chars_removed,
             "skipped_files": list(self.skipped_files),
+            "index_paragraphs": self.index_paragraphs,
+            "index_bytes": self.index_bytes,
         }
 
     def summary(self) -> str:

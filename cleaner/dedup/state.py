@@ -1,0 +1,88 @@
+"""``--state DIR``: the deduplication index kept between runs.
+
+Tomorrow's batch is checked against the documents kept today and cleaned of the boilerplate
+found so far. Signatures are only comparable under the same sketch settings, so the settings
+are stored beside them and a run with other settings stops instead of mixing sketches.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cleaner.dedup.boilerplate import BANDS, ROWS, BoilerplateIndex
+from cleaner.dedup.documents import DuplicateFinder
+from cleaner.dedup.minhash import DOCUMENT_SKETCH, PARAGRAPH_SKETCH
+
+STATE_VERSION = 1
+
+
+class StateError(Exception):
+    """The state directory cannot be used with this run's settings."""
+
+
+def state_settings(doc_threshold: float, boilerplate_threshold: float) -> dict[str, Any]:
+    return {
+        "state_version": STATE_VERSION,
+        "paragraph_sketch": PARAGRAPH_SKETCH.to_json(),
+        "document_sketch": DOCUMENT_SKETCH.to_json(),
+        "paragraph_bands": [BANDS, ROWS],
+        "document_threshold": doc_threshold,
+        "boilerplate_threshold": boilerplate_threshold,
+    }
+
+
+def load_state(
+    directory: Path, finder: DuplicateFinder, boilerplate: BoilerplateIndex, settings: dict[str, Any]
+) -> int:
+    """Load a state directory into ``finder`` and ``boilerplate``; return documents loaded."""
+    meta = directory / "settings.json"
+    if not meta.exists():
+        return 0
+    stored = json.loads(meta.read_text(encoding="utf-8"))
+    if stored != settings:
+        changed = sorted(k for k in settings.keys() | stored.keys() if settings.get(k) != stored.get(k))
+        raise StateError(
+            f"{directory}: state was built with other settings ({', '.join(changed)} differ); "
+            "use a new --state directory or the settings it was built with"
+        )
+    with np.load(directory / "documents.npz", allow_pickle=False) as data:
+        for doc_id, sig in zip(data["ids"].tolist(), data["sigs"], strict=True):
+            finder.add(str(doc_id), sig)
+        count = len(data["ids"])
+    with np.load(directory / "boilerplate.npz", allow_pickle=False) as data:
+        for group, sig, docs in zip(data["groups"].tolist(), data["sigs"], data["docs"].tolist(), strict=True):
+            boilerplate.add(str(group), sig, int(docs))
+    return count
+
+
+def save_state(
+    directory: Path, finder: DuplicateFinder, boilerplate: BoilerplateIndex, settings: dict[str, Any]
+) -> None:
+    """Write the state atomically, file by file (each written beside and renamed over)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    doc_sigs = np.stack(finder.sigs) if finder.sigs else np.zeros((0, DOCUMENT_SKETCH.num_perm), np.uint32)
+    groups = [g for g, sigs in sorted(boilerplate.reps.items()) for _ in range(len(sigs))]
+    bp_sigs = [s for _, sigs in sorted(boilerplate.reps.items()) for s in sigs]
+    bp_docs = [d for g, _ in sorted(boilerplate.reps.items()) for d in boilerplate.doc_counts[g]]
+    _atomic_npz(directory / "documents.npz", ids=np.array(finder.ids, dtype=str), sigs=doc_sigs)
+    _atomic_npz(
+        directory / "boilerplate.npz",
+        groups=np.array(groups, dtype=str),
+        sigs=np.stack(bp_sigs) if bp_sigs else np.zeros((0, PARAGRAPH_SKETCH.num_perm), np.uint32),
+        docs=np.array(bp_docs, dtype=np.int64),
+    )
+    tmp = directory / ".settings.json.tmp"
+    tmp.write_text(json.dumps(settings, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, directory / "settings.json")
+
+
+def _atomic_npz(path: Path, **arrays: np.ndarray) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("wb") as f:
+        np.savez(f, **arrays)  # type: ignore[arg-type]
+    os.replace(tmp, path)

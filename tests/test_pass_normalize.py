@@ -1,0 +1,219 @@
+"""Normalisation: ftfy repairs, NFC, white space. It repairs; it does not restyle.
+
+Every change is a small, named span edit, never a silent rewrite of the paragraph.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from builders import B1, B2, HEADLINE, clean, rules_applied
+from cleaner.document import Document
+
+
+def clean_paragraph(paragraph: str) -> Document:
+    """Clean one body paragraph standing between a headline and ordinary body text."""
+    return clean([HEADLINE, B1, paragraph, B2])
+
+
+def cleaned(paragraph: str) -> str:
+    doc = clean_paragraph(paragraph)
+    assert doc.lines[0] == B1 and doc.lines[-1] == B2
+    (result,) = doc.lines[1:-1]
+    return result
+
+
+def normalize_edits(doc: Document) -> list[tuple[str, str, str]]:
+    return [(e.rule, e.text, e.replacement) for e in doc.applied if e.pass_name in ("ftfy", "unicode", "whitespace")]
+
+
+# --- ftfy: mojibake --------------------------------------------------------------------------
+
+
+def test_mojibake_apostrophe_is_repaired() -> None:
+    assert cleaned("The mayor said she didnâ€™t know.") == "The mayor said she didn’t know."
+
+
+def test_mojibake_repair_is_named_fix_encoding_and_spans_only_the_broken_characters() -> None:
+    doc = clean_paragraph("The mayor said she didnâ€™t know.")
+    assert normalize_edits(doc) == [("ftfy.fix-encoding", "â€™", "’")]
+    (applied,) = [e for e in doc.applied if e.pass_name == "ftfy"]
+    assert applied.at == len("The mayor said she didn")
+
+
+@pytest.mark.parametrize(
+    ("broken", "fixed"),
+    [
+        ("Saltmarsh mayor HÃ©lÃ¨ne Castaing spoke.", "Saltmarsh mayor Hélène Castaing spoke."),
+        ("OSLO â€” The glacier has shrunk.", "OSLO — The glacier has shrunk."),
+        ("â€œWe are ready,â€\x9d she said.", "“We are ready,” she said."),
+        ("The cafÃ© reopened.", "The café reopened."),
+        ("Local guide BjÃ¸rn Aasen agreed.", "Local guide Bjørn Aasen agreed."),
+    ],
+)
+def test_common_utf8_read_as_windows_1252_is_repaired(broken: str, fixed: str) -> None:
+    doc = clean_paragraph(broken)
+    assert doc.lines[1] == fixed
+    assert set(rules_applied(doc, "ftfy")) == {"ftfy.fix-encoding"}
+
+
+def test_mojibake_non_breaking_space_becomes_a_plain_space() -> None:
+    # "Â\xa0" is a broken no-break space: ftfy restores it, the whitespace pass plains it.
+    doc = clean_paragraph("It was cold on Jan.Â\u00a017, 2024, officials said.")
+    assert doc.lines[1] == "It was cold on Jan. 17, 2024, officials said."
+    assert rules_applied(doc, "ftfy") + rules_applied(doc, "whitespace") == ["ftfy.fix-encoding", "ws.nbsp"]
+
+
+# --- ftfy: HTML entities, control characters -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("escaped", "plain"),
+    [
+        ("Halden &amp; Roy cut jobs.", "Halden & Roy cut jobs."),
+        ("A &quot;persistent&quot; slump.", 'A "persistent" slump.'),
+        ("The company&#39;s plants.", "The company's plants."),
+        ("Rates &lt; 3% are rare.", "Rates < 3% are rare."),
+    ],
+)
+def test_html_entities_are_unescaped(escaped: str, plain: str) -> None:
+    doc = clean_paragraph(escaped)
+    assert doc.lines[1] == plain
+    assert set(rules_applied(doc, "ftfy")) == {"ftfy.unescape-html"}
+
+
+def test_each_entity_is_its_own_edit() -> None:
+    doc = clean_paragraph("Salt &amp; pepper &amp; oil.")
+    assert rules_applied(doc, "ftfy") == ["ftfy.unescape-html", "ftfy.unescape-html"]
+
+
+def test_mojibake_beside_correct_curly_quotes_is_repaired() -> None:
+    doc = clean_paragraph("They donâ€™t know, she won’t say.")
+    assert doc.lines[1] == "They don’t know, she won’t say."
+    assert all(rule.startswith("ftfy.") for rule in rules_applied(doc, "ftfy"))
+
+
+def test_a_bare_ampersand_is_text() -> None:
+    doc = clean_paragraph("AT&T and Procter & Gamble reported results.")
+    assert doc.lines[1] == "AT&T and Procter & Gamble reported results."
+    assert normalize_edits(doc) == []
+
+
+def test_entities_and_mojibake_on_one_line_are_both_repaired_and_named() -> None:
+    doc = clean_paragraph("It&#39;s true they donâ€™t &amp; won't.")
+    assert doc.lines[1] == "It's true they don’t & won't."
+    assert set(rules_applied(doc, "ftfy")) == {"ftfy.unescape-html", "ftfy.fix-encoding"}
+
+
+def test_terminal_escapes_are_removed() -> None:
+    doc = clean_paragraph("\x1b[1mBreaking\x1b[0m news from the harbor.")
+    assert doc.lines[1] == "Breaking news from the harbor."
+    assert set(rules_applied(doc, "ftfy")) == {"ftfy.remove-terminal-escapes"}
+
+
+def test_control_characters_are_removed() -> None:
+    doc = clean_paragraph("The bell\x07 rang twice.")
+    assert doc.lines[1] == "The bell rang twice."
+    assert rules_applied(doc, "ftfy") == ["ftfy.remove-control-chars"]
+
+
+# --- not restyled ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "styled",
+    [
+        "“Curly double quotes,” she said, ‘and single ones’ too.",
+        "It’s the author’s apostrophe.",
+        "Fullwidth ＡＢＣ １２３ stays as written.",
+        "Ligatures like ﬁne and ﬂow stay.",
+        "An em dash — and an en dash – stay.",
+        "Accents: São Paulo, Zürich, Kraków, Ørsted.",
+        "Math ≤ ≥ ± and emoji 🌊 stay.",
+        "Tabs\tseparate\tcolumns.",
+    ],
+)
+def test_typography_the_author_chose_is_not_restyled(styled: str) -> None:
+    doc = clean_paragraph(styled)
+    assert doc.lines[1] == styled
+    assert normalize_edits(doc) == []
+
+
+# --- NFC -------------------------------------------------------------------------------------
+
+
+def test_decomposed_characters_are_composed() -> None:
+    doc = clean_paragraph("The cafe\u0301 in Zu\u0308rich reopened.")
+    assert doc.lines[1] == "The caf\u00e9 in Z\u00fcrich reopened."
+    assert normalize_edits(doc) == [("unicode.nfc", "e\u0301", "\u00e9"), ("unicode.nfc", "u\u0308", "\u00fc")]
+
+
+def test_composed_text_is_left_alone() -> None:
+    doc = clean_paragraph("The caf\u00e9 in Z\u00fcrich reopened.")
+    assert normalize_edits(doc) == []
+
+
+# --- white space -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u202f", "\u2007"])
+def test_non_breaking_spaces_become_plain_spaces(space: str) -> None:
+    doc = clean_paragraph(f"About 6,000{space}people left their homes.")
+    assert doc.lines[1] == "About 6,000 people left their homes."
+    assert rules_applied(doc, "whitespace") == ["ws.nbsp"]
+
+
+@pytest.mark.parametrize("space", ["\u2002", "\u2003", "\u2009", "\u200a", "\u205f"])
+def test_other_unicode_spaces_become_plain_spaces(space: str) -> None:
+    doc = clean_paragraph(f"Five{space}kilometres north.")
+    assert doc.lines[1] == "Five kilometres north."
+    assert rules_applied(doc, "whitespace") == ["ws.unicode-space"]
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u2060", "\u00ad"])
+def test_invisible_characters_are_removed(invisible: str) -> None:
+    doc = clean_paragraph(f"Castle{invisible}ton had taken the lead.")
+    assert doc.lines[1] == "Castleton had taken the lead."
+    assert rules_applied(doc, "whitespace") == ["ws.zero-width"]
+
+
+def test_a_zero_width_space_opening_a_paragraph_is_removed() -> None:
+    doc = clean_paragraph("\u200bCastleton had taken the lead.")
+    assert doc.lines[1] == "Castleton had taken the lead."
+
+
+def test_runs_of_spaces_inside_a_line_are_collapsed() -> None:
+    doc = clean_paragraph("Okafor rose above   two defenders.")
+    assert doc.lines[1] == "Okafor rose above two defenders."
+    assert normalize_edits(doc) == [("ws.space-run", "   ", " ")]
+
+
+def test_single_tabs_are_kept() -> None:
+    doc = clean_paragraph("Team\tPlayed\tPoints")
+    assert doc.lines[1] == "Team\tPlayed\tPoints"
+    assert normalize_edits(doc) == []
+
+
+def test_spaces_left_at_the_end_by_a_removal_are_trimmed() -> None:
+    doc = clean_paragraph("He said so. \u200b")
+    assert doc.lines[1] == "He said so."
+    assert "ws.trim" in rules_applied(doc, "whitespace")
+
+
+def test_single_spaces_are_not_edits() -> None:
+    assert normalize_edits(clean_paragraph("Plain text with single spaces.")) == []
+
+
+def test_a_paragraph_of_only_invisible_characters_disappears() -> None:
+    doc = clean([HEADLINE, B1, "\u200b\u200b", B2])
+    assert doc.lines == [B1, B2]
+
+
+# --- the record explains it all --------------------------------------------------------------
+
+
+def test_every_normalisation_edit_is_small() -> None:
+    paragraph = "A long paragraph that goes on " * 10 + "until the mayor didnâ€™t stop."
+    doc = clean_paragraph(paragraph)
+    assert doc.lines[1].endswith("didn’t stop.")
+    assert all(len(e.text) <= 3 for e in doc.applied if e.pass_name == "ftfy")
