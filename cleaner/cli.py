@@ -7,7 +7,6 @@ data goes to standard output and messages to standard error, errors are one line
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
@@ -36,18 +35,71 @@ def cli() -> None:
 @cli.command("run")
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
 @click.argument("destination", metavar="DEST")
-@click.option("--rejects", "rejects", metavar="FILE", help="Write documents not kept, with a reason, to FILE (JSONL; - for stdout).")
-@click.option("--stats", "stats_path", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path), help="Write the run's counts as JSON to FILE.")
-@click.option("--rules", "rules", multiple=True, type=click.Path(exists=True, path_type=Path), help="A rules file or folder layered over the defaults (repeatable).")
-@click.option("--lang", "languages", callback=_split_langs, metavar="CODES", help="Keep only these languages, e.g. en,de; others go to rejects.")
+@click.option(
+    "--rejects",
+    "rejects",
+    metavar="FILE",
+    help="Write documents not kept, with a reason, to FILE (JSONL; - for stdout).",
+)
+@click.option(
+    "--stats",
+    "stats_path",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the run's counts as JSON to FILE.",
+)
+@click.option(
+    "--rules",
+    "rules",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="A rules file or folder layered over the defaults (repeatable).",
+)
+@click.option(
+    "--lang",
+    "languages",
+    callback=_split_langs,
+    metavar="CODES",
+    help="Keep only these languages, e.g. en,de; others go to rejects.",
+)
 @click.option("--text-field", default="text", show_default=True, help="JSONL field holding the article text.")
 @click.option("--id-field", default="id", show_default=True, help="JSONL field holding the document id.")
-@click.option("--title-field", default="title", show_default=True, help="JSONL field holding the headline, when the scraper kept it.")
+@click.option(
+    "--title-field",
+    default="title",
+    show_default=True,
+    help="JSONL field holding the headline, when the scraper kept it.",
+)
 @click.option("--no-dedup", is_flag=True, help="Skip near-duplicate documents and site boilerplate.")
-@click.option("--dup-threshold", type=click.FloatRange(0.0, 1.0), default=DOCUMENT_THRESHOLD, show_default=True, help="Estimated Jaccard at which a document duplicates an earlier one.")
-@click.option("--boilerplate-min-docs", "min_docs", type=click.IntRange(2), default=BOILERPLATE_MIN_DOCS, show_default=True, help="Documents of one source a paragraph must appear in to be boilerplate.")
-@click.option("--boilerplate-min-share", "min_share", type=click.FloatRange(0.0, 1.0), default=BOILERPLATE_MIN_SHARE, show_default=True, help="Share of a source's documents a paragraph must appear in to be boilerplate.")
-@click.option("--state", "state", type=click.Path(file_okay=False, path_type=Path), help="Keep the dedup index in DIR between runs (created if missing).")
+@click.option(
+    "--dup-threshold",
+    type=click.FloatRange(0.0, 1.0),
+    default=DOCUMENT_THRESHOLD,
+    show_default=True,
+    help="Estimated Jaccard at which a document duplicates an earlier one.",
+)
+@click.option(
+    "--boilerplate-min-docs",
+    "min_docs",
+    type=click.IntRange(2),
+    default=BOILERPLATE_MIN_DOCS,
+    show_default=True,
+    help="Documents of one source a paragraph must appear in to be boilerplate.",
+)
+@click.option(
+    "--boilerplate-min-share",
+    "min_share",
+    type=click.FloatRange(0.0, 1.0),
+    default=BOILERPLATE_MIN_SHARE,
+    show_default=True,
+    help="Share of a source's documents a paragraph must appear in to be boilerplate.",
+)
+@click.option(
+    "--state",
+    "state",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep the dedup index in DIR between runs (created if missing).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def run_command(
     sources: tuple[str, ...],
@@ -111,7 +163,13 @@ def run_command(
 
 
 @cli.command("rules")
-@click.option("--rules", "rules", multiple=True, type=click.Path(exists=True, path_type=Path), help="A rules file or folder layered over the defaults.")
+@click.option(
+    "--rules",
+    "rules",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="A rules file or folder layered over the defaults.",
+)
 def rules_command(rules: tuple[Path, ...]) -> None:
     """List the rules in force: id, pass, where it applies, and what it is for."""
     try:
@@ -128,4 +186,4 @@ def main() -> None:  # pragma: no cover - the console script
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -154,9 +154,7 @@ def apply_edits(doc: Document, edits: Iterable[Edit]) -> int:
         removed = doc.lines[index][at : edit.end + shift]
         if not removed and not edit.replacement:
             continue
-        applied = AppliedEdit(
-            edit.pass_name, edit.rule, index, at, removed, edit.replacement, edit.moved_to
-        )
+        applied = AppliedEdit(edit.pass_name, edit.rule, index, at, removed, edit.replacement, edit.moved_to)
         before = len(doc.lines)
         apply_one(doc.lines, applied)
         doc.applied.append(applied)

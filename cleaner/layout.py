@@ -29,7 +29,9 @@ def split_paragraphs(text: str) -> list[str]:
 
 
 def _trim(line: str) -> str:
-    return line.strip(" \t\f\v\u00a0\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f")
+    return line.strip(
+        " \t\f\v\u00a0\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
+    )
 
 
 def render(paragraphs: list[str]) -> str:

@@ -31,9 +31,7 @@ class Cleaner:
         self.passes = build_passes(self.rules)
 
     @classmethod
-    def from_options(
-        cls, rules_paths: Iterable[Path] = (), languages: Iterable[str] = ()
-    ) -> Cleaner:
+    def from_options(cls, rules_paths: Iterable[Path] = (), languages: Iterable[str] = ()) -> Cleaner:
         return cls(load_rules(rules_paths), frozenset(languages))
 
 

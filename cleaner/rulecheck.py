@@ -42,7 +42,9 @@ def check_rule(rule: Rule, cleaner: Cleaner) -> list[ExampleFailure]:
             doc = Document("example", "example", _lines_for(rule, example, removing))
             doc.title = "Example"  # settled, so the title pass does not take a line
             run_passes(doc, cleaner.passes)
-            rules_hit = {e.rule for e in doc.applied if e.text.strip() and e.pass_name in ("junk", "captions")}
+            rules_hit = {
+                e.rule for e in doc.applied if e.text.strip() and e.pass_name in ("junk", "captions")
+            }
             if removing and rule.id not in rules_hit:
                 got = f"removed by {sorted(rules_hit)}" if rules_hit else "kept"
                 failures.append(ExampleFailure(rule.id, example, "removed", got))

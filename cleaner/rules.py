@@ -97,9 +97,8 @@ class RuleSet:
     def first_match(self, line: str, pass_name: str, where: Iterable[str]) -> Rule | None:
         wanted = set(where)
         for rule in self.rules:
-            if rule.enabled and rule.pass_name == pass_name and rule.where in wanted:
-                if rule.matches(line):
-                    return rule
+            if rule.enabled and rule.pass_name == pass_name and rule.where in wanted and rule.matches(line):
+                return rule
         return None
 
     def __iter__(self) -> Iterator[Rule]:

@@ -36,6 +36,7 @@ from cleaner.dedup.minhash import DOCUMENT_SKETCH, signature
 from cleaner.dedup.state import load_state, save_state, state_settings
 from cleaner.document import Document
 from cleaner.language import Language, detect_language
+from cleaner.passes import Pass
 from cleaner.passes.normalize import normalize_fragment
 from cleaner.pipeline import Cleaner, run_passes
 from cleaner.readers import ReadOptions, list_sources, read_sources
@@ -104,7 +105,9 @@ def clean_one(doc: Document, cleaner: Cleaner) -> Cleaned | Reject:
     lang = detect_language(doc.text)
     if cleaner.languages and lang.code not in cleaner.languages:
         wanted = ",".join(sorted(cleaner.languages))
-        return Reject(doc.id, doc.source, "language", f"detected {lang.code} ({lang.prob:.2f}); wanted {wanted}")
+        return Reject(
+            doc.id, doc.source, "language", f"detected {lang.code} ({lang.prob:.2f}); wanted {wanted}"
+        )
     doc.group = document_group(doc)
     return Cleaned(doc, lang)
 
@@ -113,7 +116,7 @@ class _Spill:
     """Stage 1's results in input order, on disk, so memory does not grow with the input."""
 
     def __init__(self) -> None:
-        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="cleaner-spill-")
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="cleaner-spill-")  # noqa: SIM115 - lives as long as the run
         self.count = 0
 
     def write(self, item: Cleaned | Reject) -> None:
@@ -159,11 +162,16 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
         stats.index_paragraphs = collector.count()
         # Stage 2: site boilerplate over the whole input.
         boilerplate = find_boilerplate(
-            collector, options.boilerplate_min_docs, options.boilerplate_threshold, options.boilerplate_min_share
+            collector,
+            options.boilerplate_min_docs,
+            options.boilerplate_threshold,
+            options.boilerplate_min_share,
         )
         del collector
         boilerplate.merge(known_boilerplate)
-        finishing = [RemoveSiteBoilerplate(boilerplate), *cleaner.passes] if len(boilerplate) else []
+        finishing: list[Pass] = (
+            [RemoveSiteBoilerplate(boilerplate), *cleaner.passes] if len(boilerplate) else []
+        )
         # Stage 3: finish and write, in input order.
         with open_jsonl(options.destination) as out, open_jsonl(options.rejects) as rejects:
             assert out is not None
@@ -186,7 +194,9 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
     return stats
 
 
-def _reject(reject: Reject, stats: RunStats, rejects: JsonlWriter | None, warn: Callable[[str], None]) -> None:
+def _reject(
+    reject: Reject, stats: RunStats, rejects: JsonlWriter | None, warn: Callable[[str], None]
+) -> None:
     stats.rejected[reject.reason] += 1
     if reject.reason in BAD_INPUT_REASONS:
         where = f"{reject.source}:{reject.line}" if reject.line is not None else reject.source

@@ -34,8 +34,4 @@ def span_edits(old: str, new: str) -> list[tuple[int, int, str]]:
     if len(a) + len(b) > MAX_DIFF_CHARS:
         return [(head, head + len(a), b)]
     matcher = SequenceMatcher(None, a, b, autojunk=False)
-    return [
-        (head + i1, head + i2, b[j1:j2])
-        for op, i1, i2, j1, j2 in matcher.get_opcodes()
-        if op != "equal"
-    ]
+    return [(head + i1, head + i2, b[j1:j2]) for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal"]

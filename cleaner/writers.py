@@ -47,7 +47,7 @@ class JsonlWriter:
         self._stream.flush()
         os.fsync(self._stream.fileno())
         self._stream.close()
-        os.replace(self._tmp, self.destination)
+        self._tmp.replace(self.destination)
         self._tmp = None
 
     def abort(self) -> None:

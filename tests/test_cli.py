@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import ARTICLES, article_body, article_text
 from click.testing import CliRunner, Result
 
-from builders import B1, B2, B3, B4, HEADLINE
 from cleaner.cli import cli
 
-ENGLISH = "\n\n".join([HEADLINE, B1, B2, B3, B4])
+ENGLISH = article_text(0)
+HEADLINE = ARTICLES[0][0]
+BODY = article_body(0)
 GERMAN = "\n\n".join(
     [
         "Stadtrat beschließt neuen Haushalt",
@@ -72,18 +74,18 @@ def assert_ok(result: Result) -> None:
 
 
 def test_run_cleans_a_folder_of_text_files_into_jsonl(tmp_path: Path) -> None:
-    write(tmp_path / "in" / "article.txt", ENGLISH + "\n\nAdvertisement\n")
+    write(tmp_path / "in" / "article.txt", article_text(0, "Advertisement"))
     result = invoke("run", tmp_path / "in", tmp_path / "out.jsonl")
     assert_ok(result)
     (record,) = read_jsonl(tmp_path / "out.jsonl")
     assert record["id"] == "article"
     assert record["source"] == "article.txt"
     assert record["title"] == HEADLINE
-    assert record["text"] == "\n\n".join([B1, B2, B3, B4])
+    assert record["text"] == BODY
     assert record["lang"] == "en"
-    assert {"pass": "junk", "rule": "junk.advertisement", "text": "Advertisement"}.items() <= record["removed"][
-        -1
-    ].items()
+    removed = [(r["pass"], r["rule"], r["text"]) for r in record["removed"]]
+    assert ("junk", "junk.advertisement", "Advertisement") in removed
+    assert ("title", "title.first-line", HEADLINE) in removed
 
 
 def test_a_record_starts_with_the_contract_fields_in_order(tmp_path: Path) -> None:
@@ -95,8 +97,8 @@ def test_a_record_starts_with_the_contract_fields_in_order(tmp_path: Path) -> No
 
 def test_folders_are_walked_recursively_in_sorted_order_with_ids_relative_to_the_folder(tmp_path: Path) -> None:
     root = tmp_path / "in"
-    for name in ["b.txt", "a/z.txt", "a/b/c.txt", "c/d/e.txt", "0.txt"]:
-        write(root / name, ENGLISH)
+    for n, name in enumerate(["b.txt", "a/z.txt", "a/b/c.txt", "c/d/e.txt", "0.txt"]):
+        write(root / name, article_text(n))
     assert_ok(invoke("run", root, tmp_path / "out.jsonl"))
     out = read_jsonl(tmp_path / "out.jsonl")
     assert [r["id"] for r in out] == ["0", "a/b/c", "a/z", "b", "c/d/e"]
@@ -116,7 +118,7 @@ def test_windows_line_ends_and_a_byte_order_mark_are_layout(tmp_path: Path) -> N
     assert_ok(invoke("run", tmp_path / "in", tmp_path / "out.jsonl"))
     (record,) = read_jsonl(tmp_path / "out.jsonl")
     assert record["title"] == HEADLINE
-    assert record["text"] == "\n\n".join([B1, B2, B3, B4])
+    assert record["text"] == BODY
 
 
 def test_files_that_are_not_input_are_skipped_and_counted(tmp_path: Path) -> None:
@@ -132,9 +134,9 @@ def test_files_that_are_not_input_are_skipped_and_counted(tmp_path: Path) -> Non
 
 
 def test_a_text_file_that_is_not_utf8_is_rejected_as_unreadable(tmp_path: Path) -> None:
-    write(tmp_path / "in" / "a.txt", ENGLISH)
+    write(tmp_path / "in" / "a.txt", article_text(0))
     (tmp_path / "in" / "b.txt").write_bytes("Caf\u00e9 society".encode("latin-1"))
-    write(tmp_path / "in" / "c.txt", ENGLISH)
+    write(tmp_path / "in" / "c.txt", article_text(1))
     result = invoke("run", tmp_path / "in", tmp_path / "out.jsonl", "--rejects", tmp_path / "rej.jsonl")
     assert_ok(result)
     assert [r["id"] for r in read_jsonl(tmp_path / "out.jsonl")] == ["a", "c"]
@@ -156,12 +158,13 @@ def test_a_document_with_nothing_left_is_rejected_as_empty(tmp_path: Path) -> No
 
 
 def test_run_cleans_a_jsonl_file(tmp_path: Path) -> None:
-    write(tmp_path / "in.jsonl", jsonl({"id": "one", "text": ENGLISH}, {"id": "two", "text": B1 + "\n" + B2}))
+    two = "\n".join(ARTICLES[1][1:3])
+    write(tmp_path / "in.jsonl", jsonl({"id": "one", "text": ENGLISH}, {"id": "two", "text": two}))
     assert_ok(invoke("run", tmp_path / "in.jsonl", tmp_path / "out.jsonl"))
     out = read_jsonl(tmp_path / "out.jsonl")
     assert [(r["id"], r["source"]) for r in out] == [("one", "in.jsonl"), ("two", "in.jsonl")]
     assert out[0]["title"] == HEADLINE
-    assert out[1]["text"] == B1 + "\n\n" + B2
+    assert out[1]["text"] == "\n\n".join(ARTICLES[1][1:3])
 
 
 def test_run_cleans_a_gzipped_jsonl_file(tmp_path: Path) -> None:
@@ -173,7 +176,7 @@ def test_run_cleans_a_gzipped_jsonl_file(tmp_path: Path) -> None:
 
 
 def test_jsonl_records_without_an_id_are_named_by_file_and_line(tmp_path: Path) -> None:
-    write(tmp_path / "in.jsonl", jsonl({"text": ENGLISH}) + "\n" + jsonl({"text": ENGLISH}))
+    write(tmp_path / "in.jsonl", jsonl({"text": article_text(0)}) + "\n" + jsonl({"text": article_text(1)}))
     assert_ok(invoke("run", tmp_path / "in.jsonl", tmp_path / "out.jsonl"))
     assert [r["id"] for r in read_jsonl(tmp_path / "out.jsonl")] == ["in.jsonl:1", "in.jsonl:3"]
 
@@ -214,7 +217,7 @@ def test_text_and_id_fields_can_be_named(tmp_path: Path) -> None:
     assert_ok(result)
     (record,) = read_jsonl(tmp_path / "out.jsonl")
     assert record["id"] == "u-1"
-    assert record["text"] == "\n\n".join([B1, B2, B3, B4])
+    assert record["text"] == BODY
     # The text field itself is consumed; the other fields pass through.
     assert "body" not in record
     assert record["uid"] == "u-1"
@@ -225,20 +228,20 @@ def test_the_title_field_can_be_named(tmp_path: Path) -> None:
     assert_ok(invoke("run", tmp_path / "in.jsonl", tmp_path / "out.jsonl", "--title-field", "headline"))
     (record,) = read_jsonl(tmp_path / "out.jsonl")
     assert record["title"] == HEADLINE
-    assert record["text"] == "\n\n".join([B1, B2, B3, B4])
+    assert record["text"] == BODY
 
 
 def test_several_sources_are_read_in_the_order_given(tmp_path: Path) -> None:
-    write(tmp_path / "folder" / "t.txt", ENGLISH)
-    write(tmp_path / "b.jsonl", jsonl({"id": "from-b", "text": ENGLISH}))
-    write(tmp_path / "a.jsonl", jsonl({"id": "from-a", "text": ENGLISH}))
+    write(tmp_path / "folder" / "t.txt", article_text(0))
+    write(tmp_path / "b.jsonl", jsonl({"id": "from-b", "text": article_text(1)}))
+    write(tmp_path / "a.jsonl", jsonl({"id": "from-a", "text": article_text(2)}))
     assert_ok(invoke("run", tmp_path / "b.jsonl", tmp_path / "folder", tmp_path / "a.jsonl", tmp_path / "out.jsonl"))
     assert [r["id"] for r in read_jsonl(tmp_path / "out.jsonl")] == ["from-b", "t", "from-a"]
 
 
 def test_jsonl_files_inside_a_folder_are_read_too(tmp_path: Path) -> None:
-    write(tmp_path / "in" / "sub" / "batch.jsonl", jsonl({"text": ENGLISH}))
-    write(tmp_path / "in" / "a.txt", ENGLISH)
+    write(tmp_path / "in" / "sub" / "batch.jsonl", jsonl({"text": article_text(0)}))
+    write(tmp_path / "in" / "a.txt", article_text(1))
     assert_ok(invoke("run", tmp_path / "in", tmp_path / "out.jsonl"))
     assert [(r["id"], r["source"]) for r in read_jsonl(tmp_path / "out.jsonl")] == [
         ("a", "a.txt"),
@@ -250,7 +253,7 @@ def test_jsonl_files_inside_a_folder_are_read_too(tmp_path: Path) -> None:
 
 
 def test_stdin_to_stdout_writes_only_jsonl_on_stdout() -> None:
-    result = invoke("run", "-", "-", input=jsonl({"id": "a", "text": ENGLISH}, {"id": "b", "text": ENGLISH}))
+    result = invoke("run", "-", "-", input=jsonl({"id": "a", "text": article_text(0)}, {"id": "b", "text": article_text(1)}))
     assert_ok(result)
     assert result.stdout.endswith("\n")
     out = records(result.stdout)
@@ -291,10 +294,10 @@ def test_quiet_prints_no_summary() -> None:
 
 def test_bad_jsonl_lines_go_to_rejects_and_the_run_continues(tmp_path: Path) -> None:
     lines = [
-        json.dumps({"id": "good-1", "text": ENGLISH}),
+        json.dumps({"id": "good-1", "text": article_text(0)}),
         "{this is not json",
-        json.dumps({"id": "no-text", "body": ENGLISH}),
-        json.dumps({"id": "good-2", "text": ENGLISH}),
+        json.dumps({"id": "no-text", "body": article_text(1)}),
+        json.dumps({"id": "good-2", "text": article_text(2)}),
     ]
     write(tmp_path / "in.jsonl", "\n".join(lines) + "\n")
     result = invoke("run", tmp_path / "in.jsonl", tmp_path / "out.jsonl", "--rejects", tmp_path / "rej.jsonl")

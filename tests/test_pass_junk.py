@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import pytest
-
 from builders import B1, B2, B3, B4, HEADLINE, clean, removed_texts, rules_applied
 
 # --- line rules: anywhere --------------------------------------------------------------------

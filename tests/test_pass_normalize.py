@@ -6,8 +6,8 @@ Every change is a small, named span edit, never a silent rewrite of the paragrap
 from __future__ import annotations
 
 import pytest
-
 from builders import B1, B2, HEADLINE, clean, rules_applied
+
 from cleaner.document import Document
 
 

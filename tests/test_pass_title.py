@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from builders import B1, B2, B3, HEADLINE, clean, removed_texts, rules_applied
 
 # --- the first line --------------------------------------------------------------------------

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from builders import B1, B2, B3, HEADLINE, default_cleaner
 from click.testing import CliRunner
 
-from builders import B1, B2, B3, HEADLINE, default_cleaner
 from cleaner.cli import cli
 from cleaner.document import Document
 from cleaner.pipeline import Cleaner, run_passes

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cleaner.document import Document, Edit
 from cleaner.dedup.minhash import PARAGRAPH_SKETCH
 from cleaner.dedup.repeats import paragraph_signature
+from cleaner.document import Document, Edit
 
 BOILERPLATE_MIN_DOCS = 5
 # A site's template is on most of its pages. "Pros", "Conclusion" or "}" recur across many

@@ -59,7 +59,10 @@ def shingles(text: str, words: int) -> set[bytes]:
 @cache
 def _template(settings: SketchSettings) -> MinHash:
     return MinHash(
-        num_perm=settings.num_perm, seed=settings.seed, hashfunc=xxhash.xxh32_intdigest, scheme=settings.scheme
+        num_perm=settings.num_perm,
+        seed=settings.seed,
+        hashfunc=xxhash.xxh32_intdigest,
+        scheme=settings.scheme,
     )
 
 
@@ -89,7 +92,7 @@ def signatures(texts: list[str], settings: SketchSettings) -> np.ndarray:
 
 def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """The share of equal signature positions: MinHash's estimate of the Jaccard similarity."""
-    return float(np.count_nonzero(a == b)) / a.shape[-1]
+    return float(np.count_nonzero(a == b) / len(a))
 
 
 def to_minhash(sig: np.ndarray, settings: SketchSettings) -> MinHash:

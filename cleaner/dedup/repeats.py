@@ -14,8 +14,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from cleaner.document import Document, Edit
 from cleaner.dedup.minhash import PARAGRAPH_SKETCH, estimated_jaccard, signature
+from cleaner.document import Document, Edit
 
 REPEAT_THRESHOLD = 0.8
 REPEAT_WINDOW = 1

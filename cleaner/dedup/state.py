@@ -8,7 +8,6 @@ are stored beside them and a run with other settings stops instead of mixing ske
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +54,9 @@ def load_state(
             finder.add(str(doc_id), sig)
         count = len(data["ids"])
     with np.load(directory / "boilerplate.npz", allow_pickle=False) as data:
-        for group, sig, docs in zip(data["groups"].tolist(), data["sigs"], data["docs"].tolist(), strict=True):
+        for group, sig, docs in zip(
+            data["groups"].tolist(), data["sigs"], data["docs"].tolist(), strict=True
+        ):
             boilerplate.add(str(group), sig, int(docs))
     return count
 
@@ -78,11 +79,11 @@ def save_state(
     )
     tmp = directory / ".settings.json.tmp"
     tmp.write_text(json.dumps(settings, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, directory / "settings.json")
+    tmp.replace(directory / "settings.json")
 
 
 def _atomic_npz(path: Path, **arrays: np.ndarray) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     with tmp.open("wb") as f:
         np.savez(f, **arrays)  # type: ignore[arg-type]
-    os.replace(tmp, path)
+    tmp.replace(path)

@@ -16,7 +16,8 @@ from cleaner.document import Document, Edit
 class Pass(Protocol):
     """A cleaning step: ``name`` for the record, ``rule_ids`` it may emit, and the edits."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     @property
     def rule_ids(self) -> tuple[str, ...]: ...

@@ -61,7 +61,7 @@ def first_ftfy_fix(line: str) -> tuple[str, str] | None:
         group, rule = plan[: end + 1], "ftfy.fix-encoding"
     else:
         group, rule = plan[:1], "ftfy." + plan[0][1].replace("_", "-")
-    fixed = ftfy.apply_plan(line, group)
+    fixed = ftfy.apply_plan(line, [(op, arg) for op, arg in group])
     if fixed == line:
         return None
     return rule, fixed

@@ -81,6 +81,6 @@ class ExtractTitle:
         # The scraper's second print stands right above the article. Any other paragraph equal to
         # the headline (a third copy opening the body, a subheading further down) is the
         # author's, and stays.
-        if "title.repeat" not in done and position < len(doc.lines):
-            if headline_key(doc.lines[position]) == key:
-                yield Edit.drop_line(self.name, "title.repeat", position, doc.lines[position])
+        second = doc.lines[position] if position < len(doc.lines) else None
+        if "title.repeat" not in done and second is not None and headline_key(second) == key:
+            yield Edit.drop_line(self.name, "title.repeat", position, second)
