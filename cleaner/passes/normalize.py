@@ -47,8 +47,8 @@ def first_ftfy_fix(line: str) -> tuple[str, str] | None:
     ``ftfy.fix-encoding``; any other step is ``ftfy.<step name>``. The pipeline's next round
     asks again for whatever is left.
 
-    >>> first_ftfy_fix("It&#39;s donâ€™t")
-    ('ftfy.unescape-html', 'It\\'s donâ€™t')
+    >>> first_ftfy_fix("Fish &amp; chips")
+    ('ftfy.unescape-html', 'Fish & chips')
     >>> first_ftfy_fix("Nothing to fix.") is None
     True
     """
