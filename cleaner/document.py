@@ -91,8 +91,12 @@ class Document:
     fields: dict[str, Any] = field(default_factory=dict)
     applied: list[AppliedEdit] = field(default_factory=list)
     title_from_input: bool = False
-    title_decided: bool = False
     group: str = ""
+    input_lines: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.input_lines:
+            self.input_lines = tuple(self.lines)
 
     @property
     def text(self) -> str:

@@ -21,6 +21,8 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+import numpy as np
+
 from cleaner.dedup.boilerplate import (
     BOILERPLATE_MIN_DOCS,
     BOILERPLATE_MIN_SHARE,
@@ -41,6 +43,7 @@ from cleaner.passes.normalize import normalize_fragment
 from cleaner.pipeline import Cleaner, run_passes
 from cleaner.readers import ReadOptions, list_sources, read_sources
 from cleaner.records import Reject, output_record
+from cleaner.report.model import ReportItem
 from cleaner.stats import RunStats
 from cleaner.writers import JsonlWriter, open_jsonl
 
@@ -51,7 +54,7 @@ BAD_INPUT_REASONS = frozenset({"unreadable", "invalid-json", "missing-text"})
 @dataclass
 class RunOptions:
     sources: list[str]
-    destination: str
+    destination: str | None  # None: decide and report, write no output file
     rejects: str | None = None
     rules: list[Path] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
@@ -62,6 +65,7 @@ class RunOptions:
     boilerplate_threshold: float = BOILERPLATE_THRESHOLD
     boilerplate_min_share: float = BOILERPLATE_MIN_SHARE
     state: Path | None = None
+    observer: Callable[[ReportItem], None] | None = None
 
 
 def document_group(doc: Document) -> str:
@@ -89,27 +93,43 @@ def document_group(doc: Document) -> str:
 
 @dataclass
 class Cleaned:
-    """A document after stage 1, waiting in the spill file for stage 3."""
+    """A document after stage 1: cleaned, with its language and its signatures."""
 
     doc: Document
     lang: Language
+    doc_sig: np.ndarray | None = None
+    paragraph_sigs: np.ndarray | None = None
 
 
-def clean_one(doc: Document, cleaner: Cleaner) -> Cleaned | Reject:
-    """Stage 1 for one document: passes to a fixed point, then language. Pure."""
+@dataclass
+class Dropped:
+    """A document stage 1 rejected, with its input paragraphs for the review report."""
+
+    reject: Reject
+    input_lines: tuple[str, ...] | None = None
+
+
+def clean_one(doc: Document, cleaner: Cleaner, sketch: bool = True) -> Cleaned | Dropped:
+    """Stage 1 for one document: passes to a fixed point, language, signatures. Pure.
+
+    This is the expensive part of a run and depends on nothing but its arguments, so it can run
+    in any process.
+    """
     if doc.title is not None:
         doc.title = normalize_fragment(doc.title)
     run_passes(doc, cleaner.passes, cleaner.max_rounds)
     if not doc.lines:
-        return Reject(doc.id, doc.source, "empty", "no article text left after cleaning")
+        reject = Reject(doc.id, doc.source, "empty", "no article text left after cleaning")
+        return Dropped(reject, doc.input_lines)
     lang = detect_language(doc.text)
     if cleaner.languages and lang.code not in cleaner.languages:
         wanted = ",".join(sorted(cleaner.languages))
-        return Reject(
-            doc.id, doc.source, "language", f"detected {lang.code} ({lang.prob:.2f}); wanted {wanted}"
-        )
+        detail = f"detected {lang.code} ({lang.prob:.2f}); wanted {wanted}"
+        return Dropped(Reject(doc.id, doc.source, "language", detail), doc.input_lines)
     doc.group = document_group(doc)
-    return Cleaned(doc, lang)
+    if not sketch:
+        return Cleaned(doc, lang)
+    return Cleaned(doc, lang, signature(doc.text, DOCUMENT_SKETCH), paragraph_signatures(doc))
 
 
 class _Spill:
@@ -119,11 +139,11 @@ class _Spill:
         self._file: IO[bytes] = tempfile.TemporaryFile(prefix="cleaner-spill-")  # noqa: SIM115 - lives as long as the run
         self.count = 0
 
-    def write(self, item: Cleaned | Reject) -> None:
+    def write(self, item: Cleaned | Dropped) -> None:
         pickle.dump(item, self._file, protocol=pickle.HIGHEST_PROTOCOL)
         self.count += 1
 
-    def __iter__(self) -> Iterator[Cleaned | Reject]:
+    def __iter__(self) -> Iterator[Cleaned | Dropped]:
         self._file.seek(0)
         for _ in range(self.count):
             yield pickle.load(self._file)
@@ -148,15 +168,9 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
         # Stage 1: clean, detect language, decide duplicate documents in input order.
         for number, item in enumerate(read_sources(files, options.read)):
             stats.documents_in += 1
-            result = item if isinstance(item, Reject) else clean_one(item, cleaner)
+            result = Dropped(item) if isinstance(item, Reject) else clean_one(item, cleaner, options.dedup)
             if isinstance(result, Cleaned) and options.dedup:
-                duplicate = finder.check(result.doc.id, signature(result.doc.text, DOCUMENT_SKETCH))
-                if duplicate is not None:
-                    doc = result.doc
-                    detail = f"estimated Jaccard {duplicate.similarity:.2f} with {duplicate.of}"
-                    result = Reject(doc.id, doc.source, "near-duplicate", detail, duplicate_of=duplicate.of)
-                else:
-                    collector.add(result.doc.group, number, paragraph_signatures(result.doc))
+                result = _decide_duplicate(result, number, finder, collector)
             spill.write(result)
         stats.index_bytes = collector.nbytes()
         stats.index_paragraphs = collector.count()
@@ -174,24 +188,53 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
         )
         # Stage 3: finish and write, in input order.
         with open_jsonl(options.destination) as out, open_jsonl(options.rejects) as rejects:
-            assert out is not None
             for result in spill:
                 if isinstance(result, Cleaned) and finishing:
-                    run_passes(result.doc, finishing, cleaner.max_rounds)
-                    if not result.doc.lines:
-                        doc = result.doc
-                        result = Reject(doc.id, doc.source, "empty", "only site boilerplate left")
-                if isinstance(result, Reject):
-                    _reject(result, stats, rejects, warn)
+                    result = _finish(result, finishing, cleaner.max_rounds)
+                if isinstance(result, Dropped):
+                    _reject(result.reject, stats, rejects, warn)
+                    if options.observer is not None:
+                        r = result.reject
+                        options.observer(ReportItem(r.id, r.source, result.input_lines, None, r.to_json()))
                     continue
+                record = output_record(result.doc, result.lang)
                 stats.count_edits(result.doc.applied)
-                out.write(output_record(result.doc, result.lang))
+                if out is not None:
+                    out.write(record)
                 stats.documents_out += 1
+                if options.observer is not None:
+                    doc = result.doc
+                    options.observer(ReportItem(doc.id, doc.source, doc.input_lines, record, None))
         if options.state is not None:
             save_state(options.state, finder, boilerplate, settings)
     finally:
         spill.close()
     return stats
+
+
+def _decide_duplicate(
+    result: Cleaned, number: int, finder: DuplicateFinder, collector: ParagraphCollector
+) -> Cleaned | Dropped:
+    """Stage 1's one sequential step: reject a duplicate of an earlier document, or index it."""
+    doc = result.doc
+    assert result.doc_sig is not None and result.paragraph_sigs is not None
+    duplicate = finder.check(doc.id, result.doc_sig)
+    if duplicate is not None:
+        detail = f"estimated Jaccard {duplicate.similarity:.2f} with {duplicate.of}"
+        reject = Reject(doc.id, doc.source, "near-duplicate", detail, duplicate_of=duplicate.of)
+        return Dropped(reject, doc.input_lines)
+    collector.add(doc.group, number, result.paragraph_sigs)
+    result.doc_sig = result.paragraph_sigs = None  # in the index now; not spilled twice
+    return result
+
+
+def _finish(result: Cleaned, passes: list[Pass], max_rounds: int) -> Cleaned | Dropped:
+    """Stage 3 for one document: remove the site's boilerplate, settle again."""
+    doc = result.doc
+    run_passes(doc, passes, max_rounds)
+    if not doc.lines:
+        return Dropped(Reject(doc.id, doc.source, "empty", "only site boilerplate left"), doc.input_lines)
+    return result
 
 
 def _reject(
@@ -211,7 +254,9 @@ def clean_record(record: dict[str, Any], cleaner: Cleaner | None = None) -> dict
     from cleaner.records import dumps
 
     item = record_to_document(dumps(record), "-", 1, ReadOptions())
-    result = item if isinstance(item, Reject) else clean_one(item, cleaner or Cleaner.from_options())
-    if isinstance(result, Reject):
-        return result.to_json()
+    if isinstance(item, Reject):
+        return item.to_json()
+    result = clean_one(item, cleaner or Cleaner.from_options(), sketch=False)
+    if isinstance(result, Dropped):
+        return result.reject.to_json()
     return output_record(result.doc, result.lang)
