@@ -121,6 +121,18 @@ WHITESPACE_RULES: dict[str, tuple[re.Pattern[str], str]] = {
 }
 
 
+def is_invisible(line: str) -> bool:
+    """A line with nothing to see: only format characters (ZWJ, ZWNJ, marks) and spaces.
+
+    Pages use a lone zero-width joiner as an empty paragraph; inside a word or an emoji
+    sequence the same character means something and stays.
+
+    >>> is_invisible("\u200d"), is_invisible("\u200d \u200c"), is_invisible("a\u200db")
+    (True, True, False)
+    """
+    return all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in line)
+
+
 @dataclass(frozen=True)
 class TidyWhitespace:
     """Turn exotic spaces into plain ones, drop invisible characters, collapse runs of spaces.
@@ -129,10 +141,13 @@ class TidyWhitespace:
     """
 
     name: str = "whitespace"
-    rule_ids: tuple[str, ...] = tuple(WHITESPACE_RULES)
+    rule_ids: tuple[str, ...] = (*WHITESPACE_RULES, "ws.invisible-line")
 
     def __call__(self, doc: Document) -> Iterator[Edit]:
         for i, line in enumerate(doc.lines):
+            if is_invisible(line):
+                yield Edit.drop_line(self.name, "ws.invisible-line", i, line)
+                continue
             for rule, (pattern, replacement) in WHITESPACE_RULES.items():
                 for m in pattern.finditer(line):
                     if m.group() != replacement:
