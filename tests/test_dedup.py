@@ -1,0 +1,187 @@
+"""Near-duplicates: repeated paragraphs, site boilerplate across documents, duplicate documents.
+
+The corpora here are generated from invented outlets: bodies are built from varied vocabulary
+so that different articles share no long runs of words, as real articles do not.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+from click.testing import CliRunner
+
+from cleaner.cli import cli
+from cleaner.dedup.boilerplate import ParagraphCollector, find_boilerplate
+from cleaner.dedup.documents import DuplicateFinder
+from cleaner.dedup.minhash import DOCUMENT_SKETCH, PARAGRAPH_SKETCH, estimated_jaccard, signature
+from cleaner.document import Document
+from cleaner.dedup.repeats import RemoveRepeatedParagraphs
+from cleaner.pipeline import run_passes
+
+SUBJECTS = ["The harbour board", "A group of teachers", "The regional water utility", "Two local farmers",
+            "The county sheriff", "A panel of engineers", "The city library", "Several shop owners",
+            "The school district", "A hospital spokeswoman", "The ferry operator", "Residents of Eastmoor"]
+VERBS = ["approved", "questioned", "delayed", "welcomed", "criticised", "funded", "reviewed", "rejected",
+         "postponed", "announced", "defended", "examined"]
+OBJECTS = ["a plan to widen the coastal road", "new rules for night parking", "the cost of repairing the pier",
+           "a proposal to merge two primary schools", "the budget for winter gritting",
+           "a survey of flood defences", "a scheme to plant oak trees", "the closure of the old quarry",
+           "an upgrade of the sewage works", "a festival on the village green", "the price of bus passes",
+           "a study of cliff erosion"]
+DETAILS = ["on Monday", "after a long debate", "despite objections", "at a packed meeting", "in a late vote",
+           "without a formal hearing", "following complaints", "for the third time this year",
+           "with a narrow majority", "ahead of the spring elections", "in a written statement", "by email"]
+NUMBERS = ["12", "48", "305", "7,500", "19", "64", "2.4 million", "880", "31", "5", "1,200", "77"]
+
+
+def article(seed: int, paragraphs: int = 5) -> list[str]:
+    """A plausible local-news body whose paragraphs share little with other seeds' paragraphs."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(paragraphs):
+        s, v, o, d, n = (rng.choice(x) for x in (SUBJECTS, VERBS, OBJECTS, DETAILS, NUMBERS))
+        s2, v2, o2 = rng.choice(SUBJECTS), rng.choice(VERBS), rng.choice(OBJECTS)
+        out.append(f"{s} {v} {o} {d}, and {s2.lower()} {v2} {o2} at a cost of {n} pounds.")
+    return out
+
+
+FOOTER = [
+    "The Brackwater Sentinel is published by the Sentinel Media Cooperative, 14 Quay Street, Brackwater.",
+    "Sentinel Plus · Members' lounge",
+]
+QUOTE = "“We will not close the ferry while I am mayor,” Mayor Tomas Lindqvist told the meeting on Tuesday."
+
+
+def write_outlet(root: Path, order: list[int]) -> None:
+    """12 articles of one outlet in root/brackwater; 10 carry the footer, 2 share a quote."""
+    folder = root / "brackwater"
+    folder.mkdir(parents=True)
+    for rank, i in enumerate(order):
+        body = article(1000 + i)
+        if i in (2, 7):
+            body.insert(2, QUOTE)
+        lines = [f"Council notes, week {i + 1}", "", *body]
+        if i < 10:
+            lines += FOOTER
+        (folder / f"{rank:02d}_story{i:02d}.txt").write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+
+
+def run_cli(args: list[str]) -> list[dict[str, object]]:
+    result = CliRunner().invoke(cli, ["run", *args, "-", "-q"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def removed_by(record: dict[str, object], rule: str) -> list[str]:
+    return [e["text"] for e in record["removed"] if e["rule"] == rule]  # type: ignore[attr-defined,index]
+
+
+def test_site_boilerplate_no_rule_names_is_removed_everywhere_but_a_shared_quote_stays(tmp_path: Path) -> None:
+    write_outlet(tmp_path, list(range(12)))
+    records = run_cli([str(tmp_path)])
+    assert len(records) == 12
+    for record in records:
+        text = str(record["text"])
+        assert FOOTER[0] not in text and FOOTER[1] not in text
+    with_footer = [r for r in records if removed_by(r, "boilerplate.site")]
+    assert len(with_footer) == 10
+    assert all(sorted(removed_by(r, "boilerplate.site")) == sorted(FOOTER) for r in with_footer)
+    quoted = [r for r in records if QUOTE in str(r["text"])]
+    assert len(quoted) == 2
+
+
+def test_boilerplate_decision_does_not_depend_on_input_order(tmp_path: Path) -> None:
+    write_outlet(tmp_path / "a", list(range(12)))
+    write_outlet(tmp_path / "b", list(reversed(range(12))))
+
+    def removals(root: Path) -> dict[str, list[str]]:
+        return {
+            str(r["title"]): sorted(e["text"] for e in r["removed"] if e["pass"] == "boilerplate")  # type: ignore[attr-defined,index]
+            for r in run_cli([str(root)])
+        }
+
+    assert removals(tmp_path / "a") == removals(tmp_path / "b")
+
+
+def test_boilerplate_needs_min_docs_and_share_of_the_source() -> None:
+    collected = ParagraphCollector()
+    line = "Tip line: 555-0143, or write to the newsroom"
+    for doc in range(10):
+        paragraphs = [*article(doc, 3), *([line] if doc < 4 else [])]
+        sigs = np.stack([signature(p, PARAGRAPH_SKETCH) for p in paragraphs])
+        collected.add("outlet", doc, sigs)
+    assert len(find_boilerplate(collected, min_docs=5)) == 0  # in 4 documents only
+    assert len(find_boilerplate(collected, min_docs=3, min_share=0.5)) == 0  # 4 of 10 < half
+    index = find_boilerplate(collected, min_docs=3, min_share=0.3)
+    assert index.matches("outlet", signature(line, PARAGRAPH_SKETCH))
+    assert not index.matches("another outlet", signature(line, PARAGRAPH_SKETCH))
+
+
+def test_an_adjacent_near_repeat_goes_and_a_far_repeat_stays() -> None:
+    body = article(5, 5)
+    near = body[1].replace("pounds", "pounds in total")
+    doc = Document("d", "d.txt", [body[0], body[1], near, body[2], body[3], body[1], body[4]])
+    doc.title = "Council notes"
+    run_passes(doc, [RemoveRepeatedParagraphs()])
+    assert [e.rule for e in doc.applied] == ["repeat.paragraph"]
+    assert doc.applied[0].text == near
+    assert doc.lines.count(body[1]) == 2  # the far copy is the author's
+
+
+def test_a_short_line_repeats_only_exactly() -> None:
+    doc = Document("d", "d.txt", ["Pros", "Cons", "Cons", "Pro tips"])
+    run_passes(doc, [RemoveRepeatedParagraphs()])
+    assert doc.lines == ["Pros", "Cons", "Pro tips"]
+
+
+def test_duplicate_documents_keep_the_first_and_name_it(tmp_path: Path) -> None:
+    original = article(42, 8)
+    copy = [*original[:3], original[3] + " The report was updated later.", *original[4:]]
+    other = article(43, 8)
+    lines = [json.dumps({"id": i, "url": f"https://{host}/{i}", "text": "\n\n".join(body)})
+             for i, host, body in (("a", "one.example", original), ("b", "two.example", copy),
+                                   ("c", "one.example", other))]
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rejects = tmp_path / "rejects.jsonl"
+    records = run_cli([str(src), "--rejects", str(rejects)])
+    assert [r["id"] for r in records] == ["a", "c"]
+    (reject,) = [json.loads(x) for x in rejects.read_text().splitlines()]
+    assert reject["reason"] == "near-duplicate" and reject["duplicate_of"] == "a"
+
+
+def test_lsh_candidates_are_verified_before_a_document_is_rejected() -> None:
+    finder = DuplicateFinder(threshold=0.8)
+    a = signature(" ".join(article(1, 10)), DOCUMENT_SKETCH)
+    b = a.copy()
+    b[: int(len(b) * 0.3)] += 1  # shares bands with a, but only 70% of its positions
+    assert estimated_jaccard(a, b) < 0.8
+    assert finder.check("a", a) is None
+    assert finder.check("b", b) is None
+    assert finder.check("a-again", a.copy()) is not None
+
+
+def test_state_deduplicates_tomorrow_against_today(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    today = tmp_path / "today.jsonl"
+    tomorrow = tmp_path / "tomorrow.jsonl"
+    body = "\n\n".join(article(7, 8))
+    today.write_text(json.dumps({"id": "t1", "text": body}) + "\n", encoding="utf-8")
+    tomorrow.write_text(json.dumps({"id": "t2", "text": body}) + "\n", encoding="utf-8")
+    assert [r["id"] for r in run_cli([str(today), "--state", str(state)])] == ["t1"]
+    assert run_cli([str(tomorrow), "--state", str(state)]) == []
+    settings = json.loads((state / "settings.json").read_text())
+    assert settings["paragraph_sketch"]["datasketch"]
+
+
+def test_state_with_other_settings_stops_with_a_clear_error(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "x", "text": "\n\n".join(article(9))}) + "\n", encoding="utf-8")
+    run_cli([str(src), "--state", str(state)])
+    result = CliRunner().invoke(cli, ["run", str(src), "-", "--state", str(state), "--dup-threshold", "0.9"])
+    assert result.exit_code == 1
+    assert "other settings" in result.output and "document_threshold" in result.output
