@@ -1,10 +1,11 @@
 """A whole run, in the stages DESIGN.md describes.
 
-1. **Clean** each document (per-document passes to a fixed point, language), and compute its
-   signatures. Duplicate documents are decided here, in input order (keep the first).
-   Cleaned documents are spilled to a temporary file; only signatures stay in memory.
-2. **Group** the kept documents' paragraph signatures by source and band key: the site
-   boilerplate (needs the whole input, so the decision does not depend on input order).
+1. **Clean** each document (per-document passes to a fixed point, language) and compute its
+   signatures: a pure function per document. Cleaned documents are spilled to a temporary
+   file; only signatures stay in memory, in the two indexes.
+2. **Group and decide** over the whole input, so no decision depends on the order of work:
+   duplicate documents (components of verified LSH pairs; the first in input order is kept),
+   then the site boilerplate among the kept documents' paragraphs (grouped by source and band).
 3. **Finish** each spilled document: remove its site's boilerplate, run the passes again to a
    fixed point (removing a footer can expose share buttons above it), write it or its reject.
 
@@ -33,7 +34,7 @@ from cleaner.dedup.boilerplate import (
     find_boilerplate,
     paragraph_signatures,
 )
-from cleaner.dedup.documents import DOCUMENT_THRESHOLD, DuplicateFinder
+from cleaner.dedup.documents import DOCUMENT_THRESHOLD, DocumentIndex, Duplicate
 from cleaner.dedup.minhash import DOCUMENT_SKETCH, signature
 from cleaner.dedup.state import load_state, save_state, state_settings
 from cleaner.document import Document
@@ -157,29 +158,31 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
     cleaner = Cleaner.from_options(options.rules, options.languages)
     stats = RunStats()
     files = list_sources(options.sources, stats.skipped_files)
-    finder = DuplicateFinder(options.duplicate_threshold)
+    documents = DocumentIndex(options.duplicate_threshold)
     known_boilerplate = BoilerplateIndex(threshold=options.boilerplate_threshold)
     settings = state_settings(options.duplicate_threshold, options.boilerplate_threshold)
     if options.state is not None:
-        load_state(options.state, finder, known_boilerplate, settings)
+        load_state(options.state, documents, known_boilerplate, settings)
     collector = ParagraphCollector()
     spill = _Spill()
     try:
-        # Stage 1: clean, detect language, decide duplicate documents in input order.
+        # Stage 1: clean, detect language, sketch; index the signatures, spill the documents.
         for number, item in enumerate(read_sources(files, options.read)):
             stats.documents_in += 1
             result = Dropped(item) if isinstance(item, Reject) else clean_one(item, cleaner, options.dedup)
             if isinstance(result, Cleaned) and options.dedup:
-                result = _decide_duplicate(result, number, finder, collector)
+                _index(result, number, documents, collector)
             spill.write(result)
         stats.index_bytes = collector.nbytes()
         stats.index_paragraphs = collector.count()
-        # Stage 2: site boilerplate over the whole input.
+        # Stage 2: duplicate documents, then site boilerplate among the kept ones.
+        duplicates = documents.decide() if options.dedup else {}
         boilerplate = find_boilerplate(
             collector,
             options.boilerplate_min_docs,
             options.boilerplate_threshold,
             options.boilerplate_min_share,
+            exclude=frozenset(duplicates),
         )
         del collector
         boilerplate.merge(known_boilerplate)
@@ -188,7 +191,9 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
         )
         # Stage 3: finish and write, in input order.
         with open_jsonl(options.destination) as out, open_jsonl(options.rejects) as rejects:
-            for result in spill:
+            for number, result in enumerate(spill):
+                if isinstance(result, Cleaned) and number in duplicates:
+                    result = _duplicate(result, duplicates[number])
                 if isinstance(result, Cleaned) and finishing:
                     result = _finish(result, finishing, cleaner.max_rounds)
                 if isinstance(result, Dropped):
@@ -206,26 +211,25 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
                     doc = result.doc
                     options.observer(ReportItem(doc.id, doc.source, doc.input_lines, record, None))
         if options.state is not None:
-            save_state(options.state, finder, boilerplate, settings)
+            save_state(options.state, documents, set(duplicates), boilerplate, settings)
     finally:
         spill.close()
     return stats
 
 
-def _decide_duplicate(
-    result: Cleaned, number: int, finder: DuplicateFinder, collector: ParagraphCollector
-) -> Cleaned | Dropped:
-    """Stage 1's one sequential step: reject a duplicate of an earlier document, or index it."""
-    doc = result.doc
+def _index(result: Cleaned, number: int, documents: DocumentIndex, collector: ParagraphCollector) -> None:
+    """Stage 1's sequential step: the signatures go to the indexes, not to the spill file."""
     assert result.doc_sig is not None and result.paragraph_sigs is not None
-    duplicate = finder.check(doc.id, result.doc_sig)
-    if duplicate is not None:
-        detail = f"estimated Jaccard {duplicate.similarity:.2f} with {duplicate.of}"
-        reject = Reject(doc.id, doc.source, "near-duplicate", detail, duplicate_of=duplicate.of)
-        return Dropped(reject, doc.input_lines)
-    collector.add(doc.group, number, result.paragraph_sigs)
-    result.doc_sig = result.paragraph_sigs = None  # in the index now; not spilled twice
-    return result
+    documents.add(result.doc.id, number, result.doc_sig)
+    collector.add(result.doc.group, number, result.paragraph_sigs)
+    result.doc_sig = result.paragraph_sigs = None
+
+
+def _duplicate(result: Cleaned, duplicate: Duplicate) -> Dropped:
+    doc = result.doc
+    detail = f"estimated Jaccard {duplicate.similarity:.2f} with {duplicate.of}"
+    reject = Reject(doc.id, doc.source, "near-duplicate", detail, duplicate_of=duplicate.of)
+    return Dropped(reject, doc.input_lines)
 
 
 def _finish(result: Cleaned, passes: list[Pass], max_rounds: int) -> Cleaned | Dropped:

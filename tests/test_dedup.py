@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from cleaner.cli import cli
 from cleaner.dedup.boilerplate import ParagraphCollector, find_boilerplate
-from cleaner.dedup.documents import DuplicateFinder
+from cleaner.dedup.documents import DocumentIndex
 from cleaner.dedup.minhash import DOCUMENT_SKETCH, PARAGRAPH_SKETCH, estimated_jaccard, signature
 from cleaner.document import Document
 from cleaner.dedup.repeats import RemoveRepeatedParagraphs
@@ -131,10 +131,10 @@ def test_an_adjacent_near_repeat_goes_and_a_far_repeat_stays() -> None:
     assert doc.lines.count(body[1]) == 2  # the far copy is the author's
 
 
-def test_a_short_line_repeats_only_exactly() -> None:
-    doc = Document("d", "d.txt", ["Pros", "Cons", "Cons", "Pro tips"])
+def test_a_short_line_repeats_only_exactly_and_a_doubled_single_word_stays() -> None:
+    doc = Document("d", "d.txt", ["Key facts", "Key facts", "Key figures", "▼", "▼"])
     run_passes(doc, [RemoveRepeatedParagraphs()])
-    assert doc.lines == ["Pros", "Cons", "Pro tips"]
+    assert doc.lines == ["Key facts", "Key figures", "▼", "▼"]
 
 
 def test_duplicate_documents_keep_the_first_and_name_it(tmp_path: Path) -> None:
@@ -154,14 +154,28 @@ def test_duplicate_documents_keep_the_first_and_name_it(tmp_path: Path) -> None:
 
 
 def test_lsh_candidates_are_verified_before_a_document_is_rejected() -> None:
-    finder = DuplicateFinder(threshold=0.8)
+    index = DocumentIndex(threshold=0.8)
     a = signature(" ".join(article(1, 10)), DOCUMENT_SKETCH)
     b = a.copy()
-    b[: int(len(b) * 0.3)] += 1  # shares bands with a, but only 70% of its positions
+    b[: int(len(b) * 0.3)] += 1  # shares LSH bands with a, but only 70% of its positions
     assert estimated_jaccard(a, b) < 0.8
-    assert finder.check("a", a) is None
-    assert finder.check("b", b) is None
-    assert finder.check("a-again", a.copy()) is not None
+    index.add("a", 0, a)
+    index.add("b", 1, b)
+    assert index.decide() == {}
+    index.add("a-again", 2, a.copy())
+    assert {pos: d.of for pos, d in index.decide().items()} == {2: "a"}
+
+
+def test_a_document_linking_two_earlier_ones_joins_them_and_the_first_is_kept() -> None:
+    index = DocumentIndex(threshold=0.8)
+    base = signature(" ".join(article(3, 10)), DOCUMENT_SKETCH)
+    left, right = base.copy(), base.copy()
+    left[:20] += 1  # 0.84 with base, 0.69 with right
+    right[-20:] += 1
+    index.add("left", 0, left)
+    index.add("right", 1, right)
+    index.add("bridge", 2, base)
+    assert {pos: d.of for pos, d in index.decide().items()} == {1: "left", 2: "left"}
 
 
 def test_state_deduplicates_tomorrow_against_today(tmp_path: Path) -> None:

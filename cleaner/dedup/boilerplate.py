@@ -70,16 +70,14 @@ class ParagraphCollector:
     """The first pass's memory: per paragraph a source code, a document number, a signature."""
 
     groups: dict[str, int] = field(default_factory=dict)
-    group_docs: list[int] = field(default_factory=list)
+    doc_groups: dict[int, int] = field(default_factory=dict)
     group_codes: list[np.ndarray] = field(default_factory=list)
     doc_numbers: list[np.ndarray] = field(default_factory=list)
     sigs: list[np.ndarray] = field(default_factory=list)
 
     def add(self, group: str, doc_number: int, paragraph_sigs: np.ndarray) -> None:
         code = self.groups.setdefault(group, len(self.groups))
-        if code == len(self.group_docs):
-            self.group_docs.append(0)
-        self.group_docs[code] += 1
+        self.doc_groups[doc_number] = code
         n = len(paragraph_sigs)
         if not n:
             return
@@ -108,14 +106,26 @@ def find_boilerplate(
     min_docs: int = BOILERPLATE_MIN_DOCS,
     threshold: float = BOILERPLATE_THRESHOLD,
     min_share: float = BOILERPLATE_MIN_SHARE,
+    exclude: frozenset[int] = frozenset(),
 ) -> BoilerplateIndex:
-    """The boilerplate of every source in ``collected`` (see the module docstring)."""
+    """The boilerplate of every source in ``collected`` (see the module docstring).
+
+    Documents numbered in ``exclude`` (duplicates of a kept document) do not count: ten
+    syndicated copies of one story must not make its paragraphs look like a template.
+    """
     index = BoilerplateIndex(threshold=threshold)
     if not collected.sigs:
         return index
     groups = np.concatenate(collected.group_codes)
     docs = np.concatenate(collected.doc_numbers)
     sigs = np.concatenate(collected.sigs)
+    if exclude:
+        keep = ~np.isin(docs, np.fromiter(exclude, dtype=np.int64))
+        groups, docs, sigs = groups[keep], docs[keep], sigs[keep]
+    group_docs = np.bincount(
+        [code for doc, code in collected.doc_groups.items() if doc not in exclude],
+        minlength=len(collected.groups),
+    )
     n = len(sigs)
     parent = np.arange(n, dtype=np.int64)
     for band in range(BANDS):
@@ -145,7 +155,7 @@ def find_boilerplate(
     names = {code: name for name, code in collected.groups.items()}
     for root, count in zip(component_roots.tolist(), doc_counts.tolist(), strict=True):
         group = int(groups[root])
-        if count < min_docs or count < min_share * collected.group_docs[group]:
+        if count < min_docs or count < min_share * group_docs[group]:
             continue
         members = np.flatnonzero(roots == root)
         rep = members[np.lexsort(sigs[members].T[::-1])[0]]

@@ -1,8 +1,15 @@
-"""Duplicate documents: a document nearly equal to an earlier one goes to rejects.
+"""Duplicate documents: every document nearly equal to an earlier one goes to rejects.
 
-"Earlier" is input order, so the survivor of a group of syndicated copies is the first one read.
-Candidates come from datasketch's MinHashLSH; each is verified against the stored signatures
-before a document is rejected, so an LSH false positive never costs a document.
+Two stages, so that a distributed engine can run the same ones:
+
+1. grouping: candidates from datasketch's MinHashLSH, each verified against the stored signatures
+   (estimated Jaccard >= threshold), so an LSH false positive never costs a document; verified
+   pairs are joined into connected components;
+2. decision: in each component the first document in input order is kept, and every other one is
+   a duplicate of it.
+
+Components make the answer independent of the order of work: a document that links two earlier
+stories joins them, and only the earliest of the three survives, however the input was split.
 """
 
 from __future__ import annotations
@@ -22,38 +29,65 @@ DOCUMENT_THRESHOLD = 0.8
 
 @dataclass(frozen=True)
 class Duplicate:
+    """Document ``of`` (the kept one) is what this document duplicates, at ``similarity``."""
+
     of: str
     similarity: float
 
 
-class DuplicateFinder:
-    """Keep-the-first near-duplicate detection over documents seen in order."""
+class DocumentIndex:
+    """Document signatures by input position; :meth:`decide` finds the duplicates."""
 
     def __init__(self, threshold: float = DOCUMENT_THRESHOLD, settings: SketchSettings = DOCUMENT_SKETCH):
         self.threshold = threshold
         self.settings = settings
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=settings.num_perm)
         self.ids: list[str] = []
+        self.positions: list[int] = []
         self.sigs: list[np.ndarray] = []
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def check(self, doc_id: str, sig: np.ndarray) -> Duplicate | None:
-        """The earliest kept document ``sig`` duplicates; otherwise keep it and return None."""
-        minhash = to_minhash(sig, self.settings)
-        best: tuple[int, float] | None = None
-        for key in self.lsh.query(minhash):
-            similarity = estimated_jaccard(sig, self.sigs[key])
-            if similarity >= self.threshold and (best is None or key < best[0]):
-                best = (key, similarity)
-        if best is not None:
-            return Duplicate(self.ids[best[0]], best[1])
-        self.add(doc_id, sig)
-        return None
-
-    def add(self, doc_id: str, sig: np.ndarray) -> None:
-        key = len(self.ids)
+    def add(self, doc_id: str, position: int, sig: np.ndarray) -> None:
+        """Index a document; ``position`` is its place in input order (earlier runs: negative)."""
         self.ids.append(doc_id)
-        self.sigs.append(sig)
-        self.lsh.insert(key, to_minhash(sig, self.settings))
+        self.positions.append(position)
+        self.sigs.append(np.asarray(sig, dtype=np.uint32))
+
+    def verified_pairs(self) -> list[tuple[int, int]]:
+        """Grouping: index pairs whose LSH candidacy is confirmed by the signatures."""
+        lsh = MinHashLSH(threshold=self.threshold, num_perm=self.settings.num_perm)
+        minhashes = [to_minhash(sig, self.settings) for sig in self.sigs]
+        with lsh.insertion_session() as session:
+            for key, minhash in enumerate(minhashes):
+                session.insert(key, minhash, check_duplication=False)
+        pairs = []
+        for key, minhash in enumerate(minhashes):
+            for other in lsh.query(minhash):
+                if other > key and estimated_jaccard(self.sigs[key], self.sigs[other]) >= self.threshold:
+                    pairs.append((key, other))
+        return sorted(pairs)
+
+    def decide(self) -> dict[int, Duplicate]:
+        """Decision: for each duplicate document's position, the kept document it duplicates."""
+        parent = list(range(len(self.ids)))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for a, b in self.verified_pairs():
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                # The root of a component is its earliest document.
+                first, second = (ra, rb) if self.positions[ra] < self.positions[rb] else (rb, ra)
+                parent[second] = first
+        decisions: dict[int, Duplicate] = {}
+        for key in range(len(self.ids)):
+            root = find(key)
+            if root != key:
+                similarity = estimated_jaccard(self.sigs[key], self.sigs[root])
+                decisions[self.positions[key]] = Duplicate(self.ids[root], similarity)
+        return decisions

@@ -19,6 +19,7 @@ from cleaner.document import Document, Edit
 
 REPEAT_THRESHOLD = 0.8
 REPEAT_WINDOW = 1
+REPEAT_MIN_WORDS = 2  # a one-word line doubled is a divider or a list marker, not a scraper's copy
 
 
 @lru_cache(maxsize=16384)
@@ -32,6 +33,7 @@ class RemoveRepeatedParagraphs:
 
     threshold: float = REPEAT_THRESHOLD
     window: int = REPEAT_WINDOW
+    min_words: int = REPEAT_MIN_WORDS
     name: str = "repeats"
     rule_ids: tuple[str, ...] = ("repeat.paragraph",)
 
@@ -43,7 +45,9 @@ class RemoveRepeatedParagraphs:
         kept: list[int] = []
         for i in range(len(lines)):
             recent = [j for j in kept if i - j <= self.window] if self.window else kept
-            if any(estimated_jaccard(sigs[i], sigs[j]) >= self.threshold for j in recent):
+            if len(lines[i].split()) >= self.min_words and any(
+                estimated_jaccard(sigs[i], sigs[j]) >= self.threshold for j in recent
+            ):
                 yield Edit.drop_line(self.name, "repeat.paragraph", i, lines[i])
             else:
                 kept.append(i)

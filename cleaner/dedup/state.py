@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from cleaner.dedup.boilerplate import BANDS, ROWS, BoilerplateIndex
-from cleaner.dedup.documents import DuplicateFinder
+from cleaner.dedup.documents import DocumentIndex
 from cleaner.dedup.minhash import DOCUMENT_SKETCH, PARAGRAPH_SKETCH
 
 STATE_VERSION = 1
@@ -36,9 +36,9 @@ def state_settings(doc_threshold: float, boilerplate_threshold: float) -> dict[s
 
 
 def load_state(
-    directory: Path, finder: DuplicateFinder, boilerplate: BoilerplateIndex, settings: dict[str, Any]
+    directory: Path, documents: DocumentIndex, boilerplate: BoilerplateIndex, settings: dict[str, Any]
 ) -> int:
-    """Load a state directory into ``finder`` and ``boilerplate``; return documents loaded."""
+    """Load a state directory into ``documents`` (before this run's, in order) and ``boilerplate``."""
     meta = directory / "settings.json"
     if not meta.exists():
         return 0
@@ -50,9 +50,9 @@ def load_state(
             "use a new --state directory or the settings it was built with"
         )
     with np.load(directory / "documents.npz", allow_pickle=False) as data:
-        for doc_id, sig in zip(data["ids"].tolist(), data["sigs"], strict=True):
-            finder.add(str(doc_id), sig)
         count = len(data["ids"])
+        for n, (doc_id, sig) in enumerate(zip(data["ids"].tolist(), data["sigs"], strict=True)):
+            documents.add(str(doc_id), n - count, sig)
     with np.load(directory / "boilerplate.npz", allow_pickle=False) as data:
         for group, sig, docs in zip(
             data["groups"].tolist(), data["sigs"], data["docs"].tolist(), strict=True
@@ -62,15 +62,22 @@ def load_state(
 
 
 def save_state(
-    directory: Path, finder: DuplicateFinder, boilerplate: BoilerplateIndex, settings: dict[str, Any]
+    directory: Path,
+    documents: DocumentIndex,
+    duplicates: set[int],
+    boilerplate: BoilerplateIndex,
+    settings: dict[str, Any],
 ) -> None:
-    """Write the state atomically, file by file (each written beside and renamed over)."""
+    """Write the kept documents and the boilerplate, file by file (written beside, renamed over)."""
     directory.mkdir(parents=True, exist_ok=True)
-    doc_sigs = np.stack(finder.sigs) if finder.sigs else np.zeros((0, DOCUMENT_SKETCH.num_perm), np.uint32)
+    kept = [i for i, position in enumerate(documents.positions) if position not in duplicates]
+    ids = [documents.ids[i] for i in kept]
+    sigs = [documents.sigs[i] for i in kept]
+    doc_sigs = np.stack(sigs) if sigs else np.zeros((0, DOCUMENT_SKETCH.num_perm), np.uint32)
     groups = [g for g, sigs in sorted(boilerplate.reps.items()) for _ in range(len(sigs))]
     bp_sigs = [s for _, sigs in sorted(boilerplate.reps.items()) for s in sigs]
     bp_docs = [d for g, _ in sorted(boilerplate.reps.items()) for d in boilerplate.doc_counts[g]]
-    _atomic_npz(directory / "documents.npz", ids=np.array(finder.ids, dtype=str), sigs=doc_sigs)
+    _atomic_npz(directory / "documents.npz", ids=np.array(ids, dtype=str), sigs=doc_sigs)
     _atomic_npz(
         directory / "boilerplate.npz",
         groups=np.array(groups, dtype=str),
