@@ -7,6 +7,7 @@ data goes to standard output and messages to standard error, errors are one line
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -16,8 +17,11 @@ from cleaner.dedup.boilerplate import BOILERPLATE_MIN_DOCS, BOILERPLATE_MIN_SHAR
 from cleaner.dedup.documents import DOCUMENT_THRESHOLD
 from cleaner.dedup.state import StateError
 from cleaner.readers import ReadOptions
+from cleaner.report.commands import register
+from cleaner.report.html import HtmlReport
 from cleaner.rules import RuleError, load_rules
-from cleaner.runner import RunOptions, run
+from cleaner.runner import BAD_INPUT_REASONS, RunError, RunOptions, run
+from cleaner.workers import default_jobs
 
 
 def _split_langs(_ctx: click.Context, _param: click.Parameter, value: str | None) -> list[str]:
@@ -100,7 +104,30 @@ def cli() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Keep the dedup index in DIR between runs (created if missing).",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option(
+    "--report",
+    "report_path",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a self-contained HTML review report to FILE (2,000 documents in full, sampled).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1),
+    default=None,
+    help="Worker processes for the per-document work [default: all cores].",
+)
+@click.option(
+    "--shard-size",
+    type=click.IntRange(1),
+    default=None,
+    help="Write DEST as a folder of JSONL shards of N records (part-00000.jsonl, ...).",
+)
+@click.option("--resume", is_flag=True, help="Continue a stopped --shard-size run from where it stopped.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 if any input was rejected as bad input.")
+@click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (no summary, no progress).")
 def run_command(
     sources: tuple[str, ...],
     destination: str,
@@ -116,11 +143,19 @@ def run_command(
     min_docs: int,
     min_share: float,
     state: Path | None,
+    report_path: Path | None,
+    jobs: int | None,
+    shard_size: int | None,
+    resume: bool,
+    strict: bool,
+    debug: bool,
     quiet: bool,
 ) -> None:
     """Clean SOURCE... (.txt files, .jsonl[.gz] files, folders, or - for stdin) into DEST.
 
-    DEST is a JSONL file, written whole at the end, or - for standard output.
+    DEST is a JSONL file, written whole at the end, or - for standard output; with --shard-size,
+    a folder of shards. Exit status: 0 when the run finished (rejects included), 1 on an error or
+    with --strict when input was rejected as bad, 2 on a usage error.
 
     \b
     Example:
@@ -129,8 +164,12 @@ def run_command(
     for source in sources:
         if source != "-" and not Path(source).exists():
             raise click.BadParameter(f"{source}: no such file or directory", param_hint="SOURCE")
-    if destination != "-" and Path(destination).is_dir():
+    if shard_size is None and destination != "-" and Path(destination).is_dir():
         raise click.BadParameter(f"{destination} is a directory; DEST must be a file or -", param_hint="DEST")
+    if shard_size is not None and (destination == "-" or Path(destination).is_file()):
+        raise click.BadParameter("with --shard-size, DEST is a folder", param_hint="DEST")
+    if resume and shard_size is None:
+        raise click.UsageError("--resume needs --shard-size (only sharded runs keep their progress)")
     options = RunOptions(
         sources=list(sources),
         destination=destination,
@@ -143,23 +182,44 @@ def run_command(
         boilerplate_min_docs=min_docs,
         boilerplate_min_share=min_share,
         state=state,
+        jobs=jobs or default_jobs(),
+        shard_size=shard_size,
+        resume=resume,
+        progress=not quiet and sys.stderr.isatty(),
     )
+    report = HtmlReport(report_path) if report_path is not None else None
+    if report is not None:
+        options.observer = report.add
 
     def warn(message: str) -> None:
-        click.echo(f"cleaner: {message}", err=True)
+        if not quiet or ": duplicate id" not in message:
+            click.echo(f"cleaner: {message}", err=True)
 
     try:
         stats = run(options, warn)
-    except (RuleError, StateError) as e:
+        if report is not None:
+            report.close(stats.to_json())
+    except (RuleError, StateError, RunError) as e:
         raise click.ClickException(str(e)) from e
     except OSError as e:
         raise click.ClickException(f"{e.filename or destination}: {e.strerror or e}") from e
+    except KeyboardInterrupt:
+        click.echo("cleaner: interrupted; the destination was left as it was", err=True)
+        sys.exit(130)
+    except Exception as e:
+        if debug:
+            raise
+        raise click.ClickException(f"unexpected error: {type(e).__name__}: {e} (run with --debug)") from e
     if stats_path is not None:
         stats_path.write_text(json.dumps(stats.to_json(), indent=2) + "\n", encoding="utf-8")
     if not quiet:
         click.echo(f"cleaner: {stats.summary()}", err=True)
     if not stats.balanced:  # pragma: no cover - an invariant, checked here so it is never silent
         raise click.ClickException("documents in != out + rejected: please report this bug")
+    bad = sum(n for reason, n in stats.rejected.items() if reason in BAD_INPUT_REASONS)
+    if strict and bad:
+        click.echo(f"cleaner: --strict: {bad} documents rejected as bad input", err=True)
+        sys.exit(1)
 
 
 @cli.command("rules")
@@ -179,6 +239,9 @@ def rules_command(rules: tuple[Path, ...]) -> None:
     for rule in ruleset:
         state = "" if rule.enabled else "  (disabled)"
         click.echo(f"{rule.id:32} {rule.pass_name:9} {rule.where:7} {rule.description}{state}")
+
+
+register(cli)
 
 
 def main() -> None:  # pragma: no cover - the console script

@@ -91,8 +91,11 @@ class Document:
     fields: dict[str, Any] = field(default_factory=dict)
     applied: list[AppliedEdit] = field(default_factory=list)
     title_from_input: bool = False
+    # Title rules an earlier cleaner run already applied (re-cleaning cleaner's own output).
+    earlier_title_rules: frozenset[str] = frozenset()
     group: str = ""
     input_lines: tuple[str, ...] = ()
+    notes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.input_lines:
@@ -174,8 +177,13 @@ def apply_edits(doc: Document, edits: Iterable[Edit]) -> int:
 
 
 def _take_moved(doc: Document, applied: AppliedEdit) -> None:
-    text = applied.text.strip()
+    """File moved text under the title or the captions, repaired and tidied like an input title."""
+    if applied.moved_to is None:
+        return
+    from cleaner.passes.normalize import normalize_fragment
+
+    text = normalize_fragment(applied.text)
     if applied.moved_to == "title":
         doc.title = text
-    elif applied.moved_to == "captions" and text not in doc.captions:
+    elif text not in doc.captions:
         doc.captions.append(text)

@@ -25,6 +25,11 @@ class Language:
     prob: float
 
 
+def warm_up() -> None:
+    """Load langdetect's profiles now (a worker does it once, before its first document)."""
+    init_factory()
+
+
 def detect_language(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> Language:
     """The most probable language of ``text`` and its probability (``und`` when it cannot tell).
 

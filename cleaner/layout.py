@@ -28,10 +28,13 @@ def split_paragraphs(text: str) -> list[str]:
     return [stripped for line in _LINE_END.split(text) if (stripped := _trim(line))]
 
 
+# White space trimmed from both ends of a paragraph (here and by the white-space pass).
+TRIM_CHARS = " \t\f\v\u00a0\u3000\u2000-\u200a\u202f\u205f"
+_TRIM = re.compile(f"^[{TRIM_CHARS}]+|[{TRIM_CHARS}]+$")
+
+
 def _trim(line: str) -> str:
-    return line.strip(
-        " \t\f\v\u00a0\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
-    )
+    return _TRIM.sub("", line)
 
 
 def render(paragraphs: list[str]) -> str:

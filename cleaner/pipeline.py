@@ -38,11 +38,21 @@ class Cleaner:
 def run_passes(doc: Document, passes: list[Pass], max_rounds: int = MAX_ROUNDS) -> int:
     """Apply ``passes`` in order, round after round, until a round changes nothing.
 
-    Returns the number of rounds that changed something.
+    Within a round, the leading passes that repair text (``normalizes = True``) are first run
+    until they settle, so the rules after them see repaired text: a headline with mojibake is
+    taken whole, not half repaired. Returns the number of rounds that changed something.
     """
+    settle = 0
+    while settle < len(passes) and getattr(passes[settle], "normalizes", False):
+        settle += 1
     for round_number in range(max_rounds):
         changed = 0
-        for p in passes:
+        for _ in range(max_rounds):
+            step = sum(apply_edits(doc, p(doc)) for p in passes[:settle])
+            changed += step
+            if not step:
+                break
+        for p in passes[settle:]:
             changed += apply_edits(doc, p(doc))
         if not changed:
             return round_number

@@ -49,11 +49,21 @@ def output_record(doc: Document, lang: Language | None) -> dict[str, Any]:
         "lang_prob": lang.prob if lang else None,
         "removed": [edit.to_json() for edit in doc.applied],
     }
+    if doc.notes:
+        record["notes"] = list(doc.notes)
     for key, value in doc.fields.items():
         record.setdefault(key, value)
     return record
 
 
+# Valid in JSON strings, but line breaks to str.splitlines() and to some JSONL readers.
+_LINE_BREAKING = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
 def dumps(record: dict[str, Any]) -> str:
-    """One JSONL line (without the newline): UTF-8 as is, no spaces wasted, stable."""
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    """One JSONL line (without the newline): UTF-8 as is, no spaces wasted, stable.
+
+    Characters that some readers take for line breaks are escaped, so one record is one line
+    for every JSONL reader.
+    """
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")).translate(_LINE_BREAKING)

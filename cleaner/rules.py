@@ -171,7 +171,9 @@ def _compile(data: dict[str, Any]) -> Rule:
         flags = re.IGNORECASE if data.get("ignore_case", where != "credit") else 0
         source = data["pattern"]
         if where == "credit":
-            source = f"(?:{source})\\s*$"
+            # A credit closes a caption: it starts the line or follows a sentence's end
+            # ("... 2022. REUTERS/Name"), never a running sentence ("a poll by Reuters/Ipsos.").
+            source = f'(?:^|(?<=[.!?"”’)\\]|:;–—-] )|(?<=[.!?"”’)\\]]))\\s*(?:{source})\\s*$'
         try:
             pattern = re.compile(source, flags)
         except re.error as e:

@@ -1,29 +1,30 @@
 """A whole run, in the stages DESIGN.md describes.
 
 1. **Clean** each document (per-document passes to a fixed point, language) and compute its
-   signatures: a pure function per document. Cleaned documents are spilled to a temporary
-   file; only signatures stay in memory, in the two indexes.
+   signatures: a pure function per document (:func:`cleaner.stages.clean_one`), run in
+   ``jobs`` worker processes. Cleaned documents are spilled to disk in input order; only the
+   signatures stay in memory, in the two indexes.
 2. **Group and decide** over the whole input, so no decision depends on the order of work:
    duplicate documents (components of verified LSH pairs; the first in input order is kept),
    then the site boilerplate among the kept documents' paragraphs (grouped by source and band).
-3. **Finish** each spilled document: remove its site's boilerplate, run the passes again to a
-   fixed point (removing a footer can expose share buttons above it), write it or its reject.
+3. **Finish** each spilled document (:func:`cleaner.stages.finish_one`: remove its site's
+   boilerplate, run the passes again to a fixed point) and write it or its reject, in order.
 
 Kept apart from the CLI so that it can be called from Python (and tested) without click.
 """
 
 from __future__ import annotations
 
-import pickle
-import tempfile
-from collections.abc import Callable, Iterator
+import contextlib
+import hashlib
+import json
+import shutil
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
-from typing import IO, Any
-from urllib.parse import urlsplit
+from pathlib import Path
+from typing import Any
 
-import numpy as np
-
+from cleaner import __version__
 from cleaner.dedup.boilerplate import (
     BOILERPLATE_MIN_DOCS,
     BOILERPLATE_MIN_SHARE,
@@ -32,24 +33,31 @@ from cleaner.dedup.boilerplate import (
     ParagraphCollector,
     RemoveSiteBoilerplate,
     find_boilerplate,
-    paragraph_signatures,
 )
-from cleaner.dedup.documents import DOCUMENT_THRESHOLD, DocumentIndex, Duplicate
-from cleaner.dedup.minhash import DOCUMENT_SKETCH, signature
+from cleaner.dedup.documents import DOCUMENT_THRESHOLD, DocumentIndex
 from cleaner.dedup.state import load_state, save_state, state_settings
 from cleaner.document import Document
-from cleaner.language import Language, detect_language
 from cleaner.passes import Pass
-from cleaner.passes.normalize import normalize_fragment
-from cleaner.pipeline import Cleaner, run_passes
-from cleaner.readers import ReadOptions, list_sources, read_sources
+from cleaner.pipeline import Cleaner
+from cleaner.progress import Progress
+from cleaner.readers import ReadCounter, ReadOptions, SourceFile, list_sources, read_sources
 from cleaner.records import Reject, output_record
 from cleaner.report.model import ReportItem
+from cleaner.rules import rule_files
+from cleaner.shards import ShardedWriter, finished_shards
+from cleaner.spill import Spill
+from cleaner.stages import Cleaned, Dropped, as_duplicate, finish_one
 from cleaner.stats import RunStats
+from cleaner.workers import clean_all
 from cleaner.writers import JsonlWriter, open_jsonl
 
 # Rejects that mean the input itself was bad (as opposed to a cleaning decision).
-BAD_INPUT_REASONS = frozenset({"unreadable", "invalid-json", "missing-text"})
+BAD_INPUT_REASONS = frozenset({"unreadable", "binary", "invalid-json", "missing-text"})
+WORK_DIR = "_work"
+
+
+class RunError(Exception):
+    """A run that cannot start or go on (the message is one line for the user)."""
 
 
 @dataclass
@@ -67,94 +75,14 @@ class RunOptions:
     boilerplate_min_share: float = BOILERPLATE_MIN_SHARE
     state: Path | None = None
     observer: Callable[[ReportItem], None] | None = None
-
-
-def document_group(doc: Document) -> str:
-    """The source a document's site boilerplate is counted in.
-
-    The host of its ``url`` field, else its ``source`` field, else the folder it was read from.
-
-    >>> document_group(Document("a", "x.jsonl", [], fields={"url": "https://www.example.com/a"}))
-    'example.com'
-    >>> document_group(Document("world/a", "world/a.txt", []))
-    'world'
-    """
-    url = doc.fields.get("url")
-    if isinstance(url, str) and url:
-        host = urlsplit(url).hostname or ""
-        if host:
-            return host.removeprefix("www.")
-    source = doc.fields.get("source")
-    if isinstance(source, str) and source:
-        return source
-    if doc.source.endswith(".txt"):
-        return str(PurePosixPath(doc.source).parent)
-    return doc.source
-
-
-@dataclass
-class Cleaned:
-    """A document after stage 1: cleaned, with its language and its signatures."""
-
-    doc: Document
-    lang: Language
-    doc_sig: np.ndarray | None = None
-    paragraph_sigs: np.ndarray | None = None
-
-
-@dataclass
-class Dropped:
-    """A document stage 1 rejected, with its input paragraphs for the review report."""
-
-    reject: Reject
-    input_lines: tuple[str, ...] | None = None
-
-
-def clean_one(doc: Document, cleaner: Cleaner, sketch: bool = True) -> Cleaned | Dropped:
-    """Stage 1 for one document: passes to a fixed point, language, signatures. Pure.
-
-    This is the expensive part of a run and depends on nothing but its arguments, so it can run
-    in any process.
-    """
-    if doc.title is not None:
-        doc.title = normalize_fragment(doc.title)
-    run_passes(doc, cleaner.passes, cleaner.max_rounds)
-    if not doc.lines:
-        reject = Reject(doc.id, doc.source, "empty", "no article text left after cleaning")
-        return Dropped(reject, doc.input_lines)
-    lang = detect_language(doc.text)
-    if cleaner.languages and lang.code not in cleaner.languages:
-        wanted = ",".join(sorted(cleaner.languages))
-        detail = f"detected {lang.code} ({lang.prob:.2f}); wanted {wanted}"
-        return Dropped(Reject(doc.id, doc.source, "language", detail), doc.input_lines)
-    doc.group = document_group(doc)
-    if not sketch:
-        return Cleaned(doc, lang)
-    return Cleaned(doc, lang, signature(doc.text, DOCUMENT_SKETCH), paragraph_signatures(doc))
-
-
-class _Spill:
-    """Stage 1's results in input order, on disk, so memory does not grow with the input."""
-
-    def __init__(self) -> None:
-        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="cleaner-spill-")  # noqa: SIM115 - lives as long as the run
-        self.count = 0
-
-    def write(self, item: Cleaned | Dropped) -> None:
-        pickle.dump(item, self._file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.count += 1
-
-    def __iter__(self) -> Iterator[Cleaned | Dropped]:
-        self._file.seek(0)
-        for _ in range(self.count):
-            yield pickle.load(self._file)
-
-    def close(self) -> None:
-        self._file.close()
+    jobs: int = 1
+    shard_size: int | None = None
+    resume: bool = False
+    progress: bool = False
 
 
 def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> RunStats:
-    """Run cleaner over ``options.sources``; ``warn`` receives one line per bad input."""
+    """Run cleaner over ``options.sources``; ``warn`` receives one line per bad input or notice."""
     cleaner = Cleaner.from_options(options.rules, options.languages)
     stats = RunStats()
     files = list_sources(options.sources, stats.skipped_files)
@@ -164,15 +92,30 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
     if options.state is not None:
         load_state(options.state, documents, known_boilerplate, settings)
     collector = ParagraphCollector()
-    spill = _Spill()
+    work = _work_dir(options, files)
+    spill = Spill(work / "spill.bin" if work is not None else None)
+    seen_ids: set[str] = set()
     try:
         # Stage 1: clean, detect language, sketch; index the signatures, spill the documents.
-        for number, item in enumerate(read_sources(files, options.read)):
-            stats.documents_in += 1
-            result = Dropped(item) if isinstance(item, Reject) else clean_one(item, cleaner, options.dedup)
-            if isinstance(result, Cleaned) and options.dedup:
-                _index(result, number, documents, collector)
-            spill.write(result)
+        for result in spill.recover() if options.resume else ():
+            _account(result, spill.count - 1, documents, collector, seen_ids, options.dedup)
+        resumed = spill.count
+        counter = ReadCounter()
+        progress = Progress(sum(f.size() for f in files)) if options.progress else None
+        items = _unique_ids(read_sources(files, options.read, counter), seen_ids, warn, skip=resumed)
+        for result in clean_all(items, cleaner, options.jobs, sketch=options.dedup):
+            number = spill.count
+            _account(result, number, documents, collector, seen_ids, options.dedup)
+            result = _strip_signatures(result)
+            if isinstance(result, Cleaned):
+                for note in result.doc.notes:
+                    warn(f"{result.doc.source}: {note}")
+            spill.append(result)
+            if progress is not None:
+                progress.update(spill.count, counter.done)
+        if progress is not None:
+            progress.close()
+        stats.documents_in = spill.count
         stats.index_bytes = collector.nbytes()
         stats.index_paragraphs = collector.count()
         # Stage 2: duplicate documents, then site boilerplate among the kept ones.
@@ -190,76 +133,176 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
             [RemoveSiteBoilerplate(boilerplate), *cleaner.passes] if len(boilerplate) else []
         )
         # Stage 3: finish and write, in input order.
-        with open_jsonl(options.destination) as out, open_jsonl(options.rejects) as rejects:
+        with _output(options, work) as out, open_jsonl(options.rejects) as rejects:
             for number, result in enumerate(spill):
                 if isinstance(result, Cleaned) and number in duplicates:
-                    result = _duplicate(result, duplicates[number])
+                    result = as_duplicate(result, duplicates[number])
                 if isinstance(result, Cleaned) and finishing:
-                    result = _finish(result, finishing, cleaner.max_rounds)
-                if isinstance(result, Dropped):
-                    _reject(result.reject, stats, rejects, warn)
-                    if options.observer is not None:
-                        r = result.reject
-                        options.observer(ReportItem(r.id, r.source, result.input_lines, None, r.to_json()))
-                    continue
-                record = output_record(result.doc, result.lang)
-                stats.count_edits(result.doc.applied)
-                if out is not None:
-                    out.write(record)
-                stats.documents_out += 1
-                if options.observer is not None:
-                    doc = result.doc
-                    options.observer(ReportItem(doc.id, doc.source, doc.input_lines, record, None))
+                    result = finish_one(result, finishing, cleaner.max_rounds)
+                _emit(result, out, rejects, stats, options.observer, warn)
         if options.state is not None:
             save_state(options.state, documents, set(duplicates), boilerplate, settings)
     finally:
         spill.close()
+    if work is not None:
+        shutil.rmtree(work, ignore_errors=True)
     return stats
 
 
-def _index(result: Cleaned, number: int, documents: DocumentIndex, collector: ParagraphCollector) -> None:
-    """Stage 1's sequential step: the signatures go to the indexes, not to the spill file."""
-    assert result.doc_sig is not None and result.paragraph_sigs is not None
-    documents.add(result.doc.id, number, result.doc_sig)
-    collector.add(result.doc.group, number, result.paragraph_sigs)
-    result.doc_sig = result.paragraph_sigs = None
+def _account(
+    result: Cleaned | Dropped,
+    number: int,
+    documents: DocumentIndex,
+    collector: ParagraphCollector,
+    seen_ids: set[str],
+    dedup: bool,
+) -> None:
+    """Stage 1's sequential step: the signatures go to the indexes (not to the spill file)."""
+    doc_id = result.doc.id if isinstance(result, Cleaned) else result.reject.id
+    seen_ids.add(doc_id)
+    if isinstance(result, Cleaned) and dedup:
+        assert result.doc_sig is not None and result.paragraph_sigs is not None
+        documents.add(result.doc.id, number, result.doc_sig)
+        collector.add(result.doc.group, number, result.paragraph_sigs)
 
 
-def _duplicate(result: Cleaned, duplicate: Duplicate) -> Dropped:
-    doc = result.doc
-    detail = f"estimated Jaccard {duplicate.similarity:.2f} with {duplicate.of}"
-    reject = Reject(doc.id, doc.source, "near-duplicate", detail, duplicate_of=duplicate.of)
-    return Dropped(reject, doc.input_lines)
-
-
-def _finish(result: Cleaned, passes: list[Pass], max_rounds: int) -> Cleaned | Dropped:
-    """Stage 3 for one document: remove the site's boilerplate, settle again."""
-    doc = result.doc
-    run_passes(doc, passes, max_rounds)
-    if not doc.lines:
-        return Dropped(Reject(doc.id, doc.source, "empty", "only site boilerplate left"), doc.input_lines)
+def _strip_signatures(result: Cleaned | Dropped) -> Cleaned | Dropped:
+    if isinstance(result, Cleaned):
+        result.doc_sig = result.paragraph_sigs = None
     return result
 
 
-def _reject(
-    reject: Reject, stats: RunStats, rejects: JsonlWriter | None, warn: Callable[[str], None]
+def _unique_ids(
+    items: Iterable[Document | Reject], seen: set[str], warn: Callable[[str], None], skip: int = 0
+) -> Iterator[Document | Reject]:
+    """Make every id unique (``id#2``, ``id#3``...), saying so; skip what a resumed run has."""
+    for n, item in enumerate(items):
+        if n < skip:
+            continue
+        original = item.id
+        if original in seen:
+            k = 2
+            while f"{original}#{k}" in seen:
+                k += 1
+            new = f"{original}#{k}"
+            if isinstance(item, Document):
+                item.id = new
+                item.notes.append(f"id {original!r} was already used; renamed {new!r}")
+            else:
+                item = Reject(new, item.source, item.reason, item.detail, item.duplicate_of, item.line)
+            warn(f"{item.source}: duplicate id {original!r}, renamed {new!r}")
+        seen.add(item.id)
+        yield item
+
+
+def _emit(
+    result: Cleaned | Dropped,
+    out: JsonlWriter | ShardedWriter | None,
+    rejects: JsonlWriter | None,
+    stats: RunStats,
+    observer: Callable[[ReportItem], None] | None,
+    warn: Callable[[str], None],
 ) -> None:
-    stats.rejected[reject.reason] += 1
-    if reject.reason in BAD_INPUT_REASONS:
-        where = f"{reject.source}:{reject.line}" if reject.line is not None else reject.source
-        warn(f"{where}: {reject.reason}: {reject.detail}")
-    if rejects is not None:
-        rejects.write(reject.to_json())
+    if isinstance(result, Dropped):
+        reject = result.reject
+        stats.rejected[reject.reason] += 1
+        if reject.reason in BAD_INPUT_REASONS:
+            where = f"{reject.source}:{reject.line}" if reject.line is not None else reject.source
+            warn(f"{where}: {reject.reason}: {reject.detail}")
+        if rejects is not None:
+            rejects.write(reject.to_json())
+        if observer is not None:
+            observer(ReportItem(reject.id, reject.source, result.input_lines, None, reject.to_json()))
+        return
+    record = output_record(result.doc, result.lang)
+    stats.count_edits(result.doc.applied)
+    stats.documents_out += 1
+    if out is not None:
+        out.write(record)
+    if observer is not None:
+        doc = result.doc
+        observer(ReportItem(doc.id, doc.source, doc.input_lines, record, None))
+
+
+@contextlib.contextmanager
+def _output(options: RunOptions, work: Path | None) -> Iterator[JsonlWriter | ShardedWriter | None]:
+    if options.shard_size is None or options.destination is None:
+        with open_jsonl(options.destination) as writer:
+            yield writer
+        return
+    assert work is not None
+    done = finished_shards(work, options.shard_size) if options.resume else frozenset()
+    sharded = ShardedWriter(Path(options.destination), options.shard_size, work, done)
+    try:
+        yield sharded
+    except BaseException:
+        sharded.abort()
+        raise
+    sharded.commit()
+
+
+def _work_dir(options: RunOptions, files: list[SourceFile]) -> Path | None:
+    """``DEST/_work`` for sharded runs: the spill and progress ``--resume`` continues from."""
+    if options.shard_size is None or options.destination is None:
+        if options.resume:
+            raise RunError("--resume needs --shard-size (only sharded runs keep their progress)")
+        return None
+    work = Path(options.destination) / WORK_DIR
+    fingerprint = _fingerprint(options, files)
+    stamp = work / "run.json"
+    if options.resume:
+        if any(f.path is None for f in files):
+            raise RunError("--resume cannot replay standard input; read from files")
+        try:
+            previous = json.loads(stamp.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise RunError(f"{work}: nothing to resume (no stopped run there)") from None
+        if previous != fingerprint:
+            raise RunError(
+                f"{work}: the input, rules or options changed since that run; run without --resume"
+            )
+        return work
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    stamp.write_text(json.dumps(fingerprint, indent=2, sort_keys=True), encoding="utf-8")
+    return work
+
+
+def _fingerprint(options: RunOptions, files: list[SourceFile]) -> dict[str, Any]:
+    """What must not change for ``--resume`` to be correct: input files, rules, options."""
+    rules = hashlib.sha256()
+    for path in options.rules:
+        for rule_file in rule_files(path):
+            rules.update(rule_file.read_bytes())
+    sources = []
+    for source in files:
+        st = source.path.stat() if source.path is not None else None
+        sources.append([source.name, st.st_size if st else 0, st.st_mtime_ns if st else 0])
+    return {
+        "cleaner": __version__,
+        "sources": sources,
+        "rules": rules.hexdigest(),
+        "languages": sorted(options.languages),
+        "read": [options.read.text_field, options.read.id_field, options.read.title_field],
+        "dedup": [
+            options.dedup,
+            options.duplicate_threshold,
+            options.boilerplate_min_docs,
+            options.boilerplate_threshold,
+            options.boilerplate_min_share,
+        ],
+        "shard_size": options.shard_size,
+        "state": str(options.state) if options.state else None,
+    }
 
 
 def clean_record(record: dict[str, Any], cleaner: Cleaner | None = None) -> dict[str, Any]:
     """Clean one record in Python, without dedup: its output record, or its reject (library use)."""
     from cleaner.readers import record_to_document
     from cleaner.records import dumps
+    from cleaner.stages import clean_one
 
     item = record_to_document(dumps(record), "-", 1, ReadOptions())
-    if isinstance(item, Reject):
-        return item.to_json()
     result = clean_one(item, cleaner or Cleaner.from_options(), sketch=False)
     if isinstance(result, Dropped):
         return result.reject.to_json()

@@ -80,12 +80,12 @@ ARTICLES = (
     (
         "University opens new research centre for coastal erosion",
         "The university opened a research centre on Wednesday to study how storms wear away the coastline.",
-        "Its scientists will monitor cliffs and beaches along a sixty kilometre stretch with drones and sensors.",
+        "Its scientists will monitor cliffs and beaches along a sixty kilometre stretch with drones.",
         "The regional government is paying for the first five years of the programme, officials said.",
     ),
     (
         "Marathon organisers add second start wave as entries double",
-        "Organisers of the city marathon will split the start into two waves after entries doubled this year.",
+        "Organisers of the city marathon will split the start in two after entries doubled this year.",
         "Runners expecting to finish in under four hours will set off twenty minutes before everyone else.",
         "Roads along the riverside course will close at dawn and reopen by early afternoon, police said.",
     ),
@@ -93,7 +93,7 @@ ARTICLES = (
         "Rail operator orders forty quieter trains for suburban lines",
         "The regional rail operator has ordered forty electric trains to replace its oldest diesel fleet.",
         "The new trains are quieter and have more space for bicycles, wheelchairs and pushchairs.",
-        "Deliveries are due to start in two years, with all suburban lines converted by the end of the decade.",
+        "Deliveries are due to start in two years, with all suburban lines converted by 2032.",
     ),
 )
 

@@ -17,23 +17,66 @@ from cleaner.cli import cli
 from cleaner.dedup.boilerplate import ParagraphCollector, find_boilerplate
 from cleaner.dedup.documents import DocumentIndex
 from cleaner.dedup.minhash import DOCUMENT_SKETCH, PARAGRAPH_SKETCH, estimated_jaccard, signature
-from cleaner.document import Document
 from cleaner.dedup.repeats import RemoveRepeatedParagraphs
+from cleaner.document import Document
 from cleaner.pipeline import run_passes
 
-SUBJECTS = ["The harbour board", "A group of teachers", "The regional water utility", "Two local farmers",
-            "The county sheriff", "A panel of engineers", "The city library", "Several shop owners",
-            "The school district", "A hospital spokeswoman", "The ferry operator", "Residents of Eastmoor"]
-VERBS = ["approved", "questioned", "delayed", "welcomed", "criticised", "funded", "reviewed", "rejected",
-         "postponed", "announced", "defended", "examined"]
-OBJECTS = ["a plan to widen the coastal road", "new rules for night parking", "the cost of repairing the pier",
-           "a proposal to merge two primary schools", "the budget for winter gritting",
-           "a survey of flood defences", "a scheme to plant oak trees", "the closure of the old quarry",
-           "an upgrade of the sewage works", "a festival on the village green", "the price of bus passes",
-           "a study of cliff erosion"]
-DETAILS = ["on Monday", "after a long debate", "despite objections", "at a packed meeting", "in a late vote",
-           "without a formal hearing", "following complaints", "for the third time this year",
-           "with a narrow majority", "ahead of the spring elections", "in a written statement", "by email"]
+SUBJECTS = [
+    "The harbour board",
+    "A group of teachers",
+    "The regional water utility",
+    "Two local farmers",
+    "The county sheriff",
+    "A panel of engineers",
+    "The city library",
+    "Several shop owners",
+    "The school district",
+    "A hospital spokeswoman",
+    "The ferry operator",
+    "Residents of Eastmoor",
+]
+VERBS = [
+    "approved",
+    "questioned",
+    "delayed",
+    "welcomed",
+    "criticised",
+    "funded",
+    "reviewed",
+    "rejected",
+    "postponed",
+    "announced",
+    "defended",
+    "examined",
+]
+OBJECTS = [
+    "a plan to widen the coastal road",
+    "new rules for night parking",
+    "the cost of repairing the pier",
+    "a proposal to merge two primary schools",
+    "the budget for winter gritting",
+    "a survey of flood defences",
+    "a scheme to plant oak trees",
+    "the closure of the old quarry",
+    "an upgrade of the sewage works",
+    "a festival on the village green",
+    "the price of bus passes",
+    "a study of cliff erosion",
+]
+DETAILS = [
+    "on Monday",
+    "after a long debate",
+    "despite objections",
+    "at a packed meeting",
+    "in a late vote",
+    "without a formal hearing",
+    "following complaints",
+    "for the third time this year",
+    "with a narrow majority",
+    "ahead of the spring elections",
+    "in a written statement",
+    "by email",
+]
 NUMBERS = ["12", "48", "305", "7,500", "19", "64", "2.4 million", "880", "31", "5", "1,200", "77"]
 
 
@@ -79,7 +122,9 @@ def removed_by(record: dict[str, object], rule: str) -> list[str]:
     return [e["text"] for e in record["removed"] if e["rule"] == rule]  # type: ignore[attr-defined,index]
 
 
-def test_site_boilerplate_no_rule_names_is_removed_everywhere_but_a_shared_quote_stays(tmp_path: Path) -> None:
+def test_site_boilerplate_no_rule_names_is_removed_everywhere_but_a_shared_quote_stays(
+    tmp_path: Path,
+) -> None:
     write_outlet(tmp_path, list(range(12)))
     records = run_cli([str(tmp_path)])
     assert len(records) == 12
@@ -141,9 +186,14 @@ def test_duplicate_documents_keep_the_first_and_name_it(tmp_path: Path) -> None:
     original = article(42, 8)
     copy = [*original[:3], original[3] + " The report was updated later.", *original[4:]]
     other = article(43, 8)
-    lines = [json.dumps({"id": i, "url": f"https://{host}/{i}", "text": "\n\n".join(body)})
-             for i, host, body in (("a", "one.example", original), ("b", "two.example", copy),
-                                   ("c", "one.example", other))]
+    lines = [
+        json.dumps({"id": i, "url": f"https://{host}/{i}", "text": "\n\n".join(body)})
+        for i, host, body in (
+            ("a", "one.example", original),
+            ("b", "two.example", copy),
+            ("c", "one.example", other),
+        )
+    ]
     src = tmp_path / "in.jsonl"
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
     rejects = tmp_path / "rejects.jsonl"

@@ -198,7 +198,13 @@ def test_replay_of_no_edits_is_the_input() -> None:
 
 def test_to_json_names_the_pass_the_rule_and_the_text() -> None:
     applied = AppliedEdit("junk", "junk.ad", 4, 0, "Advertisement")
-    assert applied.to_json() == {"pass": "junk", "rule": "junk.ad", "text": "Advertisement", "line": 4, "at": 0}
+    assert applied.to_json() == {
+        "pass": "junk",
+        "rule": "junk.ad",
+        "text": "Advertisement",
+        "line": 4,
+        "at": 0,
+    }
 
 
 def test_to_json_includes_a_replacement_and_a_destination_only_when_there_are_some() -> None:

@@ -29,7 +29,9 @@ EXPECTATIONS = TESTS / "seed_expectations"
 SNAPSHOT = TESTS / "golden" / "seeds.jsonl"
 ORIGINAL_SEED = "000_4c010927cfb4d571"
 
-EXPECTED = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(EXPECTATIONS.glob("*.json"))}
+EXPECTED = {
+    path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(EXPECTATIONS.glob("*.json"))
+}
 
 # Being implemented right now (issue 3): a paragraph the scraper printed twice (004, 012) and the
 # footer lines every "The Dunmore Courier" page shares (001, 007, 012).
@@ -39,11 +41,8 @@ NEAR_DUPLICATE_PARAGRAPHS = {
     "001_harbor-bridge-vote",
     "007_youth-free-bus-fares",
 }
-ISSUE_3 = pytest.mark.xfail(strict=False, reason="near-duplicate paragraphs: issue 3")
-
-
 def seed_params(marked: set[str]) -> list[Any]:
-    return [pytest.param(seed, marks=[ISSUE_3] if seed in marked else [], id=seed) for seed in EXPECTED]
+    return [pytest.param(seed, id=seed) for seed in EXPECTED]
 
 
 def run_on_seeds(*options: str) -> tuple[bytes, list[dict[str, Any]], list[dict[str, Any]]]:
@@ -53,8 +52,8 @@ def run_on_seeds(*options: str) -> tuple[bytes, list[dict[str, Any]], list[dict[
         result = CliRunner().invoke(cli, ["run", str(SEEDS), "-", "--rejects", str(rejects_path), *options])
         assert result.exit_code == 0, (result.output, result.exception)
         rejects_text = rejects_path.read_text(encoding="utf-8")
-    records = [json.loads(line) for line in result.stdout_bytes.decode("utf-8").splitlines()]
-    rejects = [json.loads(line) for line in rejects_text.splitlines()]
+    records = [json.loads(line) for line in result.stdout_bytes.decode("utf-8").split("\n") if line]
+    rejects = [json.loads(line) for line in rejects_text.split("\n") if line]
     return result.stdout_bytes, records, rejects
 
 
@@ -79,7 +78,9 @@ def output_without_dedup() -> dict[str, dict[str, Any]]:
     return {record["id"]: record for record in run_on_seeds("--no-dedup")[1]}
 
 
-def record_of(seed: str, output: dict[str, dict[str, Any]], fallback: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def record_of(
+    seed: str, output: dict[str, dict[str, Any]], fallback: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
     """The seed's output record; for a duplicate (not in the output) its record cleaned on its own."""
     if EXPECTED[seed]["duplicate_of"] is not None:
         return fallback[seed]
@@ -112,9 +113,9 @@ def test_output_matches_the_snapshot_byte_for_byte(
     assert SNAPSHOT.exists(), "no snapshot yet: run with CLEANER_UPDATE_GOLDEN=1 to create it"
     expected = SNAPSHOT.read_bytes()
     if raw != expected:
-        got = raw.decode("utf-8").splitlines()
-        want = expected.decode("utf-8").splitlines()
-        changed = [json.loads(line)["id"] for line in got if line not in want]
+        got = raw.decode("utf-8").split("\n")
+        want = expected.decode("utf-8").split("\n")
+        changed = [json.loads(line)["id"] for line in got if line and line not in want]
         pytest.fail(
             f"output differs from {SNAPSHOT.name} (records changed: {changed}); if intended, "
             "regenerate with CLEANER_UPDATE_GOLDEN=1 and review the diff"

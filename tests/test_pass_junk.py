@@ -81,7 +81,16 @@ def test_share_buttons_at_the_top_go() -> None:
 
 
 def test_the_whole_junk_footer_goes() -> None:
-    footer = ["Share this article", "Facebook", "Twitter", "Email", "WhatsApp", "Copy link", "Comments", "Print"]
+    footer = [
+        "Share this article",
+        "Facebook",
+        "Twitter",
+        "Email",
+        "WhatsApp",
+        "Copy link",
+        "Comments",
+        "Print",
+    ]
     doc = clean([HEADLINE, B1, B2, *footer])
     assert doc.lines == [B1, B2]
     assert removed_texts(doc, "junk") == footer
@@ -117,7 +126,9 @@ def test_read_more_and_its_headline_links_are_removed() -> None:
 
 
 def test_a_related_coverage_block_is_removed() -> None:
-    doc = clean([HEADLINE, B1, "Related coverage", "Cyclone season outlook: forecasters expect more storms", B2])
+    doc = clean(
+        [HEADLINE, B1, "Related coverage", "Cyclone season outlook: forecasters expect more storms", B2]
+    )
     assert doc.lines == [B1, B2]
     assert set(rules_applied(doc, "junk")) == {"junk.related"}
 

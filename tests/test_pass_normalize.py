@@ -24,7 +24,11 @@ def cleaned(paragraph: str) -> str:
 
 
 def normalize_edits(doc: Document) -> list[tuple[str, str, str]]:
-    return [(e.rule, e.text, e.replacement) for e in doc.applied if e.pass_name in ("ftfy", "unicode", "whitespace")]
+    return [
+        (e.rule, e.text, e.replacement)
+        for e in doc.applied
+        if e.pass_name in ("ftfy", "unicode", "whitespace")
+    ]
 
 
 # --- ftfy: mojibake --------------------------------------------------------------------------
@@ -145,7 +149,10 @@ def test_typography_the_author_chose_is_not_restyled(styled: str) -> None:
 def test_decomposed_characters_are_composed() -> None:
     doc = clean_paragraph("The cafe\u0301 in Zu\u0308rich reopened.")
     assert doc.lines[1] == "The caf\u00e9 in Z\u00fcrich reopened."
-    assert normalize_edits(doc) == [("unicode.nfc", "e\u0301", "\u00e9"), ("unicode.nfc", "u\u0308", "\u00fc")]
+    assert normalize_edits(doc) == [
+        ("unicode.nfc", "e\u0301", "\u00e9"),
+        ("unicode.nfc", "u\u0308", "\u00fc"),
+    ]
 
 
 def test_composed_text_is_left_alone() -> None:
@@ -198,6 +205,13 @@ def test_spaces_left_at_the_end_by_a_removal_are_trimmed() -> None:
     doc = clean_paragraph("He said so. \u200b")
     assert doc.lines[1] == "He said so."
     assert "ws.trim" in rules_applied(doc, "whitespace")
+
+
+@pytest.mark.parametrize("edge", ["\u3000", "\x0c"], ids=["ideographic-space", "form-feed"])
+def test_white_space_left_at_a_paragraphs_edge_by_a_removal_is_trimmed(edge: str) -> None:
+    # split_paragraphs trims these characters, so an untrimmed output changes when cleaned again.
+    doc = clean_paragraph(f"He said so.{edge}\u200b")
+    assert doc.lines[1] == "He said so."
 
 
 def test_single_spaces_are_not_edits() -> None:

@@ -25,6 +25,16 @@ def test_a_headline_with_a_comma_or_question_mark_is_still_a_headline() -> None:
         assert clean([headline, B1, B2]).title == headline
 
 
+def test_a_headline_with_mojibake_is_repaired_before_it_becomes_the_title() -> None:
+    doc = clean(["Storm hits HÃ©lÃ¨ne’s town", B1, B2])
+    assert doc.title == "Storm hits Hélène’s town"
+
+
+def test_a_headline_needing_several_repairs_is_fully_repaired_in_the_title() -> None:
+    doc = clean(["Budget &amp; vote â€” latest", B1, B2])
+    assert doc.title == "Budget & vote — latest"
+
+
 def test_a_paragraph_like_first_line_ending_with_a_period_is_not_a_title() -> None:
     first = "The storm closed the harbor bridge on Monday."
     doc = clean([first, B1, B2])

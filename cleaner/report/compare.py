@@ -123,12 +123,9 @@ class Outcome:
 def read_outcomes(path: str | Path) -> Iterator[Outcome]:
     """The outcomes in an output (or rejects) JSONL file, ``.gz`` or not."""
     path = Path(path)
-    handle: IO[str]
-    if path.name.endswith(".gz"):
-        handle = gzip.open(path, "rt", encoding="utf-8")
-    else:
-        handle = path.open(encoding="utf-8")
-    with handle:
+    gz = path.name.endswith(".gz")
+    opened: IO[str] = gzip.open(path, "rt", encoding="utf-8") if gz else path.open(encoding="utf-8")  # noqa: SIM115
+    with opened as handle:
         for number_, line in enumerate(handle, 1):
             if not line.strip():
                 continue
@@ -433,20 +430,20 @@ def render_compare_terminal(result: Comparison, *, color: bool) -> str:
         "documents: "
         + ", ".join(
             [f"{number(result.unchanged)} unchanged"]
-            + [f"{number(result.kinds.get(kind, 0))} {label}" for kind, label in KINDS.items()]
+            + [f"{number(n)} {label}" for kind, label in KINDS.items() if (n := result.kinds.get(kind, 0))]
         ),
     ]
-    deltas = result.sorted_rules()
+    deltas = [d for d in result.sorted_rules() if d.gained or d.lost]
     if deltas:
         width = max(24, *(len(d.rule) for d in deltas))
         out += ["", f"{'rule':{width}}  {'old':>7}  {'new':>7}  {'gained':>7}  {'lost':>7}  {'docs':>5}"]
         for d in deltas:
             gained = f"+{d.gained}" if d.gained else "0"
             lost = f"-{d.lost}" if d.lost else "0"
-            row = f"{d.rule:{width}}  {d.old:>7}  {d.new:>7}  {gained:>7}  {lost:>7}  {d.documents:>5}"
-            if color and (d.gained or d.lost):
-                row = _paint(color, BOLD, row)
-            out.append(row)
+            out.append(f"{d.rule:{width}}  {d.old:>7}  {d.new:>7}  {gained:>7}  {lost:>7}  {d.documents:>5}")
+    same = len(result.rules) - len(deltas)
+    if same:
+        out.append(f"({same} other rules removed the same in both runs)")
     if result.transitions:
         out += ["", "rejects changed:"]
         for (before, after), n in sorted(result.transitions.items()):
@@ -493,7 +490,8 @@ def _change_title(change: DocChange) -> str:
 def _html_text(line: DiffLine) -> str:
     """The escaped text of a line, the differing characters of a pair in ``<del>``/``<ins>``."""
     if line.pair is None:
-        return esc(line.text)
+        kind = {"-": "del", "+": "ins"}.get(line.sign)
+        return f"<{kind}>{esc(line.text)}</{kind}>" if kind else esc(line.text)
     old, new = (line.text, line.pair) if line.sign == "-" else (line.pair, line.text)
     out: list[str] = []
     pos = 0
@@ -515,11 +513,12 @@ def _html_text(line: DiffLine) -> str:
     return "".join(out)
 
 
-def _label_tag(text: str, passes: Mapping[str, str]) -> str:
+def _label_tag(text: str, passes: Mapping[str, str], count: int = 0) -> str:
+    """``+rule`` (a removal gained) or ``-rule`` (lost) as a tag in the rule's colour."""
     sign, rule = text[0], text[1:]
-    return tag(Label(rule, passes.get(rule, "")), extra=f"delta {'gain' if sign == '+' else 'loss'}").replace(
-        f">{esc(rule)}<", f">{esc(sign + rule)}<", 1
-    )
+    shown = ("+" if sign == "+" else "−") + rule + (f" {count}" if count else "")
+    kind = "gain" if sign == "+" else "loss"
+    return tag(Label(rule, passes.get(rule, "")), extra=f"delta {kind}", text=shown)
 
 
 def _html_change(change: DocChange, position: int, passes: Mapping[str, str]) -> str:
@@ -544,7 +543,8 @@ def _html_change(change: DocChange, position: int, passes: Mapping[str, str]) ->
     )
     if change.kind == "changed":
         head.append(f'<span class="src">{esc(", ".join(change.fields))}</span>')
-    parts = [f"<header>{''.join(head)}" + (f'<div class="tags">{tags}</div>' if tags else "") + "</header>"]
+    tags_html = f'<div class="tags">{tags}</div>' if tags else ""
+    parts = [f"<header>{''.join(head)}{tags_html}</header>"]
     detail = ""
     if change.new is not None and not change.new.kept:
         detail = change.new.detail
@@ -571,31 +571,28 @@ def write_compare_html(
     """The comparison as one self-contained HTML page (same safety rules as the run report)."""
     passes = {d.rule: d.pass_name for d in result.rules.values()}
     cards = [
-        ("Unchanged", number(result.unchanged), ""),
+        ("Unchanged", number(result.unchanged), "good"),
         *(
-            (label, number(result.kinds.get(kind, 0)), "bad" if result.kinds.get(kind) else "")
+            (label, number(n), "bad")
             for kind, label in KINDS.items()
+            if (n := result.kinds.get(kind, 0)) or kind == "changed"
         ),
     ]
     card_html = "".join(
         f'<div class="card {cls}"><div class="n">{value}</div><div class="k">{esc(key)}</div></div>'
         for key, value, cls in cards
     )
-    rule_rows = "".join(
-        f"<tr><td>{filter_button('rule', d.rule, tag(Label(d.rule, d.pass_name)))}</td>"
-        f"<td class=num>{number(d.old)}</td><td class=num>{number(d.new)}</td>"
-        f'<td class="num plus">{"+" + number(d.gained) if d.gained else ""}</td>'
-        f'<td class="num minus">{"−" + number(d.lost) if d.lost else ""}</td>'
-        f"<td class=num>{number(d.documents)}</td></tr>"
-        for d in result.sorted_rules()
-    )
+    deltas = result.sorted_rules()
+    moved = [d for d in deltas if d.gained or d.lost]
+    same = [d for d in deltas if not (d.gained or d.lost)]
     rules_table = (
-        "<table><thead><tr><th>Rule</th><th class=num>Old removals</th><th class=num>New removals</th>"
-        "<th class=num>Gained</th><th class=num>Lost</th><th class=num>Documents changed</th></tr></thead>"
-        f"<tbody>{rule_rows}</tbody></table>"
-        if rule_rows
-        else '<p class="empty">Neither run removed anything.</p>'
+        _rules_table(moved) if moved else '<p class="empty">Every rule removed the same in both runs.</p>'
     )
+    if same:
+        rules_table += (
+            f"<details><summary>{number(len(same))} rules removed the same in both runs</summary>"
+            f"{_rules_table(same)}</details>"
+        )
     transitions = "".join(
         f"<tr><td>{esc(before)}</td><td>{esc(after)}</td><td class=num>{number(n)}</td></tr>"
         for (before, after), n in sorted(result.transitions.items())
@@ -638,8 +635,8 @@ def write_compare_html(
         [
             "<main>",
             f"<header><h1>{esc(title)}</h1>",
-            f'<p class="sub">Old: <code>{esc(result.old_name)}</code> ({esc(_docs(result.old_docs, result.old_kept))}) · '
-            f"New: <code>{esc(result.new_name)}</code> ({esc(_docs(result.new_docs, result.new_kept))})</p></header>",
+            f'<p class="sub">{_side("Old", result.old_name, result.old_docs, result.old_kept)} · '
+            f"{_side('New', result.new_name, result.new_docs, result.new_kept)}</p></header>",
             f'<div class="cards">{card_html}</div>',
             f'<p class="note">{note}</p>',
             f"<h2>Rules</h2>{rules_table}",
@@ -650,8 +647,29 @@ def write_compare_html(
             *(_html_change(change, n, passes) for n, change in enumerate(result.changes)),
             "" if result.changes else '<p class="empty">No document changed.</p>',
             "</section>",
-            "<footer>Written by cleaner. Document text is shown as text: nothing from a document is run or loaded.</footer>",
+            "<footer>Written by cleaner. Document text is shown as text: nothing from a document "
+            "is run or loaded.</footer>",
             "</main>",
         ]
     )
     write_atomic(path, page(title, body, page_size=PAGE_SIZE))
+
+
+def _side(which: str, name: str, total: int, kept: int) -> str:
+    return f"{which}: <code>{esc(name)}</code> ({esc(_docs(total, kept))})"
+
+
+def _rules_table(deltas: list[RuleDelta]) -> str:
+    rows = "".join(
+        f"<tr><td>{filter_button('rule', d.rule, tag(Label(d.rule, d.pass_name)))}</td>"
+        f"<td class=num>{number(d.old)}</td><td class=num>{number(d.new)}</td>"
+        f'<td class="num plus">{"+" + number(d.gained) if d.gained else ""}</td>'
+        f'<td class="num minus">{"−" + number(d.lost) if d.lost else ""}</td>'
+        f"<td class=num>{number(d.documents)}</td></tr>"
+        for d in deltas
+    )
+    return (
+        "<table><thead><tr><th>Rule</th><th class=num>Old removals</th><th class=num>New removals</th>"
+        "<th class=num>Gained</th><th class=num>Lost</th><th class=num>Documents changed</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )

@@ -63,13 +63,17 @@ def css_name(text: str) -> str:
 _MOVED = {"title": "title", "captions": "caption"}
 
 
-def tag(label: Label, count: int = 1, *, extra: str = "") -> str:
-    """A rule as a small coloured tag: ``junk.share``, ``caption.ap → caption``, ``ftfy.x ×3``."""
-    text = label.rule
-    if label.moved_to:
-        text += f" → {_MOVED.get(label.moved_to, label.moved_to)}"
-    if count > 1:
-        text += f" ×{count}"
+def tag(label: Label, count: int = 1, *, extra: str = "", text: str | None = None) -> str:
+    """A rule as a small coloured tag: ``junk.share``, ``caption.ap → caption``, ``ftfy.x ×3``.
+
+    ``text`` replaces what the tag says (the colour still comes from the rule).
+    """
+    if text is None:
+        text = label.rule
+        if label.moved_to:
+            text += f" → {_MOVED.get(label.moved_to, label.moved_to)}"
+        if count > 1:
+            text += f" ×{count}"
     classes = f"tag p-{pass_of(label.rule, label.pass_name)}"
     if extra:
         classes += f" {extra}"
@@ -246,7 +250,7 @@ code, .mono, .tag, del, ins {
 }
 .cards {
   display:grid;
-  grid-template-columns:repeat(auto-fit,minmax(150px,1fr));
+  grid-template-columns:repeat(auto-fit,minmax(160px,1fr));
   gap:12px;
   margin:18px 0;
 }
@@ -257,7 +261,8 @@ code, .mono, .tag, del, ins {
   padding:12px 16px;
 }
 .card .n {
-  font-size:26px;
+  font-size:24px;
+  font-variant-numeric:tabular-nums;
   font-weight:650;
   line-height:1.2;
 }
@@ -580,6 +585,39 @@ ins {
 del.moved {
   color:var(--mv-ink);
   background:var(--mv-bg);
+}
+.para.added {
+  border-left-color:#1a7f37;
+  background:#f3fff5;
+}
+.para.dropped > del:only-of-type, .para.added > ins:only-of-type {
+  background:none;
+}
+.para .sign {
+  display:inline-block;
+  width:1.1em;
+  color:var(--muted);
+  font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;
+}
+.hunk {
+  margin:12px 0 2px;
+  color:var(--muted);
+  font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;
+}
+.tag.delta.gain {
+  font-weight:600;
+}
+.tag.delta.loss {
+  border-style:dashed;
+}
+details {
+  margin:10px 0;
+}
+details > summary {
+  cursor:pointer;
+  color:var(--muted);
+  font-size:14px;
+  margin-bottom:8px;
 }
 .empty {
   color:var(--muted);

@@ -1,0 +1,110 @@
+"""The per-document stages of a run, as pure functions: the same code in every engine.
+
+:func:`clean_one` is stage 1 (passes to a fixed point, language, signatures) and
+:func:`finish_one` stage 3 (remove the site's boilerplate, settle again). They depend on nothing
+but their arguments, so the local engine runs them in worker processes and a distributed engine
+can run them in its executors; the global decisions between them live in :mod:`cleaner.dedup`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from cleaner.dedup.boilerplate import paragraph_signatures
+from cleaner.dedup.documents import Duplicate
+from cleaner.dedup.minhash import DOCUMENT_SKETCH, signature
+from cleaner.document import Document
+from cleaner.language import Language, detect_language
+from cleaner.passes import Pass
+from cleaner.passes.normalize import normalize_fragment
+from cleaner.pipeline import Cleaner, run_passes
+from cleaner.records import Reject
+
+
+@dataclass
+class Cleaned:
+    """A document after stage 1: cleaned, with its language and its signatures."""
+
+    doc: Document
+    lang: Language
+    doc_sig: np.ndarray | None = None
+    paragraph_sigs: np.ndarray | None = None
+
+
+@dataclass
+class Dropped:
+    """A document that is not in the output, with its input paragraphs for the review report."""
+
+    reject: Reject
+    input_lines: tuple[str, ...] | None = None
+
+
+def document_group(doc: Document) -> str:
+    """The source a document's site boilerplate is counted in.
+
+    The host of its ``url`` field, else its ``source`` field, else the folder it was read from.
+
+    >>> document_group(Document("a", "x.jsonl", [], fields={"url": "https://www.example.com/a"}))
+    'example.com'
+    >>> document_group(Document("world/a", "world/a.txt", []))
+    'world'
+    """
+    url = doc.fields.get("url")
+    if isinstance(url, str) and url:
+        try:
+            host = urlsplit(url).hostname or ""
+        except ValueError:
+            host = ""
+        if host:
+            return host.removeprefix("www.")
+    source = doc.fields.get("source")
+    if isinstance(source, str) and source:
+        return source
+    if doc.source.endswith(".txt"):
+        return str(PurePosixPath(doc.source).parent)
+    return doc.source
+
+
+def clean_one(item: Document | Reject, cleaner: Cleaner, sketch: bool = True) -> Cleaned | Dropped:
+    """Stage 1 for one input item: passes to a fixed point, language, signatures."""
+    if isinstance(item, Reject):
+        return Dropped(item)
+    doc = item
+    if not doc.input_lines:
+        return Dropped(Reject(doc.id, doc.source, "empty", "the input holds no text"), doc.input_lines)
+    if doc.title is not None:
+        doc.title = normalize_fragment(doc.title)
+    run_passes(doc, cleaner.passes, cleaner.max_rounds)
+    if not doc.lines:
+        reject = Reject(doc.id, doc.source, "empty", "no article text left after cleaning")
+        return Dropped(reject, doc.input_lines)
+    lang = detect_language(doc.text)
+    if cleaner.languages and lang.code not in cleaner.languages:
+        wanted = ",".join(sorted(cleaner.languages))
+        detail = f"detected {lang.code} ({lang.prob:.2f}); wanted {wanted}"
+        return Dropped(Reject(doc.id, doc.source, "language", detail), doc.input_lines)
+    doc.group = document_group(doc)
+    if not sketch:
+        return Cleaned(doc, lang)
+    return Cleaned(doc, lang, signature(doc.text, DOCUMENT_SKETCH), paragraph_signatures(doc))
+
+
+def as_duplicate(result: Cleaned, duplicate: Duplicate) -> Dropped:
+    """The reject of a document the duplicate decision dropped."""
+    doc = result.doc
+    detail = f"estimated Jaccard {duplicate.similarity:.2f} with {duplicate.of}"
+    reject = Reject(doc.id, doc.source, "near-duplicate", detail, duplicate_of=duplicate.of)
+    return Dropped(reject, doc.input_lines)
+
+
+def finish_one(result: Cleaned, passes: list[Pass], max_rounds: int) -> Cleaned | Dropped:
+    """Stage 3 for one document: remove the site's boilerplate, settle again."""
+    doc = result.doc
+    run_passes(doc, passes, max_rounds)
+    if not doc.lines:
+        return Dropped(Reject(doc.id, doc.source, "empty", "only site boilerplate left"), doc.input_lines)
+    return result
