@@ -21,6 +21,8 @@ A rule looks like this::
 from __future__ import annotations
 
 import re
+
+import regex
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -39,6 +41,8 @@ PASSES = ("junk", "captions")
 # Punctuation and bullets that decorate UI labels: "Read more »", "Share:", "• Twitter".
 _DECORATION = " \t:;.,!?|»«›‹>→←•·*–—-_#()[]{}…\"'“”‘’"
 _SPACES = re.compile(r"\s+")
+# Seconds a rule's pattern may spend on one line (see Rule.matches).
+PATTERN_TIMEOUT = 0.25
 
 
 class RuleError(ValueError):
@@ -63,7 +67,7 @@ class Rule:
     where: str
     description: str = ""
     phrases: frozenset[str] = frozenset()
-    pattern: re.Pattern[str] | None = None
+    pattern: regex.Pattern[str] | None = None
     remove: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
     max_words: int = 80
@@ -71,14 +75,24 @@ class Rule:
     enabled: bool = True
 
     def matches(self, line: str) -> bool:
-        """Whether ``line`` is what this rule describes (a whole line, or a credit ending it)."""
+        """Whether ``line`` is what this rule describes (a whole line, or a credit ending it).
+
+        A pattern gets ``PATTERN_TIMEOUT`` seconds per line: user rules are untrusted, and a
+        pattern that backtracks catastrophically on a crafted line must not stall a run. A line
+        that times out is treated as not matching.
+        """
         if self.phrases and phrase_key(line) in self.phrases:
             return True
         if self.pattern is None:
             return False
-        if self.where == "credit":
-            return len(line.split()) <= self.max_words and self.pattern.search(line) is not None
-        return self.pattern.fullmatch(line.strip()) is not None
+        try:
+            if self.where == "credit":
+                if len(line.split()) > self.max_words:
+                    return False
+                return self.pattern.search(line, timeout=PATTERN_TIMEOUT) is not None
+            return self.pattern.fullmatch(line.strip(), timeout=PATTERN_TIMEOUT) is not None
+        except TimeoutError:
+            return False
 
 
 @dataclass
@@ -168,15 +182,15 @@ def _compile(data: dict[str, Any]) -> Rule:
         raise RuleError(f"{origin}: rule {rid}: pass = {pass_name!r}, expected one of {PASSES}")
     pattern = None
     if "pattern" in data:
-        flags = re.IGNORECASE if data.get("ignore_case", where != "credit") else 0
+        flags = regex.IGNORECASE if data.get("ignore_case", where != "credit") else 0
         source = data["pattern"]
         if where == "credit":
             # A credit closes a caption: it starts the line or follows a sentence's end
             # ("... 2022. REUTERS/Name"), never a running sentence ("a poll by Reuters/Ipsos.").
             source = f'(?:^|(?<=[.!?"”’)\\]|:;–—-] )|(?<=[.!?"”’)\\]]))\\s*(?:{source})\\s*$'
         try:
-            pattern = re.compile(source, flags)
-        except re.error as e:
+            pattern = regex.compile(source, flags | regex.VERSION0)
+        except regex.error as e:
             raise RuleError(f"{origin}: rule {rid}: pattern does not compile: {e}") from e
     phrases = frozenset(phrase_key(p) for p in data.get("phrases", []))
     if pattern is None and not phrases:

@@ -106,7 +106,8 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
         for result in clean_all(items, cleaner, options.jobs, sketch=options.dedup):
             number = spill.count
             _account(result, number, documents, collector, seen_ids, options.dedup)
-            result = _strip_signatures(result)
+            if work is None:  # a resumable spill keeps them: the indexes are rebuilt from it
+                result = _strip_signatures(result)
             if isinstance(result, Cleaned):
                 for note in result.doc.notes:
                     warn(f"{result.doc.source}: {note}")
