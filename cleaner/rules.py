@@ -21,14 +21,14 @@ A rule looks like this::
 from __future__ import annotations
 
 import re
-
-import regex
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+import regex
 
 WHERE = {
     "line": "the whole line, anywhere in the document",

@@ -119,7 +119,7 @@ def run_cli(args: list[str]) -> list[dict[str, object]]:
 
 
 def removed_by(record: dict[str, object], rule: str) -> list[str]:
-    return [e["text"] for e in record["removed"] if e["rule"] == rule]  # type: ignore[attr-defined,index]
+    return [e["text"] for e in record["removed"] if e["rule"] == rule]  # type: ignore[attr-defined]
 
 
 def test_site_boilerplate_no_rule_names_is_removed_everywhere_but_a_shared_quote_stays(
@@ -144,7 +144,7 @@ def test_boilerplate_decision_does_not_depend_on_input_order(tmp_path: Path) -> 
 
     def removals(root: Path) -> dict[str, list[str]]:
         return {
-            str(r["title"]): sorted(e["text"] for e in r["removed"] if e["pass"] == "boilerplate")  # type: ignore[attr-defined,index]
+            str(r["title"]): sorted(e["text"] for e in r["removed"] if e["pass"] == "boilerplate")  # type: ignore[attr-defined]
             for r in run_cli([str(root)])
         }
 

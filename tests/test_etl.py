@@ -105,9 +105,8 @@ def bad_input_corpus(root: Path) -> dict[str, str]:
     (root / "loop" / "back").symlink_to(root / "loop")
     (root / "17_self_a.txt").symlink_to(root / "17_self_b.txt")
     (root / "17_self_b.txt").symlink_to(root / "17_self_a.txt")
-    os.close(os.open(os.path.join(os.fsencode(root), b"18_caf\xe9.txt"), os.O_CREAT | os.O_WRONLY))
-    with open(os.path.join(os.fsencode(root), b"18_caf\xe9.txt"), "wb") as f:
-        f.write(article(18).encode())
+    not_utf8_name = root / os.fsdecode(b"18_caf\xe9.txt")  # a Latin-1 byte in the file name
+    not_utf8_name.write_bytes(article(18).encode())
     return expect
 
 

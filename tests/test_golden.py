@@ -41,6 +41,8 @@ NEAR_DUPLICATE_PARAGRAPHS = {
     "001_harbor-bridge-vote",
     "007_youth-free-bus-fares",
 }
+
+
 def seed_params(marked: set[str]) -> list[Any]:
     return [pytest.param(seed, id=seed) for seed in EXPECTED]
 
