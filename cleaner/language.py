@@ -16,7 +16,11 @@ from langdetect.lang_detect_exception import LangDetectException
 DetectorFactory.seed = 0
 UNKNOWN = "und"
 # langdetect's answer settles long before the end of a news article; the rest only costs time.
-DEFAULT_MAX_CHARS = 3000
+# Its cost is the n-gram extraction (per character) and its random trials (7 by default). The
+# first 500 characters of the cleaned text and 3 trials give langdetect.detect's whole-text label
+# on 99.9% of the shared corpus (2,169 documents) at about 10x its speed (bench/bench_speed.py).
+DEFAULT_MAX_CHARS = 500
+TRIALS = 3
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ def detect_language(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> Language:
 
     assert _factory is not None
     detector = _factory.create()
+    detector.n_trial = TRIALS
     detector.append(text[:max_chars])
     try:
         best = detector.get_probabilities()[0]

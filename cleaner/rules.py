@@ -14,6 +14,7 @@ A rule looks like this::
     where = "line"           # line | edge | block | credit (see WHERE)
     phrases = ["Advertisement", "Anzeige"]   # and/or
     pattern = '...'          # a regular expression
+    requires = ["/"]         # optional: text the pattern cannot match without (a fast pre-test)
     remove = ["Advertisement"]               # examples it must remove
     keep = ["The advertisement ran twice."]  # examples it must leave alone
 """
@@ -43,6 +44,12 @@ _DECORATION = " \t:;.,!?|»«›‹>→←•·*–—-_#()[]{}…\"'“”‘�
 _SPACES = re.compile(r"\s+")
 # Seconds a rule's pattern may spend on one line (see Rule.matches).
 PATTERN_TIMEOUT = 0.25
+# Junk is short: a rule matches lines of at most this many words unless it says otherwise.
+JUNK_MAX_WORDS = 40
+# How far from the end of a line a photo credit can start.
+CREDIT_TAIL = 300
+# Lines whose first matching rule is remembered (passes look at every line in every round).
+MATCH_CACHE_SIZE = 65536
 
 
 class RuleError(ValueError):
@@ -71,25 +78,30 @@ class Rule:
     remove: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
     max_words: int = 80
+    requires: tuple[str, ...] = ()
     origin: str = ""
     enabled: bool = True
 
-    def matches(self, line: str) -> bool:
+    def matches(self, line: str, key: str | None = None) -> bool:
         """Whether ``line`` is what this rule describes (a whole line, or a credit ending it).
 
         A pattern gets ``PATTERN_TIMEOUT`` seconds per line: user rules are untrusted, and a
         pattern that backtracks catastrophically on a crafted line must not stall a run. A line
         that times out is treated as not matching.
         """
-        if self.phrases and phrase_key(line) in self.phrases:
+        if self.phrases and (phrase_key(line) if key is None else key) in self.phrases:
             return True
         if self.pattern is None:
             return False
+        if self.requires and not any(token in line for token in self.requires):
+            return False  # the cheap test first: the pattern cannot match without one of these
         try:
             if self.where == "credit":
                 if len(line.split()) > self.max_words:
                     return False
-                return self.pattern.search(line, timeout=PATTERN_TIMEOUT) is not None
+                # A credit ends its line: look at the tail only (lookbehinds still see before it).
+                start = max(0, len(line) - CREDIT_TAIL)
+                return self.pattern.search(line, start, timeout=PATTERN_TIMEOUT) is not None
             return self.pattern.fullmatch(line.strip(), timeout=PATTERN_TIMEOUT) is not None
         except TimeoutError:
             return False
@@ -100,6 +112,8 @@ class RuleSet:
     """The enabled rules, by pass and placement, in a stable order (file order, then id)."""
 
     rules: list[Rule] = field(default_factory=list)
+    _groups: dict[tuple[str, frozenset[str]], list[Rule]] = field(default_factory=dict, repr=False)
+    _matches: dict[tuple[str, str, frozenset[str]], Rule | None] = field(default_factory=dict, repr=False)
 
     def select(self, pass_name: str, where: str | None = None) -> list[Rule]:
         return [
@@ -109,11 +123,23 @@ class RuleSet:
         ]
 
     def first_match(self, line: str, pass_name: str, where: Iterable[str]) -> Rule | None:
-        wanted = set(where)
-        for rule in self.rules:
-            if rule.enabled and rule.pass_name == pass_name and rule.where in wanted and rule.matches(line):
-                return rule
-        return None
+        """The first enabled rule of ``pass_name`` placed in ``where`` that matches ``line``."""
+        wanted = frozenset(where)
+        cache_key = (line, pass_name, wanted)
+        if cache_key in self._matches:
+            return self._matches[cache_key]
+        group = self._groups.get((pass_name, wanted))
+        if group is None:
+            group = [r for r in self.rules if r.enabled and r.pass_name == pass_name and r.where in wanted]
+            self._groups[(pass_name, wanted)] = group
+        words = line.count(" ") + 1
+        group = [rule for rule in group if words <= rule.max_words]
+        key = phrase_key(line) if group else ""
+        found = next((rule for rule in group if rule.matches(line, key)), None)
+        if len(self._matches) >= MATCH_CACHE_SIZE:
+            self._matches.clear()
+        self._matches[cache_key] = found
+        return found
 
     def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)
@@ -204,7 +230,8 @@ def _compile(data: dict[str, Any]) -> Rule:
         pattern=pattern,
         remove=tuple(data.get("remove", ())),
         keep=tuple(data.get("keep", ())),
-        max_words=int(data.get("max_words", 80)),
+        max_words=int(data.get("max_words", 80 if where == "credit" else JUNK_MAX_WORDS)),
+        requires=tuple(str(t) for t in data.get("requires", ())),
         origin=origin,
         enabled=bool(data.get("enabled", True)),
     )

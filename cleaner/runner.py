@@ -46,9 +46,9 @@ from cleaner.report.model import ReportItem
 from cleaner.rules import rule_files
 from cleaner.shards import ShardedWriter, finished_shards
 from cleaner.spill import Spill
-from cleaner.stages import Cleaned, Dropped, as_duplicate, finish_one
+from cleaner.stages import Cleaned, Dropped, as_duplicate
 from cleaner.stats import RunStats
-from cleaner.workers import clean_all
+from cleaner.workers import clean_all, finish_all
 from cleaner.writers import JsonlWriter, open_jsonl
 
 # Rejects that mean the input itself was bad (as opposed to a cleaning decision).
@@ -134,12 +134,12 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
             [RemoveSiteBoilerplate(boilerplate), *cleaner.passes] if len(boilerplate) else []
         )
         # Stage 3: finish and write, in input order.
+        decided = (
+            as_duplicate(r, duplicates[n]) if isinstance(r, Cleaned) and n in duplicates else r
+            for n, r in enumerate(spill)
+        )
         with _output(options, work) as out, open_jsonl(options.rejects) as rejects:
-            for number, result in enumerate(spill):
-                if isinstance(result, Cleaned) and number in duplicates:
-                    result = as_duplicate(result, duplicates[number])
-                if isinstance(result, Cleaned) and finishing:
-                    result = finish_one(result, finishing, cleaner.max_rounds)
+            for result in finish_all(decided, finishing, cleaner.max_rounds, options.jobs):
                 _emit(result, out, rejects, stats, options.observer, warn)
         if options.state is not None:
             save_state(options.state, documents, set(duplicates), boilerplate, settings)
@@ -168,8 +168,9 @@ def _account(
 
 
 def _strip_signatures(result: Cleaned | Dropped) -> Cleaned | Dropped:
+    """The document signature lives in the index now; paragraph signatures stay for stage 3."""
     if isinstance(result, Cleaned):
-        result.doc_sig = result.paragraph_sigs = None
+        result.doc_sig = None
     return result
 
 

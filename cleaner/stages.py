@@ -17,6 +17,7 @@ import numpy as np
 from cleaner.dedup.boilerplate import paragraph_signatures
 from cleaner.dedup.documents import Duplicate
 from cleaner.dedup.minhash import DOCUMENT_SKETCH, signature
+from cleaner.dedup.repeats import remember_signatures
 from cleaner.document import Document
 from cleaner.language import Language, detect_language
 from cleaner.passes import Pass
@@ -102,8 +103,18 @@ def as_duplicate(result: Cleaned, duplicate: Duplicate) -> Dropped:
 
 
 def finish_one(result: Cleaned, passes: list[Pass], max_rounds: int) -> Cleaned | Dropped:
-    """Stage 3 for one document: remove the site's boilerplate, settle again."""
+    """Stage 3 for one document: remove the site's boilerplate, settle again.
+
+    ``passes[0]`` is the boilerplate pass; the rest run only when it removed something.
+    """
     doc = result.doc
+    if result.paragraph_sigs is not None:
+        remember_signatures(doc.lines, result.paragraph_sigs)  # stage 1 computed them already
+        result.paragraph_sigs = None
+    before = len(doc.applied)
+    run_passes(doc, passes[:1], 1)
+    if len(doc.applied) == before:
+        return result  # nothing of the site's boilerplate here: the document is settled already
     run_passes(doc, passes, max_rounds)
     if not doc.lines:
         return Dropped(Reject(doc.id, doc.source, "empty", "only site boilerplate left"), doc.input_lines)

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import multiprocessing.pool
 import os
 from collections.abc import Iterable, Iterator
 
 from cleaner.document import Document
 from cleaner.language import warm_up
+from cleaner.passes import Pass
 from cleaner.pipeline import Cleaner
 from cleaner.records import Reject
-from cleaner.stages import Cleaned, Dropped, clean_one
+from cleaner.stages import Cleaned, Dropped, clean_one, finish_one
 
 CHUNK_SIZE = 8
 SERIAL_FIRST = 64
@@ -44,6 +46,12 @@ def _work(item: Document | Reject) -> Cleaned | Dropped:
     return clean_one(item, _worker_cleaner, _worker_sketch)
 
 
+def _pool(jobs: int, initializer: object, initargs: tuple[object, ...]) -> multiprocessing.pool.Pool:
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    return context.Pool(jobs, initializer=initializer, initargs=initargs)  # type: ignore[arg-type]
+
+
 def clean_all(
     items: Iterable[Document | Reject], cleaner: Cleaner, jobs: int, sketch: bool = True
 ) -> Iterator[Cleaned | Dropped]:
@@ -61,7 +69,33 @@ def clean_all(
     if first is None:
         return
     items = itertools.chain([first], iterator)
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with context.Pool(jobs, initializer=_init, initargs=(cleaner, sketch)) as pool:
+    with _pool(jobs, _init, (cleaner, sketch)) as pool:
         yield from pool.imap(_work, items, chunksize=CHUNK_SIZE)
+
+
+_worker_passes: list[Pass] = []
+_worker_rounds = 0
+
+
+def _init_finish(passes: list[Pass], max_rounds: int) -> None:
+    global _worker_passes, _worker_rounds
+    _worker_passes, _worker_rounds = passes, max_rounds
+
+
+def _finish(item: Cleaned | Dropped) -> Cleaned | Dropped:
+    if isinstance(item, Dropped) or not _worker_passes:
+        return item
+    return finish_one(item, _worker_passes, _worker_rounds)
+
+
+def finish_all(
+    items: Iterable[Cleaned | Dropped], passes: list[Pass], max_rounds: int, jobs: int
+) -> Iterator[Cleaned | Dropped]:
+    """Stage 3 over ``items`` in input order, in ``jobs`` processes when there is work to share."""
+    if not passes or jobs <= 1:
+        _init_finish(passes, max_rounds)
+        for item in items:
+            yield _finish(item)
+        return
+    with _pool(jobs, _init_finish, (passes, max_rounds)) as pool:
+        yield from pool.imap(_finish, items, chunksize=CHUNK_SIZE)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -22,9 +21,25 @@ REPEAT_WINDOW = 1
 REPEAT_MIN_WORDS = 2  # a one-word line doubled is a divider or a list marker, not a scraper's copy
 
 
-@lru_cache(maxsize=16384)
+_SIGNATURES: dict[str, np.ndarray] = {}
+SIGNATURE_CACHE_SIZE = 16384
+
+
 def paragraph_signature(text: str) -> np.ndarray:
-    return signature(text, PARAGRAPH_SKETCH)
+    """A paragraph's signature, remembered: passes ask for the same lines round after round."""
+    sig = _SIGNATURES.get(text)
+    if sig is None:
+        if len(_SIGNATURES) >= SIGNATURE_CACHE_SIZE:
+            _SIGNATURES.clear()
+        sig = _SIGNATURES[text] = signature(text, PARAGRAPH_SKETCH)
+    return sig
+
+
+def remember_signatures(lines: list[str], sigs: np.ndarray) -> None:
+    """Seed the cache with signatures computed elsewhere (stage 1's, for stage 3)."""
+    if len(_SIGNATURES) + len(lines) >= SIGNATURE_CACHE_SIZE:
+        _SIGNATURES.clear()
+    _SIGNATURES.update(zip(lines, sigs, strict=True))
 
 
 @dataclass(frozen=True)

@@ -124,6 +124,11 @@ WHITESPACE_RULES: dict[str, tuple[re.Pattern[str], str]] = {
 }
 
 
+# A line of ordinary characters with single spaces inside: the common case, skipped in one step.
+_VISIBLE = r"[^\s\u00ad\u180e\u200b-\u200f\u2028-\u202f\u205f-\u206f\ufeff]+"
+_NOTHING_TO_TIDY = re.compile(f"{_VISIBLE}(?: {_VISIBLE})*")
+
+
 def is_invisible(line: str) -> bool:
     """A line with nothing to see: only format characters (ZWJ, ZWNJ, marks) and spaces.
 
@@ -149,6 +154,8 @@ class TidyWhitespace:
 
     def __call__(self, doc: Document) -> Iterator[Edit]:
         for i, line in enumerate(doc.lines):
+            if _NOTHING_TO_TIDY.fullmatch(line):
+                continue
             if is_invisible(line):
                 yield Edit.drop_line(self.name, "ws.invisible-line", i, line)
                 continue

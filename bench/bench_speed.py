@@ -1,0 +1,261 @@
+"""Speed, side by side on the same documents: the naive loop, cleaner, and datatrove's dedup.
+
+Run by hand, never in the test suite (datatrove is installed in the bench environment only):
+
+    python -m venv /tmp/benchvenv && /tmp/benchvenv/bin/pip install -e . datatrove tokenizers
+    /tmp/benchvenv/bin/python bench/bench_speed.py --documents 5000
+
+Each variant runs in its own process, so each peak RSS is its own (``ru_maxrss`` of the
+process and of its worker processes):
+
+(a) the naive loop a user would write: ``ftfy.fix_text``, ``langdetect.detect`` on the whole
+    text, a datasketch ``MinHash`` per paragraph with its default hash, in one Python loop;
+(b) ``cleaner run --jobs 1`` and (c) ``cleaner run --jobs 2``;
+(d) duplicate-document detection alone: cleaner's signatures + ``DocumentIndex.decide`` against
+    datatrove's MinHash deduplication (signature, buckets, cluster) with the same number of
+    hashes and bands, and the duplicates each finds;
+(e) language identification: cleaner's ``detect_language`` against ``langdetect.detect`` on
+    whole texts, speed and agreement, on ../shared/corpus when it is there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SHARED = HERE.parent.parent / "shared" / "corpus"
+
+
+def peak_rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def variant_naive(path: Path) -> dict[str, float]:
+    import ftfy
+    import langdetect
+    from datasketch import MinHash
+
+    langdetect.DetectorFactory.seed = 0
+    docs = 0
+    start = time.perf_counter()
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            text = ftfy.fix_text(json.loads(line)["text"])
+            with contextlib.suppress(langdetect.LangDetectException):
+                langdetect.detect(text)
+            for para in text.split("\n"):
+                words = para.lower().split()
+                if not words:
+                    continue
+                m = MinHash(num_perm=128)
+                for i in range(max(1, len(words) - 2)):
+                    m.update(" ".join(words[i : i + 3]).encode())
+            docs += 1
+    return {"docs": docs, "seconds": time.perf_counter() - start}
+
+
+def variant_cleaner(path: Path, jobs: int) -> dict[str, float]:
+    out = Path(tempfile.mkdtemp()) / "out.jsonl"
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "cleaner", "run", str(path), str(out), "-q", "-j", str(jobs)], check=True
+    )
+    seconds = time.perf_counter() - start
+    docs = sum(1 for _ in path.open(encoding="utf-8"))
+    return {"docs": docs, "seconds": seconds, "output": str(out)}  # type: ignore[dict-item]
+
+
+def variant_dedup_cleaner(path: Path) -> dict[str, object]:
+    from cleaner.dedup.documents import DocumentIndex
+    from cleaner.dedup.minhash import DOCUMENT_SKETCH, signature
+
+    start = time.perf_counter()
+    index = DocumentIndex()
+    ids = []
+    with path.open(encoding="utf-8") as f:
+        for n, line in enumerate(f):
+            record = json.loads(line)
+            ids.append(record["id"])
+            index.add(record["id"], n, signature(record["text"], DOCUMENT_SKETCH))
+    duplicates = index.decide()
+    seconds = time.perf_counter() - start
+    return {"docs": len(ids), "seconds": seconds, "duplicates": sorted(ids[p] for p in duplicates)}
+
+
+def variant_dedup_datatrove(path: Path, bands: int, rows: int) -> dict[str, object]:
+    from datatrove.executor import LocalPipelineExecutor
+    from datatrove.pipeline.dedup.minhash import (
+        MinhashConfig,
+        MinhashDedupBuckets,
+        MinhashDedupCluster,
+        MinhashDedupSignature,
+    )
+    from datatrove.pipeline.readers import JsonlReader
+    from datatrove.utils.hashing import HashConfig
+
+    work = Path(tempfile.mkdtemp())
+    config = MinhashConfig(
+        n_grams=3, num_buckets=bands, hashes_per_bucket=rows, hash_config=HashConfig(precision=32)
+    )
+    start = time.perf_counter()
+    common = {"tasks": 1, "workers": 1, "skip_completed": False}
+    LocalPipelineExecutor(
+        pipeline=[
+            JsonlReader(str(path.parent), glob_pattern=path.name, id_key="id"),
+            MinhashDedupSignature(output_folder=str(work / "sigs"), config=config),
+        ],
+        logging_dir=str(work / "logs1"),
+        **common,
+    ).run()
+    LocalPipelineExecutor(
+        pipeline=[MinhashDedupBuckets(str(work / "sigs"), str(work / "buckets"), config=config)],
+        logging_dir=str(work / "logs2"),
+        tasks=bands,
+        workers=1,
+        skip_completed=False,
+    ).run()
+    LocalPipelineExecutor(
+        pipeline=[MinhashDedupCluster(str(work / "buckets"), str(work / "remove"), config=config)],
+        logging_dir=str(work / "logs3"),
+        **common,
+    ).run()
+    seconds = time.perf_counter() - start
+    import struct
+
+    removed: set[int] = set()
+    for f in (work / "remove").glob("*.remove"):
+        data = f.read_bytes()
+        removed.update(struct.unpack(f"<{len(data) // 4}I", data))
+    ids = [json.loads(line)["id"] for line in path.open(encoding="utf-8")]
+    return {"docs": len(ids), "seconds": seconds, "duplicates": sorted(ids[i] for i in removed)}
+
+
+def variant_language() -> dict[str, float]:
+    import langdetect
+
+    from cleaner.language import detect_language
+
+    langdetect.DetectorFactory.seed = 0
+    texts: list[str] = []
+    for name in ("seedlike-dev/input", "wcxb-dev/readability", "wcxb-dev/fullpage"):
+        with gzip.open(SHARED / f"{name}.jsonl.gz", "rt", encoding="utf-8") as f:
+            texts += [json.loads(line)["text"] for line in f]
+    start = time.perf_counter()
+    reference = []
+    for text in texts:
+        try:
+            reference.append(langdetect.detect(text))
+        except langdetect.LangDetectException:
+            reference.append("und")
+    whole = time.perf_counter() - start
+    start = time.perf_counter()
+    ours = [detect_language(text).code for text in texts]
+    fast = time.perf_counter() - start
+    agree = sum(a == b for a, b in zip(reference, ours, strict=True)) / len(texts)
+    return {"docs": len(texts), "langdetect_s": whole, "cleaner_s": fast, "agreement": agree}
+
+
+def child(args: argparse.Namespace) -> None:
+    path = Path(args.input)
+    if args.variant == "naive":
+        result: dict[str, object] = dict(variant_naive(path))
+    elif args.variant.startswith("cleaner-j"):
+        result = dict(variant_cleaner(path, int(args.variant.removeprefix("cleaner-j"))))
+    elif args.variant == "dedup-cleaner":
+        result = variant_dedup_cleaner(path)
+    elif args.variant == "dedup-datatrove":
+        from datasketch import MinHashLSH
+
+        lsh = MinHashLSH(threshold=0.8, num_perm=128)
+        result = variant_dedup_datatrove(path, lsh.b, lsh.r)
+    else:
+        result = dict(variant_language())
+    result["peak_rss_mb"] = peak_rss_mb()
+    print(json.dumps(result))
+
+
+def run_child(variant: str, path: Path) -> dict[str, object]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--variant", variant, "--input", str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--documents", type=int, default=5000)
+    ap.add_argument("--variant", help=argparse.SUPPRESS)
+    ap.add_argument("--input", help="use this JSONL file instead of generating one")
+    ap.add_argument("--skip", default="", help="comma-separated variants to skip")
+    args = ap.parse_args()
+    if args.variant:
+        child(args)
+        return
+    path = Path(args.input) if args.input else Path(tempfile.mkdtemp()) / "news.jsonl"
+    if not args.input:
+        with path.open("w", encoding="utf-8") as f:
+            subprocess.run(
+                [sys.executable, str(HERE / "generate.py"), str(args.documents)], stdout=f, check=True
+            )
+    size_mb = path.stat().st_size / 2**20
+    print(f"input: {path} ({size_mb:.1f} MB), {os.cpu_count()} cores")
+    skip = set(args.skip.split(","))
+    rows = {}
+    for variant in ("naive", "cleaner-j1", "cleaner-j2"):
+        if variant in skip:
+            continue
+        r = run_child(variant, path)
+        rows[variant] = r
+        docs, secs = float(r["docs"]), float(r["seconds"])  # type: ignore[arg-type]
+        print(
+            f"{variant:12} {docs / secs:9.1f} docs/s {size_mb / secs:7.2f} MB/s"
+            f"  peak RSS {r['peak_rss_mb']:7.0f} MB"
+        )
+    if "naive" in rows and "cleaner-j1" in rows:
+        ratio = float(rows["naive"]["seconds"]) / float(rows["cleaner-j1"]["seconds"])  # type: ignore[arg-type]
+        print(f"cleaner --jobs 1 vs naive: {ratio:.2f}x")
+    if "cleaner-j1" in rows and "cleaner-j2" in rows:
+        ratio = float(rows["cleaner-j1"]["seconds"]) / float(rows["cleaner-j2"]["seconds"])  # type: ignore[arg-type]
+        same = (
+            Path(str(rows["cleaner-j1"]["output"])).read_bytes()
+            == Path(str(rows["cleaner-j2"]["output"])).read_bytes()
+        )
+        print(f"cleaner --jobs 2 vs --jobs 1: {ratio:.2f}x, outputs identical: {same}")
+    if "dedup" not in skip:
+        ours, theirs = run_child("dedup-cleaner", path), run_child("dedup-datatrove", path)
+        a, b = set(ours["duplicates"]), set(theirs["duplicates"])  # type: ignore[call-overload]
+        print(
+            f"dedup cleaner   {ours['seconds']:7.1f} s, {len(a)} duplicates,"
+            f" peak RSS {ours['peak_rss_mb']:.0f} MB"
+        )
+        print(
+            f"dedup datatrove {theirs['seconds']:7.1f} s, {len(b)} duplicates,"
+            f" peak RSS {theirs['peak_rss_mb']:.0f} MB"
+        )
+        print(f"same duplicates: {a == b} (only cleaner: {len(a - b)}, only datatrove: {len(b - a)})")
+    if "language" not in skip and SHARED.exists():
+        r = run_child("language", path)
+        speedup = float(r["langdetect_s"]) / float(r["cleaner_s"])  # type: ignore[arg-type]
+        print(
+            f"language: {r['docs']} corpus documents, {speedup:.1f}x faster than langdetect.detect on whole"
+            f" texts, same label on {float(r['agreement']):.2%}"
+        )  # type: ignore[arg-type]
+
+
+if __name__ == "__main__":
+    main()
