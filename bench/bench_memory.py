@@ -1,0 +1,92 @@
+"""Peak memory of a run against the number of documents (run by hand, never in the tests).
+
+    python bench/bench_memory.py 20000 200000
+
+For each size it generates documents with bench/generate.py, runs ``cleaner run`` in a child
+process (``--jobs 1`` by default, so one process holds everything) with and without deduplication, and
+prints the peak RSS, the run's own count of dedup index bytes, and the time. Streaming means the
+no-dedup peak stays flat as the input grows; with dedup, only the index (signatures: 512 bytes per
+document, 268 per paragraph) grows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def measure(path: Path, jobs: int, *extra: str) -> dict[str, float]:
+    out = Path(tempfile.mkdtemp())
+    start = time.perf_counter()
+    code = (
+        "import resource, sys\n"
+        "from cleaner.cli import cli\n"
+        "try:\n"
+        "    cli(sys.argv[1:], standalone_mode=False)\n"
+        "finally:\n"
+        "    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "    print('PEAK', own, workers, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "run",
+            str(path),
+            str(out / "out.jsonl"),
+            "-q",
+            "-j",
+            "1",
+            "--stats",
+            str(out / "stats.json"),
+            *extra,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - start
+    peaks = next(line.split()[1:] for line in done.stderr.splitlines() if line.startswith("PEAK"))
+    stats = json.loads((out / "stats.json").read_text())
+    return {
+        "peak_mb": int(peaks[0]) / 1024,
+        "worker_mb": int(peaks[1]) / 1024,
+        "index_mb": stats["index_bytes"] / 2**20,
+        "seconds": seconds,
+        "docs": stats["documents_in"],
+        "paragraphs": stats["index_paragraphs"],
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("sizes", nargs="+", type=int)
+    ap.add_argument("--jobs", type=int, default=1, help="worker processes (their peak is shown apart)")
+    args = ap.parse_args()
+    for n in args.sizes:
+        path = Path(tempfile.mkdtemp()) / f"news-{n}.jsonl"
+        with path.open("w", encoding="utf-8") as f:
+            subprocess.run([sys.executable, str(HERE / "generate.py"), str(n)], stdout=f, check=True)
+        mb = path.stat().st_size / 2**20
+        for label, extra in (("no dedup", ("--no-dedup",)), ("dedup", ())):
+            r = measure(path, args.jobs, *extra)
+            print(
+                f"{n:>8,} docs ({mb:,.0f} MB) {label:9} peak RSS {r['peak_mb']:7.0f} MB (largest worker {r['worker_mb']:4.0f} MB)"
+                f"  index {r['index_mb']:6.1f} MB ({r['paragraphs']:,.0f} paragraphs)"
+                f"  {r['seconds']:6.0f} s",
+                flush=True,
+            )
+        path.unlink()
+
+
+if __name__ == "__main__":
+    main()
