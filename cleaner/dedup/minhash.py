@@ -66,21 +66,22 @@ def _template(settings: SketchSettings) -> MinHash:
     )
 
 
+@cache
+def _scratch(settings: SketchSettings) -> MinHash:
+    """One MinHash per process and settings, cleared for each text: building one costs more
+    than sketching a paragraph."""
+    return _template(settings).copy()
+
+
 def signature(text: str, settings: SketchSettings) -> np.ndarray:
     """The MinHash signature of ``text`` (uint32 array of ``num_perm`` values).
 
     An empty text has the all-max signature, which matches nothing but another empty text.
     """
-    template = _template(settings)
-    m = MinHash(
-        num_perm=settings.num_perm,
-        seed=settings.seed,
-        hashfunc=xxhash.xxh32_intdigest,
-        scheme=settings.scheme,
-        permutations=template.permutations,
-    )
+    m = _scratch(settings)
+    m.clear()
     m.update_batch(shingles(text, settings.shingle_words))
-    return np.asarray(m.hashvalues, dtype=np.uint32)
+    return np.array(m.hashvalues, dtype=np.uint32)
 
 
 def signatures(texts: list[str], settings: SketchSettings) -> np.ndarray:
