@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import MinHashLSH
 
-from cleaner.dedup.minhash import DOCUMENT_SKETCH, SketchSettings, estimated_jaccard, to_minhash
+from cleaner.dedup.minhash import DOCUMENT_SKETCH, SketchSettings, estimated_jaccard, to_lean_minhash
 
 # Syndicated copies of one story score above 0.9 (a changed sentence, another caption); two
 # different stories on the same topic stay far below 0.5. 0.8 sits between, with room on both
@@ -57,13 +57,12 @@ class DocumentIndex:
     def verified_pairs(self) -> list[tuple[int, int]]:
         """Grouping: index pairs whose LSH candidacy is confirmed by the signatures."""
         lsh = MinHashLSH(threshold=self.threshold, num_perm=self.settings.num_perm)
-        minhashes = [to_minhash(sig, self.settings) for sig in self.sigs]
         with lsh.insertion_session() as session:
-            for key, minhash in enumerate(minhashes):
-                session.insert(key, minhash, check_duplication=False)
+            for key, sig in enumerate(self.sigs):
+                session.insert(key, to_lean_minhash(sig, self.settings), check_duplication=False)
         pairs = []
-        for key, minhash in enumerate(minhashes):
-            for other in lsh.query(minhash):
+        for key, sig in enumerate(self.sigs):
+            for other in lsh.query(to_lean_minhash(sig, self.settings)):
                 if other > key and estimated_jaccard(self.sigs[key], self.sigs[other]) >= self.threshold:
                     pairs.append((key, other))
         return sorted(pairs)

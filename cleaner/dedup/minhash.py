@@ -15,7 +15,7 @@ from typing import Any
 import datasketch
 import numpy as np
 import xxhash
-from datasketch import MinHash
+from datasketch import LeanMinHash, MinHash
 
 _WORD = re.compile(r"\w+")
 HASH_NAME = "xxh32"
@@ -96,14 +96,7 @@ def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.count_nonzero(a == b) / len(a))
 
 
-def to_minhash(sig: np.ndarray, settings: SketchSettings) -> MinHash:
-    """Wrap a stored signature back into a datasketch MinHash (for MinHashLSH)."""
-    template = _template(settings)
-    return MinHash(
-        num_perm=settings.num_perm,
-        seed=settings.seed,
-        hashfunc=xxhash.xxh32_intdigest,
-        scheme=settings.scheme,
-        permutations=template.permutations,
-        hashvalues=sig,
-    )
+def to_lean_minhash(sig: np.ndarray, settings: SketchSettings) -> LeanMinHash:
+    """A stored signature as datasketch's LeanMinHash: all MinHashLSH needs, without the
+    permutation tables a full MinHash carries."""
+    return LeanMinHash(seed=settings.seed, hashvalues=sig, scheme=settings.scheme)
