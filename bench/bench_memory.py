@@ -45,7 +45,7 @@ def measure(path: Path, jobs: int, *extra: str) -> dict[str, float]:
             str(out / "out.jsonl"),
             "-q",
             "-j",
-            "1",
+            str(jobs),
             "--stats",
             str(out / "stats.json"),
             *extra,
