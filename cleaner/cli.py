@@ -125,6 +125,20 @@ def cli() -> None:
     help="Write DEST as a folder of JSONL shards of N records (part-00000.jsonl, ...).",
 )
 @click.option("--resume", is_flag=True, help="Continue a stopped --shard-size run from where it stopped.")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    default="local",
+    show_default=True,
+    help="Run here (local processes) or as a Spark job (needs the 'spark' extra and Java 17).",
+)
+@click.option("--master", metavar="URL", help="Spark master (spark://..., yarn, k8s://..., local[N]).")
+@click.option(
+    "--single-file/--part-files",
+    default=True,
+    show_default=True,
+    help="With --engine spark: DEST as one JSONL file, or a folder of part files.",
+)
 @click.option("--strict", is_flag=True, help="Exit with status 1 if any input was rejected as bad input.")
 @click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (no summary, no progress).")
@@ -147,6 +161,9 @@ def run_command(
     jobs: int | None,
     shard_size: int | None,
     resume: bool,
+    engine: str,
+    master: str | None,
+    single_file: bool,
     strict: bool,
     debug: bool,
     quiet: bool,
@@ -164,7 +181,8 @@ def run_command(
     for source in sources:
         if source != "-" and not Path(source).exists():
             raise click.BadParameter(f"{source}: no such file or directory", param_hint="SOURCE")
-    if shard_size is None and destination != "-" and Path(destination).is_dir():
+    folder_dest = shard_size is not None or (engine == "spark" and not single_file)
+    if not folder_dest and destination != "-" and Path(destination).is_dir():
         raise click.BadParameter(f"{destination} is a directory; DEST must be a file or -", param_hint="DEST")
     if shard_size is not None and (destination == "-" or Path(destination).is_file()):
         raise click.BadParameter("with --shard-size, DEST is a folder", param_hint="DEST")
@@ -195,8 +213,15 @@ def run_command(
         if not quiet or ": duplicate id" not in message:
             click.echo(f"cleaner: {message}", err=True)
 
+    if master is not None and engine != "spark":
+        raise click.UsageError("--master goes with --engine spark")
     try:
-        stats = run(options, warn)
+        if engine == "spark":
+            from cleaner.spark.engine import run_spark
+
+            stats = run_spark(options, master=master, single_file=single_file, warn=warn)
+        else:
+            stats = run(options, warn)
         if report is not None:
             report.close(stats.to_json())
     except (RuleError, StateError, RunError) as e:
