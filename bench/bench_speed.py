@@ -2,7 +2,7 @@
 
 Run by hand, never in the test suite (datatrove is installed in the bench environment only):
 
-    python -m venv /tmp/benchvenv && /tmp/benchvenv/bin/pip install -e . datatrove tokenizers
+    python -m venv /tmp/benchvenv && /tmp/benchvenv/bin/pip install -e . datatrove tokenizers orjson spacy "xxhash<4"
     /tmp/benchvenv/bin/python bench/bench_speed.py --documents 5000
 
 Each variant runs in its own process, so each peak RSS is its own (``ru_maxrss`` of the
