@@ -229,7 +229,7 @@ def run_command(
     except OSError as e:
         raise click.ClickException(f"{e.filename or destination}: {e.strerror or e}") from e
     except KeyboardInterrupt:
-        click.echo("cleaner: interrupted; the destination was left as it was", err=True)
+        click.echo("cleaner: interrupted (outputs are written whole or not at all)", err=True)
         sys.exit(130)
     except Exception as e:
         if debug:

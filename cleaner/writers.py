@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -31,9 +33,12 @@ class JsonlWriter:
             self._stream = sys.stdout
             return
         target = Path(destination)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
-        self._tmp = Path(tmp)
-        self._stream = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        # Ctrl-C between creating the temporary file and remembering it would leave it behind:
+        # hold the signal for those few steps (it is delivered right after).
+        with _signals_held():
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+            self._tmp = Path(tmp)
+            self._stream = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
 
     def write(self, record: dict[str, Any]) -> None:
         self._stream.write(dumps(record))
@@ -44,11 +49,12 @@ class JsonlWriter:
         if self._tmp is None:
             self._stream.flush()
             return
-        self._stream.flush()
-        os.fsync(self._stream.fileno())
-        self._stream.close()
-        self._tmp.replace(self.destination)
-        self._tmp = None
+        with _signals_held():
+            self._stream.flush()
+            os.fsync(self._stream.fileno())
+            self._stream.close()
+            self._tmp.replace(self.destination)
+            self._tmp = None
 
     def abort(self) -> None:
         if self._tmp is None:
@@ -57,6 +63,20 @@ class JsonlWriter:
         with contextlib.suppress(FileNotFoundError):
             self._tmp.unlink()
         self._tmp = None
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM in this thread while the block runs (POSIX; elsewhere a no-op)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 @contextlib.contextmanager
