@@ -215,6 +215,13 @@ def run_command(
 
     if master is not None and engine != "spark":
         raise click.UsageError("--master goes with --engine spark")
+    if engine == "spark":
+        from cleaner.spark.session import missing_runtime
+
+        if (problem := missing_runtime()) is not None:
+            raise click.ClickException(problem)
+    if engine == "local" and not single_file:
+        raise click.UsageError("--part-files goes with --engine spark")
     try:
         if engine == "spark":
             from cleaner.spark.engine import run_spark
