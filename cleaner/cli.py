@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from cleaner import __version__
+from cleaner.cli_options import read_options
 from cleaner.dedup.boilerplate import BOILERPLATE_MIN_DOCS, BOILERPLATE_MIN_SHARE
 from cleaner.dedup.documents import DOCUMENT_THRESHOLD
 from cleaner.dedup.state import StateError
@@ -22,12 +23,6 @@ from cleaner.report.html import HtmlReport
 from cleaner.rules import RuleError, load_rules
 from cleaner.runner import BAD_INPUT_REASONS, RunError, RunOptions, run
 from cleaner.workers import default_jobs
-
-
-def _split_langs(_ctx: click.Context, _param: click.Parameter, value: str | None) -> list[str]:
-    if not value:
-        return []
-    return [code.strip() for code in value.split(",") if code.strip()]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -59,21 +54,7 @@ def cli() -> None:
     type=click.Path(exists=True, path_type=Path),
     help="A rules file or folder layered over the defaults (repeatable).",
 )
-@click.option(
-    "--lang",
-    "languages",
-    callback=_split_langs,
-    metavar="CODES",
-    help="Keep only these languages, e.g. en,de; others go to rejects.",
-)
-@click.option("--text-field", default="text", show_default=True, help="JSONL field holding the article text.")
-@click.option("--id-field", default="id", show_default=True, help="JSONL field holding the document id.")
-@click.option(
-    "--title-field",
-    default="title",
-    show_default=True,
-    help="JSONL field holding the headline, when the scraper kept it.",
-)
+@read_options
 @click.option("--no-dedup", is_flag=True, help="Skip near-duplicate documents and site boilerplate.")
 @click.option(
     "--dup-threshold",

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
+from cleaner.cli_options import read_options
 from cleaner.dedup.state import StateError
 from cleaner.readers import ReadOptions
 from cleaner.report.compare import (
@@ -34,33 +35,6 @@ from cleaner.stats import RunStats
 
 DEFAULT_SAMPLE = 5
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _split_langs(_ctx: click.Context, _param: click.Parameter, value: str | None) -> list[str]:
-    if not value:
-        return []
-    return [code.strip() for code in value.split(",") if code.strip()]
-
-
-def _read_options(func: F) -> F:
-    """The options that say how input is read, as ``cleaner run`` has them."""
-    options: list[Callable[[Any], Any]] = [
-        click.option(
-            "--lang",
-            "languages",
-            callback=_split_langs,
-            metavar="CODES",
-            help="Keep only these languages, e.g. en,de; others are rejected.",
-        ),
-        click.option("--text-field", default="text", show_default=True, help="JSONL field holding the text."),
-        click.option("--id-field", default="id", show_default=True, help="JSONL field holding the id."),
-        click.option(
-            "--title-field", default="title", show_default=True, help="JSONL field holding the headline."
-        ),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
 
 
 def _color_option(func: F) -> F:
@@ -131,7 +105,7 @@ def _run(
     type=click.Path(exists=True, path_type=Path),
     help="A rules file or folder layered over the defaults (repeatable).",
 )
-@_read_options
+@read_options
 @_color_option
 def diff_command(
     sources: tuple[str, ...],
@@ -222,7 +196,7 @@ def diff_command(
     metavar="FILE",
     help="Also write the comparison as a self-contained HTML page to FILE.",
 )
-@_read_options
+@read_options
 @_color_option
 def compare_command(
     inputs: tuple[str, ...],
