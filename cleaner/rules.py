@@ -82,8 +82,11 @@ class Rule:
     origin: str = ""
     enabled: bool = True
 
-    def matches(self, line: str, key: str | None = None) -> bool:
+    def matches(self, line: str, key: str | None = None, words: int | None = None) -> bool:
         """Whether ``line`` is what this rule describes (a whole line, or a credit ending it).
+
+        ``key`` (the line's :func:`phrase_key`) and ``words`` (its word count) may be given by
+        a caller that tries many rules on one line, so they are computed once.
 
         A pattern gets ``PATTERN_TIMEOUT`` seconds per line: user rules are untrusted, and a
         pattern that backtracks catastrophically on a crafted line must not stall a run. A line
@@ -97,7 +100,7 @@ class Rule:
             return False  # the cheap test first: the pattern cannot match without one of these
         try:
             if self.where == "credit":
-                if len(line.split()) > self.max_words:
+                if (len(line.split()) if words is None else words) > self.max_words:
                     return False
                 # A credit ends its line: look at the tail only (lookbehinds still see before it).
                 start = max(0, len(line) - CREDIT_TAIL)
@@ -107,13 +110,22 @@ class Rule:
             return False
 
 
+@dataclass(frozen=True)
+class _RuleGroup:
+    """The enabled rules of one pass and placement, and the longest line any of them takes."""
+
+    rules: tuple[Rule, ...]
+    max_words: int
+    has_phrases: bool
+
+
 @dataclass
 class RuleSet:
     """The enabled rules, by pass and placement, in a stable order (file order, then id)."""
 
     rules: list[Rule] = field(default_factory=list)
-    _groups: dict[tuple[str, frozenset[str]], list[Rule]] = field(default_factory=dict, repr=False)
-    _matches: dict[tuple[str, str, frozenset[str]], Rule | None] = field(default_factory=dict, repr=False)
+    _groups: dict[tuple[str, tuple[str, ...]], _RuleGroup] = field(default_factory=dict, repr=False)
+    _matches: dict[tuple[str, str, tuple[str, ...]], Rule | None] = field(default_factory=dict, repr=False)
 
     def select(self, pass_name: str, where: str | None = None) -> list[Rule]:
         return [
@@ -122,20 +134,32 @@ class RuleSet:
             if r.enabled and r.pass_name == pass_name and (where is None or r.where == where)
         ]
 
-    def first_match(self, line: str, pass_name: str, where: Iterable[str]) -> Rule | None:
-        """The first enabled rule of ``pass_name`` placed in ``where`` that matches ``line``."""
-        wanted = frozenset(where)
-        cache_key = (line, pass_name, wanted)
+    def _group(self, pass_name: str, where: tuple[str, ...]) -> _RuleGroup:
+        group = self._groups.get((pass_name, where))
+        if group is None:
+            rules = tuple(r for r in self.select(pass_name) if r.where in where)
+            longest = max((r.max_words for r in rules), default=-1)
+            group = _RuleGroup(rules, longest, any(r.phrases for r in rules))
+            self._groups[(pass_name, where)] = group
+        return group
+
+    def first_match(self, line: str, pass_name: str, where: tuple[str, ...]) -> Rule | None:
+        """The first enabled rule of ``pass_name`` placed in ``where`` that matches ``line``.
+
+        Passes ask about every line in every round, so answers are remembered; a line longer
+        than every rule of the group allows is answered at once (most article paragraphs).
+        """
+        cache_key = (line, pass_name, where)
         if cache_key in self._matches:
             return self._matches[cache_key]
-        group = self._groups.get((pass_name, wanted))
-        if group is None:
-            group = [r for r in self.rules if r.enabled and r.pass_name == pass_name and r.where in wanted]
-            self._groups[(pass_name, wanted)] = group
-        words = line.count(" ") + 1
-        group = [rule for rule in group if words <= rule.max_words]
-        key = phrase_key(line) if group else ""
-        found = next((rule for rule in group if rule.matches(line, key)), None)
+        group = self._group(pass_name, where)
+        words = len(line.split())
+        if words > group.max_words:
+            return None
+        key = phrase_key(line) if group.has_phrases else ""
+        found = next(
+            (rule for rule in group.rules if words <= rule.max_words and rule.matches(line, key, words)), None
+        )
         if len(self._matches) >= MATCH_CACHE_SIZE:
             self._matches.clear()
         self._matches[cache_key] = found

@@ -49,7 +49,7 @@ from cleaner.spill import Spill
 from cleaner.stages import Cleaned, Dropped, as_duplicate
 from cleaner.stats import RunStats
 from cleaner.workers import clean_all, finish_all
-from cleaner.writers import JsonlWriter, open_jsonl
+from cleaner.writers import DeferInterrupts, JsonlWriter, open_jsonl
 
 # Rejects that mean the input itself was bad (as opposed to a cleaning decision).
 BAD_INPUT_REASONS = frozenset({"unreadable", "binary", "invalid-json", "missing-text"})
@@ -138,9 +138,14 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
             as_duplicate(r, duplicates[n]) if isinstance(r, Cleaned) and n in duplicates else r
             for n, r in enumerate(spill)
         )
-        with _output(options, work) as out, open_jsonl(options.rejects) as rejects:
+        with (
+            DeferInterrupts() as commit_together,
+            _output(options, work) as out,
+            open_jsonl(options.rejects) as rejects,
+        ):
             for result in finish_all(decided, finishing, cleaner.max_rounds, options.jobs):
                 _emit(result, out, rejects, stats, options.observer, warn)
+            commit_together.hold()  # the renames of output and rejects, as one step
         if options.state is not None:
             save_state(options.state, documents, set(duplicates), boilerplate, settings)
     finally:

@@ -65,18 +65,49 @@ class JsonlWriter:
         self._tmp = None
 
 
+_DEFERRED = (signal.SIGINT, signal.SIGTERM)
+
+
+class DeferInterrupts:
+    """Ctrl-C (SIGINT) and SIGTERM wait from :meth:`hold` to the end of the block, then arrive.
+
+    The files a run writes appear by renames; an interrupt between two renames would leave a
+    new output beside yesterday's rejects. Held, it is remembered by a handler of ours and
+    raised again, to the handler it would have reached, when the block ends. (A handler, not a
+    signal mask: a mask is per thread, and the kernel hands a process's signal to any thread that
+    does not block it.) Only the main thread can install handlers; elsewhere holding does nothing.
+    """
+
+    def __init__(self) -> None:
+        self._previous: dict[signal.Signals, Any] = {}
+        self._pending: list[signal.Signals] = []
+
+    def __enter__(self) -> DeferInterrupts:
+        return self
+
+    def hold(self) -> None:
+        if self._previous or threading.current_thread() is not threading.main_thread():
+            return
+        self._previous = {s: signal.signal(s, self._remember) for s in _DEFERRED}
+
+    def _remember(self, signum: int, frame: object) -> None:
+        self._pending.append(signal.Signals(signum))
+
+    def __exit__(self, *exc: object) -> None:
+        for s, handler in self._previous.items():
+            signal.signal(s, signal.SIG_DFL if handler is None else handler)
+        self._previous = {}
+        pending, self._pending = self._pending, []
+        if pending:
+            signal.raise_signal(pending[0])
+
+
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM in this thread while the block runs (POSIX; elsewhere a no-op)."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+    """Hold SIGINT and SIGTERM while the block runs (see :class:`DeferInterrupts`)."""
+    with DeferInterrupts() as deferred:
+        deferred.hold()
         yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 @contextlib.contextmanager

@@ -12,11 +12,13 @@ from pathlib import Path
 
 import numpy as np
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cleaner.cli import cli
 from cleaner.dedup.boilerplate import ParagraphCollector, find_boilerplate
 from cleaner.dedup.documents import DocumentIndex
-from cleaner.dedup.minhash import DOCUMENT_SKETCH, PARAGRAPH_SKETCH, estimated_jaccard, signature
+from cleaner.dedup.minhash import DOCUMENT_SKETCH, PARAGRAPH_SKETCH, estimated_jaccard, signature, signatures
 from cleaner.dedup.repeats import RemoveRepeatedParagraphs
 from cleaner.document import Document
 from cleaner.pipeline import run_passes
@@ -120,6 +122,17 @@ def run_cli(args: list[str]) -> list[dict[str, object]]:
 
 def removed_by(record: dict[str, object], rule: str) -> list[str]:
     return [e["text"] for e in record["removed"] if e["rule"] == rule]  # type: ignore[attr-defined]
+
+
+@given(st.lists(st.text(alphabet="ab cd.\u00e9", max_size=40), max_size=6))
+def test_batched_signatures_equal_datasketch_one_text_at_a_time(texts: list[str]) -> None:
+    """One batch per document must not change a single value: ``signature`` is datasketch's own
+    ``MinHash.update_batch``; empty and punctuation-only texts keep the all-max signature."""
+    for settings in (PARAGRAPH_SKETCH, DOCUMENT_SKETCH):
+        batch = signatures(texts, settings)
+        assert batch.shape == (len(texts), settings.num_perm)
+        for row, text in zip(batch, texts, strict=True):
+            assert np.array_equal(row, signature(text, settings))
 
 
 def test_site_boilerplate_no_rule_names_is_removed_everywhere_but_a_shared_quote_stays(

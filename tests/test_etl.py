@@ -22,6 +22,7 @@ from cleaner.cli import cli
 from cleaner.decoding import DecodeError, decode_bytes
 from cleaner.readers import ReadOptions, SourceFile, read_jsonl, read_text_file
 from cleaner.rules import PATTERN_TIMEOUT, load_rules
+from cleaner.writers import DeferInterrupts, open_jsonl
 
 PARAGRAPHS = [
     "The harbour board approved a plan to widen the coastal road after a long debate on Monday.",
@@ -169,13 +170,16 @@ def test_strict_exits_1_when_input_was_bad_and_0_otherwise(tmp_path: Path) -> No
     assert invoke("run", bad, tmp_path / "o4.jsonl", "--no-such-option")[0] == 2
 
 
-def big_input(path: Path, docs: int) -> None:
+FOOTER = "The Eastmoor Courier is published by Courier Media, 2 Quay Street, Eastmoor."
+
+
+def big_input(path: Path, docs: int, footer: bool = False) -> None:
+    """``docs`` distinct articles; with ``footer``, every one ends in the site's footer, so
+    stage 3 (boilerplate removal, then writing) has real work to do for each document."""
     with path.open("w", encoding="utf-8") as f:
         for n in range(docs):
-            f.write(
-                json.dumps({"id": f"d{n}", "text": article(n) + f"\n\nClosing line {n} of the series."})
-                + "\n"
-            )
+            text = article(n) + f"\n\nClosing line {n} of the series." + (f"\n\n{FOOTER}" if footer else "")
+            f.write(json.dumps({"id": f"d{n}", "url": f"https://courier.example/{n}", "text": text}) + "\n")
 
 
 def spawn(*args: str | Path) -> subprocess.Popen[bytes]:
@@ -196,17 +200,40 @@ def wait_for(predicate: object, proc: subprocess.Popen[bytes], limit: float = 12
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
 def test_a_killed_or_interrupted_run_leaves_the_destination_as_it_was(tmp_path: Path, sig: int) -> None:
-    src, dest = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
-    big_input(src, 1500)
+    src, dest, rejects = tmp_path / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
+    big_input(src, 1500, footer=True)
     dest.write_text("yesterday's output\n", encoding="utf-8")
-    proc = spawn(src, dest)
+    rejects.write_text("yesterday's rejects\n", encoding="utf-8")
+    proc = spawn(src, dest, "--rejects", rejects)
     wait_for(lambda: any(tmp_path.glob(".out.jsonl.*.tmp")), proc)  # writing has begun
     proc.send_signal(sig)
     _, stderr = proc.communicate(timeout=60)
     assert dest.read_text(encoding="utf-8") == "yesterday's output\n"
+    assert rejects.read_text(encoding="utf-8") == "yesterday's rejects\n"
     if sig == signal.SIGINT:
         assert proc.returncode == 130 and b"interrupted" in stderr
-        assert not list(tmp_path.glob(".out.jsonl.*.tmp"))  # cleaned up on the way out
+        assert not list(tmp_path.glob(".*.tmp"))  # cleaned up on the way out
+
+
+def test_an_interrupt_during_the_commit_waits_until_output_and_rejects_are_both_in_place(
+    tmp_path: Path,
+) -> None:
+    out, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
+    interrupted = False
+    try:
+        with DeferInterrupts() as together, open_jsonl(str(out)) as a, open_jsonl(str(rejects)) as b:
+            assert a is not None and b is not None
+            a.write({"id": "kept"})
+            b.write({"id": "dropped"})
+            together.hold()
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C right before the two renames
+            time.sleep(0.1)  # (a signal not held would interrupt here)
+    except KeyboardInterrupt:
+        interrupted = True
+    assert interrupted  # delivered after the block, not lost
+    assert out.read_text(encoding="utf-8") == '{"id":"kept"}\n'
+    assert rejects.read_text(encoding="utf-8") == '{"id":"dropped"}\n'
+    assert not list(tmp_path.glob(".*.tmp"))
 
 
 def test_a_killed_sharded_run_resumes_to_the_same_output(tmp_path: Path) -> None:

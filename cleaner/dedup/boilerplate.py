@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cleaner.dedup.minhash import PARAGRAPH_SKETCH
-from cleaner.dedup.repeats import paragraph_signature
+from cleaner.dedup.repeats import paragraph_signatures_of
 from cleaner.document import Document, Edit
 
 BOILERPLATE_MIN_DOCS = 5
@@ -174,12 +174,12 @@ class RemoveSiteBoilerplate:
     def __call__(self, doc: Document) -> Iterator[Edit]:
         if doc.group not in self.index.reps:
             return
-        for i, line in enumerate(doc.lines):
-            if self.index.matches(doc.group, paragraph_signature(line)):
+        for i, (line, sig) in enumerate(zip(doc.lines, paragraph_signatures_of(doc.lines), strict=True)):
+            if self.index.matches(doc.group, sig):
                 yield Edit.drop_line(self.name, "boilerplate.site", i, line)
 
 
 def paragraph_signatures(doc: Document) -> np.ndarray:
     if not doc.lines:
         return np.zeros((0, PARAGRAPH_SKETCH.num_perm), dtype=np.uint32)
-    return np.stack([paragraph_signature(line) for line in doc.lines])
+    return np.stack(paragraph_signatures_of(doc.lines))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cleaner.dedup.minhash import PARAGRAPH_SKETCH, estimated_jaccard, signature
+from cleaner.dedup.minhash import PARAGRAPH_SKETCH, estimated_jaccard, signatures
 from cleaner.document import Document, Edit
 
 REPEAT_THRESHOLD = 0.8
@@ -25,14 +25,16 @@ _SIGNATURES: dict[str, np.ndarray] = {}
 SIGNATURE_CACHE_SIZE = 16384
 
 
-def paragraph_signature(text: str) -> np.ndarray:
-    """A paragraph's signature, remembered: passes ask for the same lines round after round."""
-    sig = _SIGNATURES.get(text)
-    if sig is None:
-        if len(_SIGNATURES) >= SIGNATURE_CACHE_SIZE:
+def paragraph_signatures_of(lines: list[str]) -> list[np.ndarray]:
+    """The signatures of ``lines``, remembered (passes ask for the same lines round after round);
+    the ones not seen yet are computed in one batch."""
+    missing = [line for line in dict.fromkeys(lines) if line not in _SIGNATURES]
+    if missing:
+        if len(_SIGNATURES) + len(missing) >= SIGNATURE_CACHE_SIZE:
             _SIGNATURES.clear()
-        sig = _SIGNATURES[text] = signature(text, PARAGRAPH_SKETCH)
-    return sig
+            missing = list(dict.fromkeys(lines))
+        _SIGNATURES.update(zip(missing, signatures(missing, PARAGRAPH_SKETCH), strict=True))
+    return [_SIGNATURES[line] for line in lines]
 
 
 def remember_signatures(lines: list[str], sigs: np.ndarray) -> None:
@@ -56,7 +58,7 @@ class RemoveRepeatedParagraphs:
         lines = doc.lines
         if len(lines) < 2:
             return
-        sigs = [paragraph_signature(line) for line in lines]
+        sigs = paragraph_signatures_of(lines)
         kept: list[int] = []
         for i in range(len(lines)):
             recent = [j for j in kept if i - j <= self.window] if self.window else kept
