@@ -21,7 +21,8 @@ from cleaner.readers import ReadOptions
 from cleaner.report.commands import register
 from cleaner.report.html import HtmlReport
 from cleaner.rules import RuleError, load_rules
-from cleaner.runner import BAD_INPUT_REASONS, RunError, RunOptions, run
+from cleaner.runner import RunError, RunOptions, run
+from cleaner.stages import BAD_INPUT_REASONS
 from cleaner.workers import default_jobs
 
 

@@ -41,19 +41,36 @@ def run_passes(doc: Document, passes: list[Pass], max_rounds: int = MAX_ROUNDS) 
     Within a round, the leading passes that repair text (``normalizes = True``) are first run
     until they settle, so the rules after them see repaired text: a headline with mojibake is
     taken whole, not half repaired. Returns the number of rounds that changed something.
+
+    A pass is a function of the document: one that found nothing is not asked again until some
+    other pass has changed the document (the last round, which confirms the fixed point, then
+    asks only the passes that ran before the last change).
     """
     settle = 0
     while settle < len(passes) and getattr(passes[settle], "normalizes", False):
         settle += 1
+    version = 0  # edits applied so far
+    quiet_at: dict[int, int] = {}  # pass index -> the version at which it last found nothing
+
+    def run(i: int) -> int:
+        nonlocal version
+        if quiet_at.get(i) == version:
+            return 0
+        applied = apply_edits(doc, passes[i](doc))
+        version += applied
+        if not applied:
+            quiet_at[i] = version
+        return applied
+
     for round_number in range(max_rounds):
         changed = 0
         for _ in range(max_rounds):
-            step = sum(apply_edits(doc, p(doc)) for p in passes[:settle])
+            step = sum(run(i) for i in range(settle))
             changed += step
             if not step:
                 break
-        for p in passes[settle:]:
-            changed += apply_edits(doc, p(doc))
+        for i in range(settle, len(passes)):
+            changed += run(i)
         if not changed:
             return round_number
     return max_rounds

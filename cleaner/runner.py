@@ -46,13 +46,11 @@ from cleaner.report.model import ReportItem
 from cleaner.rules import rule_files
 from cleaner.shards import ShardedWriter, finished_shards
 from cleaner.spill import Spill
-from cleaner.stages import Cleaned, Dropped, as_duplicate
+from cleaner.stages import Accounted, Dropped, Rendered, account
 from cleaner.stats import RunStats
 from cleaner.workers import clean_all, finish_all
 from cleaner.writers import DeferInterrupts, JsonlWriter, open_jsonl
 
-# Rejects that mean the input itself was bad (as opposed to a cleaning decision).
-BAD_INPUT_REASONS = frozenset({"unreadable", "binary", "invalid-json", "missing-text"})
 WORK_DIR = "_work"
 
 
@@ -98,20 +96,18 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
     try:
         # Stage 1: clean, detect language, sketch; index the signatures, spill the documents.
         for result in spill.recover() if options.resume else ():
-            _account(result, spill.count - 1, documents, collector, seen_ids, options.dedup)
+            _account(account(result), spill.count - 1, documents, collector, seen_ids, options.dedup)
         resumed = spill.count
         counter = ReadCounter()
         progress = Progress(sum(f.size() for f in files)) if options.progress else None
         items = _unique_ids(read_sources(files, options.read, counter), seen_ids, warn, skip=resumed)
-        for result in clean_all(items, cleaner, options.jobs, sketch=options.dedup):
-            number = spill.count
-            _account(result, number, documents, collector, seen_ids, options.dedup)
-            if work is None:  # a resumable spill keeps them: the indexes are rebuilt from it
-                result = _strip_signatures(result)
-            if isinstance(result, Cleaned):
-                for note in result.doc.notes:
-                    warn(f"{result.doc.source}: {note}")
-            spill.append(result)
+        # A resumable spill keeps the document signatures: the indexes are rebuilt from it.
+        results = clean_all(items, cleaner, options.jobs, sketch=options.dedup, keep_doc_sig=work is not None)
+        for accounted, blob in results:
+            _account(accounted, spill.count, documents, collector, seen_ids, options.dedup)
+            for warning in accounted.warnings:
+                warn(warning)
+            spill.append_blob(blob)
             if progress is not None:
                 progress.update(spill.count, counter.done)
         if progress is not None:
@@ -134,17 +130,15 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
             [RemoveSiteBoilerplate(boilerplate), *cleaner.passes] if len(boilerplate) else []
         )
         # Stage 3: finish and write, in input order.
-        decided = (
-            as_duplicate(r, duplicates[n]) if isinstance(r, Cleaned) and n in duplicates else r
-            for n, r in enumerate(spill)
-        )
+        tasks = ((blob, duplicates.get(n)) for n, blob in enumerate(spill.blobs()))
+        keep = options.observer is not None
         with (
             DeferInterrupts() as commit_together,
             _output(options, work) as out,
             open_jsonl(options.rejects) as rejects,
         ):
-            for result in finish_all(decided, finishing, cleaner.max_rounds, options.jobs):
-                _emit(result, out, rejects, stats, options.observer, warn)
+            for rendered in finish_all(tasks, finishing, cleaner.max_rounds, options.jobs, keep):
+                _emit(rendered, out, rejects, stats, options.observer, warn)
             commit_together.hold()  # the renames of output and rejects, as one step
         if options.state is not None:
             save_state(options.state, documents, set(duplicates), boilerplate, settings)
@@ -156,7 +150,7 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
 
 
 def _account(
-    result: Cleaned | Dropped,
+    accounted: Accounted,
     number: int,
     documents: DocumentIndex,
     collector: ParagraphCollector,
@@ -164,19 +158,11 @@ def _account(
     dedup: bool,
 ) -> None:
     """Stage 1's sequential step: the signatures go to the indexes (not to the spill file)."""
-    doc_id = result.doc.id if isinstance(result, Cleaned) else result.reject.id
-    seen_ids.add(doc_id)
-    if isinstance(result, Cleaned) and dedup:
-        assert result.doc_sig is not None and result.paragraph_sigs is not None
-        documents.add(result.doc.id, number, result.doc_sig)
-        collector.add(result.doc.group, number, result.paragraph_sigs)
-
-
-def _strip_signatures(result: Cleaned | Dropped) -> Cleaned | Dropped:
-    """The document signature lives in the index now; paragraph signatures stay for stage 3."""
-    if isinstance(result, Cleaned):
-        result.doc_sig = None
-    return result
+    seen_ids.add(accounted.id)
+    if accounted.group is not None and dedup:
+        assert accounted.doc_sig is not None and accounted.paragraph_sigs is not None
+        documents.add(accounted.id, number, accounted.doc_sig)
+        collector.add(accounted.group, number, accounted.paragraph_sigs)
 
 
 def _unique_ids(
@@ -203,32 +189,33 @@ def _unique_ids(
 
 
 def _emit(
-    result: Cleaned | Dropped,
+    rendered: Rendered,
     out: JsonlWriter | ShardedWriter | None,
     rejects: JsonlWriter | None,
     stats: RunStats,
     observer: Callable[[ReportItem], None] | None,
     warn: Callable[[str], None],
 ) -> None:
-    if isinstance(result, Dropped):
-        reject = result.reject
-        stats.rejected[reject.reason] += 1
-        if reject.reason in BAD_INPUT_REASONS:
-            where = f"{reject.source}:{reject.line}" if reject.line is not None else reject.source
-            warn(f"{where}: {reject.reason}: {reject.detail}")
+    if rendered.line is None:
+        assert rendered.reject_line is not None
+        stats.rejected[rendered.reason] += 1
+        if rendered.warning is not None:
+            warn(rendered.warning)
         if rejects is not None:
-            rejects.write(reject.to_json())
-        if observer is not None:
-            observer(ReportItem(reject.id, reject.source, result.input_lines, None, reject.to_json()))
+            rejects.write_line(rendered.reject_line)
+    else:
+        stats.add_removals(rendered.removals, rendered.chars_removed)
+        stats.documents_out += 1
+        if out is not None:
+            out.write_line(rendered.line)
+    if observer is None or rendered.item is None:
         return
-    record = output_record(result.doc, result.lang)
-    stats.count_edits(result.doc.applied)
-    stats.documents_out += 1
-    if out is not None:
-        out.write(record)
-    if observer is not None:
-        doc = result.doc
-        observer(ReportItem(doc.id, doc.source, doc.input_lines, record, None))
+    item = rendered.item
+    if isinstance(item, Dropped):
+        reject = item.reject
+        observer(ReportItem(reject.id, reject.source, item.input_lines, None, reject.to_json()))
+    else:
+        observer(ReportItem(item.doc.id, item.doc.source, item.doc.input_lines, rendered.record, None))
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from cleaner.records import dumps
 from cleaner.writers import JsonlWriter
 
 MANIFEST = "_manifest.json"
@@ -40,13 +41,16 @@ class ShardedWriter:
         return (self.count + self.size - 1) // self.size
 
     def write(self, record: dict[str, Any]) -> None:
+        self.write_line(dumps(record))
+
+    def write_line(self, line: str) -> None:
         shard = self.count // self.size
         self.count += 1
         if shard in self.done:
             return
         if self._writer is None:
             self._writer = JsonlWriter(str(self.directory / shard_name(shard)))
-        self._writer.write(record)
+        self._writer.write_line(line)
         if self.count % self.size == 0:
             self._close_shard(shard)
 

@@ -8,6 +8,7 @@ stopped run finished, drop a record cut short by the stop, and go on from there.
 from __future__ import annotations
 
 import pickle
+import struct
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,8 @@ from typing import IO
 from cleaner.stages import Cleaned, Dropped
 
 Item = Cleaned | Dropped
+# Each item is its pickle's length (8 bytes, little-endian), then the pickle.
+_FRAME = struct.Struct("<Q")
 
 
 class Spill:
@@ -29,30 +32,51 @@ class Spill:
             self._file = path.open("a+b")
 
     def append(self, item: Item) -> None:
+        self.append_blob(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def append_blob(self, blob: bytes) -> None:
+        """Append an item already pickled (a worker process did it)."""
         self._file.seek(0, 2)
-        pickle.dump(item, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._file.write(_FRAME.pack(len(blob)))
+        self._file.write(blob)
         if self.path is not None:
             self._file.flush()
         self.count += 1
 
+    def _frames(self) -> Iterator[bytes]:
+        self._file.seek(0)
+        while True:
+            head = self._file.read(_FRAME.size)
+            if len(head) < _FRAME.size:
+                return
+            (size,) = _FRAME.unpack(head)
+            blob = self._file.read(size)
+            if len(blob) < size:
+                return
+            yield blob
+
     def recover(self) -> Iterator[Item]:
         """The items a previous run wrote whole; a partial last item is cut off."""
-        self._file.seek(0)
         good = 0
-        while True:
+        for blob in self._frames():
             try:
-                item = pickle.load(self._file)
+                item = pickle.loads(blob)
             except (EOFError, pickle.UnpicklingError, AttributeError, ValueError, IndexError):
                 break
-            good = self._file.tell()
+            good += _FRAME.size + len(blob)
             self.count += 1
             yield item
         self._file.truncate(good)
 
-    def __iter__(self) -> Iterator[Item]:
-        self._file.seek(0)
+    def blobs(self) -> Iterator[bytes]:
+        """The items in order, still pickled: for worker processes to unpickle themselves."""
+        frames = self._frames()
         for _ in range(self.count):
-            yield pickle.load(self._file)
+            yield next(frames)
+
+    def __iter__(self) -> Iterator[Item]:
+        for blob in self.blobs():
+            yield pickle.loads(blob)
 
     def close(self) -> None:
         self._file.close()

@@ -8,8 +8,11 @@ can run them in its executors; the global decisions between them live in :mod:`c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import pickle
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -23,7 +26,10 @@ from cleaner.language import Language, detect_language
 from cleaner.passes import Pass
 from cleaner.passes.normalize import normalize_fragment
 from cleaner.pipeline import Cleaner, run_passes
-from cleaner.records import Reject
+from cleaner.records import Reject, dumps, output_record
+
+# Rejects that mean the input itself was bad (as opposed to a cleaning decision).
+BAD_INPUT_REASONS = frozenset({"unreadable", "binary", "invalid-json", "missing-text"})
 
 
 @dataclass
@@ -94,6 +100,41 @@ def clean_one(item: Document | Reject, cleaner: Cleaner, sketch: bool = True) ->
     return Cleaned(doc, lang, signature(doc.text, DOCUMENT_SKETCH), paragraph_signatures(doc))
 
 
+@dataclass(frozen=True)
+class Accounted:
+    """What the main process needs of a stage-1 result; the result itself travels pickled.
+
+    The id (for unique ids), the signatures (for the indexes of stage 2) and the notes to print.
+    """
+
+    id: str
+    group: str | None = None
+    doc_sig: np.ndarray | None = None
+    paragraph_sigs: np.ndarray | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def account(result: Cleaned | Dropped) -> Accounted:
+    if isinstance(result, Dropped):
+        return Accounted(result.reject.id)
+    doc = result.doc
+    warnings = tuple(f"{doc.source}: {note}" for note in doc.notes)
+    return Accounted(doc.id, doc.group, result.doc_sig, result.paragraph_sigs, warnings)
+
+
+def clean_and_pickle(
+    item: Document | Reject, cleaner: Cleaner, sketch: bool = True, keep_doc_sig: bool = False
+) -> tuple[Accounted, bytes]:
+    """Stage 1 where it runs (a worker process): the result pickled for the spill, as it will
+    be stored, and what the main process needs of it. The document signature goes to the index
+    only, unless ``keep_doc_sig`` (a resumable spill rebuilds the index from itself)."""
+    result = clean_one(item, cleaner, sketch)
+    accounted = account(result)
+    if isinstance(result, Cleaned) and not keep_doc_sig:
+        result.doc_sig = None
+    return accounted, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def as_duplicate(result: Cleaned, duplicate: Duplicate) -> Dropped:
     """The reject of a document the duplicate decision dropped."""
     doc = result.doc
@@ -119,3 +160,60 @@ def finish_one(result: Cleaned, passes: list[Pass], max_rounds: int) -> Cleaned 
     if not doc.lines:
         return Dropped(Reject(doc.id, doc.source, "empty", "only site boilerplate left"), doc.input_lines)
     return result
+
+
+@dataclass
+class Rendered:
+    """A document at the end of stage 3, as the line to write and the counts to add.
+
+    Rendering happens where the document was finished (a worker process), so the main process
+    only writes lines. ``item`` and ``record`` are kept only for a review report's observer.
+    """
+
+    line: str | None = None
+    reject_line: str | None = None
+    reason: str = ""
+    warning: str | None = None
+    removals: Counter[str] = field(default_factory=Counter)
+    chars_removed: int = 0
+    item: Cleaned | Dropped | None = None
+    record: dict[str, Any] | None = None
+
+
+def render(result: Cleaned | Dropped, keep: bool = False) -> Rendered:
+    """The output line (or reject line) of a finished document; ``keep`` the objects too."""
+    if isinstance(result, Dropped):
+        reject = result.reject
+        warning = None
+        if reject.reason in BAD_INPUT_REASONS:
+            where = f"{reject.source}:{reject.line}" if reject.line is not None else reject.source
+            warning = f"{where}: {reject.reason}: {reject.detail}"
+        return Rendered(
+            reject_line=dumps(reject.to_json()),
+            reason=reject.reason,
+            warning=warning,
+            item=result if keep else None,
+        )
+    record = output_record(result.doc, result.lang)
+    edits = result.doc.applied
+    return Rendered(
+        line=dumps(record),
+        removals=Counter(edit.rule for edit in edits),
+        chars_removed=sum(len(edit.text) for edit in edits),
+        item=result if keep else None,
+        record=record if keep else None,
+    )
+
+
+def finish_and_render(
+    blob: bytes, duplicate: Duplicate | None, passes: list[Pass], max_rounds: int, keep: bool = False
+) -> Rendered:
+    """Stage 3 for one spilled stage-1 result (pickled): the duplicate decision, the site's
+    boilerplate (``passes``, empty when there is none), the line to write."""
+    result: Cleaned | Dropped = pickle.loads(blob)
+    if isinstance(result, Cleaned):
+        if duplicate is not None:
+            result = as_duplicate(result, duplicate)
+        elif passes:
+            result = finish_one(result, passes, max_rounds)
+    return render(result, keep)

@@ -6,6 +6,7 @@ The same numbers are printed as the one-line summary and written as JSON by ``--
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,11 @@ class RunStats:
         for edit in edits:
             self.removals[edit.rule] += 1
             self.chars_removed += len(edit.text)
+
+    def add_removals(self, removals: Mapping[str, int], chars: int) -> None:
+        """Add counts made elsewhere (a worker's :meth:`count_edits` of one document)."""
+        self.removals.update(removals)
+        self.chars_removed += chars
 
     @property
     def documents_rejected(self) -> int:

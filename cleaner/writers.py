@@ -41,7 +41,11 @@ class JsonlWriter:
             self._stream = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
 
     def write(self, record: dict[str, Any]) -> None:
-        self._stream.write(dumps(record))
+        self.write_line(dumps(record))
+
+    def write_line(self, line: str) -> None:
+        """Write one record already rendered by :func:`cleaner.records.dumps` (no newline)."""
+        self._stream.write(line)
         self._stream.write("\n")
         self.count += 1
 

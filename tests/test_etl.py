@@ -87,14 +87,16 @@ def bad_input_corpus(root: Path) -> dict[str, str]:
     put("10_huge_line.txt", f"{article(10)}\n\n{huge}".encode(), "kept")
     put("11_gzipped.txt", gzip.compress(article(11).encode()), "kept")
     put("12_corrupt.txt", b"\x1f\x8b\x08\x00garbage", "reject:unreadable")
+    # (article(n) and article(n + 15) share their topic words: every n here has its own topic,
+    # so no two of these documents are near-duplicates of each other)
     lines = [
-        json.dumps({"id": "ok-1", "text": article(20)}),
+        json.dumps({"id": "ok-1", "text": article(9)}),
         "{not json",
         json.dumps({"id": "no-text", "title": "Missing"}),
         json.dumps({"id": "num-text", "text": 42}),
         json.dumps(["a", "list"]),
-        json.dumps({"id": "dup", "text": article(21)}),
-        json.dumps({"id": "dup", "text": article(22)}),
+        json.dumps({"id": "dup", "text": article(12)}),
+        json.dumps({"id": "dup", "text": article(13)}),
     ]
     data = ("\n".join(lines) + "\n").encode() + b'{"id": "latin", "text": "caf\xe9"}\n'
     (root / "13_records.jsonl").write_bytes(data)

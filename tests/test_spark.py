@@ -443,8 +443,9 @@ def lsh_corpus(seed: int = 5) -> list[np.ndarray]:
 
 
 def test_band_keys_pair_exactly_what_minhashlsh_pairs() -> None:
-    from datasketch import MinHash, MinHashLSH
+    from datasketch import MinHash
 
+    from cleaner.dedup.documents import document_lsh
     from cleaner.dedup.minhash import DOCUMENT_SKETCH
 
     def to_minhash(sig: np.ndarray) -> MinHash:
@@ -452,7 +453,7 @@ def test_band_keys_pair_exactly_what_minhashlsh_pairs() -> None:
 
     sigs = lsh_corpus()
     settings = settings_for(RunOptions([], None), Cleaner.from_options())
-    lsh = MinHashLSH(threshold=0.8, num_perm=128)
+    lsh = document_lsh(0.8, 128)
     for number, sig in enumerate(sigs):
         lsh.insert(number, to_minhash(sig))
     expected = {(a, b) for a, sig in enumerate(sigs) for b in lsh.query(to_minhash(sig)) if a < b}

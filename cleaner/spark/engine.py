@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from datasketch import MinHashLSH
 
 from cleaner.decoding import GZIP_MAGIC
+from cleaner.dedup.documents import document_lsh
 from cleaner.dedup.minhash import DOCUMENT_SKETCH, PARAGRAPH_SKETCH
 from cleaner.pipeline import Cleaner
 from cleaner.readers import ReadOptions, SourceFile, list_sources
@@ -59,10 +59,10 @@ _TO_EOF = 1 << 62
 
 
 def settings_for(options: RunOptions, cleaner: Cleaner) -> Settings:
-    """What the executors need, with the LSH bands datasketch would choose for the threshold."""
+    """What the executors need, with the LSH bands the local engine uses (``document_lsh``)."""
     bands: tuple[tuple[int, int], ...] = ()
     if options.dedup:
-        lsh = MinHashLSH(threshold=options.duplicate_threshold, num_perm=DOCUMENT_SKETCH.num_perm)
+        lsh = document_lsh(options.duplicate_threshold, DOCUMENT_SKETCH.num_perm)
         bands = tuple((int(start), int(end)) for start, end in lsh.hashranges)
     return Settings(
         rules=cleaner.rules,

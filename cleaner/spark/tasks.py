@@ -46,8 +46,7 @@ from cleaner.readers import (
 )
 from cleaner.records import Reject, dumps, output_record
 from cleaner.rules import RuleSet
-from cleaner.runner import BAD_INPUT_REASONS
-from cleaner.stages import Cleaned, Dropped, as_duplicate, finish_one
+from cleaner.stages import BAD_INPUT_REASONS, Cleaned, Dropped, as_duplicate, finish_one
 from cleaner.stats import RunStats
 
 # A document's place in input order: its file's index in the high bits, its line (or record
@@ -79,7 +78,7 @@ class Settings:
     boilerplate_min_docs: int = 5
     boilerplate_threshold: float = 0.8
     boilerplate_min_share: float = 0.5
-    bands: tuple[tuple[int, int], ...] = ()  # MinHashLSH(threshold, num_perm).hashranges
+    bands: tuple[tuple[int, int], ...] = ()  # document_lsh(threshold, num_perm).hashranges
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
@@ -336,7 +335,7 @@ def band_rows(
 ) -> Iterator[tuple[int, bytes, int]]:
     """(band, band key, position) for each LSH band of a document signature.
 
-    ``bands`` is datasketch's ``MinHashLSH(threshold, num_perm).hashranges``; two documents
+    ``bands`` is datasketch's ``MinHashLSH`` hashranges (``document_lsh(threshold, num_perm)``); two documents
     share a bucket exactly when MinHashLSH would put them in one (its key is the same values'
     bytes, byte-swapped).
     """
