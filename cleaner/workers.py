@@ -1,8 +1,14 @@
-"""Stage 1 in worker processes: ``--jobs N``.
+"""Stages 1 and 3 on ``--jobs N`` cores: N - 1 worker processes, and the main process too.
 
-Stage 1 is a pure function of a document, so N processes give the same records as one; the
-pool's ordered ``imap`` keeps input order, so the output is byte-identical to ``--jobs 1``.
-Documents travel to the workers in chunks to amortise the pickling.
+Both stages are pure functions of a document, so any split of the work gives the same records;
+results are yielded in input order, so the output is byte-identical to ``--jobs 1``.
+
+Why the main process cleans as well: it also reads the input, keeps the indexes and writes the
+output, and on a 2-core machine a third busy process would only take turns with the other two.
+So the main process hands a chunk to the workers while they have room (two chunks each in
+flight) and cleans the next chunk itself when they do not. The split balances itself: the more
+time reading and writing take, the fewer chunks the main process cleans. Documents travel in
+chunks to amortise the pickling, and come back pickled for the spill or rendered as lines.
 """
 
 from __future__ import annotations
@@ -11,7 +17,9 @@ import itertools
 import multiprocessing
 import multiprocessing.pool
 import os
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
 from cleaner.dedup.documents import Duplicate
 from cleaner.document import Document
@@ -23,10 +31,11 @@ from cleaner.stages import Accounted, Rendered, clean_and_pickle, finish_and_ren
 
 CHUNK_SIZE = 8
 SERIAL_FIRST = 16
+IN_FLIGHT_PER_WORKER = 2  # chunks: one being worked on, one waiting, so a worker never idles
+MAX_PENDING = 64  # chunks done or in flight but not yet yielded (one slow chunk holds the rest)
 
-_worker_cleaner: Cleaner | None = None
-_worker_sketch = True
-_worker_keep_sig = False
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def default_jobs() -> int:
@@ -37,21 +46,79 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _init(cleaner: Cleaner, sketch: bool, keep_doc_sig: bool) -> None:
+def _pool(jobs: int, initializer: object, initargs: tuple[object, ...]) -> multiprocessing.pool.Pool:
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    return context.Pool(jobs, initializer=initializer, initargs=initargs)  # type: ignore[arg-type]
+
+
+def _map_chunk(func: Callable[[T], R], chunk: list[T]) -> list[R]:
+    return [func(item) for item in chunk]
+
+
+def ordered_map(
+    func: Callable[[T], R],
+    items: Iterable[T],
+    jobs: int,
+    initializer: Callable[..., None],
+    initargs: tuple[object, ...],
+) -> Iterator[R]:
+    """``func`` over ``items``, in order, on ``jobs`` cores (``jobs - 1`` worker processes).
+
+    ``func`` and ``initializer`` are module-level functions; ``initializer(*initargs)`` sets up
+    every process that calls ``func``, this one included (before the fork, so workers inherit
+    what it loaded).
+    """
+    initializer(*initargs)
+    iterator = iter(items)
+    if jobs <= 1:
+        yield from map(func, iterator)
+        return
+    # A pool costs a fork per worker: small runs are done before it would start.
+    yield from map(func, list(itertools.islice(iterator, SERIAL_FIRST)))
+    chunks = iter(lambda: list(itertools.islice(iterator, CHUNK_SIZE)), [])
+    first = next(chunks, None)
+    if first is None:
+        return
+    workers = jobs - 1
+    with _pool(workers, initializer, initargs) as pool:
+        pending: deque[multiprocessing.pool.AsyncResult[list[R]] | list[R]] = deque()
+        for chunk in itertools.chain([first], chunks):
+            yield from _done_in_order(pending)
+            busy = sum(1 for p in pending if not isinstance(p, list) and not p.ready())
+            if busy < workers * IN_FLIGHT_PER_WORKER:
+                pending.append(pool.apply_async(_map_chunk, (func, chunk)))
+            else:
+                pending.append(_map_chunk(func, chunk))
+            while len(pending) > MAX_PENDING:
+                yield from _take(pending.popleft())
+        while pending:
+            yield from _take(pending.popleft())
+
+
+def _done_in_order(pending: deque[multiprocessing.pool.AsyncResult[list[R]] | list[R]]) -> Iterator[R]:
+    while pending and (isinstance(pending[0], list) or pending[0].ready()):
+        yield from _take(pending.popleft())
+
+
+def _take(entry: multiprocessing.pool.AsyncResult[list[R]] | list[R]) -> list[R]:
+    return entry if isinstance(entry, list) else entry.get()
+
+
+_worker_cleaner: Cleaner | None = None
+_worker_sketch = True
+_worker_keep_sig = False
+
+
+def _init_clean(cleaner: Cleaner, sketch: bool, keep_doc_sig: bool) -> None:
     global _worker_cleaner, _worker_sketch, _worker_keep_sig
     _worker_cleaner, _worker_sketch, _worker_keep_sig = cleaner, sketch, keep_doc_sig
     warm_up()
 
 
-def _work(item: Document | Reject) -> tuple[Accounted, bytes]:
+def _clean(item: Document | Reject) -> tuple[Accounted, bytes]:
     assert _worker_cleaner is not None
     return clean_and_pickle(item, _worker_cleaner, _worker_sketch, _worker_keep_sig)
-
-
-def _pool(jobs: int, initializer: object, initargs: tuple[object, ...]) -> multiprocessing.pool.Pool:
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    return context.Pool(jobs, initializer=initializer, initargs=initargs)  # type: ignore[arg-type]
 
 
 def clean_all(
@@ -61,27 +128,12 @@ def clean_all(
     sketch: bool = True,
     keep_doc_sig: bool = False,
 ) -> Iterator[tuple[Accounted, bytes]]:
-    """Stage 1 over ``items``, in input order, in ``jobs`` processes (1: in this one).
+    """Stage 1 over ``items``, in input order, on ``jobs`` cores.
 
     Each result comes back pickled, ready for the spill, with what the main process needs of it
-    (:func:`cleaner.stages.clean_and_pickle`): the main process never unpickles a document here.
+    (:func:`cleaner.stages.clean_and_pickle`): a worker's documents are never unpickled here.
     """
-    iterator = iter(items)
-    # A pool costs a fork per worker: small runs are done before it would start.
-    head = list(itertools.islice(iterator, SERIAL_FIRST if jobs > 1 else 0))
-    for item in head:
-        yield clean_and_pickle(item, cleaner, sketch, keep_doc_sig)
-    if jobs <= 1:
-        for item in iterator:
-            yield clean_and_pickle(item, cleaner, sketch, keep_doc_sig)
-        return
-    first = next(iterator, None)
-    if first is None:
-        return
-    items = itertools.chain([first], iterator)
-    warm_up()  # before the fork, so the workers inherit langdetect's profiles
-    with _pool(jobs, _init, (cleaner, sketch, keep_doc_sig)) as pool:
-        yield from pool.imap(_work, items, chunksize=CHUNK_SIZE)
+    return ordered_map(_clean, items, jobs, _init_clean, (cleaner, sketch, keep_doc_sig))
 
 
 _worker_passes: list[Pass] = []
@@ -105,14 +157,9 @@ def finish_all(
     jobs: int,
     keep: bool = False,
 ) -> Iterator[Rendered]:
-    """Stage 3 over spilled results in input order, in ``jobs`` processes.
+    """Stage 3 over spilled results in input order, on ``jobs`` cores.
 
-    The main process hands over each result still pickled, as the spill holds it, and gets back
-    the line to write: unpickling, finishing and rendering all happen in the workers.
+    Each result is handed over still pickled, as the spill holds it, and comes back as the line
+    to write: unpickling, finishing and rendering happen where the work is done.
     """
-    if jobs <= 1:
-        _init_finish(passes, max_rounds, keep)
-        yield from map(_finish, tasks)
-        return
-    with _pool(jobs, _init_finish, (passes, max_rounds, keep)) as pool:
-        yield from pool.imap(_finish, tasks, chunksize=CHUNK_SIZE)
+    return ordered_map(_finish, tasks, jobs, _init_finish, (passes, max_rounds, keep))
