@@ -37,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,25 @@ def variant_cleaner(path: Path, jobs: int) -> dict[str, float]:
     return {"docs": docs, "seconds": seconds, "output": str(out)}
 
 
+def groups(ids: list[str], pairs: Iterable[tuple[int, int]]) -> list[list[str]]:
+    """The connected components of ``pairs`` (document numbers) with two or more members, as
+    sorted id lists: one group per story, whichever member a tool keeps."""
+    parent = list(range(len(ids)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        parent[max(ra, rb)] = min(ra, rb)
+    members: dict[int, list[str]] = {}
+    for i in range(len(ids)):
+        members.setdefault(find(i), []).append(ids[i])
+    return sorted(sorted(m) for m in members.values() if len(m) > 1)
+
+
 def variant_dedup_cleaner(path: Path) -> dict[str, object]:
     from cleaner.dedup.documents import DocumentIndex
     from cleaner.dedup.minhash import DOCUMENT_SKETCH, signature
@@ -99,7 +119,12 @@ def variant_dedup_cleaner(path: Path) -> dict[str, object]:
             index.add(record["id"], n, signature(record["text"], DOCUMENT_SKETCH))
     duplicates = index.decide()
     seconds = time.perf_counter() - start
-    return {"docs": len(ids), "seconds": seconds, "duplicates": sorted(ids[p] for p in duplicates)}
+    return {
+        "docs": len(ids),
+        "seconds": seconds,
+        "duplicates": sorted(ids[p] for p in duplicates),
+        "groups": groups(ids, index.verified_pairs()),
+    }
 
 
 def variant_dedup_datatrove(path: Path, bands: int, rows: int) -> dict[str, object]:
@@ -153,7 +178,17 @@ def variant_dedup_datatrove(path: Path, bands: int, rows: int) -> dict[str, obje
         data = f.read_bytes()
         removed.update(struct.unpack(f"<{len(data) // 4}I", data))
     ids = [json.loads(line)["id"] for line in path.open(encoding="utf-8")]
-    return {"docs": len(ids), "seconds": seconds, "duplicates": sorted(ids[i] for i in removed)}
+    pairs = []  # the buckets stage's matches: (file, doc, file, doc), one input file here
+    for f in (work / "buckets").glob("*.dups"):
+        data = f.read_bytes()
+        values = struct.unpack(f"<{len(data) // 4}I", data)
+        pairs += [(values[i + 1], values[i + 3]) for i in range(0, len(values), 4)]
+    return {
+        "docs": len(ids),
+        "seconds": seconds,
+        "duplicates": sorted(ids[i] for i in removed),
+        "groups": groups(ids, pairs),
+    }
 
 
 def variant_dedup_exact(path: Path, threshold: float = 0.8) -> dict[str, object]:
@@ -175,17 +210,17 @@ def variant_dedup_exact(path: Path, threshold: float = 0.8) -> dict[str, object]
             i = parent[i]
         return i
 
-    pairs = 0
+    pairs: list[tuple[int, int]] = []
     for a in range(len(ids)):
         estimates = (sigs[a + 1 :] == sigs[a]).mean(axis=1)
         for b in (np.nonzero(estimates >= 0.6)[0] + a + 1).tolist():
             union = len(sets[a] | sets[b])
             if union and len(sets[a] & sets[b]) / union >= threshold:
-                pairs += 1
+                pairs.append((a, b))
                 ra, rb = find(a), find(b)
                 parent[max(ra, rb)] = min(ra, rb)
     duplicates = sorted(ids[i] for i in range(len(ids)) if find(i) != i)
-    return {"docs": len(ids), "pairs": pairs, "duplicates": duplicates}
+    return {"docs": len(ids), "pairs": len(pairs), "duplicates": duplicates, "groups": groups(ids, pairs)}
 
 
 def variant_language() -> dict[str, float]:
@@ -246,6 +281,31 @@ def run_child(variant: str, path: Path) -> dict[str, Any]:
     return result
 
 
+def compare_dedup(path: Path) -> None:
+    ours, theirs = run_child("dedup-cleaner", path), run_child("dedup-datatrove", path)
+    exact = run_child("dedup-exact", path)
+    truth = set(exact["duplicates"])
+    print(f"  {theirs['bands']}; exact answer: {len(truth)} duplicates ({exact['pairs']} pairs >= 0.8)")
+    found = {}
+    for name, r in (("cleaner", ours), ("datatrove", theirs)):
+        found[name] = got = set(r["duplicates"])
+        print(
+            f"  {name:9} {float(r['seconds']):7.1f} s, {len(got)} duplicates"
+            f" ({len(got & truth)} of the exact answer's, {len(got - truth)} outside it),"
+            f" peak RSS {float(r['peak_rss_mb']):.0f} MB"
+        )
+    a, b = found["cleaner"], found["datatrove"]
+    print(f"  same duplicates: {a == b} (only cleaner: {sorted(a - b)}, only datatrove: {sorted(b - a)})")
+    # The same pairs, up to transitivity: the same groups of documents that are one story.
+    exact_groups = {tuple(g) for g in exact["groups"]}
+    for name, r in (("cleaner", ours), ("datatrove", theirs)):
+        got = {tuple(g) for g in r["groups"]}
+        print(
+            f"  {name:9} groups: {len(got)}, the same as the exact answer's: {len(got & exact_groups)}"
+            f" of {len(exact_groups)}; others: {sorted(got - exact_groups)}"
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--documents", type=int, default=5000)
@@ -291,22 +351,16 @@ def main() -> None:
             f" outputs identical: {len(outputs) == 1}"
         )
     if "dedup" not in skip:
-        ours, theirs = run_child("dedup-cleaner", path), run_child("dedup-datatrove", path)
-        exact = run_child("dedup-exact", path)
-        truth = set(exact["duplicates"])
-        print(
-            f"dedup: {theirs['bands']}; exact answer: {len(truth)} duplicates ({exact['pairs']} pairs >= 0.8)"
+        print(f"dedup on the documents as given ({path.name}):")
+        compare_dedup(path)
+        # What cleaner's dedup sees inside a run: the text after the passes (captions, junk and
+        # repeated headlines gone). Both detectors get the same cleaned documents.
+        cleaned = path.with_name(path.stem + ".cleaned.jsonl")
+        subprocess.run(
+            [sys.executable, "-m", "cleaner", "run", str(path), str(cleaned), "--no-dedup", "-q"], check=True
         )
-        found = {}
-        for name, r in (("cleaner", ours), ("datatrove", theirs)):
-            found[name] = got = set(r["duplicates"])
-            print(
-                f"dedup {name:9} {float(r['seconds']):7.1f} s, {len(got)} duplicates"
-                f" ({len(got & truth)} of the exact answer's, {len(got - truth)} outside it),"
-                f" peak RSS {float(r['peak_rss_mb']):.0f} MB"
-            )
-        a, b = found["cleaner"], found["datatrove"]
-        print(f"same duplicates: {a == b} (only cleaner: {sorted(a - b)}, only datatrove: {sorted(b - a)})")
+        print(f"dedup on the same documents after cleaner's passes (cleaner run --no-dedup: {cleaned.name}):")
+        compare_dedup(cleaned)
     if "language" not in skip and SHARED.exists():
         r = run_child("language", path)
         speedup = float(r["langdetect_s"]) / float(r["cleaner_s"])

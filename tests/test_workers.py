@@ -48,6 +48,6 @@ def test_a_run_smaller_than_the_serial_start_forks_nothing() -> None:
     assert {r[1] for r in results} == {os.getpid()}
 
 
-def test_an_error_in_a_worker_reaches_the_caller() -> None:
+def test_an_error_wherever_it_happens_reaches_the_caller() -> None:
     with pytest.raises(ValueError, match="document 13 is broken"):
         list(ordered_map(_fail_on_13, range(SERIAL_FIRST + 200), 2, _init, ("x",)))
