@@ -58,11 +58,16 @@ class BoilerplateIndex:
                 self.add(group, sig, docs)
 
     def matches(self, group: str, sig: np.ndarray) -> bool:
+        return bool(self.matches_each(group, sig[None, :])[0])
+
+    def matches_each(self, group: str, sigs: np.ndarray) -> np.ndarray:
+        """For each row of ``sigs`` (a document's paragraphs), whether it is the group's boilerplate."""
         reps = self.reps.get(group)
-        if reps is None:
-            return False
-        agreement = np.count_nonzero(reps == sig, axis=1) / reps.shape[1]
-        return bool(np.any(agreement >= self.threshold))
+        if reps is None or not len(sigs):
+            return np.zeros(len(sigs), dtype=bool)
+        agreement = np.count_nonzero(sigs[:, None, :] == reps[None, :, :], axis=2) / reps.shape[1]
+        matched: np.ndarray = np.any(agreement >= self.threshold, axis=1)
+        return matched
 
 
 @dataclass
@@ -174,9 +179,9 @@ class RemoveSiteBoilerplate:
     def __call__(self, doc: Document) -> Iterator[Edit]:
         if doc.group not in self.index.reps:
             return
-        for i, (line, sig) in enumerate(zip(doc.lines, paragraph_signatures_of(doc.lines), strict=True)):
-            if self.index.matches(doc.group, sig):
-                yield Edit.drop_line(self.name, "boilerplate.site", i, line)
+        sigs = np.stack(paragraph_signatures_of(doc.lines)) if doc.lines else np.zeros((0, 1), np.uint32)
+        for i in np.flatnonzero(self.index.matches_each(doc.group, sigs)).tolist():
+            yield Edit.drop_line(self.name, "boilerplate.site", i, doc.lines[i])
 
 
 def paragraph_signatures(doc: Document) -> np.ndarray:
