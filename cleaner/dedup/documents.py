@@ -67,7 +67,7 @@ class DocumentIndex:
         self.ids: list[str] = []
         self.positions: list[int] = []
         self.sigs: list[np.ndarray] = []
-        self._lsh = document_lsh(threshold, settings.num_perm)
+        self._lsh: MinHashLSH | None = document_lsh(threshold, settings.num_perm)
         self._pairs: list[tuple[int, int]] = []
 
     def __len__(self) -> int:
@@ -75,6 +75,10 @@ class DocumentIndex:
 
     def add(self, doc_id: str, position: int, sig: np.ndarray) -> None:
         """Index a document; ``position`` is its place in input order (earlier runs: negative)."""
+        if self._lsh is None:  # let go by decide(): the documents indexed so far, again
+            self._lsh = document_lsh(self.threshold, self.settings.num_perm)
+            for earlier, old in enumerate(self.sigs):
+                self._lsh.insert(earlier, to_lean_minhash(old, self.settings), check_duplication=False)
         key = len(self.ids)
         sig = np.asarray(sig, dtype=np.uint32)
         self.ids.append(doc_id)
@@ -91,7 +95,11 @@ class DocumentIndex:
         return sorted(self._pairs)
 
     def decide(self) -> dict[int, Duplicate]:
-        """Decision: for each duplicate document's position, the kept document it duplicates."""
+        """Decision: for each duplicate document's position, the kept document it duplicates.
+
+        The LSH tables are let go here (at 200,000 documents they take about 0.4 GB, which the
+        boilerplate stage after this one can use); a document added later rebuilds them."""
+        self._lsh = None
         parent = list(range(len(self.ids)))
 
         def find(i: int) -> int:
