@@ -31,9 +31,6 @@ class Spill:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._file = path.open("a+b")
 
-    def append(self, item: Item) -> None:
-        self.append_blob(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
-
     def append_blob(self, blob: bytes) -> None:
         """Append an item already pickled (a worker process did it)."""
         self._file.seek(0, 2)
@@ -73,10 +70,6 @@ class Spill:
         frames = self._frames()
         for _ in range(self.count):
             yield next(frames)
-
-    def __iter__(self) -> Iterator[Item]:
-        for blob in self.blobs():
-            yield pickle.loads(blob)
 
     def close(self) -> None:
         self._file.close()

@@ -27,6 +27,7 @@ from cleaner.passes import Pass
 from cleaner.passes.normalize import normalize_fragment
 from cleaner.pipeline import Cleaner, run_passes
 from cleaner.records import Reject, dumps, output_record
+from cleaner.stats import RunStats
 
 # Rejects that mean the input itself was bad (as opposed to a cleaning decision).
 BAD_INPUT_REASONS = frozenset({"unreadable", "binary", "invalid-json", "missing-text"})
@@ -184,25 +185,31 @@ def render(result: Cleaned | Dropped, keep: bool = False) -> Rendered:
     """The output line (or reject line) of a finished document; ``keep`` the objects too."""
     if isinstance(result, Dropped):
         reject = result.reject
-        warning = None
-        if reject.reason in BAD_INPUT_REASONS:
-            where = f"{reject.source}:{reject.line}" if reject.line is not None else reject.source
-            warning = f"{where}: {reject.reason}: {reject.detail}"
         return Rendered(
             reject_line=dumps(reject.to_json()),
             reason=reject.reason,
-            warning=warning,
+            warning=bad_input_warning(reject),
             item=result if keep else None,
         )
     record = output_record(result.doc, result.lang)
-    edits = result.doc.applied
+    counts = RunStats()
+    counts.count_edits(result.doc.applied)
     return Rendered(
         line=dumps(record),
-        removals=Counter(edit.rule for edit in edits),
-        chars_removed=sum(len(edit.text) for edit in edits),
+        removals=counts.removals,
+        chars_removed=counts.chars_removed,
         item=result if keep else None,
         record=record if keep else None,
     )
+
+
+def bad_input_warning(reject: Reject) -> str | None:
+    """The one line a bad input gets on stderr (``file:line: reason: detail``); None for a
+    reject that is a cleaning decision."""
+    if reject.reason not in BAD_INPUT_REASONS:
+        return None
+    where = f"{reject.source}:{reject.line}" if reject.line is not None else reject.source
+    return f"{where}: {reject.reason}: {reject.detail}"
 
 
 def finish_and_render(

@@ -179,8 +179,7 @@ class RemoveSiteBoilerplate:
     def __call__(self, doc: Document) -> Iterator[Edit]:
         if doc.group not in self.index.reps:
             return
-        sigs = np.stack(paragraph_signatures_of(doc.lines)) if doc.lines else np.zeros((0, 1), np.uint32)
-        for i in np.flatnonzero(self.index.matches_each(doc.group, sigs)).tolist():
+        for i in np.flatnonzero(self.index.matches_each(doc.group, paragraph_signatures(doc))).tolist():
             yield Edit.drop_line(self.name, "boilerplate.site", i, doc.lines[i])
 
 

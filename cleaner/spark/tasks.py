@@ -46,7 +46,7 @@ from cleaner.readers import (
 )
 from cleaner.records import Reject, dumps, output_record
 from cleaner.rules import RuleSet
-from cleaner.stages import BAD_INPUT_REASONS, Cleaned, Dropped, as_duplicate, finish_one
+from cleaner.stages import Cleaned, Dropped, as_duplicate, bad_input_warning, finish_one
 from cleaner.stats import RunStats
 
 # A document's place in input order: its file's index in the high bits, its line (or record
@@ -435,10 +435,8 @@ def finish(
                 sigs = np.frombuffer(paragraph_sigs, dtype=SIG_DTYPE).reshape(-1, PARAGRAPH_SKETCH.num_perm)
                 result.paragraph_sigs = sigs.astype(np.uint32)
             result = finish_one(result, passes, cleaner_for(settings).max_rounds)
-    if isinstance(result, Dropped) and result.reject.reason in BAD_INPUT_REASONS:
-        reject = result.reject
-        where = f"{reject.source}:{reject.line}" if reject.line is not None else reject.source
-        warnings.append(f"{where}: {reject.reason}: {reject.detail}")
+    if isinstance(result, Dropped) and (warning := bad_input_warning(result.reject)) is not None:
+        warnings.append(warning)
     return result, extra, warnings
 
 
