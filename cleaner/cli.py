@@ -16,6 +16,7 @@ from cleaner import __version__
 from cleaner.cli_options import read_options
 from cleaner.dedup.boilerplate import BOILERPLATE_MIN_DOCS, BOILERPLATE_MIN_SHARE
 from cleaner.dedup.documents import DOCUMENT_THRESHOLD
+from cleaner.passes.content import CONTENT_MODES, DEFAULT_CONTENT_MODE
 from cleaner.dedup.state import StateError
 from cleaner.readers import ReadOptions
 from cleaner.report.commands import register
@@ -57,6 +58,14 @@ def cli() -> None:
 )
 @read_options
 @click.option("--no-dedup", is_flag=True, help="Skip near-duplicate documents and site boilerplate.")
+@click.option(
+    "--content",
+    "content",
+    type=click.Choice(CONTENT_MODES),
+    default=DEFAULT_CONTENT_MODE,
+    show_default=True,
+    help="Find the article in page text: how readily menus, link lists and footers go.",
+)
 @click.option(
     "--dup-threshold",
     type=click.FloatRange(0.0, 1.0),
@@ -135,6 +144,7 @@ def run_command(
     id_field: str,
     title_field: str,
     no_dedup: bool,
+    content: str,
     dup_threshold: float,
     min_docs: int,
     min_share: float,
@@ -186,6 +196,7 @@ def run_command(
         shard_size=shard_size,
         resume=resume,
         progress=not quiet and sys.stderr.isatty(),
+        content=content,
     )
     report = HtmlReport(report_path) if report_path is not None else None
     if report is not None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-MoveTarget = Literal["title", "captions"]
+MoveTarget = Literal["title", "captions", "byline", "published"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +21,8 @@ class Edit:
     """A change a pass proposes on one line: replace ``line[start:end]`` with ``replacement``.
 
     ``start``/``end`` index the line as the pass saw it. ``moved_to`` says the removed text is
-    not thrown away but becomes the document's title or one of its captions.
+    not thrown away but becomes the document's title, one of its captions, its byline or its
+    publication line.
     """
 
     pass_name: str
@@ -88,6 +89,9 @@ class Document:
     lines: list[str]
     title: str | None = None
     captions: list[str] = field(default_factory=list)
+    # The first byline and dateline found in the page, as written (see the content pass).
+    byline: str | None = None
+    published: str | None = None
     fields: dict[str, Any] = field(default_factory=dict)
     applied: list[AppliedEdit] = field(default_factory=list)
     title_from_input: bool = False
@@ -177,7 +181,9 @@ def apply_edits(doc: Document, edits: Iterable[Edit]) -> int:
 
 
 def _take_moved(doc: Document, applied: AppliedEdit) -> None:
-    """File moved text under the title or the captions, repaired and tidied like an input title."""
+    """File moved text under the title, the captions, the byline or the publication line,
+    repaired and tidied like an input title. A page's first byline and dateline are kept; later
+    ones (a related story's) are removed all the same."""
     if applied.moved_to is None:
         return
     from cleaner.passes.normalize import normalize_fragment
@@ -185,5 +191,9 @@ def _take_moved(doc: Document, applied: AppliedEdit) -> None:
     text = normalize_fragment(applied.text)
     if applied.moved_to == "title":
         doc.title = text
+    elif applied.moved_to == "byline":
+        doc.byline = doc.byline or text
+    elif applied.moved_to == "published":
+        doc.published = doc.published or text
     elif text not in doc.captions:
         doc.captions.append(text)

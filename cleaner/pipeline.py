@@ -12,6 +12,7 @@ from pathlib import Path
 
 from cleaner.document import Document, apply_edits
 from cleaner.passes import Pass, build_passes
+from cleaner.passes.content import DEFAULT_CONTENT_MODE
 from cleaner.rules import RuleSet, load_rules
 
 # One pass can expose work for another; a handful of rounds settles any real document.
@@ -25,14 +26,17 @@ class Cleaner:
     rules: RuleSet
     languages: frozenset[str] = frozenset()
     max_rounds: int = MAX_ROUNDS
+    content: str = DEFAULT_CONTENT_MODE
     passes: list[Pass] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.passes = build_passes(self.rules)
+        self.passes = build_passes(self.rules, self.content)
 
     @classmethod
-    def from_options(cls, rules_paths: Iterable[Path] = (), languages: Iterable[str] = ()) -> Cleaner:
-        return cls(load_rules(rules_paths), frozenset(languages))
+    def from_options(
+        cls, rules_paths: Iterable[Path] = (), languages: Iterable[str] = (), content: str = DEFAULT_CONTENT_MODE
+    ) -> Cleaner:
+        return cls(load_rules(rules_paths), frozenset(languages), content=content)
 
 
 def run_passes(doc: Document, passes: list[Pass], max_rounds: int = MAX_ROUNDS) -> int:

@@ -14,6 +14,8 @@ from cleaner.document import Document
 from cleaner.language import Language
 
 CONTRACT_FIELDS = ("id", "source", "title", "text", "captions", "lang", "lang_prob", "removed")
+# Written after the contract fields when a document has them (the content pass fills the first two).
+OPTIONAL_FIELDS = ("byline", "published", "notes")
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,10 @@ def output_record(doc: Document, lang: Language | None) -> dict[str, Any]:
         "lang_prob": lang.prob if lang else None,
         "removed": [edit.to_json() for edit in doc.applied],
     }
+    if doc.byline is not None:
+        record["byline"] = doc.byline
+    if doc.published is not None:
+        record["published"] = doc.published
     if doc.notes:
         record["notes"] = list(doc.notes)
     for key, value in doc.fields.items():

@@ -38,6 +38,7 @@ from cleaner.dedup.documents import DOCUMENT_THRESHOLD, DocumentIndex
 from cleaner.dedup.state import load_state, save_state, state_settings
 from cleaner.document import Document
 from cleaner.passes import Pass
+from cleaner.passes.content import DEFAULT_CONTENT_MODE
 from cleaner.pipeline import Cleaner
 from cleaner.progress import Progress
 from cleaner.readers import ReadCounter, ReadOptions, SourceFile, list_sources, read_sources
@@ -77,11 +78,12 @@ class RunOptions:
     shard_size: int | None = None
     resume: bool = False
     progress: bool = False
+    content: str = DEFAULT_CONTENT_MODE
 
 
 def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> RunStats:
     """Run cleaner over ``options.sources``; ``warn`` receives one line per bad input or notice."""
-    cleaner = Cleaner.from_options(options.rules, options.languages)
+    cleaner = Cleaner.from_options(options.rules, options.languages, options.content)
     stats = RunStats()
     files = list_sources(options.sources, stats.skipped_files)
     documents = DocumentIndex(options.duplicate_threshold)
@@ -277,6 +279,7 @@ def _fingerprint(options: RunOptions, files: list[SourceFile]) -> dict[str, Any]
         "sources": sources,
         "rules": rules.hexdigest(),
         "languages": sorted(options.languages),
+        "content": options.content,
         "read": [options.read.text_field, options.read.id_field, options.read.title_field],
         "dedup": [
             options.dedup,

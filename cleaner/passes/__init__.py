@@ -11,6 +11,7 @@ from __future__ import annotations
 from cleaner.dedup.repeats import RemoveRepeatedParagraphs
 from cleaner.passes.base import Pass
 from cleaner.passes.captions import MoveCaptions
+from cleaner.passes.content import DEFAULT_CONTENT_MODE, FindContent
 from cleaner.passes.junk import RemoveJunk
 from cleaner.passes.normalize import ComposeUnicode, FixUnicode, TidyWhitespace
 from cleaner.passes.title import ExtractTitle
@@ -19,8 +20,12 @@ from cleaner.rules import RuleSet
 __all__ = ["Pass", "build_passes"]
 
 
-def build_passes(rules: RuleSet) -> list[Pass]:
-    """The passes of one document, configured with ``rules``, in the order they run."""
+def build_passes(rules: RuleSet, content: str = DEFAULT_CONTENT_MODE) -> list[Pass]:
+    """The passes of one document, configured with ``rules``, in the order they run.
+
+    ``content`` is the content pass's mode (``off``, ``conservative``, ``aggressive``); it runs
+    after the title is taken, so the page's headline is never judged as page furniture.
+    """
     return [
         FixUnicode(),
         ComposeUnicode(),
@@ -28,5 +33,6 @@ def build_passes(rules: RuleSet) -> list[Pass]:
         MoveCaptions(rules),
         RemoveJunk(rules),
         ExtractTitle(),
+        FindContent(content),
         RemoveRepeatedParagraphs(),
     ]

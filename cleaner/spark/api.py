@@ -9,7 +9,8 @@ through the same stages as ``cleaner run`` (:mod:`cleaner.spark.core`). The resu
 record contract of DESIGN.md as typed columns:
 
 - ``id``, ``source``, ``title``, ``text`` (strings), ``captions`` (array<string>), ``lang``,
-  ``lang_prob`` (double), ``notes`` (array<string>, null when there are none);
+  ``lang_prob`` (double), ``byline`` and ``published`` (strings, null when the page had none),
+  ``notes`` (array<string>, null when there are none);
 - ``removed``: array<struct<pass, rule, text, replacement, to, line, at>>, not JSON strings, so
   that a job can query it (``explode(removed).rule``); ``replacement`` and ``to`` are null where
   the local record leaves the key out, and Spark's JSON writer leaves null fields out too, so
@@ -36,7 +37,7 @@ from cleaner.dedup.boilerplate import BOILERPLATE_MIN_DOCS, BOILERPLATE_MIN_SHAR
 from cleaner.dedup.documents import DOCUMENT_THRESHOLD
 from cleaner.pipeline import Cleaner
 from cleaner.readers import ReadOptions
-from cleaner.records import CONTRACT_FIELDS
+from cleaner.records import CONTRACT_FIELDS, OPTIONAL_FIELDS
 from cleaner.rules import RuleSet, load_rules
 from cleaner.runner import RunOptions
 from cleaner.spark import core, tasks
@@ -99,7 +100,7 @@ def clean_dataframe(
     passthrough = [
         f
         for f in df.schema.fields
-        if f.name != text_field and f.name not in CONTRACT_FIELDS and f.name != "notes"
+        if f.name != text_field and f.name not in (*CONTRACT_FIELDS, *OPTIONAL_FIELDS)
     ]
     passthrough_names = [f.name for f in passthrough]
     frame = df.orderBy(order_column) if order_column else df
@@ -157,6 +158,8 @@ def record_schema(passthrough: Sequence[StructField] = ()) -> StructType:
             st.StructField("lang", st.StringType(), True),
             st.StructField("lang_prob", st.DoubleType(), True),
             st.StructField("removed", st.ArrayType(removed, False), False),
+            st.StructField("byline", st.StringType(), True),
+            st.StructField("published", st.StringType(), True),
             st.StructField("notes", st.ArrayType(st.StringType(), False), True),
             *passthrough,
         ]
@@ -195,8 +198,9 @@ def to_json_lines(clean: DataFrame) -> DataFrame:
     def line(row: Any) -> tuple[str]:
         record = _plain(row)
         record["removed"] = [{k: v for k, v in e.items() if v is not None} for e in record["removed"]]
-        if record.get("notes") is None:
-            record.pop("notes", None)
+        for optional in ("byline", "published", "notes"):
+            if record.get(optional) is None:
+                record.pop(optional, None)
         return (dumps(record),)
 
     schema = st.StructType([st.StructField("value", st.StringType(), False)])

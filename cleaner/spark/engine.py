@@ -67,6 +67,7 @@ def settings_for(options: RunOptions, cleaner: Cleaner) -> Settings:
     return Settings(
         rules=cleaner.rules,
         languages=cleaner.languages,
+        content=cleaner.content,
         read=options.read,
         dedup=options.dedup,
         duplicate_threshold=options.duplicate_threshold,
@@ -98,7 +99,7 @@ def run_spark(
     _refuse_unsupported(options)
     stats = RunStats()
     files = list_sources(options.sources, stats.skipped_files)
-    cleaner = Cleaner.from_options(options.rules, options.languages)  # rule errors before Spark starts
+    cleaner = Cleaner.from_options(options.rules, options.languages, options.content)  # rule errors before Spark starts
     settings = settings_for(options, cleaner)
     session, owned = (spark, False) if spark is not None else _start(master)
     frames: list[DataFrame] = []

@@ -35,6 +35,7 @@ from cleaner.dedup.minhash import PARAGRAPH_SKETCH, estimated_jaccard
 from cleaner.document import Document
 from cleaner.language import warm_up
 from cleaner.passes import Pass
+from cleaner.passes.content import DEFAULT_CONTENT_MODE
 from cleaner.pipeline import Cleaner
 from cleaner.readers import (
     ReadOptions,
@@ -72,6 +73,7 @@ class Settings:
 
     rules: RuleSet
     languages: frozenset[str] = frozenset()
+    content: str = DEFAULT_CONTENT_MODE
     read: ReadOptions = field(default_factory=ReadOptions)
     dedup: bool = True
     duplicate_threshold: float = 0.8
@@ -99,7 +101,7 @@ def cleaner_for(settings: Settings) -> Cleaner:
     """The run's :class:`Cleaner` in this worker process, built on first use."""
     cleaner = _cleaners.get(settings.token)
     if cleaner is None:
-        cleaner = _cleaners[settings.token] = Cleaner(settings.rules, settings.languages)
+        cleaner = _cleaners[settings.token] = Cleaner(settings.rules, settings.languages, content=settings.content)
         warm_up()
     return cleaner
 
@@ -534,6 +536,8 @@ def api_rows(
             record["lang"],
             float(lang_prob) if lang_prob is not None else None,
             removed,
+            record.get("byline"),
+            record.get("published"),
             record.get("notes"),
         )
         yield position, True, values + tuple(extra)

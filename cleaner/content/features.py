@@ -1,0 +1,297 @@
+"""What a paragraph is, as numbers: the features the content model decides on.
+
+Every feature describes the *shape* of a paragraph and of its neighbourhood, never its words
+(apart from the language's stop words, which measure how much a line reads like running prose):
+menus are runs of short title-case lines, link lists runs of headline-like lines, prose has
+stop words and ends its sentences. This follows boilerpipe's "shallow text features" and
+jusText's stop-word density, with the context they use (a short line between two prose
+paragraphs is a subheading, a short line in a run of short lines is navigation).
+
+:func:`document_features` turns a document's paragraphs into one row per paragraph; the column
+order is :data:`FEATURE_NAMES`, which the model file records, so a model trained on other
+columns is refused at load time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+_SENTENCE_END = re.compile(r"[.!?…。！？]['\"’”»)\]]*$")
+_SEPARATORS = re.compile(r"\s[|»›•·/>~→←]\s|^[»›•·→▸►]|[|»›]\s*$|\s[-–—]\s.*\s[-–—]\s")
+_BULLET = re.compile(r"^(?:[-*•·–—▪►▸]|\d{1,2}[.)])\s")
+_URLISH = re.compile(r"https?://|www\.|@\w|\w@\w|#\w")
+# A byline names a person after "By" (in the languages the stop-word lists cover) or is one
+# or two capitalised names before a role; a dateline is a date or a time, or how long a read is.
+_BYLINE = re.compile(
+    r"^(?i:by|von|por|par|di|door|przez|av|af|autor(?:a)?:?|written by|words by|reporting by)\s+"
+    r"[A-ZÀ-ÖØ-Þ]\S*(?:\s+\S+){0,8}$"
+)
+_MONTHS = (
+    "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|"
+    "august|september|october|november|december|januar|februar|märz|mai|juni|juli|oktober|dezember|"
+    "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|"
+    "janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|"
+    "gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|"
+    "stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia|"
+    "janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|"
+    "januari|februari|maart|mei|augustus"
+)
+_DATE = re.compile(
+    rf"\b(?:\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}:\d{{2}}"
+    rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\d{{1,2}}\.?\s+(?:de\s+)?(?:{_MONTHS})\b"
+    rf"|\d+\s*(?:min|mins|minutes?|h|hrs?|hours?|days?|d)\s+(?:ago|read)\b)",
+    re.IGNORECASE,
+)
+# Lines of at most SHORT_WORDS words that do not end a sentence make link lists and menus.
+SHORT_WORDS = 8
+# A prose line: long enough, and (when the language is known) rich in stop words.
+PROSE_WORDS = 15
+PROSE_STOP_SHARE = 0.2
+LANGUAGE_MIN_SHARE = 0.08
+NEIGHBOURS = (-2, -1, 1, 2)
+
+LINE_FEATURES = (
+    "log_words",
+    "log_chars",
+    "ends_sentence",
+    "ends_colon",
+    "ends_question",
+    "stop_share",
+    "title_case_share",
+    "upper_share",
+    "digit_share",
+    "punct_share",
+    "commas_per_word",
+    "mean_word_len",
+    "separators",
+    "bullet",
+    "urlish",
+    "byline",
+    "date",
+    "starts_lower",
+    "short",
+    "prose",
+    "log_short_run",
+    "repeats",
+    "rel_position",
+    "in_main",
+    "before_main",
+    "after_main",
+    "log_prose_distance",
+)
+NEIGHBOUR_FEATURES = ("exists", "log_words", "ends_sentence", "stop_share", "prose", "short")
+DOCUMENT_FEATURES = ("doc_short_share", "doc_log_lines", "doc_prose_share", "lang_known")
+FEATURE_NAMES: tuple[str, ...] = (
+    *LINE_FEATURES,
+    *(f"n{offset:+d}_{name}" for offset in NEIGHBOURS for name in NEIGHBOUR_FEATURES),
+    *DOCUMENT_FEATURES,
+)
+_COLUMN = {name: i for i, name in enumerate(LINE_FEATURES)}
+
+
+@cache
+def stop_words() -> dict[str, frozenset[str]]:
+    """The shipped stop-word lists (jusText's, see ``training/make_stopwords.py``), by language."""
+    raw = resources.files("cleaner.content").joinpath("stopwords.json").read_text(encoding="utf-8")
+    return {code: frozenset(words) for code, words in json.loads(raw)["languages"].items()}
+
+
+@cache
+def _language_masks() -> tuple[tuple[str, ...], dict[str, int]]:
+    """Each stop word with a bit per language it is a stop word of: one lookup per token."""
+    codes = tuple(sorted(stop_words()))
+    masks: dict[str, int] = {}
+    for bit, code in enumerate(codes):
+        for word in stop_words()[code]:
+            masks[word] = masks.get(word, 0) | (1 << bit)
+    return codes, masks
+
+
+def guess_language(tokens: list[list[str]]) -> str | None:
+    """The language whose stop words cover most of the document's words, or None.
+
+    Cheaper than a language detector and exactly what the stop-word share needs: the list that
+    fits the text. None when no list covers at least LANGUAGE_MIN_SHARE of the words.
+
+    >>> guess_language([["the", "bridge", "was", "closed", "on", "monday"]])
+    'en'
+    >>> guess_language([["die", "brücke", "war", "am", "montag", "gesperrt"]])
+    'de'
+    >>> guess_language([["xq", "zz"]]) is None
+    True
+    """
+    codes, masks = _language_masks()
+    counts = np.zeros(len(codes), dtype=np.int64)
+    total = 0
+    for words in tokens:
+        total += len(words)
+        for word in words:
+            mask = masks.get(word)
+            while mask:
+                low = mask & -mask
+                counts[low.bit_length() - 1] += 1
+                mask ^= low
+    if not total:
+        return None
+    best = int(np.argmax(counts))
+    if counts[best] < LANGUAGE_MIN_SHARE * total:
+        return None
+    return codes[best]
+
+
+@dataclass(frozen=True)
+class PageFeatures:
+    """The feature matrix of one document, with what the decisions also need by name."""
+
+    matrix: np.ndarray  # (lines, len(FEATURE_NAMES)) float32
+    words: np.ndarray  # word count per line
+    lang: str | None
+
+    def column(self, name: str) -> np.ndarray:
+        return self.matrix[:, FEATURE_NAMES.index(name)]
+
+
+def _short_runs(short: np.ndarray) -> np.ndarray:
+    """For each line, the length of the run of consecutive short lines it stands in (0 if not short)."""
+    n = len(short)
+    runs = np.zeros(n, dtype=np.float64)
+    start = 0
+    while start < n:
+        if not short[start]:
+            start += 1
+            continue
+        end = start
+        while end < n and short[end]:
+            end += 1
+        runs[start:end] = end - start
+        start = end
+    return runs
+
+
+def _distance_to(flags: np.ndarray) -> np.ndarray:
+    """For each line, how many lines away the nearest flagged line is (n when there is none)."""
+    n = len(flags)
+    where = np.flatnonzero(flags)
+    if not len(where):
+        return np.full(n, float(n))
+    idx = np.arange(n)
+    pos = np.searchsorted(where, idx)
+    right = np.where(pos < len(where), where[np.minimum(pos, len(where) - 1)] - idx, n)
+    left = np.where(pos > 0, idx - where[np.maximum(pos - 1, 0)], n)
+    return np.minimum(np.abs(right), np.abs(left)).astype(np.float64)
+
+
+def document_features(lines: list[str]) -> PageFeatures:
+    """One row of :data:`FEATURE_NAMES` per paragraph of ``lines``."""
+    n = len(lines)
+    width = len(FEATURE_NAMES)
+    if not n:
+        return PageFeatures(np.zeros((0, width), dtype=np.float32), np.zeros(0), None)
+    tokens = [_TOKEN.findall(line) for line in lines]
+    folded = [[t.casefold() for t in words] for words in tokens]
+    lang = guess_language(folded)
+    stops = stop_words().get(lang or "", frozenset())
+    base = np.zeros((n, len(LINE_FEATURES)), dtype=np.float64)
+    counts: dict[str, int] = {}
+    for line in lines:
+        key = line.casefold()
+        counts[key] = counts.get(key, 0) + 1
+    for i, line in enumerate(lines):
+        words = tokens[i]
+        n_words = len(words)
+        chars = len(line)
+        alpha = [w for w in words if w[0].isalpha()]
+        digits = sum(c.isdigit() for c in line)
+        punct = sum(not c.isalnum() and not c.isspace() for c in line)
+        stripped = line.rstrip()
+        row = base[i]
+        row[0] = np.log1p(n_words)
+        row[1] = np.log1p(chars)
+        row[2] = bool(_SENTENCE_END.search(stripped))
+        row[3] = stripped.endswith(":")
+        row[4] = stripped.endswith(("?", "？"))
+        row[5] = sum(w in stops for w in folded[i]) / n_words if n_words else 0.0
+        row[6] = sum(w[0].isupper() for w in alpha) / len(alpha) if alpha else 0.0
+        row[7] = sum(w.isupper() and len(w) > 1 for w in alpha) / len(alpha) if alpha else 0.0
+        row[8] = digits / chars if chars else 0.0
+        row[9] = punct / chars if chars else 0.0
+        row[10] = line.count(",") / n_words if n_words else 0.0
+        row[11] = min(sum(map(len, words)) / n_words, 20.0) if n_words else 0.0
+        row[12] = min(len(_SEPARATORS.findall(line)), 3)
+        row[13] = bool(_BULLET.match(line))
+        row[14] = bool(_URLISH.search(line))
+        row[15] = n_words <= 12 and bool(_BYLINE.match(line))
+        row[16] = n_words <= 14 and bool(_DATE.search(line))
+        row[17] = line[:1].islower()
+        row[21] = min(counts[line.casefold()] - 1, 3)
+    n_words_all = np.array([len(t) for t in tokens], dtype=np.float64)
+    ends = base[:, 2] > 0
+    short = (n_words_all <= SHORT_WORDS) & ~ends
+    known = bool(stops)
+    prose = (n_words_all >= PROSE_WORDS) & ((base[:, 5] >= PROSE_STOP_SHARE) if known else ends)
+    base[:, 18] = short
+    base[:, 19] = prose
+    base[:, 20] = np.log1p(_short_runs(short))
+    base[:, 22] = np.arange(n) / max(n - 1, 1)
+    prose_at = np.flatnonzero(prose)
+    if len(prose_at):
+        first, last = int(prose_at[0]), int(prose_at[-1])
+        idx = np.arange(n)
+        base[:, 23] = (idx >= first) & (idx <= last)
+        base[:, 24] = idx < first
+        base[:, 25] = idx > last
+    base[:, 26] = np.log1p(_distance_to(prose))
+    neighbour_cols = [
+        None,
+        _COLUMN["log_words"],
+        _COLUMN["ends_sentence"],
+        _COLUMN["stop_share"],
+        _COLUMN["prose"],
+        _COLUMN["short"],
+    ]
+    blocks = [base]
+    for offset in NEIGHBOURS:
+        block = np.zeros((n, len(NEIGHBOUR_FEATURES)), dtype=np.float64)
+        src = np.arange(n) + offset
+        ok = (src >= 0) & (src < n)
+        block[ok, 0] = 1.0
+        for j, col in enumerate(neighbour_cols[1:], start=1):
+            block[ok, j] = base[src[ok], col]
+        blocks.append(block)
+    doc = np.array([short.mean(), np.log1p(n), prose.mean(), float(known)], dtype=np.float64)
+    blocks.append(np.broadcast_to(doc, (n, len(doc))))
+    matrix = np.hstack(blocks).astype(np.float32)
+    return PageFeatures(matrix, n_words_all, lang)
+
+
+def is_byline(line: str) -> bool:
+    """A short line that names the author the way bylines do.
+
+    >>> is_byline("By Ana Ruiz, Staff Writer")
+    True
+    >>> is_byline("By the time the bridge reopened, traffic had eased.")
+    False
+    """
+    return len(line.split()) <= 12 and not _SENTENCE_END.search(line.rstrip()) and bool(_BYLINE.match(line))
+
+
+def is_dateline(line: str) -> bool:
+    """A short line that is mostly a date, a time or a reading time.
+
+    >>> is_dateline("Published: 4 Feb 2025")
+    True
+    >>> is_dateline("Updated 9:12 am EST, Tue March 3")
+    True
+    >>> is_dateline("5 min read")
+    True
+    >>> is_dateline("The vote on 4 Feb 2025 passed by two votes after a long debate in the hall.")
+    False
+    """
+    return len(line.split()) <= 10 and bool(_DATE.search(line))

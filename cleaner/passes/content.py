@@ -1,0 +1,114 @@
+"""The article in page text: each paragraph judged article or not from what it is, not from lists.
+
+Whole-page text (what a browser's "select all" or html-text gives) and the output of
+readability-style extractors carry menus, link lists, bylines, datelines, widgets and footers
+that no phrase list can name. This pass describes every paragraph by its shape and its
+neighbourhood (:mod:`cleaner.content.features`: length, sentence punctuation, stop-word share
+for the document's language, capitalisation, digits, separators, runs of short lines, position
+relative to the main block of prose, the neighbours' features, repetition in the page) and lets
+a small shipped model (:mod:`cleaner.content.model`) give the probability that it belongs to
+the article. A paragraph below the mode's threshold is removed, with the rule id that says
+where it stood and what it looked like:
+
+- ``content.byline`` / ``content.dateline``: "By Ana Ruiz, Staff Writer", "Published: 4 Feb
+  2025", "5 min read": moved to the record's ``byline`` / ``published`` (the first of each).
+- ``content.navigation``: before the main block of prose (menus, breadcrumbs, search boxes).
+- ``content.boilerplate-block``: after it (related stories, comment widgets, footers).
+- ``content.link-run``: inside it, in a run of short lines (a link list, a share bar).
+- ``content.aside``: inside it, alone (a widget's label, a newsletter prompt).
+
+Safe by construction: a paragraph that reads as prose (PROSE_SAFE_WORDS words or more, a
+sentence ending, the stop words of running text) is never removed, whatever the model says; a
+document whose paragraphs are nearly all prose (an extractor's output, a clean article) is left
+alone unless the model is sure; and the pass decides once per document (its own removals would
+otherwise change the neighbourhoods it judged).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from cleaner.content.features import FEATURE_NAMES, PageFeatures, document_features, is_byline, is_dateline
+from cleaner.content.model import shipped_model
+from cleaner.document import Document, Edit, MoveTarget
+
+ContentMode = Literal["off", "conservative", "aggressive"]
+CONTENT_MODES: tuple[ContentMode, ...] = ("off", "conservative", "aggressive")
+DEFAULT_CONTENT_MODE: ContentMode = "conservative"
+# P(article) under which a paragraph goes, per mode.
+THRESHOLDS: dict[str, float] = {"conservative": 0.15, "aggressive": 0.35}
+# Prose that is never removed: this many words, a sentence ending, and (language known) at
+# least PROSE_SAFE_STOP_SHARE of stop words.
+PROSE_SAFE_WORDS = 25
+PROSE_SAFE_STOP_SHARE = 0.25
+# Documents shorter than this are left alone: too little context to judge a paragraph by.
+MIN_LINES = 4
+LINK_RUN = 3
+
+RULE_IDS = (
+    "content.byline",
+    "content.dateline",
+    "content.navigation",
+    "content.boilerplate-block",
+    "content.link-run",
+    "content.aside",
+)
+_COL = {name: i for i, name in enumerate(FEATURE_NAMES)}
+
+
+def protected(features: PageFeatures) -> np.ndarray:
+    """The paragraphs that read as prose: never removed, whatever the model says."""
+    m = features.matrix
+    prose = (features.words >= PROSE_SAFE_WORDS) & (m[:, _COL["ends_sentence"]] > 0)
+    if features.lang is not None:
+        prose &= m[:, _COL["stop_share"]] >= PROSE_SAFE_STOP_SHARE
+    return prose
+
+
+def decide(features: PageFeatures, scores: np.ndarray, mode: str) -> np.ndarray:
+    """Which paragraphs to remove: below the mode's threshold and not protected prose."""
+    if mode not in THRESHOLDS or not len(scores):
+        return np.zeros(len(scores), dtype=bool)
+    drop: np.ndarray = (scores < THRESHOLDS[mode]) & ~protected(features)
+    return drop
+
+
+def rule_for(line: str, i: int, features: PageFeatures) -> tuple[str, MoveTarget | None]:
+    """The rule id of a removal (and where a byline or dateline goes) from where it stood."""
+    if is_byline(line):
+        return "content.byline", "byline"
+    if is_dateline(line):
+        return "content.dateline", "published"
+    m = features.matrix
+    if m[i, _COL["before_main"]] > 0:
+        return "content.navigation", None
+    if m[i, _COL["after_main"]] > 0:
+        return "content.boilerplate-block", None
+    if np.expm1(m[i, _COL["log_short_run"]]) >= LINK_RUN:
+        return "content.link-run", None
+    return "content.aside", None
+
+
+@dataclass(frozen=True)
+class FindContent:
+    """Remove the paragraphs of a page that are not its article (see the module docstring)."""
+
+    mode: str = DEFAULT_CONTENT_MODE
+    name: str = "content"
+    rule_ids: tuple[str, ...] = RULE_IDS
+
+    def __call__(self, doc: Document) -> Iterator[Edit]:
+        if self.mode == "off" or len(doc.lines) < MIN_LINES:
+            return
+        if any(e.pass_name == self.name for e in doc.applied):
+            return  # decided once: its own removals must not move the ground it stood on
+        features = document_features(doc.lines)
+        drop = decide(features, shipped_model().predict(features.matrix), self.mode)
+        for i in np.flatnonzero(drop).tolist():
+            line = doc.lines[i]
+            rule, moved_to = rule_for(line, i, features)
+            yield Edit.drop_line(self.name, rule, i, line, moved_to=moved_to)
