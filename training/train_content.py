@@ -7,7 +7,7 @@ Data: WCXB's dev split as the project's shared corpus holds it (``wcxb-dev/fullp
 ``wcxb-dev/readability``: the whole-page text and the readability extract of the same pages,
 ``gold.jsonl.gz`` with each page's article body; WCXB is CC-BY-4.0). Each paragraph the content
 pass would see (the input after the passes that run before it) is labelled *article* when it is
-a paragraph of the gold body, or a piece of it of at least MIN_LABEL_CHARS characters.
+mostly made of the gold body's 4-word shingles (see :func:`label`).
 
 Split, by site so that no site is both trained on and measured: the host of the page's URL
 (``www.`` removed) is hashed with SHA-256 and its first byte taken modulo 4:
@@ -47,7 +47,7 @@ from cleaner.pipeline import run_passes  # noqa: E402
 from cleaner.passes import build_passes  # noqa: E402
 from cleaner.rules import load_rules  # noqa: E402
 
-MIN_LABEL_CHARS = 25
+LABEL_SHARE = 0.5
 HIDDEN = 32
 EPOCHS = 40
 BATCH = 256
@@ -82,14 +82,31 @@ def lines_before_content(text: str, passes: list[Any]) -> list[str]:
     return doc.lines
 
 
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.casefold())
+
+
 def label(lines: list[str], body: str) -> np.ndarray:
-    paragraphs = {_squash(p) for p in re.split(r"\n", body) if p.strip()}
-    whole = _squash(body)
+    """1 for a paragraph of the article: at least half its 4-word shingles are in the gold body
+    (a line of fewer than 4 words must be a whole gold paragraph, or begin one)."""
+    paragraphs = [" ".join(_tokens(p)) for p in body.split("\n") if p.strip()]
+    starts = set(paragraphs)
+    gold_tokens = _tokens(body)
+    shingles = {tuple(gold_tokens[i : i + 4]) for i in range(len(gold_tokens) - 3)}
     out = np.zeros(len(lines), dtype=np.int8)
     for i, line in enumerate(lines):
-        key = _squash(line)
-        if key in paragraphs or (len(key) >= MIN_LABEL_CHARS and key in whole):
-            out[i] = 1
+        tokens = _tokens(line)
+        if not tokens:
+            continue
+        if len(tokens) < 4:
+            key = " ".join(tokens)
+            out[i] = key in starts or any(p.startswith(key + " ") for p in paragraphs)
+            continue
+        grams = [tuple(tokens[j : j + 4]) for j in range(len(tokens) - 3)]
+        out[i] = sum(g in shingles for g in grams) >= LABEL_SHARE * len(grams)
     return out
 
 

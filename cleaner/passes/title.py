@@ -5,6 +5,13 @@ record's ``title`` when it has one; otherwise the first paragraph when it reads 
 A repeat is a paragraph equal to the title up to case, punctuation and spacing, standing where
 the scraper prints it: above the first paragraph of the article (captions and junk that stood
 between are gone by then: the pipeline runs to a fixed point).
+
+Whole pages open with the page's ``<title>``, which carries the site's name ("Ten Family Cars
+Tested | Motor Weekly"), while the headline itself stands lower, after the menus. When the first
+line, with a site prefix or suffix cut off at a separator, is a line of the body, that body
+line is the headline: it goes to ``title`` (``title.headline``) and the page title is removed
+(``title.page-title``). The cut of most words is tried first, so the site's name alone (a logo's
+text in the menu) is never taken for the headline.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from cleaner.document import Document, Edit, MoveTarget
 
@@ -19,6 +27,93 @@ _WORD = re.compile(r"\w+")
 HEADLINE_MAX_WORDS = 30
 HEADLINE_MAX_CHARS = 300
 REPEATED_HEADLINE_MAX_WORDS = 60
+# Where a page title joins its headline and the site's name: "A | Site", "Site - A", "Site: A".
+_AFFIX = re.compile(r"\s+[|\-–—·•»/~]\s+|\s*::\s*|:\s+")
+PAGE_TITLE_MIN_WORDS = 2
+
+
+def _letters(text: str) -> str:
+    return "".join(_WORD.findall(text.casefold())).replace("_", "")
+
+
+def page_title_cuts(first: str, host: str = "") -> list[str]:
+    """The headlines a page title may hold, most words first: the text on one side of a
+    separator, when it has at least as many words as the side cut away (the site's name is the
+    short side) and is not the site's host name.
+
+    >>> page_title_cuts("Ten Family Cars Tested | Motor Weekly")
+    ['Ten Family Cars Tested']
+    >>> page_title_cuts("The Harbour Post - Storm closes bridge - Local")
+    ['The Harbour Post - Storm closes bridge', 'Storm closes bridge - Local']
+    >>> page_title_cuts("Harbour Post | Bridge Vote", host="harbourpost.com")
+    ['Bridge Vote']
+    """
+    cuts: list[str] = []
+    site = _letters(host)
+    for match in _AFFIX.finditer(first):
+        left, right = first[: match.start()].strip(), first[match.end() :].strip()
+        for cut, rest in ((left, right), (right, left)):
+            words = len(_WORD.findall(cut))
+            if (
+                words >= PAGE_TITLE_MIN_WORDS
+                and words >= len(_WORD.findall(rest))
+                and not (site and _letters(cut) in site)
+                and cut not in cuts
+            ):
+                cuts.append(cut)
+    return sorted(cuts, key=lambda c: (-len(_WORD.findall(c)), -len(c)))
+
+
+SITE_NAME_MAX_WORDS = 4
+
+
+def site_name_span(first: str, host: str = "") -> tuple[int, int] | None:
+    """Where a page title's site name stands (with its separator), when no body line is the
+    headline: a short last part after " | ", or a first or last part that is the host's name.
+
+    >>> first = "Ten Family Cars Tested | Motor Weekly"
+    >>> start, end = site_name_span(first)
+    >>> first[:start] + first[end:]
+    'Ten Family Cars Tested'
+    >>> site_name_span("Motor Weekly - Ten Family Cars Tested", "motorweekly.com")
+    (0, 15)
+    >>> site_name_span("Storm - what we know") is None
+    True
+    """
+    matches = list(_AFFIX.finditer(first))
+    if not matches:
+        return None
+    site = _letters(host)
+    last, head = matches[-1], matches[0]
+    tail, lead = first[last.end() :], first[: head.start()]
+    tail_words, lead_words = len(_WORD.findall(tail)), len(_WORD.findall(lead))
+    rest_words = len(_WORD.findall(first[: last.start()]))
+    if 0 < tail_words <= SITE_NAME_MAX_WORDS and tail_words < rest_words:
+        if "|" in last.group() or (site and _letters(tail) in site):
+            return last.start(), len(first)
+    rest_words = len(_WORD.findall(first[head.end() :]))
+    if 0 < lead_words <= SITE_NAME_MAX_WORDS and lead_words < rest_words and site and _letters(lead) in site:
+        return 0, head.end()
+    return None
+
+
+def find_headline(lines: list[str], host: str = "") -> int | None:
+    """The body line a page title (``lines[0]``) names, or None.
+
+    >>> find_headline(["Ten Cars Tested | Motor Weekly", "Motor Weekly", "Ten Cars Tested", "Text."])
+    2
+    >>> find_headline(["Ten Cars Tested", "Home", "Ten Cars Tested", "Text."]) is None
+    True
+    """
+    cuts = page_title_cuts(lines[0], host)
+    if not cuts:
+        return None
+    keys = {headline_key(line): i for i, line in reversed(list(enumerate(lines[1:], start=1)))}
+    for cut in cuts:
+        found = keys.get(headline_key(cut))
+        if found is not None:
+            return found
+    return None
 
 
 def headline_key(text: str) -> str:
@@ -52,12 +147,28 @@ def looks_like_headline(line: str, repeated: bool) -> bool:
     )
 
 
+def _host(doc: Document) -> str:
+    url = doc.fields.get("url")
+    if not isinstance(url, str):
+        return ""
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+
+
 @dataclass(frozen=True)
 class ExtractTitle:
     """Take the headline into ``title`` and remove its repeats from the text."""
 
     name: str = "title"
-    rule_ids: tuple[str, ...] = ("title.first-line", "title.repeat")
+    rule_ids: tuple[str, ...] = (
+        "title.first-line",
+        "title.repeat",
+        "title.page-title",
+        "title.headline",
+        "title.site-name",
+    )
 
     def __call__(self, doc: Document) -> Iterator[Edit]:
         if not doc.lines:
@@ -66,6 +177,19 @@ class ExtractTitle:
         first = doc.lines[0]
         if doc.title is None:
             key = headline_key(first)
+            if len(doc.lines) > 2 and headline_key(doc.lines[1]) != key and not done:
+                headline = find_headline(doc.lines, _host(doc))
+                if headline is not None and looks_like_headline(doc.lines[headline], repeated=True):
+                    yield Edit.drop_line(self.name, "title.page-title", 0, first)
+                    yield Edit.drop_line(
+                        self.name, "title.headline", headline, doc.lines[headline], moved_to="title"
+                    )
+                    return
+                span = site_name_span(first, _host(doc))
+                if span is not None and looks_like_headline(first, repeated=False):
+                    # The headline is the title without the site's name (taken next round).
+                    yield Edit(self.name, "title.site-name", 0, span[0], span[1])
+                    return
             repeated = any(headline_key(line) == key for line in doc.lines[1:])
             if len(doc.lines) < 2 or not key or not looks_like_headline(first, repeated):
                 return
