@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -85,6 +85,10 @@ LINE_FEATURES = (
     "before_main",
     "after_main",
     "log_prose_distance",
+    "has_headline",
+    "before_headline",
+    "log_after_headline",
+    "title_overlap",
 )
 NEIGHBOUR_FEATURES = ("exists", "log_words", "ends_sentence", "stop_share", "prose", "short")
 DOCUMENT_FEATURES = ("doc_short_share", "doc_log_lines", "doc_prose_share", "lang_known")
@@ -153,6 +157,10 @@ class PageFeatures:
     matrix: np.ndarray  # (lines, len(FEATURE_NAMES)) float32
     words: np.ndarray  # word count per line
     lang: str | None
+    # The content words (not stop words) of each line, as word numbers of this document and
+    # the line each stands in (sorted by line): what the topic features compare.
+    token_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    token_lines: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def column(self, name: str) -> np.ndarray:
         return self.matrix[:, FEATURE_NAMES.index(name)]
@@ -188,8 +196,13 @@ def _distance_to(flags: np.ndarray) -> np.ndarray:
     return np.minimum(np.abs(right), np.abs(left)).astype(np.float64)
 
 
-def document_features(lines: list[str]) -> PageFeatures:
-    """One row of :data:`FEATURE_NAMES` per paragraph of ``lines``."""
+def document_features(lines: list[str], headline_at: int | None = None, title: str | None = None) -> PageFeatures:
+    """One row of :data:`FEATURE_NAMES` per paragraph of ``lines``.
+
+    ``headline_at``: the index of the first line after the page's headline, when the title pass
+    found the headline in the body (the article starts there; menus stand above it).
+    ``title``: the headline, when known (article paragraphs share its words, menus rarely do).
+    """
     n = len(lines)
     width = len(FEATURE_NAMES)
     if not n:
@@ -248,6 +261,27 @@ def document_features(lines: list[str]) -> PageFeatures:
         base[:, 24] = idx < first
         base[:, 25] = idx > last
     base[:, 26] = np.log1p(_distance_to(prose))
+    vocabulary: dict[str, int] = {}
+    token_ids: list[int] = []
+    token_lines: list[int] = []
+    for i, words in enumerate(folded):
+        for word in set(words) - stops:
+            if len(word) > 1:
+                token_ids.append(vocabulary.setdefault(word, len(vocabulary)))
+                token_lines.append(i)
+    ids = np.array(token_ids, dtype=np.int64)
+    at = np.array(token_lines, dtype=np.int64)
+    if title:
+        title_words = {w.casefold() for w in _TOKEN.findall(title)} - stops
+        title_ids = np.array([vocabulary[w] for w in title_words if w in vocabulary], dtype=np.int64)
+        hits = np.bincount(at, weights=np.isin(ids, title_ids).astype(np.float64), minlength=n)
+        per_line = np.bincount(at, minlength=n)
+        base[:, 30] = hits / np.maximum(per_line, 1)
+    if headline_at is not None:
+        idx = np.arange(n)
+        base[:, 27] = 1.0
+        base[:, 28] = idx < headline_at
+        base[:, 29] = np.log1p(np.maximum(idx - headline_at, 0))
     neighbour_cols = [
         None,
         _COLUMN["log_words"],
@@ -268,7 +302,85 @@ def document_features(lines: list[str]) -> PageFeatures:
     doc = np.array([short.mean(), np.log1p(n), prose.mean(), float(known)], dtype=np.float64)
     blocks.append(np.broadcast_to(doc, (n, len(doc))))
     matrix = np.hstack(blocks).astype(np.float32)
-    return PageFeatures(matrix, n_words_all, lang)
+    return PageFeatures(matrix, n_words_all, lang, ids, at)
+
+
+CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
+CONTEXT_FEATURES: tuple[str, ...] = (
+    "score",
+    *(f"score{offset:+d}" for offset in CONTEXT_OFFSETS),
+    "window_mean",
+    "in_block",
+    "before_block",
+    "after_block",
+    "log_block_distance",
+    "block_share",
+    "topic",
+    "topic_block",
+)
+BLOCK_WINDOW = 5
+
+
+def main_block(scores: np.ndarray, words: np.ndarray, bias: float = 0.5) -> tuple[int, int]:
+    """The run of paragraphs (first, last) with the most article words net of the rest: the
+    maximum-sum run of ``words * (score - bias)`` (the article is one block of text)."""
+    gains = np.maximum(words, 1.0) * (scores - bias)
+    best, current, start, first, last = -np.inf, 0.0, 0, 0, 0
+    for i, gain in enumerate(gains.tolist()):
+        if current <= 0:
+            current, start = gain, i
+        else:
+            current += gain
+        if current > best:
+            best, first, last = current, start, i
+    return first, last
+
+
+def _window_sum(values: np.ndarray, half: int) -> np.ndarray:
+    """The sum of ``values`` over each position's window of ``half`` on either side."""
+    cumulative = np.concatenate([[0.0], np.cumsum(values)])
+    idx = np.arange(len(values))
+    hi = np.minimum(idx + half + 1, len(values))
+    lo = np.maximum(idx - half, 0)
+    out: np.ndarray = cumulative[hi] - cumulative[lo]
+    return out
+
+
+def context_features(
+    scores: np.ndarray, words: np.ndarray, token_ids: np.ndarray, token_lines: np.ndarray
+) -> np.ndarray:
+    """A paragraph's first-stage score with its neighbours', its place in the main block, and
+    how much it shares the article's topic: the second stage's extra columns
+    (:data:`CONTEXT_FEATURES`). ``topic`` is the share of a line's content words that other
+    lines likely to be article (weighted by their scores) also use; ``topic_block`` the same
+    within the main block. A related story's teaser is prose on another topic."""
+    n = len(scores)
+    out = np.zeros((n, len(CONTEXT_FEATURES)), dtype=np.float64)
+    if not n:
+        return out.astype(np.float32)
+    out[:, 0] = scores
+    idx = np.arange(n)
+    for j, offset in enumerate(CONTEXT_OFFSETS, start=1):
+        src = idx + offset
+        ok = (src >= 0) & (src < n)
+        out[:, j] = 0.5
+        out[ok, j] = scores[src[ok]]
+    weight = np.maximum(words, 1.0)
+    out[:, 7] = _window_sum(scores * weight, BLOCK_WINDOW) / _window_sum(weight, BLOCK_WINDOW)
+    first, last = main_block(scores, words)
+    out[:, 8] = (idx >= first) & (idx <= last)
+    out[:, 9] = idx < first
+    out[:, 10] = idx > last
+    out[:, 11] = np.log1p(np.where(idx < first, first - idx, np.where(idx > last, idx - last, 0)))
+    out[:, 12] = weight[first : last + 1].sum() / weight.sum()
+    if len(token_ids):
+        in_block = out[:, 8]
+        for col, line_weight in ((13, scores), (14, scores * in_block)):
+            mass = np.bincount(token_ids, weights=line_weight[token_lines])
+            shared = np.minimum(mass[token_ids] - line_weight[token_lines], 1.0)
+            total = np.bincount(token_lines, weights=shared, minlength=n)
+            out[:, col] = total / np.maximum(np.bincount(token_lines, minlength=n), 1)
+    return out.astype(np.float32)
 
 
 def is_byline(line: str) -> bool:

@@ -32,21 +32,51 @@ from typing import Literal
 
 import numpy as np
 
-from cleaner.content.features import FEATURE_NAMES, PageFeatures, document_features, is_byline, is_dateline
+from cleaner.content.features import (
+    FEATURE_NAMES,
+    PageFeatures,
+    document_features,
+    is_byline,
+    is_dateline,
+    main_block,
+)
 from cleaner.content.model import shipped_model
 from cleaner.document import Document, Edit, MoveTarget
 
 ContentMode = Literal["off", "conservative", "aggressive"]
 CONTENT_MODES: tuple[ContentMode, ...] = ("off", "conservative", "aggressive")
 DEFAULT_CONTENT_MODE: ContentMode = "conservative"
-# P(article) under which a paragraph goes, per mode.
-THRESHOLDS: dict[str, float] = {"conservative": 0.15, "aggressive": 0.35}
+
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """P(article) under which a paragraph goes: a short one (under LONG_WORDS words), a longer
+    one, and protected prose outside the main block (0: never)."""
+
+    short: float
+    long: float
+    outside_prose: float = 0.0
+
+
+# Chosen on the 'tune' sites of wcxb-dev (training/train_content.py), never on the held-out ones:
+# conservative keeps lost paragraphs near zero, aggressive trades a few for precision.
+THRESHOLDS: dict[str, Thresholds] = {
+    "conservative": Thresholds(short=0.3, long=0.1),
+    "aggressive": Thresholds(short=0.5, long=0.2, outside_prose=0.1),
+}
+LONG_WORDS = 8
 # Prose that is never removed: this many words, a sentence ending, and (language known) at
 # least PROSE_SAFE_STOP_SHARE of stop words.
 PROSE_SAFE_WORDS = 25
 PROSE_SAFE_STOP_SHARE = 0.25
 # Documents shorter than this are left alone: too little context to judge a paragraph by.
 MIN_LINES = 4
+# In the conservative mode only a page is judged: a document whose headline stood in the body
+# under a page title, or with at least this many lines above its first prose paragraph (a
+# menu). An article as an extractor or a scraper left it (headline, then prose) is left alone:
+# its short lines (a list, a table, code, a rating) are the author's.
+PAGE_MIN_LEADING = 5
 LINK_RUN = 3
 
 RULE_IDS = (
@@ -60,6 +90,15 @@ RULE_IDS = (
 _COL = {name: i for i, name in enumerate(FEATURE_NAMES)}
 
 
+def headline_position(doc: Document) -> int | None:
+    """Where the article starts: the line that followed the headline the title pass took from
+    the body of a whole page (None when the headline was the first line, or not found)."""
+    for edit in doc.applied:
+        if edit.rule == "title.headline":
+            return edit.line
+    return None
+
+
 def protected(features: PageFeatures) -> np.ndarray:
     """The paragraphs that read as prose: never removed, whatever the model says."""
     m = features.matrix
@@ -70,11 +109,38 @@ def protected(features: PageFeatures) -> np.ndarray:
 
 
 def decide(features: PageFeatures, scores: np.ndarray, mode: str) -> np.ndarray:
-    """Which paragraphs to remove: below the mode's threshold and not protected prose."""
+    """Which paragraphs to remove: below the mode's threshold and not protected prose (in the
+    aggressive mode, protected prose outside the main block goes when the model is sure)."""
     if mode not in THRESHOLDS or not len(scores):
         return np.zeros(len(scores), dtype=bool)
-    drop: np.ndarray = (scores < THRESHOLDS[mode]) & ~protected(features)
+    limits = THRESHOLDS[mode]
+    safe = protected(features)
+    threshold = np.where(features.words >= LONG_WORDS, limits.long, limits.short)
+    drop: np.ndarray = (scores < threshold) & ~safe
+    if limits.outside_prose > 0:
+        first, last = main_block(scores, features.words)
+        idx = np.arange(len(scores))
+        outside = (idx < first) | (idx > last)
+        drop |= safe & outside & (scores < limits.outside_prose)
     return drop
+
+
+def looks_like_page(features: PageFeatures, headline_at: int | None) -> bool:
+    """Whether a document is a whole page rather than an article already extracted."""
+    if headline_at is not None:
+        return True
+    prose = np.flatnonzero(protected(features))
+    leading = int(prose[0]) if len(prose) else len(features.words)
+    return leading >= PAGE_MIN_LEADING
+
+
+def article_head(lines: list[str], features: PageFeatures) -> list[int]:
+    """The bylines and datelines above the article: the lines before its first prose
+    paragraph that read as one. They go to the record whatever the model says: they are the
+    page's data, and an article's own text does not open with them."""
+    prose = np.flatnonzero(protected(features))
+    end = int(prose[0]) if len(prose) else 0
+    return [i for i in range(end) if is_byline(lines[i]) or is_dateline(lines[i])]
 
 
 def rule_for(line: str, i: int, features: PageFeatures) -> tuple[str, MoveTarget | None]:
@@ -106,8 +172,12 @@ class FindContent:
             return
         if any(e.pass_name == self.name for e in doc.applied):
             return  # decided once: its own removals must not move the ground it stood on
-        features = document_features(doc.lines)
-        drop = decide(features, shipped_model().predict(features.matrix), self.mode)
+        headline_at = headline_position(doc)
+        features = document_features(doc.lines, headline_at, doc.title)
+        if self.mode == "conservative" and not looks_like_page(features, headline_at):
+            return
+        drop = decide(features, shipped_model().predict(features), self.mode)
+        drop[article_head(doc.lines, features)] = True
         for i in np.flatnonzero(drop).tolist():
             line = doc.lines[i]
             rule, moved_to = rule_for(line, i, features)

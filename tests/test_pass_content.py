@@ -1,0 +1,264 @@
+"""The content pass: the article found in page text from what each paragraph is, none of it lost.
+
+The page under test (``fixtures/content/harbour_post_page.txt``) is invented: an outlet's whole
+page as a browser's "select all" gives it, with its menu, breadcrumb, byline, dateline, an
+article with a one-line paragraph, a list and a quote, then share buttons, related stories,
+comments, a newsletter box and the footer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from builders import BODY, clean, make_document
+
+from cleaner.content.features import (
+    FEATURE_NAMES,
+    PageFeatures,
+    context_features,
+    document_features,
+    guess_language,
+    is_byline,
+    is_dateline,
+    main_block,
+)
+from cleaner.content.model import ContentModel, ModelError, shipped_model
+from cleaner.document import Document, replay
+from cleaner.layout import split_paragraphs
+from cleaner.passes.content import RULE_IDS, FindContent, decide, protected
+from cleaner.pipeline import Cleaner, run_passes
+from cleaner.records import output_record
+
+PAGE = (Path(__file__).parent / "fixtures" / "content" / "harbour_post_page.txt").read_text(encoding="utf-8")
+ARTICLE = [
+    line
+    for line in split_paragraphs(PAGE)
+    if line.startswith(("Crews on", "The vote", "Union officials", '"We have', "The operator said", "Talks are"))
+    or line.startswith(("A spokesperson", "Islanders have", "The strike would", "Morning sailings"))
+    or line in ("The evening freight crossing", "School runs on both days")
+]
+HEADLINE = "Ferry crews vote to strike over winter timetable"
+
+
+def clean_page(mode: str = "conservative") -> Document:
+    doc = Document("page", "page.txt", split_paragraphs(PAGE), fields={"url": "https://harbourpost.example/news/ferry"})
+    run_passes(doc, Cleaner.from_options(content=mode).passes)
+    return doc
+
+
+def content_removals(doc: Document) -> dict[str, str]:
+    return {e.text: e.rule for e in doc.applied if e.pass_name == "content"}
+
+
+# --- the whole page ------------------------------------------------------------------------------
+
+
+def test_every_paragraph_of_the_article_survives_the_page() -> None:
+    doc = clean_page()
+    for line in ARTICLE:
+        assert line in doc.lines, line
+
+
+def test_the_menu_above_the_article_goes_as_navigation() -> None:
+    removed = content_removals(clean_page())
+    for item in ("Home", "Sport", "Business", "Subscribe", "Sign in"):
+        assert removed.get(item) == "content.navigation", item
+
+
+def test_the_link_lists_and_footer_below_the_article_go() -> None:
+    removed = content_removals(clean_page())
+    for item in ("Harbour bridge closes for repairs", "Council approves ferry terminal upgrade", "Careers"):
+        assert removed.get(item) == "content.boilerplate-block", item
+
+
+def test_the_byline_and_dateline_go_to_their_record_fields_as_written() -> None:
+    doc = clean_page()
+    assert doc.byline == "By Ana Ruiz, Transport Correspondent"
+    assert doc.published == "Published: 4 Feb 2025"
+    record = output_record(doc, None)
+    assert (record["byline"], record["published"]) == (doc.byline, doc.published)
+    assert content_removals(doc)["5 min read"] == "content.dateline"
+
+
+def test_the_headline_in_the_body_is_the_title_and_the_page_title_goes() -> None:
+    doc = clean_page()
+    assert doc.title == HEADLINE
+    rules = {e.rule: e.text for e in doc.applied if e.pass_name == "title"}
+    assert rules["title.page-title"] == "Ferry Crews Vote to Strike Over Winter Timetable | The Harbour Post"
+    assert rules["title.headline"] == HEADLINE
+
+
+def test_every_removal_is_explained_and_replays_to_the_text() -> None:
+    doc = clean_page()
+    assert {e.rule for e in doc.applied if e.pass_name == "content"} <= set(RULE_IDS)
+    assert replay(split_paragraphs(PAGE), doc.applied) == doc.lines
+
+
+def test_the_aggressive_mode_removes_at_least_what_the_conservative_one_does() -> None:
+    conservative, aggressive = clean_page("conservative"), clean_page("aggressive")
+    assert set(content_removals(conservative)) <= set(content_removals(aggressive))
+    for line in ARTICLE:
+        assert line in aggressive.lines, line
+
+
+def test_mode_off_leaves_the_page_to_the_other_passes() -> None:
+    assert content_removals(clean_page("off")) == {}
+
+
+# --- already clean text --------------------------------------------------------------------------
+
+
+def test_a_clean_article_loses_nothing() -> None:
+    doc = clean(["Council backs budget with cuts to library hours", *BODY])
+    assert doc.lines == list(BODY)
+
+
+def test_a_clean_article_with_a_subheading_and_a_one_line_paragraph_loses_nothing() -> None:
+    lines = [BODY[0], BODY[1], "What happens next", BODY[2], "The vote is on Thursday.", BODY[3], BODY[4]]
+    assert clean(lines).lines == lines
+
+
+def test_a_short_document_is_left_alone() -> None:
+    assert list(FindContent()(make_document(["Home", "News", "Sport"]))) == []
+
+
+def test_the_pass_decides_once_per_document() -> None:
+    doc = clean_page()
+    assert list(FindContent()(doc)) == []
+
+
+# --- features ------------------------------------------------------------------------------------
+
+
+def test_the_language_is_the_stop_word_list_that_covers_the_text() -> None:
+    assert guess_language([["el", "puente", "se", "cerró", "por", "la", "tormenta"]]) == "es"
+    assert guess_language([["most", "został", "zamknięty", "przez", "burzę", "w", "nocy"]]) == "pl"
+    assert guess_language([]) is None
+
+
+@pytest.mark.parametrize(
+    "line", ["By Ana Ruiz, Staff Writer", "By ANA RUIZ", "Von Jana Berg", "Por Lucía Marín"]
+)
+def test_bylines(line: str) -> None:
+    assert is_byline(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By the time the bridge reopened, traffic had eased.",
+        "by the harbour",
+        "Bylines are a matter of style.",
+    ],
+)
+def test_not_bylines(line: str) -> None:
+    assert not is_byline(line)
+
+
+@pytest.mark.parametrize(
+    "line", ["Published: 4 Feb 2025", "Updated 9:12 am EST, Tue March 3", "5 min read", "2h ago", "12.03.2024"]
+)
+def test_datelines(line: str) -> None:
+    assert is_dateline(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The vote on 4 Feb 2025 passed by two votes after a long debate in the hall, officials said.",
+        "Ferry crews vote to strike",
+    ],
+)
+def test_not_datelines(line: str) -> None:
+    assert not is_dateline(line)
+
+
+def column(features: PageFeatures, name: str) -> list[float]:
+    return [round(float(v), 3) for v in features.column(name)]
+
+
+def test_a_run_of_short_lines_is_measured_and_a_lone_short_line_is_not_a_run() -> None:
+    f = document_features(["Home", "News", "Sport", BODY[0], "What happens next", BODY[1]])
+    runs = np.expm1(np.array(column(f, "log_short_run")))
+    assert runs.round().tolist() == [3, 3, 3, 0, 1, 0]
+
+
+def test_lines_before_and_after_the_prose_are_marked() -> None:
+    f = document_features(["Home", BODY[0], "Short", BODY[1], "Careers"])
+    assert column(f, "before_main") == [1, 0, 0, 0, 0]
+    assert column(f, "after_main") == [0, 0, 0, 0, 1]
+    assert column(f, "in_main") == [0, 1, 1, 1, 0]
+
+
+def test_stop_word_share_separates_prose_from_menus() -> None:
+    f = document_features(["Home News Sport Business Opinion", BODY[0]])
+    share = column(f, "stop_share")
+    assert share[0] < 0.1 < 0.3 < share[1]
+
+
+def test_repeats_inside_the_page_are_counted() -> None:
+    f = document_features(["Sign in", BODY[0], "Sign in", BODY[1]])
+    assert column(f, "repeats") == [1, 0, 1, 0]
+
+
+def test_neighbour_features_see_the_lines_around() -> None:
+    f = document_features(["Home", BODY[0], "Short"])
+    assert column(f, "n-1_exists") == [0, 1, 1]
+    assert column(f, "n+1_prose") == [1, 0, 0]
+
+
+def test_the_main_block_is_the_run_with_the_most_article_words() -> None:
+    scores = np.array([0.1, 0.9, 0.4, 0.9, 0.1, 0.8])
+    words = np.array([2.0, 40, 3, 50, 30, 2])
+    assert main_block(scores, words) == (1, 3)
+
+
+def test_topic_features_favour_lines_that_share_the_articles_words() -> None:
+    lines = [
+        "Ferry crews voted to strike over the winter timetable on Tuesday.",
+        "The ferry timetable cuts evening crossings, the crews say.",
+        "Celebrity chef opens a pizza restaurant downtown.",
+    ]
+    f = document_features(lines)
+    ctx = context_features(np.array([0.9, 0.9, 0.9]), f.words, f.token_ids, f.token_lines)
+    topic = ctx[:, 13]
+    assert topic[1] > topic[2]
+
+
+# --- decisions -----------------------------------------------------------------------------------
+
+
+def test_long_prose_is_protected_even_when_the_model_is_sure_it_is_not_article() -> None:
+    f = document_features(["Home", BODY[0] + " " + BODY[1], "News"])
+    assert protected(f).tolist() == [False, True, False]
+    assert decide(f, np.zeros(3), "aggressive").tolist() == [True, False, True]
+
+
+def test_a_quote_of_a_long_sentence_is_protected_prose() -> None:
+    quote = '"We have tried every way we know to reach an agreement, and nobody on these boats wants to strike," she said.'
+    f = document_features([quote, "Home"])
+    assert protected(f).tolist() == [True, False]
+
+
+def test_mode_off_decides_nothing() -> None:
+    f = document_features(["Home", "News", "Sport", "Weather"])
+    assert not decide(f, np.zeros(4), "off").any()
+
+
+# --- the model file ------------------------------------------------------------------------------
+
+
+def test_the_shipped_model_records_what_it_was_trained_on() -> None:
+    meta = shipped_model().meta
+    assert meta["features"] == list(FEATURE_NAMES)
+    assert "wcxb" in meta["trained_on"] and "held out" in meta["trained_on"]
+    assert meta["script"] == "training/train_content.py"
+
+
+def test_a_model_for_other_features_is_refused(tmp_path: Path) -> None:
+    model = shipped_model()
+    ContentModel(model.stages, {**model.meta, "features": ["log_words"]}).save(tmp_path / "m.npz")
+    with pytest.raises(ModelError):
+        ContentModel.load(tmp_path / "m.npz")
