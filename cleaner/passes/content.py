@@ -42,6 +42,7 @@ from cleaner.content.features import (
 )
 from cleaner.content.model import shipped_model
 from cleaner.document import Document, Edit, MoveTarget
+from cleaner.passes.title import headline_key
 
 ContentMode = Literal["off", "conservative", "aggressive"]
 CONTENT_MODES: tuple[ContentMode, ...] = ("off", "conservative", "aggressive")
@@ -73,10 +74,10 @@ PROSE_SAFE_STOP_SHARE = 0.25
 # Documents shorter than this are left alone: too little context to judge a paragraph by.
 MIN_LINES = 4
 # In the conservative mode only a page is judged: a document whose headline stood in the body
-# under a page title, or with at least this many lines above its first prose paragraph (a
-# menu). An article as an extractor or a scraper left it (headline, then prose) is left alone:
-# its short lines (a list, a table, code, a rating) are the author's.
-PAGE_MIN_LEADING = 5
+# under a page title, or stands there again below the first line (the page title was the
+# headline). An article as an extractor or a scraper left it (headline, maybe its repeat right
+# below, then prose) is left alone: its short lines (a list, a table, code, a rating) are the
+# author's.
 LINK_RUN = 3
 
 RULE_IDS = (
@@ -125,13 +126,18 @@ def decide(features: PageFeatures, scores: np.ndarray, mode: str) -> np.ndarray:
     return drop
 
 
-def looks_like_page(features: PageFeatures, headline_at: int | None) -> bool:
-    """Whether a document is a whole page rather than an article already extracted."""
+def looks_like_page(doc: Document, features: PageFeatures, headline_at: int | None) -> bool:
+    """Whether a document is a whole page rather than an article already extracted: its
+    headline was found in the body under a page title, or the first line (the page title, which
+    was the headline) stands again above the first prose paragraph (below the menu)."""
     if headline_at is not None:
         return True
+    if doc.title is None or doc.title_from_input or any(e.rule == "title.repeat" for e in doc.applied):
+        return False  # headline, its scraper's repeat, then the article
+    key = headline_key(doc.title)
     prose = np.flatnonzero(protected(features))
-    leading = int(prose[0]) if len(prose) else len(features.words)
-    return leading >= PAGE_MIN_LEADING
+    end = int(prose[0]) if len(prose) else len(doc.lines)
+    return any(headline_key(line) == key for line in doc.lines[:end])
 
 
 def article_head(lines: list[str], features: PageFeatures) -> list[int]:
@@ -174,7 +180,7 @@ class FindContent:
             return  # decided once: its own removals must not move the ground it stood on
         headline_at = headline_position(doc)
         features = document_features(doc.lines, headline_at, doc.title)
-        if self.mode == "conservative" and not looks_like_page(features, headline_at):
+        if self.mode == "conservative" and not looks_like_page(doc, features, headline_at):
             return
         drop = decide(features, shipped_model().predict(features), self.mode)
         drop[article_head(doc.lines, features)] = True

@@ -97,6 +97,35 @@ def site_name_span(first: str, host: str = "") -> tuple[int, int] | None:
     return None
 
 
+HEADLINE_MIN_DICE = 0.6
+HEADLINE_MIN_SHARED = 3
+
+
+def similar_headline(lines: list[str]) -> int | None:
+    """On a whole page, the headline-like line above the first prose paragraph that shares
+    most words with the page title (Dice >= HEADLINE_MIN_DICE, HEADLINE_MIN_SHARED words at
+    least): the page title often words the headline a little differently ("Top 11 SEO
+    Strategies | Site" over "11 SEO Strategies for 2025 to Boost Rankings").
+
+    >>> similar_headline(["Top 11 SEO Strategies for 2025 | Site", "Home", "Blog",
+    ...     "11 SEO Strategies for 2025 to Boost Rankings", "x " * 30 + "end."])
+    3
+    """
+    title = set(_WORD.findall(lines[0].casefold()))
+    best, best_score = None, 0.0
+    for i, line in enumerate(lines[1:], start=1):
+        if len(line.split()) >= PROSE_WORDS and line.rstrip().endswith((".", "!", "?", '"', "”")):
+            break
+        if not looks_like_headline(line, repeated=False):
+            continue
+        words = set(_WORD.findall(line.casefold()))
+        shared = len(title & words)
+        score = 2 * shared / (len(title) + len(words)) if words else 0.0
+        if shared >= HEADLINE_MIN_SHARED and score >= HEADLINE_MIN_DICE and score > best_score:
+            best, best_score = i, score
+    return best
+
+
 def find_headline(lines: list[str], host: str = "") -> int | None:
     """The body line a page title (``lines[0]``) names, or None.
 
@@ -147,6 +176,19 @@ def looks_like_headline(line: str, repeated: bool) -> bool:
     )
 
 
+PAGE_MIN_LEADING = 8
+PROSE_WORDS = 25
+
+
+def _menu_above(lines: list[str]) -> bool:
+    """Whether a page's text stands above the first prose paragraph (at least PAGE_MIN_LEADING
+    lines): a whole page, whose first line is its ``<title>``, not an article's headline."""
+    for i, line in enumerate(lines):
+        if len(line.split()) >= PROSE_WORDS and line.rstrip().endswith((".", "!", "?", '"', "”")):
+            return i >= PAGE_MIN_LEADING
+    return len(lines) >= PAGE_MIN_LEADING
+
+
 def _host(doc: Document) -> str:
     url = doc.fields.get("url")
     if not isinstance(url, str):
@@ -179,6 +221,8 @@ class ExtractTitle:
             key = headline_key(first)
             if len(doc.lines) > 2 and headline_key(doc.lines[1]) != key and not done:
                 headline = find_headline(doc.lines, _host(doc))
+                if headline is None and _menu_above(doc.lines):
+                    headline = similar_headline(doc.lines)
                 if headline is not None and looks_like_headline(doc.lines[headline], repeated=True):
                     yield Edit.drop_line(self.name, "title.page-title", 0, first)
                     yield Edit.drop_line(
@@ -186,7 +230,7 @@ class ExtractTitle:
                     )
                     return
                 span = site_name_span(first, _host(doc))
-                if span is not None and looks_like_headline(first, repeated=False):
+                if span is not None and looks_like_headline(first, repeated=False) and _menu_above(doc.lines):
                     # The headline is the title without the site's name (taken next round).
                     yield Edit(self.name, "title.site-name", 0, span[0], span[1])
                     return
