@@ -16,8 +16,8 @@ from cleaner import __version__
 from cleaner.cli_options import read_options
 from cleaner.dedup.boilerplate import BOILERPLATE_MIN_DOCS, BOILERPLATE_MIN_SHARE
 from cleaner.dedup.documents import DOCUMENT_THRESHOLD
-from cleaner.passes.content import CONTENT_MODES, DEFAULT_CONTENT_MODE
 from cleaner.dedup.state import StateError
+from cleaner.passes.content import CONTENT_MODES, DEFAULT_CONTENT_MODE
 from cleaner.readers import ReadOptions
 from cleaner.report.commands import register
 from cleaner.report.html import HtmlReport

@@ -34,7 +34,10 @@ class Cleaner:
 
     @classmethod
     def from_options(
-        cls, rules_paths: Iterable[Path] = (), languages: Iterable[str] = (), content: str = DEFAULT_CONTENT_MODE
+        cls,
+        rules_paths: Iterable[Path] = (),
+        languages: Iterable[str] = (),
+        content: str = DEFAULT_CONTENT_MODE,
     ) -> Cleaner:
         return cls(load_rules(rules_paths), frozenset(languages), content=content)
 

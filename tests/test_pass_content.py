@@ -35,7 +35,9 @@ PAGE = (Path(__file__).parent / "fixtures" / "content" / "harbour_post_page.txt"
 ARTICLE = [
     line
     for line in split_paragraphs(PAGE)
-    if line.startswith(("Crews on", "The vote", "Union officials", '"We have', "The operator said", "Talks are"))
+    if line.startswith(
+        ("Crews on", "The vote", "Union officials", '"We have', "The operator said", "Talks are")
+    )
     or line.startswith(("A spokesperson", "Islanders have", "The strike would", "Morning sailings"))
     or line in ("The evening freight crossing", "School runs on both days")
 ]
@@ -43,7 +45,9 @@ HEADLINE = "Ferry crews vote to strike over winter timetable"
 
 
 def clean_page(mode: str = "conservative") -> Document:
-    doc = Document("page", "page.txt", split_paragraphs(PAGE), fields={"url": "https://harbourpost.example/news/ferry"})
+    doc = Document(
+        "page", "page.txt", split_paragraphs(PAGE), fields={"url": "https://harbourpost.example/news/ferry"}
+    )
     run_passes(doc, Cleaner.from_options(content=mode).passes)
     return doc
 
@@ -71,7 +75,6 @@ def test_the_footer_below_the_article_goes_as_a_boilerplate_block() -> None:
     removed = content_removals(clean_page())
     for item in ("About us", "Advertise", "Careers", "Privacy Notice", "Terms of Use", "Cookie settings"):
         assert removed.get(item) == "content.boilerplate-block", item
-
 
 
 def test_the_byline_and_dateline_go_to_their_record_fields_as_written() -> None:
@@ -160,7 +163,8 @@ def test_not_bylines(line: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "line", ["Published: 4 Feb 2025", "Updated 9:12 am EST, Tue March 3", "5 min read", "2h ago", "12.03.2024"]
+    "line",
+    ["Published: 4 Feb 2025", "Updated 9:12 am EST, Tue March 3", "5 min read", "2h ago", "12.03.2024"],
 )
 def test_datelines(line: str) -> None:
     assert is_dateline(line)

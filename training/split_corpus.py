@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from train_content import split_of  # noqa: E402
+from train_content import split_of
 
 
 def main(corpus: Path, part: str, out: Path) -> None:

@@ -51,10 +51,10 @@ from cleaner.content.features import (  # noqa: E402
     document_features,
 )
 from cleaner.content.model import MODEL_PATH, ContentModel, network_predict  # noqa: E402
-from cleaner.passes.content import headline_position  # noqa: E402
 from cleaner.document import Document  # noqa: E402
-from cleaner.pipeline import run_passes  # noqa: E402
 from cleaner.passes import build_passes  # noqa: E402
+from cleaner.passes.content import headline_position  # noqa: E402
+from cleaner.pipeline import run_passes  # noqa: E402
 from cleaner.rules import load_rules  # noqa: E402
 
 LABEL_SHARE = 0.5
@@ -256,7 +256,9 @@ def fit_stages(data: dict[str, Any], seed: int = SEED) -> list[dict[str, np.ndar
     oof = np.zeros(len(y))
     for fold in (0, 1):
         net = fit(x[fold_of != fold], y[fold_of != fold], w[fold_of != fold], seed)
-        oof[fold_of == fold] = network_predict({k: v.astype(np.float32) for k, v in net.items()}, x[fold_of == fold])
+        oof[fold_of == fold] = network_predict(
+            {k: v.astype(np.float32) for k, v in net.items()}, x[fold_of == fold]
+        )
     stage1 = fit(x, y, w, seed)
     stage2 = fit(_with_context(data, oof), y, w, seed + 1)
     return [stage1, stage2]

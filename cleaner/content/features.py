@@ -196,7 +196,9 @@ def _distance_to(flags: np.ndarray) -> np.ndarray:
     return np.minimum(np.abs(right), np.abs(left)).astype(np.float64)
 
 
-def document_features(lines: list[str], headline_at: int | None = None, title: str | None = None) -> PageFeatures:
+def document_features(
+    lines: list[str], headline_at: int | None = None, title: str | None = None
+) -> PageFeatures:
     """One row of :data:`FEATURE_NAMES` per paragraph of ``lines``.
 
     ``headline_at``: the index of the first line after the page's headline, when the title pass

@@ -68,8 +68,9 @@ class ContentModel:
 
     def save(self, path: Path) -> None:
         meta = json.dumps(self.meta, sort_keys=True)
-        arrays = {f"s{i}_{k}": net[k] for i, net in enumerate(self.stages) for k in NETWORK_ARRAYS}
-        np.savez_compressed(path, meta=np.array(meta), **arrays)
+        arrays: dict[str, Any] = {"meta": np.array(meta)}
+        arrays.update({f"s{i}_{k}": net[k] for i, net in enumerate(self.stages) for k in NETWORK_ARRAYS})
+        np.savez_compressed(path, **arrays)
 
     @classmethod
     def load(cls, path: Path | None = None) -> ContentModel:

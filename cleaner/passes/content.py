@@ -49,7 +49,6 @@ CONTENT_MODES: tuple[ContentMode, ...] = ("off", "conservative", "aggressive")
 DEFAULT_CONTENT_MODE: ContentMode = "conservative"
 
 
-
 @dataclass(frozen=True)
 class Thresholds:
     """P(article) under which a paragraph goes: a short one (under LONG_WORDS words), a longer

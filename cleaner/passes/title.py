@@ -89,9 +89,9 @@ def site_name_span(first: str, host: str = "") -> tuple[int, int] | None:
     tail, lead = first[last.end() :], first[: head.start()]
     tail_words, lead_words = len(_WORD.findall(tail)), len(_WORD.findall(lead))
     rest_words = len(_WORD.findall(first[: last.start()]))
-    if 0 < tail_words <= SITE_NAME_MAX_WORDS and tail_words < rest_words:
-        if "|" in last.group() or (site and _letters(tail) in site):
-            return last.start(), len(first)
+    short_tail = 0 < tail_words <= SITE_NAME_MAX_WORDS and tail_words < rest_words
+    if short_tail and ("|" in last.group() or (site and _letters(tail) in site)):
+        return last.start(), len(first)
     rest_words = len(_WORD.findall(first[head.end() :]))
     if 0 < lead_words <= SITE_NAME_MAX_WORDS and lead_words < rest_words and site and _letters(lead) in site:
         return 0, head.end()
@@ -223,7 +223,7 @@ class ExtractTitle:
             page = len(doc.lines) > 2 and headline_key(doc.lines[1]) != key and not done
             if page and _menu_above(doc.lines):
                 headline = find_headline(doc.lines, _host(doc))
-                if headline is None:
+                if headline is None and _AFFIX.search(first):  # a page title with a site name
                     headline = similar_headline(doc.lines)
                 if headline is not None and looks_like_headline(doc.lines[headline], repeated=True):
                     yield Edit.drop_line(self.name, "title.page-title", 0, first)

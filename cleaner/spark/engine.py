@@ -99,7 +99,8 @@ def run_spark(
     _refuse_unsupported(options)
     stats = RunStats()
     files = list_sources(options.sources, stats.skipped_files)
-    cleaner = Cleaner.from_options(options.rules, options.languages, options.content)  # rule errors before Spark starts
+    # Rule errors before Spark starts.
+    cleaner = Cleaner.from_options(options.rules, options.languages, options.content)
     settings = settings_for(options, cleaner)
     session, owned = (spark, False) if spark is not None else _start(master)
     frames: list[DataFrame] = []

@@ -101,7 +101,8 @@ def cleaner_for(settings: Settings) -> Cleaner:
     """The run's :class:`Cleaner` in this worker process, built on first use."""
     cleaner = _cleaners.get(settings.token)
     if cleaner is None:
-        cleaner = _cleaners[settings.token] = Cleaner(settings.rules, settings.languages, content=settings.content)
+        cleaner = Cleaner(settings.rules, settings.languages, content=settings.content)
+        _cleaners[settings.token] = cleaner
         warm_up()
     return cleaner
 
