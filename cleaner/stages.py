@@ -24,10 +24,10 @@ from cleaner.dedup.repeats import remember_signatures
 from cleaner.document import Document
 from cleaner.language import Language, detect_language
 from cleaner.passes import Pass
-from cleaner.passes.normalize import normalize_fragment
 from cleaner.pipeline import Cleaner, run_passes
 from cleaner.records import Reject, dumps, output_record
 from cleaner.stats import RunStats
+from cleaner.textfix import normalize_fragment
 
 # Rejects that mean the input itself was bad (as opposed to a cleaning decision).
 BAD_INPUT_REASONS = frozenset({"unreadable", "binary", "invalid-json", "missing-text"})

@@ -18,25 +18,8 @@ import ftfy
 from cleaner.document import Document, Edit
 from cleaner.layout import TRIM_CHARS
 from cleaner.textdiff import span_edits
+from cleaner.textfix import FTFY_CONFIG
 
-# What ftfy may do here. Line breaks are layout (cleaner.layout), NFC is its own pass below.
-FTFY_CONFIG = ftfy.TextFixerConfig(
-    unescape_html="auto",
-    remove_terminal_escapes=True,
-    fix_encoding=True,
-    restore_byte_a0=True,
-    replace_lossy_sequences=True,
-    decode_inconsistent_utf8=True,
-    fix_c1_controls=True,
-    fix_latin_ligatures=False,
-    fix_character_width=False,
-    uncurl_quotes=False,
-    fix_line_breaks=False,
-    fix_surrogates=True,
-    remove_control_chars=True,
-    normalization=None,
-    explain=True,
-)
 _ENCODING_STEPS = {"encode", "decode", "transcode"}
 
 
@@ -163,13 +146,3 @@ class TidyWhitespace:
                 for m in pattern.finditer(line):
                     if m.group() != replacement:
                         yield Edit(self.name, rule, i, m.start(), m.end(), replacement)
-
-
-def normalize_fragment(text: str) -> str:
-    """Repair and tidy a short field that is not part of the text (an input record's title).
-
-    >>> normalize_fragment("  Cafâ€™s  &amp; bars\\u00a0reopen ")
-    'Caf’s & bars reopen'
-    """
-    fixed = ftfy.fix_text(text, config=FTFY_CONFIG._replace(explain=False))
-    return " ".join(unicodedata.normalize("NFC", fixed).split())
