@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner import __version__
+from cleaner.atomic import DeferInterrupts
 from cleaner.dedup.boilerplate import (
     BOILERPLATE_MIN_DOCS,
     BOILERPLATE_MIN_SHARE,
@@ -49,7 +50,7 @@ from cleaner.spill import Spill
 from cleaner.stages import Accounted, Dropped, Rendered, account
 from cleaner.stats import RunStats
 from cleaner.workers import clean_all, finish_all
-from cleaner.writers import DeferInterrupts, JsonlWriter, open_jsonl
+from cleaner.writers import JsonlWriter, open_jsonl
 
 WORK_DIR = "_work"
 

@@ -17,12 +17,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from cleaner import atomic
 from cleaner.report.spans import Label, Piece, Row, visible
 
 # Tag colours by pass; a rule of a pass not listed here gets the neutral colour.
@@ -163,24 +162,9 @@ def page(title: str, body: str, *, page_size: int = 0, script: str | None = None
 
 
 def write_atomic(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename: never a half report."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        Path(tmp).chmod(0o666 & ~_umask())  # mkstemp makes it private; a report is an ordinary file
-        with os.fdopen(fd, "w", encoding="utf-8", errors="replace", newline="\n") as handle:
-            handle.write(text)
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+    """Write ``text`` to ``path`` whole or not at all (:mod:`cleaner.atomic`): never a half report."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    atomic.write_atomic(path, text, errors="replace")
 
 
 def number(n: int) -> str:

@@ -19,10 +19,8 @@ filesystem every node mounts at the same path. For HDFS or S3, read with Spark a
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import sys
-import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -30,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cleaner.atomic import atomic_open
 from cleaner.decoding import GZIP_MAGIC
 from cleaner.dedup.documents import document_lsh
 from cleaner.dedup.minhash import DOCUMENT_SKETCH, PARAGRAPH_SKETCH
@@ -290,26 +289,17 @@ def _write(frame: DataFrame, destination: str, single_file: bool) -> None:
 
 
 def _write_file(destination: str, lines: Iterable[str]) -> None:
-    """Like :class:`cleaner.writers.JsonlWriter`: a temporary file renamed over DEST at the end."""
+    """Like :class:`cleaner.writers.JsonlWriter`: an :func:`~cleaner.atomic.atomic_open` file."""
     if destination == "-":
         for line in lines:
             sys.stdout.write(line)
             sys.stdout.write("\n")
         sys.stdout.flush()
         return
-    target = Path(destination)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            for line in lines:
-                stream.write(line)
-                stream.write("\n")
-            stream.flush()
-            os.fsync(stream.fileno())
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_open(destination) as stream:
+        for line in lines:
+            stream.write(line)
+            stream.write("\n")
 
 
 def _write_parts(ordered: DataFrame, destination: Path) -> None:
