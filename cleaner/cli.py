@@ -18,11 +18,11 @@ from cleaner.dedup.boilerplate import BOILERPLATE_MIN_DOCS, BOILERPLATE_MIN_SHAR
 from cleaner.dedup.documents import DOCUMENT_THRESHOLD
 from cleaner.dedup.state import StateError
 from cleaner.readers import ReadOptions
+from cleaner.records import BAD_INPUT_REASONS
 from cleaner.report.commands import register
 from cleaner.report.html import HtmlReport
 from cleaner.rules import RuleError, load_rules
 from cleaner.runner import RunError, RunOptions, run
-from cleaner.stages import BAD_INPUT_REASONS
 from cleaner.workers import default_jobs
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from cleaner.document import Document
@@ -16,13 +17,34 @@ from cleaner.language import Language
 CONTRACT_FIELDS = ("id", "source", "title", "text", "captions", "lang", "lang_prob", "removed")
 
 
+class Reason(StrEnum):
+    """Why a document is not in the output: the ``reason`` of a reject line, a stable id."""
+
+    EMPTY = "empty"  # no text in the input, or none left after cleaning
+    LANGUAGE = "language"  # not one of the languages ``--lang`` keeps
+    NEAR_DUPLICATE = "near-duplicate"  # an earlier document says the same
+    UNREADABLE = "unreadable"  # the file or line could not be read
+    BINARY = "binary"  # the file holds binary data, not text
+    INVALID_JSON = "invalid-json"  # a JSONL line that is not a JSON object
+    MISSING_TEXT = "missing-text"  # a JSONL record without a string text field
+
+    @property
+    def bad_input(self) -> bool:
+        """The input itself was bad, as opposed to a cleaning decision (``--strict`` fails)."""
+        return self in BAD_INPUT_REASONS
+
+
+# Rejects that mean the input itself was bad (as opposed to a cleaning decision).
+BAD_INPUT_REASONS = frozenset({Reason.UNREADABLE, Reason.BINARY, Reason.INVALID_JSON, Reason.MISSING_TEXT})
+
+
 @dataclass(frozen=True)
 class Reject:
-    """A document that is not in the output, and why. ``reason`` is a stable kebab-case id."""
+    """A document that is not in the output, and why."""
 
     id: str
     source: str
-    reason: str
+    reason: Reason
     detail: str = ""
     duplicate_of: str | None = None
     line: int | None = None

@@ -25,12 +25,9 @@ from cleaner.document import Document
 from cleaner.language import Language, detect_language
 from cleaner.passes import Pass
 from cleaner.pipeline import Cleaner, run_passes
-from cleaner.records import Reject, dumps, output_record
+from cleaner.records import Reason, Reject, dumps, output_record
 from cleaner.stats import RunStats
 from cleaner.textfix import normalize_fragment
-
-# Rejects that mean the input itself was bad (as opposed to a cleaning decision).
-BAD_INPUT_REASONS = frozenset({"unreadable", "binary", "invalid-json", "missing-text"})
 
 
 @dataclass
@@ -83,18 +80,18 @@ def clean_one(item: Document | Reject, cleaner: Cleaner, sketch: bool = True) ->
         return Dropped(item)
     doc = item
     if not doc.input_lines:
-        return Dropped(Reject(doc.id, doc.source, "empty", "the input holds no text"), doc.input_lines)
+        return Dropped(Reject(doc.id, doc.source, Reason.EMPTY, "the input holds no text"), doc.input_lines)
     if doc.title is not None:
         doc.title = normalize_fragment(doc.title)
     run_passes(doc, cleaner.passes, cleaner.max_rounds)
     if not doc.lines:
-        reject = Reject(doc.id, doc.source, "empty", "no article text left after cleaning")
+        reject = Reject(doc.id, doc.source, Reason.EMPTY, "no article text left after cleaning")
         return Dropped(reject, doc.input_lines)
     lang = detect_language(doc.text)
     if cleaner.languages and lang.code not in cleaner.languages:
         wanted = ",".join(sorted(cleaner.languages))
         detail = f"detected {lang.code} ({lang.prob:.2f}); wanted {wanted}"
-        return Dropped(Reject(doc.id, doc.source, "language", detail), doc.input_lines)
+        return Dropped(Reject(doc.id, doc.source, Reason.LANGUAGE, detail), doc.input_lines)
     doc.group = document_group(doc)
     if not sketch:
         return Cleaned(doc, lang)
@@ -140,7 +137,7 @@ def as_duplicate(result: Cleaned, duplicate: Duplicate) -> Dropped:
     """The reject of a document the duplicate decision dropped."""
     doc = result.doc
     detail = f"estimated Jaccard {duplicate.similarity:.2f} with {duplicate.of}"
-    reject = Reject(doc.id, doc.source, "near-duplicate", detail, duplicate_of=duplicate.of)
+    reject = Reject(doc.id, doc.source, Reason.NEAR_DUPLICATE, detail, duplicate_of=duplicate.of)
     return Dropped(reject, doc.input_lines)
 
 
@@ -159,7 +156,9 @@ def finish_one(result: Cleaned, passes: list[Pass], max_rounds: int) -> Cleaned 
         return result  # nothing of the site's boilerplate here: the document is settled already
     run_passes(doc, passes, max_rounds)
     if not doc.lines:
-        return Dropped(Reject(doc.id, doc.source, "empty", "only site boilerplate left"), doc.input_lines)
+        return Dropped(
+            Reject(doc.id, doc.source, Reason.EMPTY, "only site boilerplate left"), doc.input_lines
+        )
     return result
 
 
@@ -206,7 +205,7 @@ def render(result: Cleaned | Dropped, keep: bool = False) -> Rendered:
 def bad_input_warning(reject: Reject) -> str | None:
     """The one line a bad input gets on stderr (``file:line: reason: detail``); None for a
     reject that is a cleaning decision."""
-    if reject.reason not in BAD_INPUT_REASONS:
+    if not reject.reason.bad_input:
         return None
     where = f"{reject.source}:{reject.line}" if reject.line is not None else reject.source
     return f"{where}: {reject.reason}: {reject.detail}"

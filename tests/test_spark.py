@@ -24,7 +24,7 @@ import pytest
 from cleaner.dedup.boilerplate import BoilerplateIndex
 from cleaner.pipeline import Cleaner
 from cleaner.readers import ReadOptions, SourceFile, read_jsonl, read_text_file
-from cleaner.records import Reject, output_record
+from cleaner.records import Reason, Reject, output_record
 from cleaner.runner import RunOptions, _unique_ids, run
 from cleaner.spark import tasks
 from cleaner.stages import Cleaned, clean_one
@@ -372,7 +372,7 @@ def test_renaming_by_family_replays_the_local_engines_sequence() -> None:
     rng = random.Random(11)
     for _ in range(200):
         ids = [rng.choice(["a", "a#2", "a#3", "b", "a#2#2", "c#x"]) for _ in range(rng.randrange(1, 12))]
-        items = [Reject(i, "s", "empty") for i in ids]
+        items = [Reject(i, "s", Reason.EMPTY) for i in ids]
         expected = [item.id for item in _unique_ids(items, set(), lambda _: None)]
         renamed: dict[int, str] = {}
         for family in {tasks.id_family(i) for i in ids}:

@@ -44,7 +44,7 @@ from cleaner.readers import (
     read_text_file,
     record_to_document,
 )
-from cleaner.records import Reject, dumps, output_record
+from cleaner.records import Reason, Reject, dumps, output_record
 from cleaner.rules import RuleSet
 from cleaner.stages import Cleaned, Dropped, as_duplicate, bad_input_warning, finish_one
 from cleaner.stats import RunStats
@@ -195,7 +195,7 @@ def read_chunk(
         stream = Path(path).open("rb")  # noqa: SIM115 - closed below, after the generator ends
     except OSError as e:
         detail = e.strerror or str(e)
-        yield lineno, Reject(f"{name}:{lineno}", name, "unreadable", detail, line=lineno)
+        yield lineno, Reject(f"{name}:{lineno}", name, Reason.UNREADABLE, detail, line=lineno)
         return
     with stream:
         if start > 0:
@@ -207,7 +207,7 @@ def read_chunk(
                 raw = stream.readline()
             except OSError as e:
                 detail = f"cannot read past line {lineno - 1}: {e}"
-                yield lineno, Reject(f"{name}:{lineno}", name, "unreadable", detail, line=lineno)
+                yield lineno, Reject(f"{name}:{lineno}", name, Reason.UNREADABLE, detail, line=lineno)
                 return
             if not raw:
                 return
@@ -227,7 +227,7 @@ def parse_line(raw: bytes, name: str, lineno: int, options: ReadOptions) -> Item
         line = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         detail = f"line is not UTF-8 (byte {e.start})"
-        return Reject(f"{name}:{lineno}", name, "invalid-json", detail, line=lineno)
+        return Reject(f"{name}:{lineno}", name, Reason.INVALID_JSON, detail, line=lineno)
     return record_to_document(line, name, lineno, options)
 
 
