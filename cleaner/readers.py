@@ -197,35 +197,50 @@ def read_jsonl(
             return
         raw_file = stream.fileobj if isinstance(stream, gzip.GzipFile) else stream
         base = counter.done if counter is not None else 0
-        for item in _jsonl_lines(stream, source.name, options):
+        for item in read_jsonl_stream(stream, source.name, options):
             if counter is not None and source.path is not None:
                 counter.done = base + raw_file.tell()
             yield item
 
 
-def _jsonl_lines(stream: IO[bytes], name: str, options: ReadOptions) -> Iterator[Document | Reject]:
+def read_jsonl_stream(stream: IO[bytes], name: str, options: ReadOptions) -> Iterator[Document | Reject]:
+    """The records of an open JSONL byte stream (see :func:`read_jsonl`), lines numbered from 1."""
     lineno = 0
     while True:
         lineno += 1
         try:
             raw = stream.readline()
         except (OSError, EOFError, zlib.error) as e:
-            detail = f"cannot read past line {lineno - 1}: {e}"
-            yield Reject(f"{name}:{lineno}", name, Reason.UNREADABLE, detail, line=lineno)
+            yield unreadable_line(name, lineno, e)
             return
         if not raw:
             return
-        if lineno == 1 and raw.startswith(codecs.BOM_UTF8):
-            raw = raw[len(codecs.BOM_UTF8) :]
-        if not raw.strip():
-            continue
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            detail = f"line is not UTF-8 (byte {e.start})"
-            yield Reject(f"{name}:{lineno}", name, Reason.INVALID_JSON, detail, line=lineno)
-            continue
-        yield record_to_document(line, name, lineno, options)
+        item = parse_jsonl_line(raw, name, lineno, options)
+        if item is not None:
+            yield item
+
+
+def unreadable_line(name: str, lineno: int, error: Exception) -> Reject:
+    """The reject of a JSONL file that cannot be read from line ``lineno`` on."""
+    detail = f"cannot read past line {lineno - 1}: {error}"
+    return Reject(f"{name}:{lineno}", name, Reason.UNREADABLE, detail, line=lineno)
+
+
+def parse_jsonl_line(raw: bytes, name: str, lineno: int, options: ReadOptions) -> Document | Reject | None:
+    """One raw line of a JSONL file as a document or a reject (None: a blank line).
+
+    Every engine reads a line through this function, whatever splits the file into lines.
+    """
+    if lineno == 1 and raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    if not raw.strip():
+        return None
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        detail = f"line is not UTF-8 (byte {e.start})"
+        return Reject(f"{name}:{lineno}", name, Reason.INVALID_JSON, detail, line=lineno)
+    return record_to_document(line, name, lineno, options)
 
 
 def record_to_document(line: str, name: str, lineno: int, options: ReadOptions) -> Document | Reject:

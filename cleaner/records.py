@@ -59,6 +59,23 @@ class Reject:
         return out
 
 
+@dataclass(frozen=True)
+class ReportItem:
+    """One document of a run as a review sees it: its input paragraphs and its output record or
+    its reject line (what the run's observer receives, built where the record is rendered).
+
+    ``input_lines`` are the paragraphs the input was split into (see :mod:`cleaner.layout`);
+    replaying ``record["removed"]`` on them gives ``record["text"]``. They are ``None`` for
+    input that could not be read at all.
+    """
+
+    id: str
+    source: str
+    input_lines: tuple[str, ...] | None
+    record: dict[str, Any] | None = None
+    reject: dict[str, Any] | None = None
+
+
 def output_record(doc: Document, lang: Language | None) -> dict[str, Any]:
     """The output line of a kept document."""
     record: dict[str, Any] = {

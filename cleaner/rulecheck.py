@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cleaner.document import Document
-from cleaner.pipeline import Cleaner, run_passes
+from cleaner.pipeline import CleaningSetup, run_passes
 from cleaner.rules import Rule
 
 BEFORE = "The council met on Tuesday evening to discuss the budget for the coming year."
@@ -35,7 +35,7 @@ def _lines_for(rule: Rule, example: str, removing: bool) -> list[str]:
     return [BEFORE, example, AFTER]
 
 
-def check_rule(rule: Rule, cleaner: Cleaner) -> list[ExampleFailure]:
+def check_rule(rule: Rule, cleaner: CleaningSetup) -> list[ExampleFailure]:
     failures = []
     for removing, examples in ((True, rule.remove), (False, rule.keep)):
         for example in examples:
@@ -54,7 +54,7 @@ def check_rule(rule: Rule, cleaner: Cleaner) -> list[ExampleFailure]:
     return failures
 
 
-def check_examples(cleaner: Cleaner) -> list[ExampleFailure]:
+def check_examples(cleaner: CleaningSetup) -> list[ExampleFailure]:
     """Every enabled rule's examples, checked; an empty list means all hold."""
     failures: list[ExampleFailure] = []
     for rule in cleaner.rules:

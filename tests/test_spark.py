@@ -22,10 +22,11 @@ import numpy as np
 import pytest
 
 from cleaner.dedup.boilerplate import BoilerplateIndex
-from cleaner.pipeline import Cleaner
+from cleaner.options import DedupOptions, RunOptions
+from cleaner.pipeline import CleaningSetup
 from cleaner.readers import ReadOptions, SourceFile, read_jsonl, read_text_file
 from cleaner.records import Reason, Reject, output_record
-from cleaner.runner import RunOptions, _unique_ids, run
+from cleaner.runner import _unique_ids, run
 from cleaner.spark import tasks
 from cleaner.stages import Cleaned, clean_one
 from cleaner.stats import RunStats
@@ -283,16 +284,14 @@ def test_part_files_and_options_match_the_local_engine(spark: SparkSession, tmp_
     generated_corpus(tmp_path / "in")
     options: dict[str, Any] = {
         "languages": ["en"],
-        "duplicate_threshold": 0.9,
-        "boilerplate_min_docs": 6,
-        "boilerplate_min_share": 0.7,
+        "dedup": DedupOptions(duplicate_threshold=0.9, boilerplate_min_docs=6, boilerplate_min_share=0.7),
         "read": ReadOptions(title_field="headline"),
     }
     local, remote, out = run_both([tmp_path / "in"], tmp_path, spark, single_file=False, **options)
     assert_same(out)
     assert local.to_json() == remote.to_json()
     assert (tmp_path / "spark-parts" / "part-00000.jsonl").exists()
-    local, remote, out = run_both([tmp_path / "in"], tmp_path, spark, dedup=False)
+    local, remote, out = run_both([tmp_path / "in"], tmp_path, spark, dedup=DedupOptions(enabled=False))
     assert_same(out)
     assert local.to_json() == remote.to_json()
     assert remote.rejected["near-duplicate"] == 0
@@ -412,13 +411,13 @@ def test_byte_range_reading_equals_the_jsonl_reader(tmp_path: Path) -> None:
 
 
 def test_stage_one_and_stage_three_are_the_local_functions() -> None:
-    settings = tasks.Settings(rules=Cleaner.from_options().rules)
+    settings = tasks.Settings(rules=CleaningSetup.from_options().rules)
     name = "004_derby-late-winner.txt"
     row = tasks.stage_one_row(0, read_text_file(SourceFile(SEEDS / name, name)), None, settings)
     assert row[3] is True and row[5] is not None and len(row[6]) == row[7] * 64 * 4
     nothing = tasks.Finishing(BoilerplateIndex())
     result, _, _ = tasks.finish(row[-1], row[6], "004#2", "004", None, None, settings, nothing)
-    local = clean_one(read_text_file(SourceFile(SEEDS / name, name)), Cleaner.from_options())
+    local = clean_one(read_text_file(SourceFile(SEEDS / name, name)), CleaningSetup.from_options())
     assert isinstance(result, Cleaned) and isinstance(local, Cleaned)
     local.doc.id = "004#2"
     local.doc.notes.append("id '004' was already used; renamed '004#2'")
@@ -452,7 +451,7 @@ def test_band_keys_pair_exactly_what_minhashlsh_pairs() -> None:
         return MinHash(num_perm=len(sig), hashvalues=sig, scheme=DOCUMENT_SKETCH.scheme)
 
     sigs = lsh_corpus()
-    settings = settings_for(RunOptions([], None), Cleaner.from_options())
+    settings = settings_for(CleaningSetup.from_options(), ReadOptions(), DedupOptions())
     lsh = document_lsh(0.8, 128)
     for number, sig in enumerate(sigs):
         lsh.insert(number, to_minhash(sig))
@@ -469,7 +468,7 @@ def test_band_keys_pair_exactly_what_minhashlsh_pairs() -> None:
 def test_band_keys_cut_in_the_jvm_are_the_python_ones(spark: SparkSession) -> None:
     from cleaner.spark.core import lsh_bands
 
-    bands = settings_for(RunOptions([], None), Cleaner.from_options()).bands
+    bands = settings_for(CleaningSetup.from_options(), ReadOptions(), DedupOptions()).bands
     raws = [np.asarray(sig, dtype=tasks.SIG_DTYPE).tobytes() for sig in lsh_corpus()[:12]]
     frame = spark.createDataFrame(list(enumerate(raws)), "position long, doc_sig binary")
     got = sorted((r.band, bytes(r.key), r.position) for r in lsh_bands(frame, bands).collect())
