@@ -457,6 +457,24 @@ def test_a_nonexistent_source_is_a_usage_error(tmp_path: Path) -> None:
     assert not (tmp_path / "out.jsonl").exists()
 
 
+@pytest.mark.parametrize("command", [["run"], ["diff"]])
+def test_every_command_that_reads_sources_checks_them_alike(tmp_path: Path, command: list[str]) -> None:
+    extra = [tmp_path / "out.jsonl"] if command == ["run"] else []
+    result = invoke(*command, tmp_path / "missing", *extra)
+    assert result.exit_code == 2
+    assert f"Invalid value for SOURCE: {tmp_path / 'missing'}: no such file or directory" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["run", "-", "-"], ["diff", "-"], ["rules"]])
+def test_every_command_with_rules_reports_a_bad_rules_file_alike(tmp_path: Path, command: list[str]) -> None:
+    rules = write(tmp_path / "rules" / "bad.toml", "[[rule]]\nid = \"junk.bad\"\npattern = '(unclosed'\n")
+    result = invoke(*command, "--rules", rules, input=jsonl({"id": "a", "text": ENGLISH}))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ") and "junk.bad" in result.stderr and "bad.toml" in result.stderr
+    missing = invoke(*command, "--rules", tmp_path / "nowhere", input="")
+    assert missing.exit_code == 2 and "'--rules'" in missing.stderr
+
+
 def test_a_destination_that_is_a_folder_is_a_usage_error(tmp_path: Path) -> None:
     write(tmp_path / "in" / "a.txt", ENGLISH)
     result = invoke("run", tmp_path / "in", tmp_path)

@@ -16,7 +16,7 @@ Shared by the CLI engine (:mod:`cleaner.spark.engine`) and the DataFrame API
   grouped by source and run through :func:`cleaner.dedup.boilerplate.find_boilerplate` on the
   executors; only the small index comes back to the driver, to be broadcast;
 - stage 3 (:func:`finish`): a join of the payloads with the (small) decisions, then
-  ``mapPartitions`` of :func:`cleaner.stages.finish_one`.
+  ``mapPartitions`` of :func:`cleaner.stages.finish` (and :func:`cleaner.stages.render`).
 
 pyspark is imported inside the functions: importing :mod:`cleaner` (and the doctest run over
 the whole package) must work where pyspark is not installed.

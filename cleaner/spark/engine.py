@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cleaner.atomic import atomic_open
 from cleaner.decoding import GZIP_MAGIC
 from cleaner.dedup.documents import document_lsh
 from cleaner.dedup.minhash import DOCUMENT_SKETCH, PARAGRAPH_SKETCH
@@ -39,6 +38,7 @@ from cleaner.shards import shard_name
 from cleaner.spark import core, tasks
 from cleaner.spark.tasks import ReadUnit, Settings
 from cleaner.stats import RunStats
+from cleaner.writers import open_jsonl
 
 if TYPE_CHECKING:
     from pyspark import SparkContext
@@ -277,17 +277,11 @@ def _write(frame: DataFrame, destination: str, single_file: bool) -> None:
 
 
 def _write_file(destination: str, lines: Iterable[str]) -> None:
-    """Like :class:`cleaner.writers.JsonlWriter`: an :func:`~cleaner.atomic.atomic_open` file."""
-    if destination == "-":
+    """With the local engine's writer: a file that appears whole at the end, or standard output."""
+    with open_jsonl(destination) as writer:
+        assert writer is not None
         for line in lines:
-            sys.stdout.write(line)
-            sys.stdout.write("\n")
-        sys.stdout.flush()
-        return
-    with atomic_open(destination) as stream:
-        for line in lines:
-            stream.write(line)
-            stream.write("\n")
+            writer.write_line(line)
 
 
 def _write_parts(ordered: DataFrame, destination: Path) -> None:

@@ -1,8 +1,8 @@
 """The Spark engine's work on the executors: plain functions over plain values, no pyspark here.
 
 Every function that decides something about the output is the local engine's own function
-(:func:`cleaner.stages.clean_one`, :func:`cleaner.stages.finish_one`,
-:func:`cleaner.stages.as_duplicate`, :func:`cleaner.dedup.boilerplate.find_boilerplate`,
+(:func:`cleaner.stages.clean_one`, :func:`cleaner.stages.finish`, :func:`cleaner.stages.render`,
+:func:`cleaner.stages.rename`, :func:`cleaner.dedup.boilerplate.find_boilerplate`,
 :func:`cleaner.dedup.minhash.estimated_jaccard`, the readers); this module only adapts them to
 rows, so both engines give the same answer. :mod:`cleaner.spark.core` moves the rows between
 them. Keeping pyspark out of here lets the tests check each piece against the local engine
