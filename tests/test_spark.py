@@ -416,11 +416,11 @@ def test_stage_one_and_stage_three_are_the_local_functions() -> None:
     row = tasks.stage_one_row(0, read_text_file(SourceFile(SEEDS / name, name)), None, settings)
     assert row[3] is True and row[5] is not None and len(row[6]) == row[7] * 64 * 4
     nothing = tasks.Finishing(BoilerplateIndex())
-    result, _, _ = tasks.finish(row[-1], row[6], "004#2", "004", None, None, settings, nothing)
+    result, _, _ = tasks.finish(row[-1], row[6], "004#2", name[:-4], None, None, settings, nothing)
     local = clean_one(read_text_file(SourceFile(SEEDS / name, name)), CleaningSetup.from_options())
     assert isinstance(result, Cleaned) and isinstance(local, Cleaned)
     local.doc.id = "004#2"
-    local.doc.notes.append("id '004' was already used; renamed '004#2'")
+    local.doc.notes.append("id '004_derby-late-winner' was already used; renamed '004#2'")
     assert output_record(result.doc, result.lang) == output_record(local.doc, local.lang)
 
 
