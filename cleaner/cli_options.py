@@ -54,15 +54,18 @@ def read_options(func: F) -> F:
     return func
 
 
+def rules_paths_option(flag: str, help: str, metavar: str | None = None) -> Callable[[F], F]:
+    """An option naming rules files or folders (repeatable, each must exist)."""
+    return click.option(
+        flag, multiple=True, type=click.Path(exists=True, path_type=Path), metavar=metavar, help=help
+    )
+
+
 def rules_option(func: F) -> F:
     """``--rules``: rules files or folders layered over the defaults."""
-    return click.option(
-        "--rules",
-        "rules",
-        multiple=True,
-        type=click.Path(exists=True, path_type=Path),
-        help="A rules file or folder layered over the defaults (repeatable).",
-    )(func)
+    return rules_paths_option("--rules", "A rules file or folder layered over the defaults (repeatable).")(
+        func
+    )
 
 
 def check_sources(sources: Iterable[str]) -> None:

@@ -14,7 +14,14 @@ from typing import Any, TypeVar
 
 import click
 
-from cleaner.cli_options import check_sources, read_options, rules_option, sources_argument, user_errors
+from cleaner.cli_options import (
+    check_sources,
+    read_options,
+    rules_option,
+    rules_paths_option,
+    sources_argument,
+    user_errors,
+)
 from cleaner.options import RunOptions
 from cleaner.readers import ReadOptions
 from cleaner.report.compare import (
@@ -145,19 +152,15 @@ def diff_command(
 
 @click.command("compare")
 @click.argument("inputs", nargs=-1, metavar="OLD.jsonl NEW.jsonl | SOURCE...")
-@click.option(
+@rules_paths_option(
     "--rules-old",
-    multiple=True,
-    type=click.Path(exists=True, path_type=Path),
+    "Rules for the old run of SOURCE... (repeatable; default rules when only --rules-new is given).",
     metavar="DIR",
-    help="Rules for the old run of SOURCE... (repeatable; default rules when only --rules-new is given).",
 )
-@click.option(
+@rules_paths_option(
     "--rules-new",
-    multiple=True,
-    type=click.Path(exists=True, path_type=Path),
+    "Rules for the new run of SOURCE... (repeatable; default rules when only --rules-old is given).",
     metavar="DIR",
-    help="Rules for the new run of SOURCE... (repeatable; default rules when only --rules-old is given).",
 )
 @click.option(
     "--old-rejects",
