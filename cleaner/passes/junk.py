@@ -17,9 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 from cleaner.document import Document, Edit
-from cleaner.rules import Rule, RuleSet
+
+if TYPE_CHECKING:
+    from cleaner.rules import Rule, RuleSet
 
 LINK_MAX_WORDS = 20
 BLOCK_MAX_LINKS = 6
@@ -43,7 +46,11 @@ class RemoveJunk:
     """Remove junk lines according to the junk rules and where each applies."""
 
     rules: RuleSet
-    name: str = "junk"
+    name: ClassVar[str] = "junk"
+    prefix: ClassVar[str] = "junk"
+    reads: ClassVar[tuple[str, ...]] = ("line", "edge", "block")
+    colour: ClassVar[tuple[str, str]] = ("#bc4c00", "#fff1e5")
+    code_rules: ClassVar[tuple[str, ...]] = ()
 
     @property
     def rule_ids(self) -> tuple[str, ...]:
