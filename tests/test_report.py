@@ -34,7 +34,7 @@ from cleaner.report.compare import (
 )
 from cleaner.report.html import HtmlReport
 from cleaner.report.model import ReportItem
-from cleaner.report.page import CSS, SCRIPT, csp_hash, esc, render_row
+from cleaner.report.page import SCRIPT, csp_hash, esc, render_row, style
 from cleaner.report.sample import StableSample, sample_key
 from cleaner.report.spans import Label, ReplayError, mark_rows, visible
 from cleaner.report.terminal import render_diff
@@ -150,7 +150,7 @@ def assert_safe_page(html: str) -> None:
     assert page.handlers == []
     assert "default-src 'none'" in page.csp
     assert f"script-src '{csp_hash(SCRIPT)}'" in page.csp
-    assert f"style-src '{csp_hash(CSS)}'" in page.csp
+    assert f"style-src '{csp_hash(style())}'" in page.csp
     assert "http://" not in page.csp and "https://" not in page.csp
     assert "javascript:" not in "".join(page.urls)
 
