@@ -222,8 +222,6 @@ def number(n: int) -> str:
     return f"{n:,}"
 
 
-
-
 def word(value: str) -> str:
     """A value as one word of a space-separated data attribute (filters match whole words)."""
     return "_".join(value.split()) or "_"
