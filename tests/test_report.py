@@ -23,21 +23,13 @@ from hypothesis import strategies as st
 from cleaner.document import AppliedEdit, replay
 from cleaner.layout import split_paragraphs
 from cleaner.pipeline import run_passes
-from cleaner.report.compare import (
-    CompareError,
-    Outcome,
-    compare,
-    diff_lines,
-    read_outcomes,
-    render_compare_terminal,
-    write_compare_html,
-)
-from cleaner.report.html import HtmlReport
+from cleaner.report.compare import CompareError, Outcome, compare, diff_lines, read_outcomes
+from cleaner.report.html import HtmlReport, write_compare_html
 from cleaner.report.model import ReportItem
 from cleaner.report.page import SCRIPT, csp_hash, esc, render_row, style
 from cleaner.report.sample import StableSample, sample_key
 from cleaner.report.spans import Label, ReplayError, mark_rows, visible
-from cleaner.report.terminal import render_diff
+from cleaner.report.terminal import render_compare_terminal, render_diff
 from cleaner.runner import RunOptions, run
 
 # --- a corpus written for the report tests ----------------------------------------------------
