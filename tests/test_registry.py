@@ -49,10 +49,6 @@ class RemoveShouting:
     colour: ClassVar[tuple[str, str]] = ("#123456", "#abcdef")
     code_rules: ClassVar[tuple[str, ...]] = ()
 
-    @property
-    def rule_ids(self) -> tuple[str, ...]:
-        return tuple(r.id for r in self.rules.select(self.name))
-
     def __call__(self, doc: Document) -> Iterator[Edit]:
         for i, line in enumerate(doc.lines):
             rule = self.rules.first_match(line, self.name, self.reads)
@@ -93,6 +89,7 @@ def test_a_registered_pass_rules_are_listed_and_checked(toy_pass: Path) -> None:
     (line,) = [line for line in result.output.splitlines() if line.startswith("shout.")]
     assert line.split()[:3] == ["shout.breaking", "shout", "line"]
     assert check_examples(Cleaner(load_rules([toy_pass]))) == []
+    assert registry.record_rule_ids(load_rules([toy_pass]))["shout.breaking"] == "shout"
 
 
 def test_without_its_registry_line_the_pass_and_its_rules_are_unknown(tmp_path: Path) -> None:

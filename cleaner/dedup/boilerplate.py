@@ -179,7 +179,6 @@ class RemoveSiteBoilerplate:
     reads: ClassVar[tuple[str, ...]] = ()
     colour: ClassVar[tuple[str, str]] = ("#953800", "#ffe7d1")
     code_rules: ClassVar[tuple[str, ...]] = ("boilerplate.site",)
-    rule_ids = code_rules
 
     def __call__(self, doc: Document) -> Iterator[Edit]:
         if doc.group not in self.index.reps:

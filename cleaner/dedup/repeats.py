@@ -57,7 +57,6 @@ class RemoveRepeatedParagraphs:
     reads: ClassVar[tuple[str, ...]] = ()
     colour: ClassVar[tuple[str, str]] = ("#9a6700", "#fff8c5")
     code_rules: ClassVar[tuple[str, ...]] = ("repeat.paragraph",)
-    rule_ids = code_rules
 
     def __call__(self, doc: Document) -> Iterator[Edit]:
         lines = doc.lines

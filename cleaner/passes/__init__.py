@@ -10,7 +10,7 @@ placements it reads, its report colour: see :class:`~cleaner.passes.base.PassCla
 modules need to know about passes is derived here from the registry, never listed again:
 the pass names a rule file may name (:func:`rule_passes`), the prefix-to-pass map of the report
 (:func:`pass_for_rule`), the report's colours (:func:`colours`), every rule id a record can carry
-(:func:`code_rule_ids` plus the rule files' ids).
+(:func:`record_rule_ids`).
 
 Adding a pass: write its module, add its class to :data:`DOCUMENT_PASSES` where it should run.
 """
@@ -39,6 +39,7 @@ __all__ = [
     "code_rule_ids",
     "colours",
     "pass_for_rule",
+    "record_rule_ids",
     "registered",
     "rule_passes",
 ]
@@ -85,6 +86,21 @@ def code_rule_ids() -> dict[str, str]:
     ('whitespace', 'boilerplate')
     """
     return {rule: cls.name for cls in registered() for rule in cls.code_rules}
+
+
+def record_rule_ids(rules: RuleSet) -> dict[str, str]:
+    """Every rule id a record can carry under ``rules``, with its pass: the code's, then the
+    enabled rules of the rules files (in their order).
+
+    >>> from cleaner.rules import load_rules
+    >>> ids = record_rule_ids(load_rules())
+    >>> ids["title.repeat"], ids["junk.advertisement"], ids["caption.reuters"]
+    ('title', 'junk', 'captions')
+    """
+    readers = rule_passes()
+    ids = code_rule_ids()
+    ids.update((rule.id, rule.pass_name) for rule in rules if rule.enabled and rule.pass_name in readers)
+    return ids
 
 
 def pass_for_rule(rule: str) -> str | None:

@@ -21,13 +21,14 @@ from cleaner.document import Document, Edit
 
 
 class Pass(Protocol):
-    """A cleaning step: ``name`` for the record, ``rule_ids`` it may emit, and the edits."""
+    """A cleaning step: ``name`` for the record, and the edits it proposes for a document.
+
+    The rule ids it may write are its class's ``code_rules`` and the ids of the rules with
+    ``pass = name`` (see :func:`cleaner.passes.record_rule_ids`).
+    """
 
     @property
     def name(self) -> str: ...
-
-    @property
-    def rule_ids(self) -> tuple[str, ...]: ...
 
     def __call__(self, doc: Document) -> Iterable[Edit]: ...
 

@@ -28,10 +28,6 @@ class MoveCaptions:
     colour: ClassVar[tuple[str, str]] = ("#0550ae", "#ddf4ff")
     code_rules: ClassVar[tuple[str, ...]] = ()
 
-    @property
-    def rule_ids(self) -> tuple[str, ...]:
-        return tuple(r.id for r in self.rules.select(self.name))
-
     def __call__(self, doc: Document) -> Iterator[Edit]:
         for i, line in enumerate(doc.lines):
             rule = self.rules.first_match(line, self.name, ("credit",))

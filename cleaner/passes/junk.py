@@ -52,10 +52,6 @@ class RemoveJunk:
     colour: ClassVar[tuple[str, str]] = ("#bc4c00", "#fff1e5")
     code_rules: ClassVar[tuple[str, ...]] = ()
 
-    @property
-    def rule_ids(self) -> tuple[str, ...]:
-        return tuple(r.id for r in self.rules.select(self.name))
-
     def _match(self, line: str, where: tuple[str, ...]) -> Rule | None:
         return self.rules.first_match(line, self.name, where)
 

@@ -89,7 +89,6 @@ class FixUnicode:
         "ftfy.replace-lossy-sequences",
         "ftfy.restore-byte-a0",
     )
-    rule_ids = code_rules
 
     def __call__(self, doc: Document) -> Iterator[Edit]:
         for i, line in enumerate(doc.lines):
@@ -112,7 +111,6 @@ class ComposeUnicode:
     reads: ClassVar[tuple[str, ...]] = ()
     colour: ClassVar[tuple[str, str]] = ("#8250df", "#fbefff")
     code_rules: ClassVar[tuple[str, ...]] = ("unicode.nfc",)
-    rule_ids = code_rules
 
     def __call__(self, doc: Document) -> Iterator[Edit]:
         for i, line in enumerate(doc.lines):
@@ -163,7 +161,6 @@ class TidyWhitespace:
     reads: ClassVar[tuple[str, ...]] = ()
     colour: ClassVar[tuple[str, str]] = ("#57606a", "#eef1f4")
     code_rules: ClassVar[tuple[str, ...]] = (*WHITESPACE_RULES, "ws.invisible-line")
-    rule_ids = code_rules
 
     def __call__(self, doc: Document) -> Iterator[Edit]:
         for i, line in enumerate(doc.lines):

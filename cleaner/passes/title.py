@@ -62,7 +62,6 @@ class ExtractTitle:
     reads: ClassVar[tuple[str, ...]] = ()
     colour: ClassVar[tuple[str, str]] = ("#1a7f37", "#dafbe1")
     code_rules: ClassVar[tuple[str, ...]] = ("title.first-line", "title.repeat")
-    rule_ids = code_rules
 
     def __call__(self, doc: Document) -> Iterator[Edit]:
         if not doc.lines:
