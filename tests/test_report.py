@@ -244,16 +244,20 @@ def test_a_dropped_paragraph_is_struck_through_whole_and_labelled() -> None:
     assert "dropped moved" in html
 
 
+# An ftfy repair of "Ben &amp; ...": the entity's 5 characters at offset 4 become "&".
+AMP_REPAIR = {
+    "pass": "ftfy",
+    "rule": "ftfy.unescape-html",
+    "line": 0,
+    "at": 4,
+    "text": "&amp;",
+    "replacement": "&",
+}
+
+
 def test_repairs_show_old_struck_and_new_inserted_with_one_label_per_rule() -> None:
     entries = [
-        {
-            "pass": "ftfy",
-            "rule": "ftfy.unescape-html",
-            "line": 0,
-            "at": 4,
-            "text": "&amp;",
-            "replacement": "&",
-        },
+        AMP_REPAIR,
         {
             "pass": "ftfy",
             "rule": "ftfy.unescape-html",
@@ -446,16 +450,7 @@ def test_the_diff_labels_each_removal_and_pairs_repairs(tmp_path: Path) -> None:
 
 
 def test_a_replacement_is_a_minus_plus_pair_with_the_change_marked() -> None:
-    entries = [
-        {
-            "pass": "ftfy",
-            "rule": "ftfy.unescape-html",
-            "line": 0,
-            "at": 4,
-            "text": "&amp;",
-            "replacement": "&",
-        }
-    ]
+    entries = [AMP_REPAIR]
     item = ReportItem(
         "d", "d.txt", ("Ben &amp; Jerry", "Body."), {"title": None, "captions": [], "removed": entries}
     )
