@@ -1,4 +1,4 @@
-"""The record contract (see DESIGN.md): what one output line and one reject line hold.
+"""The record contract (see docs/design.md): what one output line and one reject line hold.
 
 Field order is fixed so that the same input always gives byte-identical JSON: the contract
 fields first, then the input record's other fields in their own order.

@@ -10,8 +10,8 @@ A rule looks like this::
     [[rule]]
     id = "junk.advertisement"
     description = "Ad-slot labels the page layout left between paragraphs."
-    pass = "junk"            # which pass uses it: "junk" or "captions"
-    where = "line"           # line | edge | block | credit (see WHERE)
+    pass = "junk"            # which pass uses it: a registered pass that reads rules
+    where = "line"           # line | edge | block | credit (see WHERE): one the pass reads
     phrases = ["Advertisement", "Anzeige"]   # and/or
     pattern = '...'          # a regular expression
     requires = ["/"]         # optional: text the pattern cannot match without (a fast pre-test)
@@ -31,13 +31,14 @@ from typing import Any
 
 import regex
 
+from cleaner.passes import rule_passes
+
 WHERE = {
     "line": "the whole line, anywhere in the document",
     "edge": "the whole line, only inside the leading or trailing run of junk lines",
     "block": "a header line ('Read more:', 'Related coverage') and the headline-like lines after it",
     "credit": "a photo credit ending a line: the line is a caption",
 }
-PASSES = ("junk", "captions")
 
 # Punctuation and bullets that decorate UI labels: "Read more »", "Share:", "• Twitter".
 _DECORATION = " \t:;.,!?|»«›‹>→←•·*–—-_#()[]{}…\"'“”‘’"
@@ -228,8 +229,13 @@ def _compile(data: dict[str, Any]) -> Rule:
     pass_name = data.get("pass", "junk")
     if where not in WHERE:
         raise RuleError(f"{origin}: rule {rid}: where = {where!r}, expected one of {sorted(WHERE)}")
-    if pass_name not in PASSES:
-        raise RuleError(f"{origin}: rule {rid}: pass = {pass_name!r}, expected one of {PASSES}")
+    passes = rule_passes()  # which passes read rules, and where: the registry says
+    if pass_name not in passes:
+        raise RuleError(f"{origin}: rule {rid}: pass = {pass_name!r}, expected one of {tuple(passes)}")
+    if where not in passes[pass_name]:
+        raise RuleError(
+            f"{origin}: rule {rid}: where = {where!r}, but pass {pass_name!r} reads only {passes[pass_name]}"
+        )
     pattern = None
     if "pattern" in data:
         flags = regex.IGNORECASE if data.get("ignore_case", where != "credit") else 0

@@ -1,4 +1,4 @@
-"""A whole run, in the stages DESIGN.md describes.
+"""A whole run, in the stages docs/design.md describes.
 
 1. **Clean** each document (per-document passes to a fixed point, language) and compute its
    signatures: a pure function per document (:func:`cleaner.stages.clean_one`), run in

@@ -22,7 +22,8 @@ import pytest
 from test_report import HOSTILE, _stats, _synthetic_items, build_report, run_items, write_corpus
 
 from cleaner.report import html as report_html
-from cleaner.report.compare import Outcome, compare, write_compare_html
+from cleaner.report.compare import Outcome, compare
+from cleaner.report.html import write_compare_html
 
 CHROMIUM = os.environ.get("CLEANER_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CLEANER_CHROMEDRIVER", "/usr/bin/chromedriver")

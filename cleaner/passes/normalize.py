@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import ClassVar
 
 import ftfy
 
@@ -56,8 +57,11 @@ class FixUnicode:
     """Repair mojibake, HTML entities, control characters and broken surrogates with ftfy."""
 
     normalizes: bool = True
-    name: str = "ftfy"
-    rule_ids: tuple[str, ...] = (
+    name: ClassVar[str] = "ftfy"
+    prefix: ClassVar[str] = "ftfy"
+    reads: ClassVar[tuple[str, ...]] = ()
+    colour: ClassVar[tuple[str, str]] = ("#8250df", "#fbefff")
+    code_rules: ClassVar[tuple[str, ...]] = (
         "ftfy.fix-encoding",
         "ftfy.unescape-html",
         "ftfy.remove-terminal-escapes",
@@ -85,8 +89,11 @@ class ComposeUnicode:
     """Compose characters (NFC) so that "é" written as e + U+0301 equals "é"."""
 
     normalizes: bool = True
-    name: str = "unicode"
-    rule_ids: tuple[str, ...] = ("unicode.nfc",)
+    name: ClassVar[str] = "unicode"
+    prefix: ClassVar[str] = "unicode"
+    reads: ClassVar[tuple[str, ...]] = ()
+    colour: ClassVar[tuple[str, str]] = ("#8250df", "#fbefff")
+    code_rules: ClassVar[tuple[str, ...]] = ("unicode.nfc",)
 
     def __call__(self, doc: Document) -> Iterator[Edit]:
         for i, line in enumerate(doc.lines):
@@ -132,8 +139,11 @@ class TidyWhitespace:
     """
 
     normalizes: bool = True
-    name: str = "whitespace"
-    rule_ids: tuple[str, ...] = (*WHITESPACE_RULES, "ws.invisible-line")
+    name: ClassVar[str] = "whitespace"
+    prefix: ClassVar[str] = "ws"
+    reads: ClassVar[tuple[str, ...]] = ()
+    colour: ClassVar[tuple[str, str]] = ("#57606a", "#eef1f4")
+    code_rules: ClassVar[tuple[str, ...]] = (*WHITESPACE_RULES, "ws.invisible-line")
 
     def __call__(self, doc: Document) -> Iterator[Edit]:
         for i, line in enumerate(doc.lines):

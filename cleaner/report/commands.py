@@ -24,18 +24,11 @@ from cleaner.cli_options import (
 )
 from cleaner.options import RunOptions
 from cleaner.readers import ReadOptions
-from cleaner.report.compare import (
-    CompareError,
-    Comparison,
-    Outcome,
-    compare,
-    read_outcomes,
-    render_compare_terminal,
-    write_compare_html,
-)
+from cleaner.report.compare import CompareError, Comparison, Outcome, compare, read_outcomes
+from cleaner.report.html import write_compare_html
 from cleaner.report.model import ReportItem
 from cleaner.report.sample import StableSample, sample_key
-from cleaner.report.terminal import render_diff
+from cleaner.report.terminal import render_compare_terminal, render_diff
 from cleaner.runner import run
 from cleaner.stats import RunStats
 

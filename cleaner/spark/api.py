@@ -6,7 +6,7 @@
 
 Each row is read as :func:`cleaner.readers.record_to_document` reads a JSONL record, and goes
 through the same stages as ``cleaner run`` (:mod:`cleaner.spark.core`). The result has the
-record contract of DESIGN.md as typed columns:
+record contract of docs/design.md as typed columns:
 
 - ``id``, ``source``, ``title``, ``text`` (strings), ``captions`` (array<string>), ``lang``,
   ``lang_prob`` (double), ``notes`` (array<string>, null when there are none);
