@@ -141,7 +141,8 @@ def _unique_ids(
             continue
         if item.id in seen:
             item, warning = rename(item, unique_id(item.id, seen)[0])
-            warn(warning)
+            if warning is not None:  # (a document's note is said with its other notes)
+                warn(warning)
         seen.add(item.id)
         yield item
 

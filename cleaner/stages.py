@@ -121,20 +121,22 @@ def unique_id(original: str, taken: Container[str], start: int = 2) -> tuple[str
 
 
 @overload
-def rename(item: Document, new_id: str) -> tuple[Document, str]: ...
+def rename(item: Document, new_id: str) -> tuple[Document, str | None]: ...
 @overload
-def rename(item: Reject, new_id: str) -> tuple[Reject, str]: ...
+def rename(item: Reject, new_id: str) -> tuple[Reject, str | None]: ...
 @overload
-def rename(item: Item, new_id: str) -> tuple[Item, str]: ...
-def rename(item: Item, new_id: str) -> tuple[Item, str]:
-    """``item`` under ``new_id`` (a document notes it) and the warning that says so."""
+def rename(item: Item, new_id: str) -> tuple[Item, str | None]: ...
+def rename(item: Item, new_id: str) -> tuple[Item, str | None]:
+    """``item`` under ``new_id``, and the warning that says so: for a document None, since the
+    note it gets is said with its other notes (:func:`note_warnings`), once."""
     original = item.id
+    said = f"duplicate id {original!r}, renamed {new_id!r}"
     if isinstance(item, Document):
         item.id = new_id
-        item.notes.append(f"id {original!r} was already used; renamed {new_id!r}")
-    else:
-        item = dataclasses.replace(item, id=new_id)
-    return item, f"{item.source}: duplicate id {original!r}, renamed {new_id!r}"
+        item.notes.append(said)
+        return item, None
+    item = dataclasses.replace(item, id=new_id)
+    return item, f"{item.source}: {said}"
 
 
 def as_duplicate(result: Cleaned, duplicate: Duplicate) -> Dropped:

@@ -224,7 +224,12 @@ def record_to_item(record: dict[str, Any], name: str, lineno: int, options: Read
     """
     import json
 
-    return record_to_document(json.dumps(record, default=str), name, lineno, options)
+    try:
+        line = json.dumps(record, default=str)
+    except (ValueError, RecursionError) as e:  # a circular or too deeply nested value
+        detail = f"row cannot be written as JSON: {type(e).__name__}"
+        return Reject(f"{name}:{lineno}", name, Reason.INVALID_JSON, detail, line=lineno)
+    return record_to_document(line, name, lineno, options)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -408,7 +413,8 @@ def finish(
         else:
             reject, warning = rename(result.reject, new_id)
             result = Dropped(reject, result.input_lines)
-        warnings.append(warning)
+        if warning is not None:  # (a document's note is said with its other notes)
+            warnings.append(warning)
     duplicate = None
     passes = passes_for(settings, finishing)
     if isinstance(result, Cleaned):

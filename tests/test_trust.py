@@ -1,0 +1,168 @@
+"""Issue 13, what a red-team pass broke: hostile records, overlapping paths, errors after the
+commit, leftovers, a shared --state, file modes, large documents and the smaller ones.
+
+Each test is a promise of the README's "In an ETL job" section."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cleaner.cli import cli
+from cleaner.options import RunOptions
+from cleaner.readers import ReadOptions, record_to_document
+from cleaner.records import Reason, Reject, dumps
+from cleaner.runner import run
+
+BODY = (
+    "The ferry company said the new timetable would add two crossings on weekdays from June.",
+    "Passengers on the island route had asked for an earlier boat for years, the company said.",
+    "A spokesperson for the harbour authority said the quay could take the extra traffic.",
+)
+
+
+def article(n: int) -> str:
+    """An article of its own per ``n`` (distinct words, so no two are near-duplicates)."""
+    words = ["orchard", "quarry", "tunnel", "bakery", "museum", "college", "brewery", "market", "stadium"]
+    topic = " ".join(words[(n * 5 + k) % len(words)] for k in range(4))
+    return "\n\n".join(f"{p} Item {n * 17 + i} on the {topic} plan." for i, p in enumerate(BODY))
+
+
+def invoke(*args: str | Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def strict_loads(line: str) -> Any:
+    """A strict RFC 8259 parser: no NaN, no Infinity (Python's json accepts them by default)."""
+    return json.loads(line, parse_constant=_no_constants)
+
+
+def strict_lines(path: Path) -> list[dict[str, Any]]:
+    data = path.read_bytes().decode("utf-8")  # strict UTF-8: a lone surrogate cannot be in it
+    return [strict_loads(line) for line in data.splitlines()]
+
+
+def nested(depth: int) -> Any:
+    value: Any = "leaf"
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+# -- item 1: one record never stops the run ------------------------------------------------------
+
+
+HOSTILE = {
+    "surrogate-text": '{"id": "s1", "text": "Lone \\ud800 surrogate."}',
+    "surrogate-id": '{"id": "s2-\\udfff", "text": "An ordinary article."}',
+    "surrogate-field": '{"id": "s3", "text": "Body.", "meta": {"by": "\\udc80"}}',
+    "surrogate-key": '{"id": "s4", "text": "Body.", "\\ud801": 1}',
+    "deep-field": json.dumps({"id": "d1", "text": "Body.", "meta": nested(300)}),
+    "very-deep-field": '{"id": "d2", "text": "Body.", "m": ' + "[" * 100_000 + "]" * 100_000 + "}",
+}
+
+
+def test_hostile_records_are_rejects_naming_file_and_line_and_the_run_goes_on(tmp_path: Path) -> None:
+    src = tmp_path / "feed.jsonl"
+    good = [json.dumps({"id": f"g{n}", "text": article(n)}) for n in range(20)]
+    # after the serial head, so the hostile records travel to a worker process (-j 2)
+    lines = good + list(HOSTILE.values()) + [json.dumps({"id": "last", "text": article(99)})]
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out, rejects, report = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl", tmp_path / "r.html"
+    code, _, stderr = invoke("run", src, out, "--rejects", rejects, "--report", report, "-j", "2")
+    assert code == 0, stderr
+    kept = {r["id"] for r in strict_lines(out)}
+    assert kept == {f"g{n}" for n in range(20)} | {"last"}
+    rejected = {r["line"]: r for r in strict_lines(rejects)}
+    for offset, _ in enumerate(HOSTILE):
+        lineno = 21 + offset
+        assert rejected[lineno]["reason"] == "invalid-json"
+        assert rejected[lineno]["id"] == f"feed.jsonl:{lineno}"
+        assert f"feed.jsonl:{lineno}: invalid-json" in stderr
+    assert "surrogate" in rejected[21]["detail"] and "deeper than" in rejected[25]["detail"]
+    assert report.stat().st_size > 0
+
+
+def test_nan_and_infinity_become_null_with_a_note_and_the_output_is_strict_json(tmp_path: Path) -> None:
+    src = tmp_path / "feed.jsonl"
+    src.write_text(
+        '{"id": "n1", "text": "An article with a score.", "score": NaN, "hi": Infinity, "big": 1e400,'
+        ' "lo": -Infinity, "ok": 1.5}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    code, _, stderr = invoke("run", src, out)
+    assert code == 0, stderr
+    (record,) = strict_lines(out)
+    assert record["score"] is record["hi"] is record["big"] is record["lo"] is None
+    assert record["ok"] == 1.5
+    assert record["notes"] == ["-Infinity, 1e400, Infinity, NaN is not JSON: written as null"]
+    assert "feed.jsonl: -Infinity, 1e400, Infinity, NaN is not JSON" in stderr
+
+
+def test_dumps_refuses_nan_instead_of_writing_bare_words() -> None:
+    assert dumps({"a": 1.0}) == '{"a":1.0}'
+    for bad in (math.nan, math.inf, -math.inf):
+        with pytest.raises(ValueError):
+            dumps({"a": bad})
+
+
+def test_nesting_up_to_the_limit_passes_through_and_one_more_level_is_refused() -> None:
+    from cleaner.readers import MAX_DEPTH
+
+    options = ReadOptions()
+    at_limit = json.dumps({"id": "a", "text": "Body.", "m": nested(MAX_DEPTH - 1)})
+    over = json.dumps({"id": "a", "text": "Body.", "m": nested(MAX_DEPTH)})
+    assert not isinstance(record_to_document(at_limit, "f", 1, options), Reject)
+    rejected = record_to_document(over, "f", 1, options)
+    assert isinstance(rejected, Reject) and rejected.reason == Reason.INVALID_JSON
+    # an emoji written as a surrogate pair is a character, not a lone surrogate
+    pair = record_to_document('{"id": "e", "text": "Hi \\ud83d\\ude00"}', "f", 1, options)
+    assert not isinstance(pair, Reject) and pair.lines == ["Hi \U0001f600"]
+
+
+# Anything json.dumps can write, NaN and lone surrogates included, nested to any depth.
+_leaf = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(st.characters(codec=None, categories=None), max_size=12),
+)
+_value = st.recursive(
+    _leaf,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=8,
+)
+_record = st.builds(
+    lambda fields, text, id_, depth: {**fields, "id": id_, "text": text, "deep": nested(depth)},
+    st.dictionaries(st.text(st.characters(codec=None, categories=None), max_size=4), _value, max_size=3),
+    st.one_of(st.sampled_from(BODY), st.text(st.characters(codec=None, categories=None), max_size=40)),
+    _value,
+    st.integers(0, 200),  # around the reader's nesting limit
+)
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_record, min_size=1, max_size=6))
+def test_arbitrary_json_records_never_stop_a_run_and_every_line_written_is_strict_json(
+    tmp_path_factory: pytest.TempPathFactory, records: list[dict[str, Any]]
+) -> None:
+    folder = tmp_path_factory.mktemp("records")
+    src, out, rejects = folder / "in.jsonl", folder / "out.jsonl", folder / "rejects.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="ascii")
+    stats = run(RunOptions([str(src)], str(out), rejects=str(rejects)))
+    written, rejected = strict_lines(out), strict_lines(rejects)
+    assert stats.documents_in == len(records) == len(written) + len(rejected)
