@@ -13,15 +13,24 @@ from pathlib import Path
 import click
 
 from cleaner import __version__
+from cleaner.atomic import write_atomic
 from cleaner.cli_options import read_options, rules_option, sources_argument, user_errors
 from cleaner.options import DedupOptions, RunOptions
+from cleaner.paths import Output, PathError, check_outputs, earlier_outputs
 from cleaner.readers import ReadOptions
 from cleaner.records import BAD_INPUT_REASONS
 from cleaner.report.commands import register
 from cleaner.report.html import HtmlReport
 from cleaner.rules import load_rules
 from cleaner.runner import run
+from cleaner.stats import RunStats
 from cleaner.workers import default_jobs
+
+
+class UsageLine(click.ClickException):
+    """A usage error said in one line (exit status 2), without click's usage block."""
+
+    exit_code = 2
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -186,6 +195,29 @@ def run_command(
         if not quiet or ": duplicate id" not in message:
             click.echo(f"cleaner: {message}", err=True)
 
+    outputs = [
+        Output("DEST", destination, folder=folder_dest),
+        *([Output("--rejects", rejects)] if rejects is not None else []),
+        *([Output("--stats", str(stats_path))] if stats_path is not None else []),
+        *([Output("--report", str(report_path))] if report_path is not None else []),
+        *([Output("--state", str(state), folder=True, holds_input=False)] if state is not None else []),
+    ]
+    try:
+        check_outputs(sources, outputs)
+    except PathError as e:
+        raise UsageLine(str(e)) from e
+    for warning in earlier_outputs(sources, destination):
+        warn(warning)  # (said even with --quiet)
+
+    def write_side_files(stats: RunStats) -> None:
+        if stats_path is not None:
+            write_atomic(stats_path, json.dumps(stats.to_json(), indent=2) + "\n")
+        if report is not None:
+            report.close(stats.to_json())
+
+    if engine == "local":
+        options.before_commit = write_side_files
+
     if master is not None and engine != "spark":
         raise click.UsageError("--master goes with --engine spark")
     if engine == "spark":
@@ -201,10 +233,9 @@ def run_command(
                 from cleaner.spark.engine import run_spark
 
                 stats = run_spark(options, master=master, single_file=single_file, warn=warn)
+                write_side_files(stats)
             else:
                 stats = run(options, warn)
-            if report is not None:
-                report.close(stats.to_json())
     except click.ClickException:
         raise
     except KeyboardInterrupt:
@@ -214,8 +245,6 @@ def run_command(
         if debug:
             raise
         raise click.ClickException(f"unexpected error: {type(e).__name__}: {e} (run with --debug)") from e
-    if stats_path is not None:
-        stats_path.write_text(json.dumps(stats.to_json(), indent=2) + "\n", encoding="utf-8")
     if not quiet:
         click.echo(f"cleaner: {stats.summary()}", err=True)
     if not stats.balanced:  # pragma: no cover - an invariant, checked here so it is never silent

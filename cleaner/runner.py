@@ -106,9 +106,13 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
         ):
             for rendered in finish_all(tasks, finishing, setup.max_rounds, options.jobs, keep):
                 _emit(rendered, out, rejects, stats, options.observer, warn)
-            commit_together.hold()  # the renames of output and rejects, as one step
-        if options.state is not None:
-            save_state(options.state, documents, set(duplicates), boilerplate, settings)
+            # From here the outputs are committed as one step: the side files and the state
+            # first (a failure there leaves DEST and the rejects as they were), then the renames.
+            commit_together.hold()
+            if options.before_commit is not None:
+                options.before_commit(stats)
+            if options.state is not None:
+                save_state(options.state, documents, set(duplicates), boilerplate, settings)
     finally:
         spill.close()
     if work is not None:

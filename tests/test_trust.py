@@ -166,3 +166,116 @@ def test_arbitrary_json_records_never_stop_a_run_and_every_line_written_is_stric
     stats = run(RunOptions([str(src)], str(out), rejects=str(rejects)))
     written, rejected = strict_lines(out), strict_lines(rejects)
     assert stats.documents_in == len(records) == len(written) + len(rejected)
+
+
+# -- items 2 and 3: output paths checked before any work, side files committed first -------------
+
+
+def _one_line_refusal(code: int, stderr: str, *words: str) -> None:
+    assert code == 2, stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), stderr
+    for word in words:
+        assert word in lines[0], (word, stderr)
+
+
+@pytest.fixture
+def feed(tmp_path: Path) -> Path:
+    src = tmp_path / "in" / "feed.jsonl"
+    src.parent.mkdir()
+    src.write_text("".join(json.dumps({"id": f"a{n}", "text": article(n)}) + "\n" for n in range(3)))
+    return src
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["{dest}", "--rejects", "{dest}"], ["--rejects and DEST", "same path"]),
+        (["{dest}", "--stats", "{dest}"], ["--stats and DEST"]),
+        (["{dest}", "--report", "{rejects}", "--rejects", "{rejects}"], ["--report and --rejects"]),
+        (["{src}"], ["DEST", "is also a SOURCE"]),
+        (["{dest}", "--rejects", "{src}"], ["--rejects", "is also a SOURCE"]),
+        (["{inside}"], ["DEST", "inside SOURCE", "read it as input"]),
+        (["{dest}", "--rejects", "{inside}"], ["--rejects", "inside SOURCE"]),
+        (["{folder}/shards", "--shard-size", "2"], ["DEST", "inside SOURCE"]),
+        (["{missing}/out.jsonl"], ["DEST", "does not exist"]),
+        (["{dest}", "--stats", "{missing}/stats.json"], ["--stats", "does not exist"]),
+        (["{dest}", "--report", "{rejects}/r.html"], ["--report", "does not exist"]),
+        (["{dest}", "--report", "{dest}/r.html"], ["--report", "is not a folder"]),
+        (["-", "--rejects", "-"], ["standard output"]),
+    ],
+)
+def test_unusable_or_overlapping_output_paths_are_refused_before_any_work(
+    tmp_path: Path, feed: Path, args: list[str], words: list[str]
+) -> None:
+    dest = tmp_path / "out.jsonl"
+    dest.write_text("yesterday\n", encoding="utf-8")
+    before = feed.read_bytes()
+    values = {
+        "dest": dest,
+        "rejects": tmp_path / "rejects.jsonl",
+        "src": feed,
+        "folder": feed.parent,
+        "inside": feed.parent / "out.jsonl",
+        "missing": tmp_path / "missing",
+    }
+    source = feed if "{src}" in args else feed.parent  # (named itself, not found in a folder)
+    code, _, stderr = invoke("run", source, *(a.format(**values) for a in args))
+    _one_line_refusal(code, stderr, *words)
+    assert dest.read_text(encoding="utf-8") == "yesterday\n" and feed.read_bytes() == before
+    assert sorted(p.name for p in feed.parent.iterdir()) == ["feed.jsonl"]
+    assert not (tmp_path / "missing").exists()
+
+
+def test_a_state_folder_and_a_report_may_live_beside_the_input(tmp_path: Path, feed: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    code, _, stderr = invoke(
+        "run", feed.parent, out, "--state", feed.parent / "state", "--stats", feed.parent / "stats.json"
+    )
+    assert code == 0, stderr
+
+
+def test_reading_an_earlier_output_as_a_source_is_warned_loudly(tmp_path: Path, feed: Path) -> None:
+    out, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
+    feed.write_text(feed.read_text() + '{"id": "x", "text": 3}\n')
+    assert invoke("run", feed, out, "--rejects", rejects, "-q")[0] == 0
+    # --rejects forgotten: out.jsonl becomes a source, rejects.jsonl the destination
+    code, _, stderr = invoke("run", feed.parent, out, rejects, "-q")
+    assert code == 0
+    assert f"warning: SOURCE {out} is cleaner's own output from an earlier run" in stderr
+    assert f"warning: DEST {rejects} holds cleaner's rejects" in stderr
+    code, _, stderr = invoke("run", feed, tmp_path / "again.jsonl", "-q")
+    assert "warning" not in stderr  # an ordinary input says nothing
+
+
+def test_a_failing_side_file_leaves_dest_and_rejects_as_they_were(tmp_path: Path, feed: Path) -> None:
+    dest, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
+    dest.write_text("old output\n")
+    rejects.write_text("old rejects\n")
+
+    def failing(_stats: object) -> None:
+        raise OSError(28, "No space left on device", str(tmp_path / "stats.json"))
+
+    options = RunOptions([str(feed)], str(dest), rejects=str(rejects))
+    options.before_commit = failing
+    with pytest.raises(OSError):
+        run(options)
+    assert dest.read_text() == "old output\n" and rejects.read_text() == "old rejects\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out.jsonl", "rejects.jsonl"]
+
+
+def test_stats_and_report_are_written_before_dest_appears(tmp_path: Path, feed: Path) -> None:
+    dest, stats, report = tmp_path / "out.jsonl", tmp_path / "stats.json", tmp_path / "report.html"
+    seen: list[bool] = []
+    options = RunOptions([str(feed)], str(dest))
+
+    def side_files(run_stats: object) -> None:
+        seen.append(dest.exists())
+        stats.write_text("{}")
+
+    options.before_commit = side_files
+    run(options)
+    assert seen == [False] and dest.exists()
+    code, _, stderr = invoke("run", feed, dest, "--stats", stats, "--report", report)
+    assert code == 0, stderr
+    assert json.loads(stats.read_text())["documents_in"] == 3 and report.stat().st_size > 0
