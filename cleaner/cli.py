@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from cleaner import __version__
-from cleaner.atomic import write_atomic
+from cleaner.atomic import Terminated, sigterm_as_interrupt, write_atomic
 from cleaner.cli_options import read_options, rules_option, sources_argument, user_errors
 from cleaner.options import DedupOptions, RunOptions
 from cleaner.paths import Output, PathError, check_outputs, earlier_outputs
@@ -228,7 +228,7 @@ def run_command(
     if engine == "local" and not single_file:
         raise click.UsageError("--part-files goes with --engine spark")
     try:
-        with user_errors(destination):
+        with sigterm_as_interrupt(), user_errors(destination):
             if engine == "spark":
                 from cleaner.spark.engine import run_spark
 
@@ -238,9 +238,10 @@ def run_command(
                 stats = run(options, warn)
     except click.ClickException:
         raise
-    except KeyboardInterrupt:
-        click.echo("cleaner: interrupted (outputs are written whole or not at all)", err=True)
-        sys.exit(130)
+    except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM (Terminated): the same clean exit
+        what, status = ("terminated", 143) if isinstance(e, Terminated) else ("interrupted", 130)
+        click.echo(f"cleaner: {what} (outputs are written whole or not at all)", err=True)
+        sys.exit(status)
     except Exception as e:
         if debug:
             raise

@@ -30,6 +30,7 @@ from cleaner.dedup.boilerplate import BoilerplateIndex, ParagraphCollector, find
 from cleaner.dedup.documents import DocumentIndex
 from cleaner.dedup.state import load_state, save_state, state_settings
 from cleaner.options import RunError, RunOptions
+from cleaner.pausepoints import PausePoint
 from cleaner.pipeline import CleaningSetup
 from cleaner.progress import Progress
 from cleaner.readers import ReadCounter, ReadOptions, SourceFile, list_sources, read_sources
@@ -72,11 +73,13 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
         items = _unique_ids(read_sources(files, options.read, counter), seen_ids, warn, skip=resumed)
         # A resumable spill keeps the document signatures: the indexes are rebuilt from it.
         results = clean_all(items, setup, options.jobs, sketch=dedup.enabled, keep_doc_sig=work is not None)
+        spilled = PausePoint("stage1")
         for accounted, blob in results:
             _account(accounted, spill.count, documents, collector, seen_ids, dedup.enabled)
             for warning in accounted.warnings:
                 warn(warning)
             spill.append_blob(blob)
+            spilled.reached()
             if progress is not None:
                 progress.update(spill.count, counter.done)
         if progress is not None:
@@ -104,11 +107,14 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
             _output(options, work) as out,
             open_jsonl(options.rejects) as rejects,
         ):
+            written = PausePoint("stage3")
             for rendered in finish_all(tasks, finishing, setup.max_rounds, options.jobs, keep):
                 _emit(rendered, out, rejects, stats, options.observer, warn)
+                written.reached()
             # From here the outputs are committed as one step: the side files and the state
             # first (a failure there leaves DEST and the rejects as they were), then the renames.
             commit_together.hold()
+            PausePoint("commit").reached()
             if options.before_commit is not None:
                 options.before_commit(stats)
             if options.state is not None:

@@ -18,6 +18,7 @@ import multiprocessing
 import multiprocessing.pool
 import os
 import pickle
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -51,7 +52,17 @@ def default_jobs() -> int:
 def _pool(jobs: int, initializer: object, initargs: tuple[object, ...]) -> multiprocessing.pool.Pool:
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    return context.Pool(jobs, initializer=initializer, initargs=initargs)  # type: ignore[arg-type]
+    return context.Pool(jobs, initializer=_init_worker, initargs=(initializer, initargs))
+
+
+def _init_worker(initializer: Callable[..., None], initargs: tuple[object, ...]) -> None:
+    """A worker leaves Ctrl-C and SIGTERM to the main process, which ends the pool: it ignores
+    both (a fork inherits the main process's handlers, which raise). A worker killed while it
+    waits for work would die holding the pool's queue lock, and the main process would wait
+    for that lock forever; ignoring, it ends when the pool tells it to (or its pipe closes)."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
+    initializer(*initargs)
 
 
 def _map_chunk(func: Callable[[T], R], chunk: list[T]) -> list[R]:
