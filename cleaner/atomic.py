@@ -103,7 +103,7 @@ def _keep_mode(path: Path, tmp: Path) -> None:
     except OSError:
         return
     if stat.S_ISREG(mode):
-        os.chmod(tmp, stat.S_IMODE(mode))
+        tmp.chmod(stat.S_IMODE(mode))
 
 
 class AtomicFile:

@@ -28,7 +28,7 @@ from cleaner import __version__
 from cleaner.atomic import DeferInterrupts
 from cleaner.dedup.boilerplate import BoilerplateIndex, ParagraphCollector, find_boilerplate
 from cleaner.dedup.documents import DocumentIndex
-from cleaner.dedup.state import load_state, save_state, state_settings
+from cleaner.dedup.state import load_state, save_state, state_lock, state_settings
 from cleaner.options import RunError, RunOptions
 from cleaner.pausepoints import PausePoint
 from cleaner.pipeline import CleaningSetup
@@ -36,7 +36,7 @@ from cleaner.progress import Progress
 from cleaner.readers import ReadCounter, ReadOptions, SourceFile, list_sources, read_sources
 from cleaner.records import ReportItem, output_record
 from cleaner.rules import rule_files
-from cleaner.shards import ShardedWriter, finished_shards
+from cleaner.shards import ShardedWriter, file_sha256, finished_shards
 from cleaner.spill import Spill
 from cleaner.stages import Dropped, Item, Rendered, finishing_passes, rename, unique_id
 from cleaner.stats import RunStats
@@ -57,8 +57,25 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
     documents = DocumentIndex(dedup.duplicate_threshold)
     known_boilerplate = BoilerplateIndex(threshold=dedup.boilerplate_threshold)
     settings = state_settings(dedup.duplicate_threshold, dedup.boilerplate_threshold)
-    if options.state is not None:
-        load_state(options.state, documents, known_boilerplate, settings)
+    with contextlib.ExitStack() as locked:
+        if options.state is not None:  # held from loading the state to saving it
+            locked.enter_context(state_lock(options.state, warn))
+            load_state(options.state, documents, known_boilerplate, settings)
+        _run_locked(options, warn, setup, stats, files, documents, known_boilerplate, settings)
+    return stats
+
+
+def _run_locked(
+    options: RunOptions,
+    warn: Callable[[str], None],
+    setup: CleaningSetup,
+    stats: RunStats,
+    files: list[SourceFile],
+    documents: DocumentIndex,
+    known_boilerplate: BoilerplateIndex,
+    settings: dict[str, Any],
+) -> None:
+    dedup = options.dedup
     collector = ParagraphCollector()
     work = _work_dir(options, files)
     spill = Spill(work / "spill.bin" if work is not None else None)
@@ -123,7 +140,6 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
         spill.close()
     if work is not None:
         shutil.rmtree(work, ignore_errors=True)
-    return stats
 
 
 def _account(
@@ -185,8 +201,9 @@ def _output(options: RunOptions, work: Path | None) -> Iterator[JsonlWriter | Sh
             yield writer
         return
     assert work is not None
-    done = finished_shards(work, options.shard_size) if options.resume else frozenset()
-    sharded = ShardedWriter(Path(options.destination), options.shard_size, work, done)
+    destination = Path(options.destination)
+    done = finished_shards(destination, work, options.shard_size) if options.resume else {}
+    sharded = ShardedWriter(destination, options.shard_size, work, done)
     try:
         yield sharded
     except BaseException:
@@ -230,14 +247,21 @@ def _fingerprint(options: RunOptions, files: list[SourceFile]) -> dict[str, Any]
             rules.update(rule_file.read_bytes())
     sources = []
     for source in files:
-        st = source.path.stat() if source.path is not None else None
-        sources.append([source.name, st.st_size if st else 0, st.st_mtime_ns if st else 0])
+        # The content, not its size and time: a file rewritten in place within the clock's
+        # resolution, or restored with its old time, must not resume a spill of other text.
+        digest = file_sha256(source.path) if source.path is not None else None
+        sources.append([source.name, digest])
     return {
         "cleaner": __version__,
         "sources": sources,
         "rules": rules.hexdigest(),
         "languages": sorted(options.languages),
-        "read": [options.read.text_field, options.read.id_field, options.read.title_field],
+        "read": [
+            options.read.text_field,
+            options.read.id_field,
+            options.read.title_field,
+            options.read.max_doc_bytes,
+        ],
         "dedup": options.dedup.fingerprint(),
         "shard_size": options.shard_size,
         "state": str(options.state) if options.state else None,

@@ -56,13 +56,21 @@ def _pool(jobs: int, initializer: object, initargs: tuple[object, ...]) -> multi
 
 
 def _init_worker(initializer: Callable[..., None], initargs: tuple[object, ...]) -> None:
-    """A worker leaves Ctrl-C and SIGTERM to the main process, which ends the pool: it ignores
-    both (a fork inherits the main process's handlers, which raise). A worker killed while it
-    waits for work would die holding the pool's queue lock, and the main process would wait
-    for that lock forever; ignoring, it ends when the pool tells it to (or its pipe closes)."""
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, signal.SIG_IGN)
+    """A worker leaves Ctrl-C to the main process, which ends the pool, and leaves quietly on
+    SIGTERM (the pool's own, or systemd's to the whole group): a fork inherits the main
+    process's handlers, which would print a traceback.
+
+    SIGTERM raises ``SystemExit`` rather than killing outright: a worker waiting for work holds
+    the pool's queue lock, and one killed there would leave the main process waiting for that
+    lock forever; the exception releases it on its way out.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _leave)
     initializer(*initargs)
+
+
+def _leave(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _map_chunk(func: Callable[[T], R], chunk: list[T]) -> list[R]:
