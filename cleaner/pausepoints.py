@@ -8,8 +8,8 @@ the test waits for the file, sends its signal, and knows exactly what the run ha
 
 Points: ``stage1@N`` (N documents cleaned and spilled), ``stage3@N`` (N records written to the
 temporary outputs), ``commit`` (every record written, the commit about to begin, with SIGINT and
-SIGTERM held: the signal is remembered, the run goes on and commits, then stops). Without the
-variable a point costs one comparison.
+SIGTERM held: the signal is remembered, the run goes on and commits, then stops). SIGUSR1
+lets a paused run go on. Without the variable a point costs one comparison.
 """
 
 from __future__ import annotations
@@ -40,4 +40,12 @@ class PausePoint:
             marker = os.environ.get(PAUSE_MARKER)
             if marker:
                 Path(marker).write_text(f"{self.name}@{self.arrivals} {os.getpid()}\n", encoding="utf-8")
-            signal.pause()  # until a signal's handler runs (it raises, or it was held: go on)
+            previous = signal.signal(signal.SIGUSR1, _go_on)
+            try:
+                signal.pause()  # until a signal's handler runs (it raises, or it was held: go on)
+            finally:
+                signal.signal(signal.SIGUSR1, previous)
+
+
+def _go_on(signum: int, frame: object) -> None:
+    """SIGUSR1 at a pause point: carry on."""

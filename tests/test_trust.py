@@ -279,3 +279,227 @@ def test_stats_and_report_are_written_before_dest_appears(tmp_path: Path, feed: 
     code, _, stderr = invoke("run", feed, dest, "--stats", stats, "--report", report)
     assert code == 0, stderr
     assert json.loads(stats.read_text())["documents_in"] == 3 and report.stat().st_size > 0
+
+
+# -- item 4: a full disk leaves no temporary file --------------------------------------------------
+
+
+class FullDisk:
+    """A file object on a full disk: writes are buffered, flushing and closing fail (ENOSPC),
+    as a real file's do once its buffer has to reach the disk; the descriptor is closed anyway."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def fileno(self) -> int:
+        return int(self.real.fileno())
+
+    def flush(self) -> None:
+        raise OSError(28, "No space left on device")
+
+    def close(self) -> None:
+        self.real.close()
+        raise OSError(28, "No space left on device")
+
+
+@pytest.mark.parametrize("step", ["commit", "abort"])
+def test_a_full_disk_leaves_the_old_file_and_no_temporary_file(tmp_path: Path, step: str) -> None:
+    from cleaner.atomic import AtomicFile
+
+    dest = tmp_path / "out.jsonl"
+    dest.write_text("old\n")
+    file = AtomicFile(dest)
+    file.stream = FullDisk(file.stream)
+    file.stream.write("new\n")
+    if step == "commit":
+        with pytest.raises(OSError, match="No space left"):
+            file.commit()
+    else:
+        file.abort()  # (the close fails again: the file goes all the same)
+    assert dest.read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
+
+
+def test_a_run_on_a_full_disk_fails_in_one_line_and_leaves_nothing(
+    tmp_path: Path, feed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cleaner.atomic
+
+    real = cleaner.atomic.os.fsync
+
+    def full(fd: int) -> None:
+        real(fd)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cleaner.atomic.os, "fsync", full)
+    out = tmp_path / "out"
+    out.mkdir()
+    code, _, stderr = invoke("run", feed, out / "out.jsonl", "--rejects", out / "rejects.jsonl")
+    assert code == 1 and "No space left on device" in stderr and "Traceback" not in stderr
+    assert list(out.iterdir()) == []
+
+
+# -- item 5: a shared --state ----------------------------------------------------------------------
+
+
+def _spawn_run(*args: str | Path, env: dict[str, str] | None = None) -> Any:
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "cleaner", "run", *map(str, args), "-j", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def _state_ids(state: Path) -> set[str]:
+    import numpy as np
+
+    with np.load(state / "documents.npz") as data:
+        return {str(x) for x in data["ids"].tolist()}
+
+
+def test_two_runs_on_one_state_take_turns_and_both_batches_are_kept(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    from cleaner.pausepoints import PAUSE_AT, PAUSE_MARKER
+
+    state, marker = tmp_path / "state", tmp_path / "paused"
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("".join(json.dumps({"id": f"a{n}", "text": article(n)}) + "\n" for n in range(3)))
+    # the second batch: a copy of a0 (a near-duplicate of the first batch) and a new article
+    second.write_text(
+        json.dumps({"id": "b0", "text": article(0)})
+        + "\n"
+        + json.dumps({"id": "b1", "text": article(7)})
+        + "\n"
+    )
+    a = _spawn_run(
+        first, tmp_path / "o1.jsonl", "--state", state, env={PAUSE_AT: "stage1", PAUSE_MARKER: str(marker)}
+    )
+    while not marker.exists():
+        assert a.poll() is None, a.communicate()[1]
+        time.sleep(0.01)
+    b = _spawn_run(second, tmp_path / "o2.jsonl", "--rejects", tmp_path / "r2.jsonl", "--state", state)
+    assert b.stderr is not None
+    said = b.stderr.readline().decode()  # the second run says it waits, and waits
+    assert "is in use by another run" in said and "waiting" in said
+    a.send_signal(signal.SIGUSR1)  # the first run goes on, saves the state, lets go of it
+    assert a.wait(timeout=120) == 0
+    _, rest = b.communicate(timeout=120)
+    assert b.returncode == 0, rest
+    rejected = [json.loads(x) for x in (tmp_path / "r2.jsonl").read_text().splitlines()]
+    assert [(r["id"], r["reason"], r["duplicate_of"]) for r in rejected] == [("b0", "near-duplicate", "a0")]
+    assert _state_ids(state) == {"a0", "a1", "a2", "b1"}
+
+
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        ("settings", "not a complete cleaner state (no settings.json beside"),
+        ("documents", "documents.npz: missing from the state folder"),
+        ("corrupt", "boilerplate.npz: corrupt state file"),
+        ("bad-settings", "settings.json: unreadable state settings"),
+    ],
+)
+def test_an_incomplete_or_corrupt_state_is_refused_naming_the_file(
+    tmp_path: Path, feed: Path, damage: str, said: str
+) -> None:
+    state = tmp_path / "state"
+    assert invoke("run", feed, tmp_path / "o.jsonl", "--state", state)[0] == 0
+    before = _state_ids(state)
+    if damage == "settings":
+        (state / "settings.json").unlink()
+    elif damage == "documents":
+        (state / "documents.npz").unlink()
+    elif damage == "corrupt":
+        (state / "boilerplate.npz").write_bytes(b"PK\x03\x04 not a zip archive")
+    else:
+        (state / "settings.json").write_text("{oops")
+    code, _, stderr = invoke("run", feed, tmp_path / "o2.jsonl", "--state", state)
+    assert code == 1 and said in stderr and len(stderr.strip().splitlines()) == 1, stderr
+    if damage != "documents":
+        assert _state_ids(state) == before  # refused, not overwritten
+
+
+def test_an_empty_or_new_state_folder_is_a_fresh_state(tmp_path: Path, feed: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    for state in (tmp_path / "empty", tmp_path / "new" / "state"):
+        code, _, stderr = invoke("run", feed, tmp_path / "o.jsonl", "--state", state)
+        assert code == 0, stderr
+        assert _state_ids(state) == {"a0", "a1", "a2"}
+
+
+# -- item 6: file modes ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_new_outputs_follow_the_umask_and_replaced_ones_keep_their_mode(
+    tmp_path: Path, feed: Path, umask: int
+) -> None:
+    import os
+
+    out, rejects, kept = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl", tmp_path / "kept.jsonl"
+    kept.write_text("old\n")
+    kept.chmod(0o640)
+    old = os.umask(umask)
+    try:
+        assert invoke("run", feed, out, "--rejects", rejects)[0] == 0
+        assert invoke("run", feed, kept)[0] == 0
+    finally:
+        os.umask(old)
+    for new in (out, rejects):
+        assert new.stat().st_mode & 0o777 == 0o666 & ~umask, oct(new.stat().st_mode)
+    assert kept.stat().st_mode & 0o777 == 0o640 and kept.read_text() != "old\n"
+
+
+# -- item 8: shards and resume -----------------------------------------------------------------------
+
+
+def test_a_sharded_rerun_clears_the_old_shards_before_writing_and_the_manifest_lists_hashes(
+    tmp_path: Path, feed: Path
+) -> None:
+    import hashlib
+
+    from cleaner.shards import ShardedWriter
+
+    dest = tmp_path / "out"
+    assert invoke("run", feed, dest, "--shard-size", "1")[0] == 0
+    manifest = json.loads((dest / "_manifest.json").read_text())
+    assert manifest["complete"] is True and manifest["records"] == 3
+    for entry in manifest["files"]:
+        data = (dest / entry["name"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"] and data.count(b"\n") == entry["records"]
+    # a re-run stopped after its first shard: the manifest and the earlier run's shards are gone
+    (dest / ".part-00001.jsonl.x.tmp").write_text("a killed run's shard in progress")
+    writer = ShardedWriter(dest, 1, tmp_path / "work")
+    (tmp_path / "work").mkdir()
+    writer.write_line('{"id":"new"}')
+    assert sorted(p.name for p in dest.iterdir()) == ["part-00000.jsonl"]
+
+
+def test_resume_compares_content_not_size_and_time(tmp_path: Path) -> None:
+    import os
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": article(1)}) + "\n")
+    dest = tmp_path / "out"
+    from cleaner.options import RunOptions as Options
+    from cleaner.runner import _work_dir
+    from cleaner.readers import list_sources
+
+    options = Options([str(src)], str(dest), shard_size=2)
+    _work_dir(options, list_sources([str(src)]))  # a stopped run's stamp
+    st = src.stat()
+    # same size, same modification time, other text
+    src.write_text(json.dumps({"id": "b", "text": article(1)}) + "\n")
+    os.utime(src, ns=(st.st_atime_ns, st.st_mtime_ns))
+    code, _, stderr = invoke("run", src, dest, "--shard-size", "2", "--resume")
+    assert code == 1 and "changed since that run" in stderr
