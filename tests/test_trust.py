@@ -492,8 +492,8 @@ def test_resume_compares_content_not_size_and_time(tmp_path: Path) -> None:
     src.write_text(json.dumps({"id": "a", "text": article(1)}) + "\n")
     dest = tmp_path / "out"
     from cleaner.options import RunOptions as Options
-    from cleaner.runner import _work_dir
     from cleaner.readers import list_sources
+    from cleaner.runner import _work_dir
 
     options = Options([str(src)], str(dest), shard_size=2)
     _work_dir(options, list_sources([str(src)]))  # a stopped run's stamp
