@@ -15,6 +15,7 @@ import click
 from cleaner import __version__
 from cleaner.atomic import Terminated, sigterm_as_interrupt, write_atomic
 from cleaner.cli_options import read_options, rules_option, sources_argument, user_errors
+from cleaner.escapes import terminal_safe
 from cleaner.options import DedupOptions, RunOptions
 from cleaner.paths import Output, PathError, check_outputs, earlier_outputs
 from cleaner.readers import ReadOptions
@@ -193,7 +194,7 @@ def run_command(
 
     def warn(message: str) -> None:
         if not quiet or ": duplicate id" not in message:
-            click.echo(f"cleaner: {message}", err=True)
+            click.echo(f"cleaner: {terminal_safe(message)}", err=True)  # file names and ids are input
 
     outputs = [
         Output("DEST", destination, folder=folder_dest),

@@ -5,11 +5,18 @@ Each test is a promise of the README's "In an ETL job" section."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -312,7 +319,7 @@ def test_a_full_disk_leaves_the_old_file_and_no_temporary_file(tmp_path: Path, s
     dest = tmp_path / "out.jsonl"
     dest.write_text("old\n")
     file = AtomicFile(dest)
-    file.stream = FullDisk(file.stream)
+    file.stream = FullDisk(file.stream)  # type: ignore[assignment]  # a stand-in file object
     file.stream.write("new\n")
     if step == "commit":
         with pytest.raises(OSError, match="No space left"):
@@ -326,15 +333,13 @@ def test_a_full_disk_leaves_the_old_file_and_no_temporary_file(tmp_path: Path, s
 def test_a_run_on_a_full_disk_fails_in_one_line_and_leaves_nothing(
     tmp_path: Path, feed: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import cleaner.atomic
-
-    real = cleaner.atomic.os.fsync
+    real = os.fsync
 
     def full(fd: int) -> None:
         real(fd)
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cleaner.atomic.os, "fsync", full)
+    monkeypatch.setattr(os, "fsync", full)  # (the one cleaner.atomic calls)
     out = tmp_path / "out"
     out.mkdir()
     code, _, stderr = invoke("run", feed, out / "out.jsonl", "--rejects", out / "rejects.jsonl")
@@ -346,9 +351,6 @@ def test_a_run_on_a_full_disk_fails_in_one_line_and_leaves_nothing(
 
 
 def _spawn_run(*args: str | Path, env: dict[str, str] | None = None) -> Any:
-    import os
-    import subprocess
-    import sys
 
     return subprocess.Popen(
         [sys.executable, "-m", "cleaner", "run", *map(str, args), "-j", "1"],
@@ -359,15 +361,11 @@ def _spawn_run(*args: str | Path, env: dict[str, str] | None = None) -> Any:
 
 
 def _state_ids(state: Path) -> set[str]:
-    import numpy as np
-
     with np.load(state / "documents.npz") as data:
         return {str(x) for x in data["ids"].tolist()}
 
 
 def test_two_runs_on_one_state_take_turns_and_both_batches_are_kept(tmp_path: Path) -> None:
-    import signal
-    import time
 
     from cleaner.pausepoints import PAUSE_AT, PAUSE_MARKER
 
@@ -444,7 +442,6 @@ def test_an_empty_or_new_state_folder_is_a_fresh_state(tmp_path: Path, feed: Pat
 def test_new_outputs_follow_the_umask_and_replaced_ones_keep_their_mode(
     tmp_path: Path, feed: Path, umask: int
 ) -> None:
-    import os
 
     out, rejects, kept = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl", tmp_path / "kept.jsonl"
     kept.write_text("old\n")
@@ -466,7 +463,6 @@ def test_new_outputs_follow_the_umask_and_replaced_ones_keep_their_mode(
 def test_a_sharded_rerun_clears_the_old_shards_before_writing_and_the_manifest_lists_hashes(
     tmp_path: Path, feed: Path
 ) -> None:
-    import hashlib
 
     from cleaner.shards import ShardedWriter
 
@@ -486,7 +482,6 @@ def test_a_sharded_rerun_clears_the_old_shards_before_writing_and_the_manifest_l
 
 
 def test_resume_compares_content_not_size_and_time(tmp_path: Path) -> None:
-    import os
 
     src = tmp_path / "in.jsonl"
     src.write_text(json.dumps({"id": "a", "text": article(1)}) + "\n")
@@ -503,3 +498,98 @@ def test_resume_compares_content_not_size_and_time(tmp_path: Path) -> None:
     os.utime(src, ns=(st.st_atime_ns, st.st_mtime_ns))
     code, _, stderr = invoke("run", src, dest, "--shard-size", "2", "--resume")
     assert code == 1 and "changed since that run" in stderr
+
+
+# -- item 8: the smaller ones ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", ["english", "xx", "en,klingon"])
+def test_an_unknown_language_code_is_a_usage_error(tmp_path: Path, feed: Path, bad: str) -> None:
+    code, _, stderr = invoke("run", feed, tmp_path / "o.jsonl", "--lang", bad)
+    assert code == 2 and "not a language code langdetect knows" in stderr
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_lang_codes_ignore_case_and_repeated_options_add_up(tmp_path: Path, feed: Path) -> None:
+    out, rejects = tmp_path / "o.jsonl", tmp_path / "r.jsonl"
+    code, _, stderr = invoke("run", feed, out, "--rejects", rejects, "--lang", "EN", "--lang", "de")
+    assert code == 0, stderr
+    assert len(strict_lines(out)) == 3 and not strict_lines(rejects)  # English kept: en counts too
+    code, _, _ = invoke("run", feed, out, "--rejects", rejects, "--lang", "de", "--lang", "fr,nl")
+    assert code == 0 and {r["reason"] for r in strict_lines(rejects)} == {"language"}
+    assert "wanted de,fr,nl" in strict_lines(rejects)[0]["detail"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "said"),
+    [
+        ("enabled", '"false"', "enabled = 'false' must be true or false"),
+        ("max_words", "true", "max_words = True must be a whole number"),
+        ("phrases", '["ok", 3]', "phrases = ['ok', 3] must be a list of strings"),
+        ("pattern", "42", "pattern = 42 must be a string"),
+        ("remove", '"Advert"', "remove = 'Advert' must be a list of strings"),
+    ],
+)
+def test_a_rule_field_of_the_wrong_type_is_an_error_naming_file_and_rule(
+    tmp_path: Path, feed: Path, field: str, value: str, said: str
+) -> None:
+    rules = tmp_path / "mine.toml"
+    rules.write_text(f'[[rule]]\nid = "junk.advertisement"\n{field} = {value}\n', encoding="utf-8")
+    code, _, stderr = invoke("run", feed, tmp_path / "o.jsonl", "--rules", rules)
+    assert code == 1 and f"{rules}: rule junk.advertisement: {said}" in stderr, stderr
+
+
+def test_a_rule_switched_off_with_a_boolean_is_off(tmp_path: Path) -> None:
+    from cleaner.rules import load_rules
+
+    rules = tmp_path / "mine.toml"
+    rules.write_text('[[rule]]\nid = "junk.advertisement"\nenabled = false\n', encoding="utf-8")
+    (rule,) = [r for r in load_rules([rules]) if r.id == "junk.advertisement"]
+    assert rule.enabled is False
+
+
+ESCAPES = "\x1b]0;owned\x07\x1b[2J\u202e"
+
+
+def test_escape_sequences_in_names_and_ids_never_reach_the_terminal(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / f"story{ESCAPES}.txt").write_bytes(b"\x00binary")  # a warning names the file
+    records = [
+        {"id": f"x{ESCAPES}", "text": article(1)},
+        {"id": f"x{ESCAPES}", "text": article(2)},  # renamed: warned
+        {"id": "plain", "text": article(3) + f"\n\nA line with {ESCAPES} inside."},
+    ]
+    (folder / "feed.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    code, _, stderr = invoke("run", folder, tmp_path / "o.jsonl")
+    assert code == 0
+    code, stdout, _ = invoke("diff", folder, "--sample", "10")
+    assert code == 0
+    for said in (stderr, stdout):
+        assert "\x1b" not in said and "\x07" not in said and "\u202e" not in said
+    assert "story⟨U+001B⟩]0;owned⟨U+0007⟩" in stderr
+    assert "x⟨U+001B⟩]0;owned⟨U+0007⟩⟨U+001B⟩[2J⟨U+202E⟩" in stdout
+
+
+def test_a_renamed_duplicate_id_is_warned_once(tmp_path: Path) -> None:
+    src = tmp_path / "feed.jsonl"
+    src.write_text(
+        json.dumps({"id": "dup", "text": article(1)}) + "\n" + json.dumps({"id": "dup", "text": article(2)}) + "\n"
+    )
+    code, _, stderr = invoke("run", src, tmp_path / "o.jsonl")
+    assert code == 0 and stderr.count("dup#2") == 1, stderr
+
+
+def test_ids_that_are_not_strings_are_replaced_with_a_note(tmp_path: Path) -> None:
+    src = tmp_path / "feed.jsonl"
+    ids: list[Any] = [1.0, None, ["a"], True, "", 7]
+    src.write_text("".join(json.dumps({"id": i, "text": article(n)}) + "\n" for n, i in enumerate(ids)))
+    out = tmp_path / "o.jsonl"
+    code, _, stderr = invoke("run", src, out)
+    assert code == 0
+    records = strict_lines(out)
+    assert [r["id"] for r in records] == [f"feed.jsonl:{n}" for n in range(1, 6)] + ["7"]
+    for record, shown in zip(records, ["1.0", "null", '["a"]', "true", "an empty string"], strict=False):
+        assert record["notes"][0].startswith(f"id {shown}"), record["notes"]
+        assert f"feed.jsonl: id {shown}" in stderr
+    assert "notes" not in records[-1]  # an integer id is a fine id
