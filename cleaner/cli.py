@@ -18,7 +18,7 @@ from cleaner.cli_options import read_options, rules_option, sources_argument, us
 from cleaner.escapes import terminal_safe
 from cleaner.options import DedupOptions, RunOptions
 from cleaner.paths import Output, PathError, check_outputs, earlier_outputs
-from cleaner.readers import ReadOptions
+from cleaner.readers import MAX_DOC_BYTES, ReadOptions
 from cleaner.records import BAD_INPUT_REASONS
 from cleaner.report.commands import register
 from cleaner.report.html import HtmlReport
@@ -58,6 +58,13 @@ def cli() -> None:
 )
 @rules_option
 @read_options
+@click.option(
+    "--max-doc-bytes",
+    type=click.IntRange(1),
+    default=MAX_DOC_BYTES,
+    show_default=True,
+    help="Reject larger documents as too-large (a text file's bytes, unpacked; a JSONL line's).",
+)
 @click.option("--no-dedup", is_flag=True, help="Skip near-duplicate documents and site boilerplate.")
 @click.option(
     "--dup-threshold",
@@ -136,6 +143,7 @@ def run_command(
     text_field: str,
     id_field: str,
     title_field: str,
+    max_doc_bytes: int,
     no_dedup: bool,
     dup_threshold: float,
     min_docs: int,
@@ -175,7 +183,9 @@ def run_command(
         rejects=rejects,
         rules=list(rules),
         languages=languages,
-        read=ReadOptions(text_field=text_field, id_field=id_field, title_field=title_field),
+        read=ReadOptions(
+            text_field=text_field, id_field=id_field, title_field=title_field, max_doc_bytes=max_doc_bytes
+        ),
         dedup=DedupOptions(
             enabled=not no_dedup,
             duplicate_threshold=dup_threshold,

@@ -172,10 +172,12 @@ def read_text_file(source: SourceFile, max_bytes: int = MAX_DOC_BYTES) -> Docume
     doc_id = text_id(source.name)
     try:
         with source.path.open("rb") as f:
-            data = f.read(max_bytes + 1)  # a huge file costs no more than the limit
+            size = os.fstat(f.fileno()).st_size
+            # a huge file is not read at all (nor is a buffer of the limit's size made for it)
+            data = b"" if size > max_bytes else f.read()
     except OSError as e:
         return Reject(doc_id, source.name, Reason.UNREADABLE, _os_error(e))
-    if len(data) > max_bytes:
+    if size > max_bytes or len(data) > max_bytes:
         return Reject(doc_id, source.name, Reason.TOO_LARGE, f"more than --max-doc-bytes {max_bytes}")
     try:
         decoded = decode_bytes(data, max_bytes)
