@@ -574,7 +574,10 @@ def test_escape_sequences_in_names_and_ids_never_reach_the_terminal(tmp_path: Pa
 def test_a_renamed_duplicate_id_is_warned_once(tmp_path: Path) -> None:
     src = tmp_path / "feed.jsonl"
     src.write_text(
-        json.dumps({"id": "dup", "text": article(1)}) + "\n" + json.dumps({"id": "dup", "text": article(2)}) + "\n"
+        json.dumps({"id": "dup", "text": article(1)})
+        + "\n"
+        + json.dumps({"id": "dup", "text": article(2)})
+        + "\n"
     )
     code, _, stderr = invoke("run", src, tmp_path / "o.jsonl")
     assert code == 0 and stderr.count("dup#2") == 1, stderr
@@ -593,3 +596,65 @@ def test_ids_that_are_not_strings_are_replaced_with_a_note(tmp_path: Path) -> No
         assert record["notes"][0].startswith(f"id {shown}"), record["notes"]
         assert f"feed.jsonl: id {shown}" in stderr
     assert "notes" not in records[-1]  # an integer id is a fine id
+
+
+# -- item 7: large documents -------------------------------------------------------------------------
+
+
+def test_documents_over_max_doc_bytes_are_rejected_too_large_and_the_run_goes_on(tmp_path: Path) -> None:
+    import gzip
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    big = article(1) + "\n\n" + "More words about the harbour plan. " * 100
+    (folder / "a_big.txt").write_text(big)
+    (folder / "b_big_gz.txt").write_bytes(gzip.compress(big.encode()))  # small packed, big unpacked
+    (folder / "c_small.txt").write_text(article(2))
+    records = [{"id": "r1", "text": big}, {"id": "r2", "text": article(3)}]
+    (folder / "d.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    out, rejects = tmp_path / "o.jsonl", tmp_path / "r.jsonl"
+    code, _, stderr = invoke("run", folder, out, "--rejects", rejects, "--max-doc-bytes", "2000")
+    assert code == 0, stderr
+    assert {r["id"] for r in strict_lines(out)} == {"c_small", "r2"}
+    reasons = {r["id"]: r["reason"] for r in strict_lines(rejects)}
+    assert reasons == {"a_big": "too-large", "b_big_gz": "too-large", "d.jsonl:1": "too-large"}
+    assert "d.jsonl:1: too-large: line of" in stderr and "a_big.txt: too-large" in stderr
+    # the default takes any real article (the three copies of one are duplicates, no more)
+    assert invoke("run", folder, out, "--rejects", rejects)[0] == 0
+    assert {r["reason"] for r in strict_lines(rejects)} == {"near-duplicate"}
+
+
+def test_a_signature_of_a_long_text_costs_a_small_multiple_of_the_text() -> None:
+    import tracemalloc
+
+    from cleaner.dedup.minhash import DOCUMENT_SKETCH, signature
+
+    words = ["harbour", "ferry", "council", "budget", "bridge", "vote", "week", "plan", "quay", "road"]
+    text = " ".join(f"{words[n % 10]}{n % 7919}" for n in range(200_000))  # 2.3 MB, 200,000 shingles
+    signature("warm up the caches", DOCUMENT_SKETCH)
+    tracemalloc.start()
+    try:
+        signature(text, DOCUMENT_SKETCH)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * len(text), peak  # (a matrix of every shingle by 128 permutations: 90x)
+
+
+def test_signatures_in_blocks_equal_datasketch_across_block_boundaries() -> None:
+    import xxhash
+    from datasketch import MinHash
+
+    from cleaner.dedup.minhash import BLOCK, PARAGRAPH_SKETCH, shingles, signatures
+
+    texts = [
+        " ".join(f"w{n}" for n in range(BLOCK + 50)),  # one text over a block boundary
+        "",
+        "tip line",
+        *(" ".join(f"p{k} q{n} r{k * n}" for k in range(40)) for n in range(300)),  # many small
+    ]
+    got = signatures(texts, PARAGRAPH_SKETCH)
+    for text, row in zip(texts, got, strict=True):
+        m = MinHash(num_perm=64, seed=1, hashfunc=xxhash.xxh32_intdigest, scheme="affine32")
+        m.update_batch(list(shingles(text, 3)))
+        assert row.tolist() == np.asarray(m.hashvalues, dtype=np.uint32).tolist()
