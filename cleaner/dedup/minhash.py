@@ -1,8 +1,9 @@
 """Shingles and MinHash signatures: pure functions of text, the same in every process.
 
-datasketch's MinHash does the sketching; its 2.x ``affine32`` permutation scheme is fed a fast
-32-bit hash (xxhash's xxh32) instead of the default SHA-1, which costs several times more and buys
-nothing here: shingles are not adversarial, they only need to spread well.
+The sketches are datasketch's MinHash, 2.x ``affine32`` permutation scheme, fed a fast 32-bit
+hash (xxhash's xxh32) instead of the default SHA-1, which costs several times more and buys
+nothing here: shingles are not adversarial, they only need to spread well. :func:`signatures`
+computes datasketch's values itself, in batches and in bounded memory (the tests compare them).
 """
 
 from __future__ import annotations
