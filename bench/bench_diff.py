@@ -49,11 +49,15 @@ def _split(diff: str) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("source", type=Path)
     parser.add_argument("output", type=Path)
     parser.add_argument("--ids", type=int, default=20)
-    parser.add_argument("--no-reclean", action="store_true", help="Skip step 3 (it re-cleans the whole source).")
+    parser.add_argument(
+        "--no-reclean", action="store_true", help="Skip step 3 (it re-cleans the whole source)."
+    )
     args = parser.parse_args()
 
     with RecordFile(args.output) as records:

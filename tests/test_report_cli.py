@@ -222,8 +222,8 @@ def test_diff_of_an_output_file_is_the_diff_re_cleaning_prints(tmp_path: Path) -
     # A rejected document, from the rejects file: the same diff as well (its input, its reason).
     from_rejects = invoke("diff", out, "--rejects", rejects, "--id", "b/copy", "--no-color")
     assert_ok(from_rejects)
-    re_cleaned = invoke("diff", corpus, "--id", "b/copy", "--no-color").stdout
-    assert from_rejects.stdout.startswith(re_cleaned.rstrip("\n"))
+    reject_diff = invoke("diff", corpus, "--id", "b/copy", "--no-color").stdout
+    assert from_rejects.stdout.startswith(reject_diff.rstrip("\n"))
 
 
 def test_a_near_duplicate_is_shown_next_to_the_document_it_duplicates(tmp_path: Path) -> None:
@@ -255,8 +255,8 @@ def test_diff_of_an_output_file_filters_by_rule_and_by_source(tmp_path: Path) ->
 
 def test_the_source_of_a_jsonl_document_is_its_urls_host(tmp_path: Path) -> None:
     records = [
-        {"id": "p1", "url": "https://www.tidewater.example/a", "text": "Harbour fees rise.\n\nAdvertisement\n\nThe board voted."},
-        {"id": "p2", "url": "https://quayside.example/b", "text": "Ferry times change.\n\nAdvertisement\n\nThe new timetable starts in May."},
+        {"id": "p1", "url": "https://www.tidewater.example/a", "text": "Harbour fees rise.\n\nAdvertisement"},
+        {"id": "p2", "url": "https://quayside.example/b", "text": "Ferry times change.\n\nAdvertisement"},
     ]
     source = tmp_path / "feed.jsonl"
     source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
