@@ -64,7 +64,8 @@ MAX_SOURCE_OPTIONS = 500
 MAX_SITES = 200  # rows of the per-site table (the sites with most documents)
 CHART_SITES = 25  # bars of the per-site chart
 CHART_RULES = 30  # bars of the per-rule chart
-MOST_REMOVED = 20  # documents that lost most of their text, listed first and always shown
+MOST_REMOVED = 20  # documents that lost most of their text, listed first and always shown (at most
+# a tenth of the documents shown)
 BOILERPLATE_SHOWN = 10  # boilerplate paragraphs listed per site
 
 
@@ -134,6 +135,7 @@ class HtmlReport:
         self._languages: Counter[str] = Counter()
         # (removed share, -position, document): the documents that lost most of their text
         self._most_removed: list[tuple[float, int, _Shown]] = []
+        self._most_removed_size = min(MOST_REMOVED, max(1, max_documents // 10))
         self._chars_in_kept = 0
         self._chars_kept = 0
 
@@ -175,13 +177,13 @@ class HtmlReport:
             if heavy:
                 assert share is not None
                 ranked = (share, -position, shown)
-                if len(self._most_removed) < MOST_REMOVED:
+                if len(self._most_removed) < self._most_removed_size:
                     heapq.heappush(self._most_removed, ranked)
                 else:
                     heapq.heapreplace(self._most_removed, ranked)
 
     def _wants_heavy(self, share: float, position: int) -> bool:
-        if len(self._most_removed) < MOST_REMOVED:
+        if len(self._most_removed) < self._most_removed_size:
             return True
         return (share, -position) > self._most_removed[0][:2]
 
@@ -309,12 +311,14 @@ class HtmlReport:
         chosen.update({s.position: s for s in heavy})
         excess = len(chosen) - max(self.max_documents, len(heavy))
         if excess > 0:
-            kept = {s.position for s in heavy}
-            for label in self._sample.labels():
-                kept.update(s.position for s in self._sample.examples(label))
+            heavy_positions = {s.position for s in heavy}
+            examples = {s.position for label in self._sample.labels() for s in self._sample.examples(label)}
             droppable = sorted(
-                (s for s in chosen.values() if s.position not in kept),
-                key=lambda s: sample_key(s.doc_id, s.position, 0 if s.rules or s.reason else 1),
+                (s for s in chosen.values() if s.position not in heavy_positions),
+                key=lambda s: (
+                    s.position not in examples,  # general picks go before examples of a rule or reason
+                    sample_key(s.doc_id, s.position, 0 if s.rules or s.reason else 1),
+                ),
                 reverse=True,
             )
             for s in droppable[:excess]:
