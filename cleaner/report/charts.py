@@ -103,8 +103,10 @@ def bar_chart(name: str, title: str, bars: Sequence[Bar], *, note: str = "", uni
 def stacked_chart(
     name: str, title: str, stacks: Sequence[Stack], kinds: Sequence[tuple[str, str]], *, note: str = ""
 ) -> str:
-    """Horizontal stacked bars (``kinds``: each segment's kind and legend text), scaled to the
-    longest; ``data-total-KIND`` on the ``<svg>`` is the sum of each kind's segments."""
+    """Horizontal stacked bars (``kinds``: each segment's kind and legend text), each drawn to
+    full width so its parts read as shares (a big site and a small one compare at a glance), its
+    total written after it; ``data-total-KIND`` on the ``<svg>`` is the sum of each kind's
+    segments."""
     if not stacks:
         return ""
     legend = ROW + 4
@@ -113,7 +115,6 @@ def stacked_chart(
         kind: sum(s.value for stack in stacks for s in stack.segments if s.kind == kind) for kind, _ in kinds
     }
     attrs = "".join(f' data-total-{esc(kind)}="{value}"' for kind, value in totals.items())
-    top = max(1, max(stack.total for stack in stacks))
     span = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     parts = [_open(name, title, height, attrs)]
     x = LABEL_WIDTH
@@ -132,8 +133,8 @@ def stacked_chart(
         )
         at = float(LABEL_WIDTH)
         for segment in stack.segments:
-            width = round(span * segment.value / top, 1)
             share = segment.value / stack.total if stack.total else 0.0
+            width = round(span * share, 1)
             parts.append(
                 f'<rect class="seg-{esc(segment.kind)}" data-kind="{esc(segment.kind)}" '
                 f'data-value="{segment.value}" x="{round(at, 1)}" y="{y}" width="{width}" height="{BAR}">'

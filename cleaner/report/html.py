@@ -417,8 +417,9 @@ class HtmlReport:
                 "Characters kept and removed, by site",
                 stacks,
                 kinds,
-                note="Characters of the input: kept in the output text, removed by cleaning (moved "
-                "to the title or captions included), or in documents the run rejected.",
+                note="Each site's input characters, as shares: kept in the output text, removed by "
+                "cleaning (moved to the title or captions included), or in documents the run rejected; "
+                "the number is the site's input characters. Sites with the most input first.",
             ),
             column_chart(
                 "shares",
