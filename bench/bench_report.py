@@ -47,7 +47,9 @@ def _kept_chars(output: Path) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("report", type=Path)
     parser.add_argument("stats", type=Path)
     parser.add_argument("output", type=Path, help="The run's output, to check the kept characters.")
