@@ -97,9 +97,7 @@ def as_options(options: RunOptions) -> list[str]:
     ):
         if number != default_number:
             args += [flag, str(number)]
-    if options.state is not None:
-        args += ["--state", str(options.state)]
-    return args
+    return args  # (not --state: a run made with one depends on the state as it was before it)
 
 
 def run_settings(options: RunOptions, rules: RuleSet, engine: str = "local") -> dict[str, Any]:

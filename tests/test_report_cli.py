@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 from typing import Any
@@ -313,3 +314,14 @@ def test_diff_re_creates_a_run_made_with_other_settings(tmp_path: Path) -> None:
     from_output = invoke("diff", out, "--id", "b/copy", "--no-color").stdout
     assert from_output == invoke("diff", corpus, *settings["options"], "--id", "b/copy", "--no-color").stdout
     assert "rejected" in invoke("diff", corpus, "--id", "b/copy", "--no-color").stdout
+
+
+def test_a_gzipped_output_is_read_the_same(tmp_path: Path) -> None:
+    _, out, _ = _finished(tmp_path)
+    packed = tmp_path / "out.jsonl.gz"
+    packed.write_bytes(gzip.compress(out.read_bytes()))
+    assert sniff(packed) == "output"
+    plain = invoke("diff", out, "--id", "a/ferry", "--no-color")
+    gzipped = invoke("diff", packed, "--id", "a/ferry", "--no-color")
+    assert_ok(gzipped)
+    assert gzipped.stdout == plain.stdout and "[junk.advertisement]" in plain.stdout
