@@ -277,7 +277,8 @@ def _diff_finished(
                     break
             if item is None:
                 names = " or ".join(str(p) for p in (output, rejects) if p is not None)
-                raise click.ClickException(f"no document with id {doc_id} in {names}")
+                hint = " (if it was rejected, add --rejects FILE)" if rejects is None else ""
+                raise click.ClickException(f"no document with id {doc_id} in {names}{hint}")
             chosen.append(item)
             seen.add(doc_id)
         picked: StableSample[tuple[RecordFile, Line]] = StableSample(size, per_label=0)
