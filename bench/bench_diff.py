@@ -11,7 +11,7 @@ at the id, so the last is the slowest), then:
 1. in process: the median and the worst time to find the record, rebuild its input and render the
    diff (what the command does after starting Python);
 2. end to end: ``cleaner diff OUT --id X`` as a command, for three of the ids (the start of Python
-   and the imports included);
+   and the imports included), wall and CPU time, with ``cleaner --version`` for scale;
 3. the same ids through ``cleaner diff SOURCE --id ... --id ...`` (one re-clean of the whole
    source), and whether every document's diff is byte-identical to the one read from the output.
 """
@@ -19,6 +19,7 @@ at the id, so the last is the slowest), then:
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import subprocess
 import sys
@@ -81,12 +82,25 @@ def main() -> None:
         f"worst {max(timings) * 1000:.1f} ms (the last record: {timings[-1] * 1000:.1f} ms)"
     )
 
+    def timed(*command: str) -> tuple[str, float, float]:
+        """A command's output, wall time and CPU time (user + system: what the machine's other
+        load does not inflate)."""
+        before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+        result = subprocess.run(
+            [sys.executable, "-m", "cleaner", *command], capture_output=True, text=True, check=True
+        )
+        wall, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+        return result.stdout, wall, cpu
+
+    _, wall, cpu = timed("--version")
+    print(f"for scale: cleaner --version: {wall:.2f} s wall, {cpu:.2f} s CPU")
     for doc_id in (ids[0], ids[len(ids) // 2], ids[-1]):
-        start = time.perf_counter()
-        shown = _cli(str(args.output), "--id", doc_id).stdout
-        took = time.perf_counter() - start
+        shown, wall, cpu = timed("diff", str(args.output), "--id", doc_id, "--no-color")
         assert _split(shown)[0] == mine[doc_id]
-        print(f"end to end: cleaner diff {args.output.name} --id {doc_id}: {took:.2f} s")
+        print(
+            f"end to end: cleaner diff {args.output.name} --id {doc_id}: {wall:.2f} s wall, {cpu:.2f} s CPU"
+        )
 
     if args.no_reclean:
         return
