@@ -16,6 +16,7 @@ import hashlib
 import json
 import platform
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 from cleaner import __version__
@@ -30,6 +31,10 @@ _UNDECIDING = {"description", "remove", "keep", "origin"}
 
 
 def _canonical(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, Path):
+        return str(value)
     if isinstance(value, frozenset | set):
         return sorted(_canonical(v) for v in value)
     if isinstance(value, tuple | list):
@@ -115,18 +120,9 @@ def run_settings(options: RunOptions, rules: RuleSet, engine: str = "local") -> 
             "files": [str(path) for path in options.rules],
         },
         "languages": list(options.languages),
-        "read": {
-            "text_field": options.read.text_field,
-            "id_field": options.read.id_field,
-            "title_field": options.read.title_field,
-        },
-        "dedup": {
-            "enabled": dedup.enabled,
-            "duplicate_threshold": dedup.duplicate_threshold,
-            "boilerplate_min_docs": dedup.boilerplate_min_docs,
-            "boilerplate_threshold": dedup.boilerplate_threshold,
-            "boilerplate_min_share": dedup.boilerplate_min_share,
-        },
+        # Every field of the option classes, so a setting added to them is never left out.
+        "read": _canonical(dataclasses.asdict(options.read)),
+        "dedup": _canonical(dataclasses.asdict(dedup)),
         "state": str(options.state) if options.state is not None else None,
         "options": as_options(options),
     }
