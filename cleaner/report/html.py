@@ -64,8 +64,8 @@ MAX_SOURCE_OPTIONS = 500
 MAX_SITES = 200  # rows of the per-site table (the sites with most documents)
 CHART_SITES = 25  # bars of the per-site chart
 CHART_RULES = 30  # bars of the per-rule chart
-MOST_REMOVED = 20  # documents that lost most of their text, listed first and always shown (at most
-# a tenth of the documents shown)
+# Documents that lost most of their text: listed first and always shown (at most a tenth of the page).
+MOST_REMOVED = 20
 BOILERPLATE_SHOWN = 10  # boilerplate paragraphs listed per site
 
 
@@ -136,8 +136,6 @@ class HtmlReport:
         # (removed share, -position, document): the documents that lost most of their text
         self._most_removed: list[tuple[float, int, _Shown]] = []
         self._most_removed_size = min(MOST_REMOVED, max(1, max_documents // 10))
-        self._chars_in_kept = 0
-        self._chars_kept = 0
 
     # -- collecting ---------------------------------------------------------------------------
 
@@ -210,10 +208,8 @@ class HtmlReport:
         counts.boilerplate.update(boilerplate)
         text = item.record.get("text")
         kept = sum(len(p) for p in paragraphs(text)) if isinstance(text, str) else 0
-        kept = min(kept, chars_in) if item.input_lines is not None else kept
+        kept = min(kept, chars_in)  # (a repair that lengthens text must not make the removed share negative)
         counts.chars_kept += kept
-        self._chars_in_kept += chars_in
-        self._chars_kept += kept
         lang = item.record.get("lang")
         self._languages[str(lang) if lang else "none"] += 1
         share = 1 - kept / chars_in if chars_in else 0.0
