@@ -14,9 +14,16 @@ import click
 
 from cleaner import __version__
 from cleaner.atomic import Terminated, sigterm_as_interrupt, write_atomic
-from cleaner.cli_options import read_options, rules_option, sources_argument, user_errors
+from cleaner.cli_options import (
+    dedup_from,
+    dedup_options,
+    read_options,
+    rules_option,
+    sources_argument,
+    user_errors,
+)
 from cleaner.escapes import terminal_safe
-from cleaner.options import DedupOptions, RunOptions
+from cleaner.options import RunOptions
 from cleaner.paths import Output, PathError, check_outputs, earlier_outputs
 from cleaner.readers import MAX_DOC_BYTES, ReadOptions
 from cleaner.records import BAD_INPUT_REASONS
@@ -65,30 +72,7 @@ def cli() -> None:
     show_default=True,
     help="Reject larger documents as too-large (a text file's bytes, unpacked; a JSONL line's).",
 )
-@click.option("--no-dedup", is_flag=True, help="Skip near-duplicate documents and site boilerplate.")
-@click.option(
-    "--dup-threshold",
-    type=click.FloatRange(0.0, 1.0),
-    default=DedupOptions.duplicate_threshold,
-    show_default=True,
-    help="Estimated Jaccard at which a document duplicates an earlier one.",
-)
-@click.option(
-    "--boilerplate-min-docs",
-    "min_docs",
-    type=click.IntRange(2),
-    default=DedupOptions.boilerplate_min_docs,
-    show_default=True,
-    help="Documents of one source a paragraph must appear in to be boilerplate.",
-)
-@click.option(
-    "--boilerplate-min-share",
-    "min_share",
-    type=click.FloatRange(0.0, 1.0),
-    default=DedupOptions.boilerplate_min_share,
-    show_default=True,
-    help="Share of a source's documents a paragraph must appear in to be boilerplate.",
-)
+@dedup_options
 @click.option(
     "--state",
     "state",
@@ -186,12 +170,7 @@ def run_command(
         read=ReadOptions(
             text_field=text_field, id_field=id_field, title_field=title_field, max_doc_bytes=max_doc_bytes
         ),
-        dedup=DedupOptions(
-            enabled=not no_dedup,
-            duplicate_threshold=dup_threshold,
-            boilerplate_min_docs=min_docs,
-            boilerplate_min_share=min_share,
-        ),
+        dedup=dedup_from(no_dedup, dup_threshold, min_docs, min_share),
         state=state,
         jobs=jobs or default_jobs(),
         shard_size=shard_size,

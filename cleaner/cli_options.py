@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from cleaner.dedup.state import StateError
-from cleaner.options import RunError
+from cleaner.options import DedupOptions, RunError
 from cleaner.rules import RuleError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -67,6 +67,69 @@ def read_options(func: F) -> F:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def dedup_options(func: F) -> F:
+    """``--no-dedup``, ``--dup-threshold``, ``--boilerplate-min-docs``, ``--boilerplate-min-share``:
+    near-duplicate documents and site boilerplate (``run``, and ``diff`` to re-create a run).
+
+    The command receives ``no_dedup``, ``dup_threshold``, ``min_docs`` and ``min_share``;
+    :func:`dedup_from` makes them a :class:`DedupOptions`.
+    """
+    options: list[Callable[[Any], Any]] = [
+        click.option("--no-dedup", is_flag=True, help="Skip near-duplicate documents and site boilerplate."),
+        click.option(
+            "--dup-threshold",
+            type=click.FloatRange(0.0, 1.0),
+            default=DedupOptions.duplicate_threshold,
+            show_default=True,
+            help="Estimated Jaccard at which a document duplicates an earlier one.",
+        ),
+        click.option(
+            "--boilerplate-min-docs",
+            "min_docs",
+            type=click.IntRange(2),
+            default=DedupOptions.boilerplate_min_docs,
+            show_default=True,
+            help="Documents of one source a paragraph must appear in to be boilerplate.",
+        ),
+        click.option(
+            "--boilerplate-min-share",
+            "min_share",
+            type=click.FloatRange(0.0, 1.0),
+            default=DedupOptions.boilerplate_min_share,
+            show_default=True,
+            help="Share of a source's documents a paragraph must appear in to be boilerplate.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def dedup_from(no_dedup: bool, dup_threshold: float, min_docs: int, min_share: float) -> DedupOptions:
+    """The :class:`DedupOptions` of :func:`dedup_options`' values."""
+    return DedupOptions(
+        enabled=not no_dedup,
+        duplicate_threshold=dup_threshold,
+        boilerplate_min_docs=min_docs,
+        boilerplate_min_share=min_share,
+    )
+
+
+# The parameters of the options above that change what a run decides (``diff`` refuses them
+# when it reads a finished run instead of running one).
+RUN_PARAMETERS = (
+    "rules",
+    "languages",
+    "text_field",
+    "id_field",
+    "title_field",
+    "no_dedup",
+    "dup_threshold",
+    "min_docs",
+    "min_share",
+)
 
 
 def rules_paths_option(flag: str, help: str, metavar: str | None = None) -> Callable[[F], F]:

@@ -23,11 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cleaner.readers import JSONL_SUFFIXES, TEXT_SUFFIXES
+from cleaner.records import Reason
 
 STDIO = "-"
 # The keys only cleaner's own lines carry: an output record, a reject line.
 _OUTPUT_KEYS = frozenset({"removed", "lang_prob", "captions"})
 _REJECT_KEYS = frozenset({"reason", "detail", "source"})
+REASONS = frozenset(reason.value for reason in Reason)
 
 
 class PathError(ValueError):
@@ -139,7 +141,7 @@ def looks_like_earlier_output(path: Path) -> str | None:
         return None
     if record.keys() >= _OUTPUT_KEYS and isinstance(record.get("removed"), list):
         return "output"
-    if record.keys() >= _REJECT_KEYS and "text" not in record:
+    if record.keys() >= _REJECT_KEYS and record.get("reason") in REASONS and "removed" not in record:
         return "rejects"
     return None
 

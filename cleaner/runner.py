@@ -36,6 +36,7 @@ from cleaner.progress import Progress
 from cleaner.readers import ReadCounter, ReadOptions, SourceFile, list_sources, read_sources
 from cleaner.records import ReportItem, output_record
 from cleaner.rules import rule_files
+from cleaner.settings import run_settings
 from cleaner.shards import ShardedWriter, file_sha256, finished_shards
 from cleaner.spill import Spill
 from cleaner.stages import Dropped, Item, Rendered, finishing_passes, rename, unique_id
@@ -52,7 +53,7 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
     """Run cleaner over ``options.sources``; ``warn`` receives one line per bad input or notice."""
     setup = CleaningSetup.from_options(options.rules, options.languages)
     dedup = options.dedup
-    stats = RunStats()
+    stats = RunStats(settings=run_settings(options, setup.rules))
     files = list_sources(options.sources, stats.skipped_files)
     documents = DocumentIndex(dedup.duplicate_threshold)
     known_boilerplate = BoilerplateIndex(threshold=dedup.boilerplate_threshold)

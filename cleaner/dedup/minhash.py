@@ -12,12 +12,13 @@ import re
 from array import array
 from dataclasses import asdict, dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import datasketch
 import numpy as np
 import xxhash
-from datasketch import LeanMinHash, MinHash
+
+if TYPE_CHECKING:  # datasketch is imported where it is used: it brings scipy, a second to import
+    from datasketch import LeanMinHash, MinHash
 
 _WORD = re.compile(r"\w+")
 HASH_NAME = "xxh32"
@@ -35,6 +36,8 @@ class SketchSettings:
     hash: str = HASH_NAME
 
     def to_json(self) -> dict[str, Any]:
+        import datasketch
+
         return {**asdict(self), "datasketch": datasketch.__version__}
 
 
@@ -60,6 +63,8 @@ def shingles(text: str, words: int) -> set[bytes]:
 
 @cache
 def _template(settings: SketchSettings) -> MinHash:
+    from datasketch import MinHash
+
     return MinHash(
         num_perm=settings.num_perm,
         seed=settings.seed,
@@ -161,4 +166,6 @@ def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:
 def to_lean_minhash(sig: np.ndarray, settings: SketchSettings) -> LeanMinHash:
     """A stored signature as datasketch's LeanMinHash: all MinHashLSH needs, without the
     permutation tables a full MinHash carries."""
+    from datasketch import LeanMinHash
+
     return LeanMinHash(seed=settings.seed, hashvalues=sig, scheme=settings.scheme)

@@ -34,6 +34,7 @@ from cleaner.dedup.minhash import DOCUMENT_SKETCH, PARAGRAPH_SKETCH
 from cleaner.options import DedupOptions, RunError, RunOptions
 from cleaner.pipeline import CleaningSetup
 from cleaner.readers import ReadOptions, SourceFile, list_sources
+from cleaner.settings import run_settings
 from cleaner.shards import shard_name
 from cleaner.spark import core, tasks
 from cleaner.spark.tasks import ReadUnit, Settings
@@ -89,6 +90,7 @@ def run_spark(
     files = list_sources(options.sources, stats.skipped_files)
     setup = CleaningSetup.from_options(options.rules, options.languages)  # rule errors before Spark starts
     settings = settings_for(setup, options.read, options.dedup)
+    stats.settings = run_settings(options, setup.rules, engine="spark")
     session, owned = (spark, False) if spark is not None else _start(master)
     frames: list[DataFrame] = []
     try:

@@ -412,7 +412,7 @@ def finish(
             result.doc, warning = rename(result.doc, new_id)
         else:
             reject, warning = rename(result.reject, new_id)
-            result = Dropped(reject, result.input_lines)
+            result = Dropped(reject, result.input_lines, result.url)
         if warning is not None:  # (a document's note is said with its other notes)
             warnings.append(warning)
     duplicate = None
