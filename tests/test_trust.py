@@ -658,3 +658,15 @@ def test_signatures_in_blocks_equal_datasketch_across_block_boundaries() -> None
         m = MinHash(num_perm=64, seed=1, hashfunc=xxhash.xxh32_intdigest, scheme="affine32")
         m.update_batch(list(shingles(text, 3)))
         assert row.tolist() == np.asarray(m.hashvalues, dtype=np.uint32).tolist()
+
+
+def test_spark_rows_go_through_the_same_checks_as_jsonl_lines() -> None:
+    from cleaner.spark.tasks import record_to_item
+
+    options = ReadOptions()
+    deep = record_to_item({"id": "d", "text": "Body.", "m": nested(5000)}, "rows", 1, options)
+    assert isinstance(deep, Reject) and deep.reason == Reason.INVALID_JSON
+    lone = record_to_item({"id": "s", "text": "Lone \ud800."}, "rows", 2, options)
+    assert isinstance(lone, Reject) and "surrogate" in lone.detail
+    nan = record_to_item({"id": "n", "text": "Body.", "score": math.nan}, "rows", 3, options)
+    assert not isinstance(nan, Reject) and nan.fields["score"] is None and nan.notes
