@@ -9,7 +9,7 @@ every character that differs from the input and :func:`replay` can rebuild the t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -58,7 +58,8 @@ class AppliedEdit:
     replacement: str = ""
     moved_to: MoveTarget | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
+        """The edit as an entry of a record's ``removed`` list."""
         out: dict[str, Any] = {"pass": self.pass_name, "rule": self.rule, "text": self.text}
         if self.replacement:
             out["replacement"] = self.replacement
@@ -69,7 +70,8 @@ class AppliedEdit:
         return out
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> AppliedEdit:
+    def from_dict(cls, data: Mapping[str, Any]) -> AppliedEdit:
+        """The edit of a ``removed`` entry (:meth:`to_dict`'s inverse)."""
         return cls(
             data["pass"],
             data["rule"],
@@ -79,6 +81,10 @@ class AppliedEdit:
             data.get("replacement", ""),
             data.get("to"),
         )
+
+    # The older names, kept for callers written before the public API.
+    to_json = to_dict
+    from_json = from_dict
 
 
 @dataclass(slots=True)

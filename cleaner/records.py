@@ -7,11 +7,13 @@ fields first, then the input record's other fields in their own order.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 
-from cleaner.document import Document
+from cleaner.document import AppliedEdit, Document
 from cleaner.language import Language
 
 CONTRACT_FIELDS = ("id", "source", "title", "text", "captions", "lang", "lang_prob", "removed")
@@ -49,7 +51,9 @@ class Reject:
     duplicate_of: str | None = None
     line: int | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
+        """The reject line as a dict, keys in the line's order (``reason`` is a :class:`Reason`,
+        a ``str``)."""
         out: dict[str, Any] = {"id": self.id, "source": self.source, "reason": self.reason}
         out["detail"] = self.detail
         if self.duplicate_of is not None:
@@ -57,6 +61,14 @@ class Reject:
         if self.line is not None:
             out["line"] = self.line
         return out
+
+    def to_json(self) -> str:
+        """The reject line ``cleaner run --rejects`` writes for this document (no newline).
+
+        >>> Reject("a", "in.jsonl", Reason.EMPTY, "the input holds no text").to_json()
+        '{"id":"a","source":"in.jsonl","reason":"empty","detail":"the input holds no text"}'
+        """
+        return dumps(self.to_dict())
 
 
 @dataclass(frozen=True)
@@ -76,23 +88,83 @@ class ReportItem:
     reject: dict[str, Any] | None = None
 
 
+def _no_fields() -> Mapping[str, Any]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Record:
+    """A kept document: one line of ``cleaner run``'s output, typed and immutable.
+
+    The fields are the record contract's (docs/design.md); ``notes`` is empty when the line has
+    none; ``fields`` holds the input record's other fields, passed through in their order (a
+    read-only mapping). :meth:`to_dict` and :meth:`to_json` give the output line exactly.
+
+    >>> record = Record("a", "in.jsonl", "Headline", "Body.", fields={"url": "https://x.example/a"})
+    >>> record.to_json()
+    '{"id":"a","source":"in.jsonl","title":"Headline","text":"Body.","captions":[],"lang":null,\
+"lang_prob":null,"removed":[],"url":"https://x.example/a"}'
+    """
+
+    id: str
+    source: str
+    title: str | None
+    text: str
+    captions: tuple[str, ...] = ()
+    lang: str | None = None
+    lang_prob: float | None = None
+    removed: tuple[AppliedEdit, ...] = ()
+    notes: tuple[str, ...] = ()
+    fields: Mapping[str, Any] = field(default_factory=_no_fields, hash=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.fields, MappingProxyType):  # read-only, and a copy of the caller's
+            object.__setattr__(self, "fields", MappingProxyType(dict(self.fields)))
+
+    @classmethod
+    def from_document(cls, doc: Document, lang: Language | None) -> Record:
+        """The record of a cleaned document (``lang``: its detected language, if any)."""
+        taken = {*CONTRACT_FIELDS, "notes"} if doc.notes else set(CONTRACT_FIELDS)
+        return cls(
+            doc.id,
+            doc.source,
+            doc.title,
+            doc.text,
+            tuple(doc.captions),
+            lang.code if lang else None,
+            lang.prob if lang else None,
+            tuple(doc.applied),
+            tuple(doc.notes),
+            MappingProxyType({k: v for k, v in doc.fields.items() if k not in taken}),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The output line as a dict: the contract's fields in order, ``notes`` when there are
+        any, then the passed-through fields (one named like a contract field is not repeated)."""
+        record: dict[str, Any] = {
+            "id": self.id,
+            "source": self.source,
+            "title": self.title,
+            "text": self.text,
+            "captions": list(self.captions),
+            "lang": self.lang,
+            "lang_prob": self.lang_prob,
+            "removed": [edit.to_dict() for edit in self.removed],
+        }
+        if self.notes:
+            record["notes"] = list(self.notes)
+        for key, value in self.fields.items():
+            record.setdefault(key, value)
+        return record
+
+    def to_json(self) -> str:
+        """The line ``cleaner run`` writes for this document (without the newline)."""
+        return dumps(self.to_dict())
+
+
 def output_record(doc: Document, lang: Language | None) -> dict[str, Any]:
-    """The output line of a kept document."""
-    record: dict[str, Any] = {
-        "id": doc.id,
-        "source": doc.source,
-        "title": doc.title,
-        "text": doc.text,
-        "captions": list(doc.captions),
-        "lang": lang.code if lang else None,
-        "lang_prob": lang.prob if lang else None,
-        "removed": [edit.to_json() for edit in doc.applied],
-    }
-    if doc.notes:
-        record["notes"] = list(doc.notes)
-    for key, value in doc.fields.items():
-        record.setdefault(key, value)
-    return record
+    """The output line of a kept document (:meth:`Record.to_dict`)."""
+    return Record.from_document(doc, lang).to_dict()
 
 
 # Valid in JSON strings, but line breaks to str.splitlines() and to some JSONL readers.

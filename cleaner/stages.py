@@ -28,7 +28,7 @@ from cleaner.document import Document
 from cleaner.language import Language, detect_language
 from cleaner.passes import Pass
 from cleaner.pipeline import CleaningSetup, run_passes
-from cleaner.records import Reason, Reject, ReportItem, dumps, output_record
+from cleaner.records import Reason, Record, Reject, ReportItem, dumps
 from cleaner.stats import RunStats
 from cleaner.textfix import normalize_fragment
 
@@ -199,21 +199,25 @@ class Rendered:
     removals: Counter[str] = field(default_factory=Counter)
     chars_removed: int = 0
     report: ReportItem | None = None
+    outcome: Record | Reject | None = None
 
 
-def render(result: Cleaned | Dropped, keep: bool = False) -> Rendered:
-    """The output line (or reject line) of a finished document; ``keep``: its report item too."""
+def render(result: Cleaned | Dropped, keep: bool = False, outcome: bool = False) -> Rendered:
+    """The output line (or reject line) of a finished document; ``keep``: its report item too;
+    ``outcome``: the :class:`Record` or :class:`Reject` itself (for the Python API)."""
     if isinstance(result, Dropped):
         reject = result.reject
-        data = reject.to_json()
+        data = reject.to_dict()
         return Rendered(
             reject_line=dumps(data),
             reason=reject.reason,
             warning=bad_input_warning(reject),
             report=ReportItem(reject.id, reject.source, result.input_lines, None, data) if keep else None,
+            outcome=reject if outcome else None,
         )
     doc = result.doc
-    record = output_record(doc, result.lang)
+    made = Record.from_document(doc, result.lang)
+    record = made.to_dict()
     counts = RunStats()
     counts.count_edits(doc.applied)
     return Rendered(
@@ -221,6 +225,7 @@ def render(result: Cleaned | Dropped, keep: bool = False) -> Rendered:
         removals=counts.removals,
         chars_removed=counts.chars_removed,
         report=ReportItem(doc.id, doc.source, doc.input_lines, record, None) if keep else None,
+        outcome=made if outcome else None,
     )
 
 
