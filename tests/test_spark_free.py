@@ -15,7 +15,6 @@ from builders import BODY
 
 from cleaner.api import Cleaner, Stages
 from cleaner.dedup.boilerplate import BoilerplateIndex
-from cleaner.options import DedupOptions
 from cleaner.pipeline import CleaningSetup
 from cleaner.readers import ReadOptions, SourceFile, read_jsonl, read_text_file
 from cleaner.records import Reason, Reject, output_record
@@ -113,7 +112,7 @@ def test_band_keys_pair_exactly_what_minhashlsh_pairs() -> None:
         return MinHash(num_perm=len(sig), hashvalues=sig, scheme=DOCUMENT_SKETCH.scheme)
 
     sigs = lsh_corpus()
-    settings = settings_for(CleaningSetup.from_options(), ReadOptions(), DedupOptions())
+    settings = settings_for(Cleaner())
     lsh = document_lsh(0.8, 128)
     for number, sig in enumerate(sigs):
         lsh.insert(number, to_minhash(sig))
