@@ -24,6 +24,7 @@ per document, ``removed_<rule id>`` per removal, ``chars_removed``.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -64,19 +65,22 @@ class CleanerStep(PipelineStep):  # type: ignore[misc]  # datatrove has no type 
                 had_source[n] = "source" in doc.metadata
                 yield {**doc.metadata, read.id_field: doc.id, read.text_field: doc.text}
 
-        for n, result in enumerate(self.cleaner.clean(records(), source=f"rank-{rank}")):
-            with self.track_time():
-                doc_media = media.pop(n)
+        results = self.cleaner.clean(records(), source=f"rank-{rank}")
+        for n in itertools.count():
+            with self.track_time():  # the cleaning happens while the next result is asked for
+                result = next(results, None)
+                if result is None:
+                    return
+                doc_media, had = media.pop(n), had_source.pop(n)
                 if isinstance(result, Reject):
                     self.stat_update("dropped", f"dropped_{result.reason}")
-                    had_source.pop(n)
                     continue
                 for edit in result.removed:
                     self.stat_update(f"removed_{edit.rule}")
                 self.stat_update("chars_removed", value=sum(len(edit.text) for edit in result.removed))
                 record = result.to_dict()
                 metadata = dict(result.fields)
-                if had_source.pop(n):
+                if had:
                     metadata["source"] = result.source
                 metadata.update((key, record[key]) for key in METADATA_FIELDS if key in record)
                 doc = Document(text=result.text, id=result.id, media=doc_media, metadata=metadata)
