@@ -4,8 +4,9 @@
     from cleaner.integrations.pandas import clean_frame
 
     df = pd.read_json("scraped.jsonl", lines=True)
-    clean = clean_frame(df)                      # the record's columns, on df's index
-    kept = df.drop(columns="text").join(clean[clean.reason.isna()])
+    clean = clean_frame(df)  # the record's columns, on df's index
+    kept = clean[clean.reason.isna()]
+    kept = df.drop(columns=kept.columns, errors="ignore").join(kept, how="inner")
 
 The frame's rows are the documents: every column is read as a record's field (``url`` or
 ``source`` group a site's boilerplate, ``title`` is the headline), and duplicate documents and
