@@ -30,9 +30,9 @@ def corpus() -> list[dict[str, Any]]:
     footer, a story syndicated from one outlet to the other, an id used twice, an empty record, a
     record without text, one in German, an input title and pass-through fields (``notes`` too)."""
     records: list[dict[str, Any]] = []
-    for outlet in ("brackwater.example", "eastmoor.example"):
+    for outlet, seed in (("brackwater.example", 100), ("eastmoor.example", 200)):
         for n in range(8):
-            body = article(hash(outlet) % 1000 + n)
+            body = article(seed + n)
             lines = [f"Council notes, week {n + 1}", *body, *FOOTER]
             records.append(
                 {
