@@ -51,6 +51,18 @@ class Reject:
     duplicate_of: str | None = None
     line: int | None = None
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Reject:
+        """The reject of a reject line (parsed JSON)."""
+        return cls(
+            data["id"],
+            data["source"],
+            Reason(data["reason"]),
+            data.get("detail", ""),
+            data.get("duplicate_of"),
+            data.get("line"),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """The reject line as a dict, keys in the line's order (``reason`` is a :class:`Reason`,
         a ``str``)."""
@@ -136,6 +148,38 @@ class Record:
             tuple(doc.applied),
             tuple(doc.notes),
             MappingProxyType({k: v for k, v in doc.fields.items() if k not in taken}),
+        )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Record:
+        """The record of an output line (parsed JSON): ``to_dict`` gives ``data`` back.
+
+        ``notes`` are cleaner's when they follow ``removed`` as a list of strings; any other
+        field, a ``notes`` elsewhere included, is a passed-through field.
+
+        >>> line = '{"id":"a","source":"s","title":null,"text":"Body.","captions":[],"lang":"en",' \\
+        ...        '"lang_prob":1.0,"removed":[],"notes":["decoded as cp1252"],"url":"u"}'
+        >>> record = Record.from_dict(json.loads(line))
+        >>> record.notes, dict(record.fields), record.to_json() == line
+        (('decoded as cp1252',), {'url': 'u'}, True)
+        """
+        rest = [key for key in data if key not in CONTRACT_FIELDS]
+        notes: tuple[str, ...] = ()
+        if rest and rest[0] == "notes":
+            value = data["notes"]
+            if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+                notes, rest = tuple(value), rest[1:]
+        return cls(
+            data["id"],
+            data["source"],
+            data["title"],
+            data["text"],
+            tuple(data["captions"]),
+            data["lang"],
+            data["lang_prob"],
+            tuple(AppliedEdit.from_dict(entry) for entry in data["removed"]),
+            notes,
+            {key: data[key] for key in rest},
         )
 
     def to_dict(self) -> dict[str, Any]:

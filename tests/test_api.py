@@ -164,6 +164,17 @@ def test_a_reject_gives_its_reject_line() -> None:
     )
 
 
+def test_an_output_line_reads_back_into_the_record_that_wrote_it(tmp_path: Path) -> None:
+    out, rejects = cli_run(tmp_path, corpus())
+    assert out and rejects
+    for line in out:
+        assert Record.from_dict(json.loads(line)).to_json() == line
+    for line in rejects:
+        assert Reject.from_dict(json.loads(line)).to_json() == line
+    passed_notes = Record.from_dict({**json.loads(out[0]), "notes": "a field of the input"})
+    assert passed_notes.notes == () and passed_notes.fields["notes"] == "a field of the input"
+
+
 # --- a corpus --------------------------------------------------------------------------------
 
 
