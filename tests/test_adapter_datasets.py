@@ -22,8 +22,8 @@ from cleaner.integrations.datasets import clean_batch, clean_row  # noqa: E402
 
 
 @pytest.fixture
-def ds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Dataset:
-    monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "cache"))
+def ds() -> Dataset:
+    """An in-memory dataset (``map`` on it writes no cache files)."""
     rows = [r for r in corpus() if isinstance(r.get("text"), str)]
     columns = ("id", "url", "text", "title")
     return Dataset.from_list([{c: r.get(c) for c in columns} for r in rows])
