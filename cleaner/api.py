@@ -171,8 +171,9 @@ class Cleaner:
         of ``documents``, as ``cleaner run`` decides them: the input is read once, the cleaned
         documents wait in a temporary file, and results come once the last document was read.
         Without dedup the results stream: each is yielded as soon as its document is cleaned.
-        ``jobs`` > 1 cleans in that many processes (forked: call it from a script's main
-        thread). :attr:`stats` is reset when the iteration starts and complete when it ends.
+        ``jobs`` > 1 cleans in that many processes with dedup (forked: call it from a script's
+        main thread); the streaming mode cleans in this process. :attr:`stats` is reset when
+        the iteration starts and complete when it ends.
         """
         stages = Stages(self, warn=logger.warning)
         self.stats = stages.stats

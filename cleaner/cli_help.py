@@ -21,22 +21,15 @@ OTHER = "Other options"
 def sections(table: Mapping[str, Sequence[str]]) -> Callable[[F], F]:
     """Put each option named in ``table`` (section title -> parameter names) in its section.
 
-    Applied above the command's options; an option the table does not name is an error, so a
-    new option cannot be left out of the help's sections by accident.
+    Applied above the command's options. An option the table does not name is listed under
+    "Other options" (tests/test_cli_first_contact.py checks that ``run`` leaves none there).
     """
     where = {name: (rank, title) for rank, (title, names) in enumerate(table.items()) for name in names}
 
     def apply(func: F) -> F:
-        params: list[click.Parameter] = getattr(func, "__click_params__", [])
-        for param in params:
-            if not isinstance(param, click.Option):
-                continue
-            if param.name not in where:
-                raise ValueError(f"option {param.opts[0]} is in no help section")
-            setattr(param, SECTION_ATTRIBUTE, where[param.name])  # (rank, title)
-        unknown = set(where) - {p.name for p in params}
-        if unknown:
-            raise ValueError(f"help sections name unknown options: {sorted(unknown)}")
+        for param in getattr(func, "__click_params__", []):
+            if isinstance(param, click.Option) and param.name in where:
+                setattr(param, SECTION_ATTRIBUTE, where[param.name])  # (rank, title)
         return func
 
     return apply

@@ -201,18 +201,25 @@ def test_run_help_groups_its_options_in_sections_in_order() -> None:
         assert option.opts[-1] in section.split("\n\n")[0], (option.opts, title)
 
 
-def test_an_option_in_no_section_is_an_error_when_the_command_is_defined() -> None:
-    with pytest.raises(ValueError, match="--extra is in no help section"):
+def test_every_run_option_is_in_a_section_and_every_section_name_is_an_option() -> None:
+    options = {p.name: p for p in cli.commands["run"].params if isinstance(p, click.Option)}
+    placed = {name for names in RUN_SECTIONS.values() for name in names}
+    assert placed <= set(options)
+    assert [name for name, option in options.items() if not hasattr(option, "help_section")] == []
+    assert "Other options:\n  -h, --help" in invoke("run", "--help").stdout  # --help alone there
 
-        @click.command(cls=SectionedCommand)
-        @sections({"Input": ["first"]})
-        @click.option("--first", help="The first option here.")
-        @click.option("--extra", help="An option nobody placed.")
-        def toy(first: str, extra: str) -> None: ...
 
-    with pytest.raises(ValueError, match="unknown options"):
+def test_an_option_in_no_section_is_listed_under_other_options() -> None:
+    @click.command(cls=SectionedCommand)
+    @sections({"Input": ["first"]})
+    @click.option("--first", help="The first option here.")
+    @click.option("--extra", help="An option nobody placed.")
+    def toy(first: str, extra: str) -> None: ...
 
-        @click.command(cls=SectionedCommand)
-        @sections({"Input": ["first", "gone"]})
-        @click.option("--first", help="The first option here.")
-        def toy2(first: str) -> None: ...
+    shown = CliRunner().invoke(toy, ["--help"]).stdout
+    assert (
+        shown.index("Input:")
+        < shown.index("--first")
+        < shown.index("Other options:")
+        < shown.index("--extra")
+    )
