@@ -6,6 +6,7 @@ errors the user can act on become one-line messages.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -151,6 +152,34 @@ def check_sources(sources: Iterable[str]) -> None:
     for source in sources:
         if source != "-" and not Path(source).exists():
             raise click.BadParameter(f"{source}: no such file or directory", param_hint="SOURCE")
+        if source != "-" and (html := html_only(Path(source))) is not None:
+            raise click.BadParameter(
+                f"{html}: cleaner cleans the text of articles, not web pages. Extract the text "
+                "first (e.g. with trafilatura: trafilatura --input-dir pages/ --output-dir text/), "
+                "then run cleaner on the .txt or .jsonl files",
+                param_hint="SOURCE",
+            )
+
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
+
+
+def html_only(path: Path) -> str | None:
+    """What is wrong when ``path`` is an HTML file, or a folder holding HTML files and no input
+    (no .txt or .jsonl file); None otherwise. HTML cleaned as text would keep its markup and
+    lose its structure; skipped, the run would silently do nothing."""
+    if path.is_file():
+        return f"{path} is an HTML file" if path.name.lower().endswith(HTML_SUFFIXES) else None
+    if not path.is_dir():
+        return None
+    html = False
+    for _dirpath, _dirnames, filenames in os.walk(path, followlinks=True):
+        for name in filenames:
+            lower = name.lower()
+            if lower.endswith((".txt", ".jsonl", ".jsonl.gz")):
+                return None
+            html = html or lower.endswith(HTML_SUFFIXES)
+    return f"{path} holds only HTML files" if html else None
 
 
 def _checked_sources(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:

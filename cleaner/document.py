@@ -9,7 +9,7 @@ every character that differs from the input and :func:`replay` can rebuild the t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -63,7 +63,8 @@ class AppliedEdit:
     moved_to: MoveTarget | None = None
     dropped: bool = False
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
+        """The edit as an entry of a record's ``removed`` list."""
         out: dict[str, Any] = {"pass": self.pass_name, "rule": self.rule, "text": self.text}
         if self.replacement:
             out["replacement"] = self.replacement
@@ -76,7 +77,8 @@ class AppliedEdit:
         return out
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> AppliedEdit:
+    def from_dict(cls, data: Mapping[str, Any]) -> AppliedEdit:
+        """The edit of a ``removed`` entry (:meth:`to_dict`'s inverse)."""
         return cls(
             data["pass"],
             data["rule"],
@@ -87,6 +89,10 @@ class AppliedEdit:
             data.get("to"),
             data.get("dropped") is True,
         )
+
+    # The older names, kept for callers written before the public API.
+    to_json = to_dict
+    from_json = from_dict
 
 
 @dataclass(slots=True)

@@ -20,7 +20,7 @@ import os
 import re
 import sys
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -325,10 +325,10 @@ def record_problem(record: Any, precheck: str | None = None) -> str | None:
             if (found := _SURROGATE.search(value)) is not None:
                 code = ascii(found.group())[1:-1]
                 return f"lone surrogate {code} in {where or 'the record'} (not UTF-8 text)"
-        elif isinstance(value, dict | list):
+        elif isinstance(value, Mapping | list | tuple):
             if depth >= MAX_DEPTH:
                 return f"{where or 'the record'} is nested deeper than {MAX_DEPTH} levels"
-            pairs = value.items() if isinstance(value, dict) else enumerate(value)
+            pairs = value.items() if isinstance(value, Mapping) else enumerate(value)
             for key, inner in pairs:
                 inside = where or f"field {key!r}"  # the top-level field is name enough
                 if isinstance(key, str) and _SURROGATE.search(key):
@@ -355,10 +355,35 @@ def record_to_document(line: str, name: str, lineno: int, options: ReadOptions) 
         return Reject(fallback_id, name, Reason.INVALID_JSON, detail, line=lineno)
     if not isinstance(record, dict):
         return Reject(fallback_id, name, Reason.INVALID_JSON, "not a JSON object", line=lineno)
+    return mapping_to_document(record, name, lineno, options, line, non_finite.seen)
+
+
+def mapping_to_document(
+    record: Mapping[str, Any],
+    name: str,
+    lineno: int,
+    options: ReadOptions,
+    line: str | None = None,
+    non_finite: list[str] | None = None,
+) -> Document | Reject:
+    """A record already parsed (a JSONL line's object, or any mapping the Python API is given)
+    as a document; every field but the text passes through untouched.
+
+    The record must be one every later step can carry (:func:`record_problem`), else it is a
+    reject. ``line``: the JSONL line it was parsed from (spares the check when the line cannot
+    hold a problem); ``non_finite``: the NaN and infinities the parse turned into null. A mapping
+    given directly has its non-finite floats turned into null here (on a copy), noted alike.
+    """
+    fallback_id = f"{name}:{lineno}"
     problem = record_problem(record, line)
     if problem is not None:
         return Reject(fallback_id, name, Reason.INVALID_JSON, problem, line=lineno)
     notes: list[str] = []
+    if line is None:
+        non_finite = []
+        record = _finite(record, non_finite)
+    if non_finite:
+        notes.append(f"{', '.join(sorted(set(non_finite)))} is not JSON: written as null")
     raw_id = record.get(options.id_field)
     if isinstance(raw_id, str) and raw_id:
         doc_id = raw_id
@@ -367,7 +392,11 @@ def record_to_document(line: str, name: str, lineno: int, options: ReadOptions) 
     else:
         doc_id = fallback_id
         if options.id_field in record:
-            shown = "an empty string" if raw_id == "" else f"{json.dumps(raw_id)[:40]}, not a string"
+            shown = (
+                "an empty string"
+                if raw_id == ""
+                else f"{json.dumps(raw_id, default=repr)[:40]}, not a string"
+            )
             notes.append(f"id {shown}: used {fallback_id!r} instead")
     src = record.get("source")
     source = src if isinstance(src, str) and src else name
@@ -380,8 +409,6 @@ def record_to_document(line: str, name: str, lineno: int, options: ReadOptions) 
     fields = {k: v for k, v in record.items() if k != options.text_field}
     title = record.get(options.title_field)
     doc = Document(doc_id, source, split_paragraphs(text), fields=fields)
-    if non_finite.seen:
-        notes.append(f"{', '.join(sorted(set(non_finite.seen)))} is not JSON: written as null")
     doc.notes.extend(notes)
     if isinstance(title, str) and title.strip():
         doc.title = title
@@ -390,7 +417,21 @@ def record_to_document(line: str, name: str, lineno: int, options: ReadOptions) 
     return doc
 
 
-def _carry_earlier_run(record: dict[str, Any], doc: Document) -> None:
+def _finite(value: Any, seen: list[str]) -> Any:
+    """``value`` with every NaN and infinity replaced by None (a copy where one was found)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        seen.append(repr(value).replace("inf", "Infinity").replace("nan", "NaN"))
+        return None
+    if isinstance(value, Mapping):
+        items = {k: _finite(v, seen) for k, v in value.items()}
+        return items if any(items[k] is not value[k] for k in items) else value
+    if isinstance(value, list | tuple):
+        values = [_finite(v, seen) for v in value]
+        return values if any(a is not b for a, b in zip(values, value, strict=True)) else value
+    return value
+
+
+def _carry_earlier_run(record: Mapping[str, Any], doc: Document) -> None:
     """A record cleaner already cleaned keeps its captions and its headline decisions.
 
     Cleaning cleaner's own output again must change nothing: its captions are not in its text

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Container
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import overload
 from urllib.parse import urlsplit
@@ -29,7 +29,7 @@ from cleaner.language import Language, detect_language
 from cleaner.layout import render as render_paragraphs
 from cleaner.passes import Pass
 from cleaner.pipeline import CleaningSetup, run_passes
-from cleaner.records import Reason, Reject, ReportItem, dumps, output_record
+from cleaner.records import Reason, Record, Reject, ReportItem, dumps
 from cleaner.stats import RunStats
 from cleaner.textfix import normalize_fragment
 
@@ -217,25 +217,29 @@ class Rendered:
     removals: Counter[str] = field(default_factory=Counter)
     chars_removed: int = 0
     report: ReportItem | None = None
+    outcome: Record | Reject | None = None
 
 
-def render(result: Cleaned | Dropped, keep: bool = False) -> Rendered:
-    """The output line (or reject line) of a finished document; ``keep``: its report item too."""
+def render(result: Cleaned | Dropped, keep: bool = False, outcome: bool = False) -> Rendered:
+    """The output line (or reject line) of a finished document; ``keep``: its report item too;
+    ``outcome``: the :class:`Record` or :class:`Reject` itself (for the Python API)."""
     if isinstance(result, Dropped):
         reject = result.reject
-        data = reject.to_json()
-        if result.url is not None:
-            data["url"] = result.url
-        if result.input_lines:  # the input, so the reject can be reviewed from the rejects file
-            data["text"] = render_paragraphs(list(result.input_lines))
+        if result.url is not None or result.input_lines:
+            # the input, so the reject can be reviewed from the rejects file alone
+            text = render_paragraphs(list(result.input_lines)) if result.input_lines else None
+            reject = replace(reject, url=result.url, text=text)
+        data = reject.to_dict()
         return Rendered(
             reject_line=dumps(data),
             reason=reject.reason,
             warning=bad_input_warning(reject),
             report=ReportItem(reject.id, reject.source, result.input_lines, None, data) if keep else None,
+            outcome=reject if outcome else None,
         )
     doc = result.doc
-    record = output_record(doc, result.lang)
+    made = Record.from_document(doc, result.lang)
+    record = made.to_dict()
     counts = RunStats()
     counts.count_edits(doc.applied)
     return Rendered(
@@ -243,6 +247,7 @@ def render(result: Cleaned | Dropped, keep: bool = False) -> Rendered:
         removals=counts.removals,
         chars_removed=counts.chars_removed,
         report=ReportItem(doc.id, doc.source, doc.input_lines, record, None) if keep else None,
+        outcome=made if outcome else None,
     )
 
 
