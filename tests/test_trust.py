@@ -677,3 +677,20 @@ def test_spark_rows_go_through_the_same_checks_as_jsonl_lines() -> None:
     assert isinstance(lone, Reject) and "surrogate" in lone.detail
     nan = record_to_item({"id": "n", "text": "Body.", "score": math.nan}, "rows", 3, options)
     assert not isinstance(nan, Reject) and nan.fields["score"] is None and nan.notes
+
+
+def test_mappings_given_to_the_python_api_get_the_same_checks() -> None:
+    from cleaner.readers import mapping_to_document
+
+    options = ReadOptions()
+    given = {"id": "n", "text": "Body.", "meta": {"score": math.inf, "ok": 2.5}}
+    doc = mapping_to_document(given, "-", 1, options)
+    assert not isinstance(doc, Reject)
+    assert doc.fields["meta"] == {"score": None, "ok": 2.5} and doc.notes == [
+        "Infinity is not JSON: written as null"
+    ]
+    assert given["meta"] == {"score": math.inf, "ok": 2.5}  # the caller's mapping is left alone
+    lone = mapping_to_document({"id": "s", "text": "x", "tags": ("\udc80",)}, "-", 2, options)
+    assert isinstance(lone, Reject) and lone.reason == Reason.INVALID_JSON
+    deep = mapping_to_document({"id": "d", "text": "x", "m": nested(100)}, "-", 3, options)
+    assert isinstance(deep, Reject) and "deeper than" in deep.detail
