@@ -21,6 +21,8 @@ import io
 import zlib
 from dataclasses import dataclass
 
+from cleaner.records import Reason
+
 GZIP_MAGIC = b"\x1f\x8b"
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -37,7 +39,7 @@ MAX_GZIP_BYTES = 1 << 30
 class DecodeError(ValueError):
     """The bytes are not text cleaner can read. ``reason`` is the reject reason."""
 
-    def __init__(self, reason: str, detail: str) -> None:
+    def __init__(self, reason: Reason, detail: str) -> None:
         super().__init__(detail)
         self.reason = reason
         self.detail = detail
@@ -50,8 +52,11 @@ class Decoded:
     compressed: bool = False
 
 
-def decode_bytes(data: bytes) -> Decoded:
+def decode_bytes(data: bytes, max_bytes: int = MAX_GZIP_BYTES) -> Decoded:
     """Decode a whole file's bytes (see the module docstring for the order of the checks).
+
+    Gzipped data that unpacks to more than ``max_bytes`` is refused (``too-large``), unpacked
+    no further than that.
 
     >>> decode_bytes("café".encode("utf-8")).encoding
     'utf-8'
@@ -66,10 +71,12 @@ def decode_bytes(data: bytes) -> Decoded:
     """
     if data.startswith(GZIP_MAGIC):
         try:
-            inner = _gunzip(data)
+            inner = _gunzip(data, max_bytes)
         except (OSError, EOFError, zlib.error) as e:
-            raise DecodeError("unreadable", f"corrupt gzip data: {e}") from e
-        decoded = decode_bytes(inner)
+            raise DecodeError(Reason.UNREADABLE, f"corrupt gzip data: {e}") from e
+        if len(inner) > max_bytes:
+            raise DecodeError(Reason.TOO_LARGE, f"more than {max_bytes} bytes once unpacked")
+        decoded = decode_bytes(inner, max_bytes)
         return Decoded(decoded.text, decoded.encoding, compressed=True)
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -77,18 +84,18 @@ def decode_bytes(data: bytes) -> Decoded:
                 return Decoded(data.decode(encoding), encoding.replace("-sig", ""))
             except UnicodeDecodeError as e:
                 raise DecodeError(
-                    "unreadable", f"broken {encoding} after its byte-order mark: {e.reason}"
+                    Reason.UNREADABLE, f"broken {encoding} after its byte-order mark: {e.reason}"
                 ) from e
     utf16 = _bomless_utf16(data)
     if utf16 is not None:
         return utf16
     if b"\x00" in data:
-        raise DecodeError("binary", "binary data (NUL bytes), not text")
+        raise DecodeError(Reason.BINARY, "binary data (NUL bytes), not text")
     sample = data[:65536]
     controls = sum(sample.count(bytes([b])) for b in _BINARY_BYTES)
     if controls > max(8, len(sample) // 100):
         raise DecodeError(
-            "binary", f"binary data ({controls} control bytes in the first {len(sample)}), not text"
+            Reason.BINARY, f"binary data ({controls} control bytes in the first {len(sample)}), not text"
         )
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
@@ -100,12 +107,10 @@ def decode_bytes(data: bytes) -> Decoded:
         return Decoded(data.decode("latin-1"), "latin-1")
 
 
-def _gunzip(data: bytes) -> bytes:
+def _gunzip(data: bytes, max_bytes: int) -> bytes:
+    """The unpacked bytes, at most ``max_bytes + 1`` of them (more means too large)."""
     with gzip.GzipFile(fileobj=io.BytesIO(data)) as f:
-        out = f.read(MAX_GZIP_BYTES + 1)
-    if len(out) > MAX_GZIP_BYTES:
-        raise OSError(f"more than {MAX_GZIP_BYTES} bytes once unpacked")
-    return out
+        return f.read(max_bytes + 1)
 
 
 def _bomless_utf16(data: bytes) -> Decoded | None:

@@ -1,7 +1,7 @@
 """The per-document pipeline: the passes of a run, applied round after round to a fixed point.
 
-:func:`run_passes` is a pure function of a document and the passes of a :class:`Cleaner`,
-so it runs the same in one process, in worker processes, or on a cluster.
+:func:`run_passes` is a pure function of a document and the passes of a
+:class:`CleaningSetup`, so it runs the same in one process, in worker processes, or on a cluster.
 """
 
 from __future__ import annotations
@@ -20,8 +20,11 @@ MAX_ROUNDS = 10
 
 
 @dataclass
-class Cleaner:
-    """Configuration of a run: the passes (built from the rules) and the language filter."""
+class CleaningSetup:
+    """How documents are cleaned: the rules, the passes built from them, the language filter.
+
+    (Named for what it is, not ``Cleaner``: that name is the package's.)
+    """
 
     rules: RuleSet
     languages: frozenset[str] = frozenset()
@@ -38,7 +41,7 @@ class Cleaner:
         rules_paths: Iterable[Path] = (),
         languages: Iterable[str] = (),
         content: str = DEFAULT_CONTENT_MODE,
-    ) -> Cleaner:
+    ) -> CleaningSetup:
         return cls(load_rules(rules_paths), frozenset(languages), content=content)
 
 

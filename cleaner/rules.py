@@ -10,8 +10,8 @@ A rule looks like this::
     [[rule]]
     id = "junk.advertisement"
     description = "Ad-slot labels the page layout left between paragraphs."
-    pass = "junk"            # which pass uses it: "junk" or "captions"
-    where = "line"           # line | edge | block | credit (see WHERE)
+    pass = "junk"            # which pass uses it: a registered pass that reads rules
+    where = "line"           # line | edge | block | credit (see WHERE): one the pass reads
     phrases = ["Advertisement", "Anzeige"]   # and/or
     pattern = '...'          # a regular expression
     requires = ["/"]         # optional: text the pattern cannot match without (a fast pre-test)
@@ -31,13 +31,14 @@ from typing import Any
 
 import regex
 
+from cleaner.passes import rule_passes
+
 WHERE = {
     "line": "the whole line, anywhere in the document",
     "edge": "the whole line, only inside the leading or trailing run of junk lines",
     "block": "a header line ('Read more:', 'Related coverage') and the headline-like lines after it",
     "credit": "a photo credit ending a line: the line is a caption",
 }
-PASSES = ("junk", "captions")
 
 # Punctuation and bullets that decorate UI labels: "Read more »", "Share:", "• Twitter".
 _DECORATION = " \t:;.,!?|»«›‹>→←•·*–—-_#()[]{}…\"'“”‘’"
@@ -201,6 +202,7 @@ def load_rules(extra: Iterable[Path] = (), *, defaults: bool = True) -> RuleSet:
     raw: dict[str, dict[str, Any]] = {}
     for path in paths:
         for entry in _read_rule_file(path):
+            check_field_types(entry, str(path))  # here: the file named is the one that says it
             merged = raw.setdefault(entry["id"], {})
             merged.update(entry)
             merged["origin"] = str(path)
@@ -222,14 +224,64 @@ def _read_rule_file(path: Path) -> list[dict[str, Any]]:
     return entries
 
 
+def compile_rule(data: dict[str, Any]) -> Rule:
+    """One rule's merged fields as a :class:`Rule` (``origin``: the file it came from)."""
+    return _compile(data)
+
+
+def read_rule_file(path: Path) -> list[dict[str, Any]]:
+    """The ``[[rule]]`` tables of one rules file, each with a string ``id``."""
+    return _read_rule_file(path)
+
+
+# The type each rule field must have (TOML gives ``enabled = "false"``, a string, as easily as
+# ``enabled = false``): a wrong type is an error naming the file and rule, never a guess.
+FIELD_TYPES: dict[str, tuple[type, str]] = {
+    "id": (str, "a string"),
+    "description": (str, "a string"),
+    "pass": (str, "a string"),
+    "where": (str, "a string"),
+    "pattern": (str, "a string"),
+    "phrases": (list, "a list of strings"),
+    "remove": (list, "a list of strings"),
+    "keep": (list, "a list of strings"),
+    "requires": (list, "a list of strings"),
+    "max_words": (int, "a whole number"),
+    "enabled": (bool, "true or false"),
+    "ignore_case": (bool, "true or false"),
+}
+
+
+def check_field_types(data: dict[str, Any], origin: str) -> None:
+    """Every known field of a rule has its type (lists hold strings, numbers are not booleans)."""
+    for name, value in data.items():
+        if name not in FIELD_TYPES:
+            continue
+        kind, said = FIELD_TYPES[name]
+        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+        if ok and kind is list:
+            ok = all(isinstance(item, str) for item in value)
+        if not ok:
+            raise RuleError(
+                f"{origin}: rule {data.get('id', '?')}: {name} = {value!r} must be {said}, "
+                f"not {type(value).__name__}"
+            )
+
+
 def _compile(data: dict[str, Any]) -> Rule:
     rid, origin = data["id"], data.get("origin", "?")
+    check_field_types(data, origin)
     where = data.get("where", "line")
     pass_name = data.get("pass", "junk")
     if where not in WHERE:
         raise RuleError(f"{origin}: rule {rid}: where = {where!r}, expected one of {sorted(WHERE)}")
-    if pass_name not in PASSES:
-        raise RuleError(f"{origin}: rule {rid}: pass = {pass_name!r}, expected one of {PASSES}")
+    passes = rule_passes()  # which passes read rules, and where: the registry says
+    if pass_name not in passes:
+        raise RuleError(f"{origin}: rule {rid}: pass = {pass_name!r}, expected one of {tuple(passes)}")
+    if where not in passes[pass_name]:
+        raise RuleError(
+            f"{origin}: rule {rid}: where = {where!r}, but pass {pass_name!r} reads only {passes[pass_name]}"
+        )
     pattern = None
     if "pattern" in data:
         flags = regex.IGNORECASE if data.get("ignore_case", where != "credit") else 0

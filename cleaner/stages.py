@@ -1,36 +1,39 @@
 """The per-document stages of a run, as pure functions: the same code in every engine.
 
-:func:`clean_one` is stage 1 (passes to a fixed point, language, signatures) and
-:func:`finish_one` stage 3 (remove the site's boilerplate, settle again). They depend on nothing
-but their arguments, so the local engine runs them in worker processes and a distributed engine
-can run them in its executors; the global decisions between them live in :mod:`cleaner.dedup`.
+:func:`clean_one` is stage 1 (passes to a fixed point, language, signatures); :func:`finish`
+is stage 3 (the duplicate decision, or the site's boilerplate removed and the document settled
+again) and :func:`render` turns its result into the line to write. Between them, the ids made
+unique (:func:`unique_id`, :func:`rename`). They depend on nothing but their arguments, so the
+local engine runs them in worker processes (:mod:`cleaner.workers`) and the Spark engine in its
+executors; the global decisions between them live in :mod:`cleaner.dedup`.
 """
 
 from __future__ import annotations
 
-import pickle
+import dataclasses
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Container
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
-from typing import Any
+from typing import overload
 from urllib.parse import urlsplit
 
 import numpy as np
 
-from cleaner.dedup.boilerplate import paragraph_signatures
+from cleaner.dedup.boilerplate import BoilerplateIndex, RemoveSiteBoilerplate, paragraph_signatures
 from cleaner.dedup.documents import Duplicate
 from cleaner.dedup.minhash import DOCUMENT_SKETCH, signature
 from cleaner.dedup.repeats import remember_signatures
 from cleaner.document import Document
 from cleaner.language import Language, detect_language
+from cleaner.layout import render as render_paragraphs
 from cleaner.passes import Pass
-from cleaner.passes.normalize import normalize_fragment
-from cleaner.pipeline import Cleaner, run_passes
-from cleaner.records import Reject, dumps, output_record
+from cleaner.pipeline import CleaningSetup, run_passes
+from cleaner.records import Reason, Record, Reject, ReportItem, dumps
 from cleaner.stats import RunStats
+from cleaner.textfix import normalize_fragment
 
-# Rejects that mean the input itself was bad (as opposed to a cleaning decision).
-BAD_INPUT_REASONS = frozenset({"unreadable", "binary", "invalid-json", "missing-text"})
+Item = Document | Reject  # what a reader yields: a document, or the reject of bad input
 
 
 @dataclass
@@ -45,10 +48,32 @@ class Cleaned:
 
 @dataclass
 class Dropped:
-    """A document that is not in the output, with its input paragraphs for the review report."""
+    """A document that is not in the output, with its input paragraphs and its ``url`` (so that
+    its reject line can be reviewed, and counted under its site, without the input)."""
 
     reject: Reject
     input_lines: tuple[str, ...] | None = None
+    url: str | None = None
+
+    @classmethod
+    def of(cls, reject: Reject, doc: Document) -> Dropped:
+        url = doc.fields.get("url")
+        return cls(reject, doc.input_lines, url if isinstance(url, str) and url else None)
+
+
+def url_host(url: object) -> str:
+    """The site of a URL: its host without ``www.``; "" when there is none.
+
+    >>> url_host("https://www.example.com/a"), url_host("not a url"), url_host(None)
+    ('example.com', '', '')
+    """
+    if not isinstance(url, str) or not url:
+        return ""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        host = ""
+    return host.removeprefix("www.")
 
 
 def document_group(doc: Document) -> str:
@@ -61,14 +86,9 @@ def document_group(doc: Document) -> str:
     >>> document_group(Document("world/a", "world/a.txt", []))
     'world'
     """
-    url = doc.fields.get("url")
-    if isinstance(url, str) and url:
-        try:
-            host = urlsplit(url).hostname or ""
-        except ValueError:
-            host = ""
-        if host:
-            return host.removeprefix("www.")
+    host = url_host(doc.fields.get("url"))
+    if host:
+        return host
     source = doc.fields.get("source")
     if isinstance(source, str) and source:
         return source
@@ -77,71 +97,77 @@ def document_group(doc: Document) -> str:
     return doc.source
 
 
-def clean_one(item: Document | Reject, cleaner: Cleaner, sketch: bool = True) -> Cleaned | Dropped:
+def clean_one(item: Document | Reject, cleaner: CleaningSetup, sketch: bool = True) -> Cleaned | Dropped:
     """Stage 1 for one input item: passes to a fixed point, language, signatures."""
     if isinstance(item, Reject):
         return Dropped(item)
     doc = item
     if not doc.input_lines:
-        return Dropped(Reject(doc.id, doc.source, "empty", "the input holds no text"), doc.input_lines)
+        return Dropped.of(Reject(doc.id, doc.source, Reason.EMPTY, "the input holds no text"), doc)
     if doc.title is not None:
         doc.title = normalize_fragment(doc.title)
     run_passes(doc, cleaner.passes, cleaner.max_rounds)
     if not doc.lines:
-        reject = Reject(doc.id, doc.source, "empty", "no article text left after cleaning")
-        return Dropped(reject, doc.input_lines)
+        reject = Reject(doc.id, doc.source, Reason.EMPTY, "no article text left after cleaning")
+        return Dropped.of(reject, doc)
     lang = detect_language(doc.text)
     if cleaner.languages and lang.code not in cleaner.languages:
         wanted = ",".join(sorted(cleaner.languages))
         detail = f"detected {lang.code} ({lang.prob:.2f}); wanted {wanted}"
-        return Dropped(Reject(doc.id, doc.source, "language", detail), doc.input_lines)
+        return Dropped.of(Reject(doc.id, doc.source, Reason.LANGUAGE, detail), doc)
     doc.group = document_group(doc)
     if not sketch:
         return Cleaned(doc, lang)
     return Cleaned(doc, lang, signature(doc.text, DOCUMENT_SKETCH), paragraph_signatures(doc))
 
 
-@dataclass(frozen=True)
-class Accounted:
-    """What the main process needs of a stage-1 result; the result itself travels pickled.
+def note_warnings(doc: Document) -> list[str]:
+    """The notes of a document (decoded as..., renamed...) as warning lines."""
+    return [f"{doc.source}: {note}" for note in doc.notes]
 
-    The id (for unique ids), the signatures (for the indexes of stage 2) and the notes to print.
+
+def unique_id(original: str, taken: Container[str], start: int = 2) -> tuple[str, int]:
+    """The first ``original#k`` with ``k >= start`` not ``taken``, and its ``k``.
+
+    >>> unique_id("x", {"x", "x#2"})
+    ('x#3', 3)
     """
-
-    id: str
-    group: str | None = None
-    doc_sig: np.ndarray | None = None
-    paragraph_sigs: np.ndarray | None = None
-    warnings: tuple[str, ...] = ()
+    k = start
+    while f"{original}#{k}" in taken:
+        k += 1
+    return f"{original}#{k}", k
 
 
-def account(result: Cleaned | Dropped) -> Accounted:
-    if isinstance(result, Dropped):
-        return Accounted(result.reject.id)
-    doc = result.doc
-    warnings = tuple(f"{doc.source}: {note}" for note in doc.notes)
-    return Accounted(doc.id, doc.group, result.doc_sig, result.paragraph_sigs, warnings)
-
-
-def clean_and_pickle(
-    item: Document | Reject, cleaner: Cleaner, sketch: bool = True, keep_doc_sig: bool = False
-) -> tuple[Accounted, bytes]:
-    """Stage 1 where it runs (a worker process): the result pickled for the spill, as it will
-    be stored, and what the main process needs of it. The document signature goes to the index
-    only, unless ``keep_doc_sig`` (a resumable spill rebuilds the index from itself)."""
-    result = clean_one(item, cleaner, sketch)
-    accounted = account(result)
-    if isinstance(result, Cleaned) and not keep_doc_sig:
-        result.doc_sig = None
-    return accounted, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+@overload
+def rename(item: Document, new_id: str) -> tuple[Document, str | None]: ...
+@overload
+def rename(item: Reject, new_id: str) -> tuple[Reject, str | None]: ...
+@overload
+def rename(item: Item, new_id: str) -> tuple[Item, str | None]: ...
+def rename(item: Item, new_id: str) -> tuple[Item, str | None]:
+    """``item`` under ``new_id``, and the warning that says so: for a document None, since the
+    note it gets is said with its other notes (:func:`note_warnings`), once."""
+    original = item.id
+    said = f"duplicate id {original!r}, renamed {new_id!r}"
+    if isinstance(item, Document):
+        item.id = new_id
+        item.notes.append(said)
+        return item, None
+    item = dataclasses.replace(item, id=new_id)
+    return item, f"{item.source}: {said}"
 
 
 def as_duplicate(result: Cleaned, duplicate: Duplicate) -> Dropped:
     """The reject of a document the duplicate decision dropped."""
     doc = result.doc
     detail = f"estimated Jaccard {duplicate.similarity:.2f} with {duplicate.of}"
-    reject = Reject(doc.id, doc.source, "near-duplicate", detail, duplicate_of=duplicate.of)
-    return Dropped(reject, doc.input_lines)
+    reject = Reject(doc.id, doc.source, Reason.NEAR_DUPLICATE, detail, duplicate_of=duplicate.of)
+    return Dropped.of(reject, doc)
+
+
+def finishing_passes(boilerplate: BoilerplateIndex, setup: CleaningSetup) -> list[Pass]:
+    """Stage 3's passes: the site boilerplate's, then the run's own (none: no boilerplate)."""
+    return [RemoveSiteBoilerplate(boilerplate), *setup.passes] if len(boilerplate) else []
 
 
 def finish_one(result: Cleaned, passes: list[Pass], max_rounds: int) -> Cleaned | Dropped:
@@ -159,7 +185,20 @@ def finish_one(result: Cleaned, passes: list[Pass], max_rounds: int) -> Cleaned 
         return result  # nothing of the site's boilerplate here: the document is settled already
     run_passes(doc, passes, max_rounds)
     if not doc.lines:
-        return Dropped(Reject(doc.id, doc.source, "empty", "only site boilerplate left"), doc.input_lines)
+        return Dropped.of(Reject(doc.id, doc.source, Reason.EMPTY, "only site boilerplate left"), doc)
+    return result
+
+
+def finish(
+    result: Cleaned | Dropped, duplicate: Duplicate | None, passes: list[Pass], max_rounds: int
+) -> Cleaned | Dropped:
+    """Stage 3 for one stage-1 result: the duplicate decision, else the site's boilerplate
+    (``passes`` from :func:`finishing_passes`, empty when there is none)."""
+    if isinstance(result, Cleaned):
+        if duplicate is not None:
+            return as_duplicate(result, duplicate)
+        if passes:
+            return finish_one(result, passes, max_rounds)
     return result
 
 
@@ -167,60 +206,55 @@ def finish_one(result: Cleaned, passes: list[Pass], max_rounds: int) -> Cleaned 
 class Rendered:
     """A document at the end of stage 3, as the line to write and the counts to add.
 
-    Rendering happens where the document was finished (a worker process), so the main process
-    only writes lines. ``item`` and ``record`` are kept only for a review report's observer.
+    Rendering happens where the document was finished (a worker process, an executor), so the
+    writer only writes lines. ``report`` is kept only for a run's observer (a review report).
     """
 
     line: str | None = None
     reject_line: str | None = None
-    reason: str = ""
+    reason: Reason | None = None
     warning: str | None = None
     removals: Counter[str] = field(default_factory=Counter)
     chars_removed: int = 0
-    item: Cleaned | Dropped | None = None
-    record: dict[str, Any] | None = None
+    report: ReportItem | None = None
+    outcome: Record | Reject | None = None
 
 
-def render(result: Cleaned | Dropped, keep: bool = False) -> Rendered:
-    """The output line (or reject line) of a finished document; ``keep`` the objects too."""
+def render(result: Cleaned | Dropped, keep: bool = False, outcome: bool = False) -> Rendered:
+    """The output line (or reject line) of a finished document; ``keep``: its report item too;
+    ``outcome``: the :class:`Record` or :class:`Reject` itself (for the Python API)."""
     if isinstance(result, Dropped):
         reject = result.reject
+        if result.url is not None or result.input_lines:
+            # the input, so the reject can be reviewed from the rejects file alone
+            text = render_paragraphs(list(result.input_lines)) if result.input_lines else None
+            reject = replace(reject, url=result.url, text=text)
+        data = reject.to_dict()
         return Rendered(
-            reject_line=dumps(reject.to_json()),
+            reject_line=dumps(data),
             reason=reject.reason,
             warning=bad_input_warning(reject),
-            item=result if keep else None,
+            report=ReportItem(reject.id, reject.source, result.input_lines, None, data) if keep else None,
+            outcome=reject if outcome else None,
         )
-    record = output_record(result.doc, result.lang)
+    doc = result.doc
+    made = Record.from_document(doc, result.lang)
+    record = made.to_dict()
     counts = RunStats()
-    counts.count_edits(result.doc.applied)
+    counts.count_edits(doc.applied)
     return Rendered(
         line=dumps(record),
         removals=counts.removals,
         chars_removed=counts.chars_removed,
-        item=result if keep else None,
-        record=record if keep else None,
+        report=ReportItem(doc.id, doc.source, doc.input_lines, record, None) if keep else None,
+        outcome=made if outcome else None,
     )
 
 
 def bad_input_warning(reject: Reject) -> str | None:
     """The one line a bad input gets on stderr (``file:line: reason: detail``); None for a
     reject that is a cleaning decision."""
-    if reject.reason not in BAD_INPUT_REASONS:
+    if not reject.reason.bad_input:
         return None
     where = f"{reject.source}:{reject.line}" if reject.line is not None else reject.source
     return f"{where}: {reject.reason}: {reject.detail}"
-
-
-def finish_and_render(
-    blob: bytes, duplicate: Duplicate | None, passes: list[Pass], max_rounds: int, keep: bool = False
-) -> Rendered:
-    """Stage 3 for one spilled stage-1 result (pickled): the duplicate decision, the site's
-    boilerplate (``passes``, empty when there is none), the line to write."""
-    result: Cleaned | Dropped = pickle.loads(blob)
-    if isinstance(result, Cleaned):
-        if duplicate is not None:
-            result = as_duplicate(result, duplicate)
-        elif passes:
-            result = finish_one(result, passes, max_rounds)
-    return render(result, keep)

@@ -23,6 +23,8 @@ class RunStats:
     skipped_files: list[str] = field(default_factory=list)
     index_paragraphs: int = 0
     index_bytes: int = 0
+    # The run's exact settings (cleaner.settings.run_settings): what re-creates it.
+    settings: dict[str, Any] = field(default_factory=dict)
 
     def count_edits(self, edits: list[AppliedEdit]) -> None:
         for edit in edits:
@@ -33,6 +35,25 @@ class RunStats:
         """Add counts made elsewhere (a worker's :meth:`count_edits` of one document)."""
         self.removals.update(removals)
         self.chars_removed += chars
+
+    def add_outcome(self, reason: str | None, removals: Mapping[str, int], chars: int) -> None:
+        """One finished document: rejected for ``reason``, or (None) kept with its removals."""
+        if reason is not None:
+            self.rejected[reason] += 1
+            return
+        self.documents_out += 1
+        self.add_removals(removals, chars)
+
+    def merge(self, other: RunStats) -> RunStats:
+        """Add the counts of ``other`` (another share of the same run) to these; returns self."""
+        self.documents_in += other.documents_in
+        self.documents_out += other.documents_out
+        self.rejected.update(other.rejected)
+        self.add_removals(other.removals, other.chars_removed)
+        self.skipped_files.extend(other.skipped_files)
+        self.index_paragraphs += other.index_paragraphs
+        self.index_bytes += other.index_bytes
+        return self
 
     @property
     def documents_rejected(self) -> int:
@@ -54,6 +75,7 @@ class RunStats:
             "skipped_files": list(self.skipped_files),
             "index_paragraphs": self.index_paragraphs,
             "index_bytes": self.index_bytes,
+            **({"settings": self.settings} if self.settings else {}),
         }
 
     def summary(self) -> str:

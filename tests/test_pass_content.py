@@ -28,7 +28,7 @@ from cleaner.content.model import ContentModel, ModelError, shipped_model
 from cleaner.document import Document, replay
 from cleaner.layout import split_paragraphs
 from cleaner.passes.content import RULE_IDS, FindContent, decide, protected
-from cleaner.pipeline import Cleaner, run_passes
+from cleaner.pipeline import CleaningSetup, run_passes
 from cleaner.records import output_record
 
 PAGE = (Path(__file__).parent / "fixtures" / "content" / "harbour_post_page.txt").read_text(encoding="utf-8")
@@ -48,7 +48,7 @@ def clean_page(mode: str = "conservative") -> Document:
     doc = Document(
         "page", "page.txt", split_paragraphs(PAGE), fields={"url": "https://harbourpost.example/news/ferry"}
     )
-    run_passes(doc, Cleaner.from_options(content=mode).passes)
+    run_passes(doc, CleaningSetup.from_options(content=mode).passes)
     return doc
 
 

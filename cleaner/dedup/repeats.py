@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -51,8 +52,11 @@ class RemoveRepeatedParagraphs:
     threshold: float = REPEAT_THRESHOLD
     window: int = REPEAT_WINDOW
     min_words: int = REPEAT_MIN_WORDS
-    name: str = "repeats"
-    rule_ids: tuple[str, ...] = ("repeat.paragraph",)
+    name: ClassVar[str] = "repeats"
+    prefix: ClassVar[str] = "repeat"
+    reads: ClassVar[tuple[str, ...]] = ()
+    colour: ClassVar[tuple[str, str]] = ("#9a6700", "#fff8c5")
+    code_rules: ClassVar[tuple[str, ...]] = ("repeat.paragraph",)
 
     def __call__(self, doc: Document) -> Iterator[Edit]:
         lines = doc.lines
@@ -61,7 +65,8 @@ class RemoveRepeatedParagraphs:
         sigs = paragraph_signatures_of(lines)
         kept: list[int] = []
         for i in range(len(lines)):
-            recent = [j for j in kept if i - j <= self.window] if self.window else kept
+            # (kept is in order: the last ``window`` of it hold every one near enough)
+            recent = [j for j in kept[-self.window :] if i - j <= self.window] if self.window else kept
             if len(lines[i].split()) >= self.min_words and any(
                 estimated_jaccard(sigs[i], sigs[j]) >= self.threshold for j in recent
             ):

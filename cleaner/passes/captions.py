@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 from cleaner.document import Document, Edit
-from cleaner.rules import RuleSet
+
+if TYPE_CHECKING:
+    from cleaner.rules import RuleSet
 
 
 @dataclass(frozen=True)
@@ -19,11 +22,11 @@ class MoveCaptions:
     """Move every line that ends in a photo credit from the text to ``captions``."""
 
     rules: RuleSet
-    name: str = "captions"
-
-    @property
-    def rule_ids(self) -> tuple[str, ...]:
-        return tuple(r.id for r in self.rules.select(self.name))
+    name: ClassVar[str] = "captions"
+    prefix: ClassVar[str] = "caption"
+    reads: ClassVar[tuple[str, ...]] = ("credit",)
+    colour: ClassVar[tuple[str, str]] = ("#0550ae", "#ddf4ff")
+    code_rules: ClassVar[tuple[str, ...]] = ()
 
     def __call__(self, doc: Document) -> Iterator[Edit]:
         for i, line in enumerate(doc.lines):

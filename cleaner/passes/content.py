@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
 import numpy as np
 
@@ -169,8 +169,11 @@ class FindContent:
     """Remove the paragraphs of a page that are not its article (see the module docstring)."""
 
     mode: str = DEFAULT_CONTENT_MODE
-    name: str = "content"
-    rule_ids: tuple[str, ...] = RULE_IDS
+    name: ClassVar[str] = "content"
+    prefix: ClassVar[str] = "content"
+    reads: ClassVar[tuple[str, ...]] = ()
+    colour: ClassVar[tuple[str, str]] = ("#6e4b00", "#fff1c2")
+    code_rules: ClassVar[tuple[str, ...]] = RULE_IDS
 
     def __call__(self, doc: Document) -> Iterator[Edit]:
         if self.mode == "off" or len(doc.lines) < MIN_LINES:

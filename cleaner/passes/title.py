@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 from cleaner.document import Document, Edit, MoveTarget
@@ -204,8 +205,11 @@ def _host(doc: Document) -> str:
 class ExtractTitle:
     """Take the headline into ``title`` and remove its repeats from the text."""
 
-    name: str = "title"
-    rule_ids: tuple[str, ...] = (
+    name: ClassVar[str] = "title"
+    prefix: ClassVar[str] = "title"
+    reads: ClassVar[tuple[str, ...]] = ()
+    colour: ClassVar[tuple[str, str]] = ("#1a7f37", "#dafbe1")
+    code_rules: ClassVar[tuple[str, ...]] = (
         "title.first-line",
         "title.repeat",
         "title.page-title",

@@ -6,7 +6,7 @@
 
 Each row is read as :func:`cleaner.readers.record_to_document` reads a JSONL record, and goes
 through the same stages as ``cleaner run`` (:mod:`cleaner.spark.core`). The result has the
-record contract of DESIGN.md as typed columns:
+record contract of docs/design.md as typed columns:
 
 - ``id``, ``source``, ``title``, ``text`` (strings), ``captions`` (array<string>), ``lang``,
   ``lang_prob`` (double), ``byline`` and ``published`` (strings, null when the page had none),
@@ -33,15 +33,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cleaner.dedup.boilerplate import BOILERPLATE_MIN_DOCS, BOILERPLATE_MIN_SHARE, BOILERPLATE_THRESHOLD
-from cleaner.dedup.documents import DOCUMENT_THRESHOLD
-from cleaner.pipeline import Cleaner
-from cleaner.readers import ReadOptions
+from cleaner.api import Cleaner
+from cleaner.options import DedupOptions
 from cleaner.records import CONTRACT_FIELDS, OPTIONAL_FIELDS
-from cleaner.rules import RuleSet, load_rules
-from cleaner.runner import RunOptions
+from cleaner.rules import RuleSet
 from cleaner.spark import core, tasks
 from cleaner.spark.engine import settings_for
+from cleaner.stages import Item
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -61,14 +59,18 @@ def clean_dataframe(
     id_field: str = "id",
     title_field: str = "title",
     dedup: bool = True,
-    duplicate_threshold: float = DOCUMENT_THRESHOLD,
-    boilerplate_min_docs: int = BOILERPLATE_MIN_DOCS,
-    boilerplate_threshold: float = BOILERPLATE_THRESHOLD,
-    boilerplate_min_share: float = BOILERPLATE_MIN_SHARE,
+    duplicate_threshold: float = DedupOptions.duplicate_threshold,
+    boilerplate_min_docs: int = DedupOptions.boilerplate_min_docs,
+    boilerplate_threshold: float = DedupOptions.boilerplate_threshold,
+    boilerplate_min_share: float = DedupOptions.boilerplate_min_share,
     order_column: str | None = None,
     source_name: str = "-",
+    cleaner: Cleaner | None = None,
 ) -> tuple[DataFrame, DataFrame]:
     """Clean the records of ``df``: (clean records, rejects), as ``cleaner run`` would.
+
+    ``cleaner``: a configured :class:`cleaner.Cleaner` (the Python API's), used instead of the
+    keyword arguments from ``rules`` to ``boilerplate_min_share``, which build one otherwise.
 
     Input order decides which of two duplicates is kept and which repeated id is renamed: the
     order of ``order_column`` (give one with unique values), else the DataFrame's own partition
@@ -81,20 +83,22 @@ def clean_dataframe(
     from pyspark import StorageLevel
 
     spark = df.sparkSession
-    ruleset = rules if isinstance(rules, RuleSet) else load_rules(Path(p) for p in rules)
-    cleaner = Cleaner(ruleset, frozenset(languages))
-    read = ReadOptions(text_field=text_field, id_field=id_field, title_field=title_field)
-    options = RunOptions(
-        sources=[],
-        destination=None,
-        read=read,
-        dedup=dedup,
-        duplicate_threshold=duplicate_threshold,
-        boilerplate_min_docs=boilerplate_min_docs,
-        boilerplate_threshold=boilerplate_threshold,
-        boilerplate_min_share=boilerplate_min_share,
-    )
-    settings = settings_for(options, cleaner)
+    if cleaner is None:
+        cleaner = Cleaner(
+            rules if isinstance(rules, RuleSet) else [Path(p) for p in rules],
+            languages=list(languages),
+            dedup=dedup,
+            duplicate_threshold=duplicate_threshold,
+            boilerplate_min_docs=boilerplate_min_docs,
+            boilerplate_min_share=boilerplate_min_share,
+            boilerplate_threshold=boilerplate_threshold,
+            text_field=text_field,
+            id_field=id_field,
+            title_field=title_field,
+        )
+    settings = settings_for(cleaner)
+    read = cleaner.read
+    text_field, id_field, title_field = read.text_field, read.id_field, read.title_field
     columns = df.columns
     read_fields = _unique([c for c in (id_field, text_field, title_field, *_READ_ALSO) if c in columns])
     passthrough = [
@@ -106,7 +110,7 @@ def clean_dataframe(
     frame = df.orderBy(order_column) if order_column else df
     selected = frame.select(*[frame[c] for c in _unique(read_fields + passthrough_names)])
 
-    def to_item(pair: tuple[Any, int]) -> tuple[int, tasks.Item, tuple[Any, ...]]:
+    def to_item(pair: tuple[Any, int]) -> tuple[int, Item, tuple[Any, ...]]:
         row, index = pair
         record = {c: _plain(row[c]) for c in read_fields}
         item = tasks.record_to_item(record, source_name, index + 1, read)

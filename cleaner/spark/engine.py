@@ -7,9 +7,10 @@ counts newlines per range). Executors read with the local readers, so ids, sourc
 bad-input rejects are the same, and every document gets an explicit ``position`` (file index
 times 2**32 plus its line or record number): the order the local engine reads in.
 
-Stages 1 to 3 are :mod:`cleaner.spark.core`. Records and rejects are sorted by position and
-written with :func:`cleaner.records.dumps`, so the files are byte-identical to the local
-engine's; the statistics are the same :class:`~cleaner.stats.RunStats`.
+The run is configured by the Python API's :class:`cleaner.Cleaner` (built from the options, as
+the local engine builds it); stages 1 to 3 are :mod:`cleaner.spark.core`. Records and rejects
+are sorted by position and written with :func:`cleaner.records.dumps`, so the files are
+byte-identical to the local engine's; the statistics are the same :class:`~cleaner.stats.RunStats`.
 
 Paths are read by the executors' Python: with a cluster, SOURCE and DEST must be on a
 filesystem every node mounts at the same path. For HDFS or S3, read with Spark and call
@@ -19,10 +20,8 @@ filesystem every node mounts at the same path. For HDFS or S3, read with Spark a
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import sys
-import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -30,16 +29,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cleaner.api import Cleaner
 from cleaner.decoding import GZIP_MAGIC
 from cleaner.dedup.documents import document_lsh
 from cleaner.dedup.minhash import DOCUMENT_SKETCH, PARAGRAPH_SKETCH
-from cleaner.pipeline import Cleaner
+from cleaner.options import RunError, RunOptions
 from cleaner.readers import ReadOptions, SourceFile, list_sources
-from cleaner.runner import RunError, RunOptions
+from cleaner.settings import run_settings
 from cleaner.shards import shard_name
 from cleaner.spark import core, tasks
 from cleaner.spark.tasks import ReadUnit, Settings
 from cleaner.stats import RunStats
+from cleaner.writers import open_jsonl
 
 if TYPE_CHECKING:
     from pyspark import SparkContext
@@ -58,22 +59,20 @@ INDEX_BYTES_PER_PARAGRAPH = (
 _TO_EOF = 1 << 62
 
 
-def settings_for(options: RunOptions, cleaner: Cleaner) -> Settings:
-    """What the executors need, with the LSH bands the local engine uses (``document_lsh``)."""
+def settings_for(cleaner: Cleaner) -> Settings:
+    """What the executors need of a :class:`cleaner.Cleaner` (its rules, languages, fields and
+    dedup thresholds), with the LSH bands the local engine uses (``document_lsh``)."""
+    dedup = cleaner.dedup
     bands: tuple[tuple[int, int], ...] = ()
-    if options.dedup:
-        lsh = document_lsh(options.duplicate_threshold, DOCUMENT_SKETCH.num_perm)
+    if dedup.enabled:
+        lsh = document_lsh(dedup.duplicate_threshold, DOCUMENT_SKETCH.num_perm)
         bands = tuple((int(start), int(end)) for start, end in lsh.hashranges)
     return Settings(
         rules=cleaner.rules,
         languages=cleaner.languages,
-        content=cleaner.content,
-        read=options.read,
-        dedup=options.dedup,
-        duplicate_threshold=options.duplicate_threshold,
-        boilerplate_min_docs=options.boilerplate_min_docs,
-        boilerplate_threshold=options.boilerplate_threshold,
-        boilerplate_min_share=options.boilerplate_min_share,
+        content=cleaner.setup.content,
+        read=cleaner.read,
+        dedup=dedup,
         bands=bands,
     )
 
@@ -99,9 +98,9 @@ def run_spark(
     _refuse_unsupported(options)
     stats = RunStats()
     files = list_sources(options.sources, stats.skipped_files)
-    # Rule errors before Spark starts.
-    cleaner = Cleaner.from_options(options.rules, options.languages, options.content)
-    settings = settings_for(options, cleaner)
+    cleaner = Cleaner.from_options(options)  # rule errors before Spark starts
+    settings = settings_for(cleaner)
+    stats.settings = run_settings(options, cleaner.rules, engine="spark")
     session, owned = (spark, False) if spark is not None else _start(master)
     frames: list[DataFrame] = []
     try:
@@ -117,7 +116,7 @@ def run_spark(
         s1 = core.stage_one(session, items, settings_bc)
         frames.append(s1)
         stats.documents_in = s1.count()
-        if options.dedup:
+        if options.dedup.enabled:
             from pyspark.sql import functions as sf
 
             paragraphs = _scalar(s1.where("cleaned").agg(sf.sum("paragraphs")))
@@ -131,10 +130,8 @@ def run_spark(
             _write(out.where("record"), options.destination, single_file)
         if options.rejects is not None:
             _write(out.where("not record"), options.rejects, single_file=True)
-        for part in (
-            out.select("record", "reason", "rules", "chars").rdd.mapPartitions(tasks.partial_stats).collect()
-        ):
-            tasks.merge_stats(stats, part)
+        for part in out.select("reason", "rules", "chars").rdd.mapPartitions(tasks.partial_stats).collect():
+            stats.merge(part)
         _pass_warnings(out, warn, max_warnings)
     finally:
         for frame in frames:
@@ -292,26 +289,11 @@ def _write(frame: DataFrame, destination: str, single_file: bool) -> None:
 
 
 def _write_file(destination: str, lines: Iterable[str]) -> None:
-    """Like :class:`cleaner.writers.JsonlWriter`: a temporary file renamed over DEST at the end."""
-    if destination == "-":
+    """With the local engine's writer: a file that appears whole at the end, or standard output."""
+    with open_jsonl(destination) as writer:
+        assert writer is not None
         for line in lines:
-            sys.stdout.write(line)
-            sys.stdout.write("\n")
-        sys.stdout.flush()
-        return
-    target = Path(destination)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            for line in lines:
-                stream.write(line)
-                stream.write("\n")
-            stream.flush()
-            os.fsync(stream.fileno())
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+            writer.write_line(line)
 
 
 def _write_parts(ordered: DataFrame, destination: Path) -> None:
