@@ -125,18 +125,22 @@ def decide(features: PageFeatures, scores: np.ndarray, mode: str) -> np.ndarray:
     return drop
 
 
-def looks_like_page(doc: Document, features: PageFeatures, headline_at: int | None) -> bool:
+def looks_like_page(doc: Document, headline_at: int | None) -> bool:
     """Whether a document is a whole page rather than an article already extracted: its
     headline was found in the body under a page title, or the first line (the page title, which
-    was the headline) stands again above the first prose paragraph (below the menu)."""
+    was the headline) stands again above the first prose paragraph (below the menu). Cheap: it
+    is asked before any feature is computed."""
     if headline_at is not None:
         return True
     if doc.title is None or doc.title_from_input or any(e.rule == "title.repeat" for e in doc.applied):
         return False  # headline, its scraper's repeat, then the article
     key = headline_key(doc.title)
-    prose = np.flatnonzero(protected(features))
-    end = int(prose[0]) if len(prose) else len(doc.lines)
-    return any(headline_key(line) == key for line in doc.lines[:end])
+    for line in doc.lines:
+        if len(line.split()) >= PROSE_SAFE_WORDS and line.rstrip().endswith((".", "!", "?", '"', "”")):
+            return False
+        if headline_key(line) == key:
+            return True
+    return False
 
 
 def article_head(lines: list[str], features: PageFeatures) -> list[int]:
@@ -181,9 +185,9 @@ class FindContent:
         if any(e.pass_name == self.name for e in doc.applied):
             return  # decided once: its own removals must not move the ground it stood on
         headline_at = headline_position(doc)
-        features = document_features(doc.lines, headline_at, doc.title)
-        if self.mode == "conservative" and not looks_like_page(doc, features, headline_at):
+        if self.mode == "conservative" and not looks_like_page(doc, headline_at):
             return
+        features = document_features(doc.lines, headline_at, doc.title)
         drop = decide(features, shipped_model().predict(features), self.mode)
         drop[article_head(doc.lines, features)] = True
         for i in np.flatnonzero(drop).tolist():
