@@ -36,6 +36,7 @@ WHERE = {
     "edge": "the whole line, only inside the leading or trailing run of junk lines",
     "block": "a header line ('Read more:', 'Related coverage') and the headline-like lines after it",
     "credit": "a photo credit ending a line: the line is a caption",
+    "evidence": "a decision the pass makes from its own evidence (no pattern): the rule names it and holds its examples",
 }
 PASSES = ("junk", "captions")
 
@@ -81,6 +82,9 @@ class Rule:
     requires: tuple[str, ...] = ()
     origin: str = ""
     enabled: bool = True
+    # How many times the examples are printed in the document they are checked in (a caption
+    # the scraper printed twice is evidence of its own).
+    example_prints: int = 1
 
     def matches(self, line: str, key: str | None = None, words: int | None = None) -> bool:
         """Whether ``line`` is what this rule describes (a whole line, or a credit ending it).
@@ -243,7 +247,7 @@ def _compile(data: dict[str, Any]) -> Rule:
         except regex.error as e:
             raise RuleError(f"{origin}: rule {rid}: pattern does not compile: {e}") from e
     phrases = frozenset(phrase_key(p) for p in data.get("phrases", []))
-    if pattern is None and not phrases:
+    if pattern is None and not phrases and where != "evidence":
         raise RuleError(f"{origin}: rule {rid}: needs 'pattern' or 'phrases'")
     return Rule(
         id=rid,
@@ -258,4 +262,5 @@ def _compile(data: dict[str, Any]) -> Rule:
         requires=tuple(str(t) for t in data.get("requires", ())),
         origin=origin,
         enabled=bool(data.get("enabled", True)),
+        example_prints=int(data.get("example_prints", 1)),
     )

@@ -1,0 +1,331 @@
+"""The credit grammar: what a photo credit is, so that captions are found by their shape.
+
+A caption is a line that ends (less often: starts) with a credit. A credit is a sequence of
+*parts* joined by the separators credits use, optionally opened by a *label* and optionally
+wrapped in parentheses or brackets::
+
+    credit  := [OUTLET " "] LABEL LINK body        "Photo: Ana Ruiz/Harbour Post", "(AP Photo/NAME, File)"
+             | body                                "NAME/AFP via Getty Images", "EPA-EFE/NAME"
+    LINK    := ":" | "|" | "/" | " by " | " courtesy of " | " von " | " de " | ...   ("Fot." needs none)
+    body    := part (SEP part)*                    SEP := "/" | "|" | ":" | "," | ";" | " via " | " for " | " - "
+    part    := AGENCY | PICTURE-DESK | SUFFIX ("File", "Pool", "Handout") | @handle | ["Courtesy [of] "] NAME-OR-OUTLET
+
+The label words, the known agencies and picture desks, the suffixes and the words that open a
+text's credits rather than a picture's ("Reporting by ...") are data: ``rules/credits.toml``.
+Parts are recognised with regular expressions built from that data (the ``regex`` module, with a
+time limit); the parse itself is plain code, so each decision can say what it rests on.
+
+A credit is *strong* (a caption on its own) when it has a picture label, or joins a known agency
+or picture desk with a credit separator (``/``, `` via ``, `` for ``), or is a known picture desk
+alone, or is a bracketed ``(NAME/OUTLET)`` after a sentence. Otherwise a credit-shaped tail is
+*weak*: ``... on Monday. Ana Ruiz/Harbour Post`` may be a credit of an outlet nobody listed, and
+needs other evidence (the line printed twice near the top, or the source's learned template).
+
+Where a credit may start: at the line's start, or after a sentence's end or a separator
+(``. ``, ``) ``, ``: ``, `` | ``, `` - ``), or as a bracketed group closing the line. Never in a
+running sentence: "a poll by Reuters/Ipsos." and "He told the Associated Press that ..." are not
+credits, and a part must be a capitalised name, so "Courtesy of the council, parking is free"
+and "Photographer Ana Ruiz, 34, said" cannot parse.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import regex
+
+# Seconds the part patterns may spend on one line (the vocabulary is data a user may extend).
+TIMEOUT = 0.25
+# A line that opens with a credit is a caption when the rest is one short sentence.
+LEADING_MAX_WORDS = 35
+# How far from the end of a line a credit can start, in characters.
+CREDIT_TAIL = 300
+# A credit has at most this many parts ("REUTERS/NAME/File Photo" has three).
+MAX_PARTS = 6
+# A name or outlet has at most this many words.
+MAX_PART_WORDS = 7
+
+# Capitalised words that are not names: a part never starts with one ("By Jane Doe", "In Paris").
+_STOP = (
+    "By|In|On|At|And|Of|For|From|To|With|Via|As|The|A|An|He|She|It|They|We|I|You|This|That|These|"
+    "His|Her|Their|Our|Its|But|Or|If|When|While|After|Before|According|Said|Says|Here|There|Why|How|"
+    "What|Who|Where|Read|See|Click|Share|Follow|Subscribe|Sign|Watch|Listen|Posted|Updated|Published"
+)
+_PARTICLES = "de|da|das|do|dos|del|della|di|du|des|van|von|der|den|ter|ten|la|le|al|el|bin|ibn|zu|af|y|e|i|und|of|the|and|&|für|för|og"
+_BOUNDARY = regex.compile(r'(?:[.!?"”’)\]]\s+|[|:;–—-]\s+|[.!?"”’)\]](?=\p{Lu}))')
+_SEPARATOR = regex.compile(r"(\s*/\s*|\s+\|\s+|\|\s*|\s*:\s+|,\s+|;\s+|\s+(?:via|for|VIA|FOR)\s+|\s+[-–—]\s+)")
+STRONG_SEPARATORS = frozenset({"/", "via", "for"})
+
+
+def default_vocabulary_file() -> Path:
+    from cleaner.rules import default_rules_dir
+
+    return default_rules_dir() / "credits.toml"
+
+
+def _alternation(words: set[str]) -> str:
+    return "|".join(regex.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+
+
+def _key(name: str) -> str:
+    """How parts are compared with the vocabulary: exactly for short names ("AP", "PA"), without
+    case otherwise ("REUTERS" is "Reuters")."""
+    return name if len(name) <= 3 else name.casefold()
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words of credits (``rules/credits.toml``)."""
+
+    labels: frozenset[str]
+    source_labels: frozenset[str]
+    connectors: frozenset[str]
+    picture_desks: frozenset[str]
+    agencies: frozenset[str]
+    suffixes: frozenset[str]
+    not_credits: frozenset[str]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Vocabulary:
+        path = path or default_vocabulary_file()
+        with path.open("rb") as f:
+            data = tomllib.load(f)["credits"]
+        return cls(**{name: frozenset(data.get(name, ())) for name in cls.__dataclass_fields__})
+
+    @cached_property
+    def known(self) -> dict[str, str]:
+        """Agency, desk and suffix names by their comparison key: part -> "desk" | "agency" | "suffix"."""
+        kinds: dict[str, str] = {}
+        for kind, names in (("suffix", self.suffixes), ("agency", self.agencies), ("desk", self.picture_desks)):
+            for name in names:
+                kinds[_key(name)] = kind
+                kinds[name.upper()] = kind
+        return kinds
+
+
+@dataclass(frozen=True)
+class Credit:
+    """A credit found at ``start`` of a line: how strong it is and what it rests on.
+
+    ``basis`` names the evidence: "label" (a picture label), "agency" (a known agency or desk
+    joined by a credit separator), "desk" (a picture desk alone), "bracket" (a bracketed
+    NAME/OUTLET after a sentence), "shape" (a credit's shape with nothing known in it: weak).
+    """
+
+    start: int
+    strong: bool
+    basis: str
+    parts: tuple[str, ...]
+    separators: tuple[str, ...]
+    bracketed: bool = False
+    leading: bool = False
+
+
+class CreditGrammar:
+    """Parses the end (or start) of a line as a credit; see the module docstring."""
+
+    def __init__(self, vocabulary: Vocabulary | None = None) -> None:
+        self.vocabulary = vocabulary or Vocabulary.load()
+        v = self.vocabulary
+        not_credit = _alternation(set(v.not_credits))
+        nameword = (
+            rf"(?!(?:{_STOP})\b)(?!(?:{not_credit})\b)"
+            r"(?:\p{Lu}[\p{L}\p{M}\p{N}'’.\-]*|\p{Ll}+\p{Lu}[\p{L}\p{M}'’.\-]*)"
+        )
+        self._name = regex.compile(
+            rf"(?:(?:The|THE|the|Le|La|Les|El|Der|Die|Das|De|Il|Het) )?{nameword}"
+            rf"(?:[ ](?:{nameword}|(?:{_PARTICLES})(?=[ ]\S)|\d[\w.]*|(?:al|el|ad|as|ben|bin)-\p{{Lu}}[\p{{L}}'’]*))*"
+        )
+        labels = set(v.labels) | set(v.source_labels)
+        connectors = _alternation(set(v.connectors))
+        self._label = regex.compile(
+            rf"(?:(?P<outlet>{self._name.pattern})\s)?(?P<label>(?i:{_alternation(labels)}))"
+            rf"(?P<link>\s*[:|/]\s*|\s+(?i:{connectors})\s+|(?<=\.|(?i:\bof))\s+|\s*$)",
+        )
+        self._courtesy = regex.compile(r"(?i:courtesy(?: of)?|by|von|de|por|par)\s+")
+        self._labels = {w.casefold() for w in v.labels}
+        self._source_labels = {w.casefold() for w in v.source_labels}
+        self._not_credit = regex.compile(rf"(?i:{not_credit})\b")
+
+    # --- parts ---------------------------------------------------------------------------
+
+    def part_kind(self, part: str) -> str | None:
+        """What one part of a credit is: "desk", "agency", "suffix", "handle", "name" (a person's
+        name: two to five capitalised words), "outlet" (any other capitalised name), or None."""
+        part = part.strip().rstrip(".").strip()
+        if not part:
+            return None
+        known = self.vocabulary.known
+        kind = known.get(_key(part)) or known.get(part.upper())
+        if kind is not None:
+            return kind
+        if regex.fullmatch(r"@[\w.]{2,40}", part):
+            return "handle"
+        courtesy = self._courtesy.match(part)
+        if courtesy is not None:
+            return self.part_kind(part[courtesy.end() :])
+        words = part.split()
+        if len(words) > MAX_PART_WORDS or self._not_credit.match(part):
+            return None
+        try:
+            if self._name.fullmatch(part, timeout=TIMEOUT) is None:
+                return None
+        except TimeoutError:
+            return None
+        capitalised = [w for w in words if w[:1].isupper()]
+        if 2 <= len(capitalised) == len(words) <= 5 and not any(c.isdigit() for c in part):
+            return "name"
+        return "outlet"
+
+    def _split(self, body: str) -> tuple[list[str], list[str]] | None:
+        pieces = _SEPARATOR.split(body)
+        parts, seps = pieces[0::2], [s.strip().casefold() or " " for s in pieces[1::2]]
+        if len(parts) > MAX_PARTS or any(not p.strip() for p in parts):
+            return None
+        return parts, seps
+
+    # --- a credit -----------------------------------------------------------------------
+
+    def parse(self, text: str, after_sentence: bool = True) -> Credit | None:
+        """``text`` read as a credit (the whole of it), with ``start`` 0; None if it is not one.
+
+        ``after_sentence``: whether it follows a sentence's end (or starts the line), which a
+        bracketed NAME/OUTLET needs to be strong.
+        """
+        text = text.strip()
+        if text.endswith(".") and not text.endswith(".."):
+            text = text[:-1].rstrip()
+        bracketed = len(text) > 2 and _closing_bracket(text) == 0
+        if bracketed:
+            text = text[1:-1].strip()
+        if not text or self._not_credit.match(text):
+            return None
+        label_kind = None
+        body = text
+        try:
+            match = self._label.match(text, timeout=TIMEOUT)
+        except TimeoutError:
+            return None
+        if match is not None:
+            label = match.group("label").casefold()
+            outlet = match.group("outlet")
+            body = text[match.end() :]
+            if outlet is not None and self.part_kind(outlet) is None:
+                return None
+            if outlet is None and match.group("link").strip() == "/":
+                return None  # "AP Photo/NAME", but "Photographer / Videographer" is two jobs
+            if label in self._labels:
+                label_kind = "picture"
+            elif label in self._source_labels:
+                label_kind = "source"
+            if not body.strip():
+                # A label alone is a credit only with an outlet before it: "(AP Photo)".
+                if outlet is None or label_kind != "picture":
+                    return None
+                strong = self.part_kind(outlet) in ("agency", "desk") or bracketed
+                return Credit(0, strong, "label", (outlet,), (), bracketed)
+        split = self._split(body)
+        if split is None:
+            return None
+        parts, seps = split
+        kinds = [self.part_kind(p) for p in parts]
+        if any(k is None for k in kinds):
+            return None
+        known = {"agency", "desk"} & set(kinds)  # type: ignore[arg-type]
+        strong_link = bool(STRONG_SEPARATORS & set(seps))
+        clean_parts = tuple(p.strip() for p in parts)
+        if label_kind == "picture":
+            return Credit(0, True, "label", clean_parts, tuple(seps), bracketed)
+        if label_kind == "source":
+            return Credit(0, "desk" in kinds, "label", clean_parts, tuple(seps), bracketed)
+        if len(parts) == 1:
+            if kinds[0] == "desk":
+                return Credit(0, True, "desk", clean_parts, (), bracketed)
+            return None  # a name alone ends many a headline: "Planning: Beginner's Guide"
+        if known and strong_link:
+            return Credit(0, True, "agency", clean_parts, tuple(seps), bracketed)
+        # With nothing known in it, a credit's shape is NAME/OUTLET or NAME | OUTLET: "for" and
+        # "via" join many a title-case headline ("Insights for Business Growth").
+        credit_like = "/" in seps or "|" in seps
+        if not credit_like or not ({"name", "agency", "desk"} & set(kinds)):  # type: ignore[arg-type]
+            return None
+        strong = bracketed and after_sentence and "/" in seps and kinds[0] == "name"
+        return Credit(0, strong, "bracket" if strong else "shape", clean_parts, tuple(seps), bracketed)
+
+    def source_note(self, text: str) -> bool:
+        """Whether ``text`` opens with a source label ("Source: ...", "Quelle: ..."): a line of a
+        chart's or a text's sources, not a picture's description."""
+        match = regex.match(r"\s*([^\W\d]+)\s*:", text)
+        return match is not None and match.group(1).casefold() in self._source_labels
+
+    def starts(self, line: str) -> list[int]:
+        """Where a credit ending ``line`` may start, longest tail first (see the module docstring)."""
+        begin = max(0, len(line) - CREDIT_TAIL)
+        found = [0] if begin == 0 else []
+        found += [m.end() for m in _BOUNDARY.finditer(line, begin) if m.end() < len(line)]
+        return sorted(set(found))
+
+    def credit(self, line: str) -> Credit | None:
+        """The strongest credit ending ``line`` (or, failing that, opening it); None if none."""
+        line = line.rstrip()
+        best: Credit | None = None
+        for start in self.starts(line):
+            found = self.parse(line[start:], after_sentence=True)
+            if found is not None:
+                best = _stronger(best, Credit(start, found.strong, found.basis, found.parts, found.separators, found.bracketed))
+                if best.strong:
+                    return best
+        bracket = _closing_bracket(line)
+        if bracket is not None and bracket > 0:
+            after_sentence = bool(regex.search(r'[.!?"”’]\s*$', line[:bracket]))
+            found = self.parse(line[bracket:], after_sentence=after_sentence)
+            if found is not None:
+                best = _stronger(best, Credit(bracket, found.strong, found.basis, found.parts, found.separators, True))
+        if best is None or not best.strong:
+            leading = self.leading_credit(line)
+            if leading is not None:
+                return leading
+        return best
+
+    def leading_credit(self, line: str) -> Credit | None:
+        """A labelled credit opening the line, then the caption: "Photo: NAME/OUTLET | Crowds at ..."."""
+        match = regex.match(r"(.{4,120}?)(?:\s+[|–—-]\s+|\.\s+)(?=\S)", line)
+        if match is None or len(line.split()) > LEADING_MAX_WORDS:
+            return None
+        if _BOUNDARY.search(line[match.end() :].rstrip().rstrip(".!?")):
+            return None  # the caption after a leading credit is one sentence, not a paragraph
+        found = self.parse(match.group(1))
+        if found is None or not found.strong or found.basis != "label":
+            return None
+        return Credit(0, True, "label", found.parts, found.separators, found.bracketed, leading=True)
+
+
+def _stronger(a: Credit | None, b: Credit) -> Credit:
+    if a is None:
+        return b
+    rank = {"shape": 1}
+    if b.strong and not a.strong:
+        return b
+    if b.strong == a.strong and rank.get(b.basis, 2) > rank.get(a.basis, 2):
+        return b
+    return a
+
+
+def _closing_bracket(line: str) -> int | None:
+    """Where the bracketed group closing ``line`` opens ("... Monday (Ana Ruiz/Harbour Post)")."""
+    text = line.rstrip().rstrip(".")
+    if not text or text[-1] not in ")]":
+        return None
+    opening = "(" if text[-1] == ")" else "["
+    depth = 0
+    for i in range(len(text) - 1, max(-1, len(text) - CREDIT_TAIL), -1):
+        if text[i] in ")]":
+            depth += 1
+        elif text[i] in "([":
+            depth -= 1
+            if depth == 0:
+                return i if text[i] == opening else None
+    return None
