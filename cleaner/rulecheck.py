@@ -51,7 +51,9 @@ def check_rule(rule: Rule, cleaner: Cleaner) -> list[ExampleFailure]:
             if removing and rule.id not in rules_hit:
                 got = f"removed by {sorted(rules_hit)}" if rules_hit else "kept"
                 failures.append(ExampleFailure(rule.id, example, "removed", got))
-            if not removing and (len(doc.lines) != len(lines) or BEFORE not in doc.lines or AFTER not in doc.lines):
+            if not removing and (
+                len(doc.lines) != len(lines) or BEFORE not in doc.lines or AFTER not in doc.lines
+            ):
                 hit = sorted(rules_hit) or ["?"]
                 failures.append(ExampleFailure(rule.id, example, "kept", f"removed by {hit}"))
     return failures

@@ -36,7 +36,7 @@ WHERE = {
     "edge": "the whole line, only inside the leading or trailing run of junk lines",
     "block": "a header line ('Read more:', 'Related coverage') and the headline-like lines after it",
     "credit": "a photo credit ending a line: the line is a caption",
-    "evidence": "a decision the pass makes from its own evidence (no pattern): the rule names it and holds its examples",
+    "evidence": "the pass decides on its own evidence (no pattern); the rule names it, holds its examples",
 }
 PASSES = ("junk", "captions")
 

@@ -25,13 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from cleaner import __version__
+from cleaner.captions.templates import CaptionTemplates, TemplateCollector, learn_templates
 from cleaner.dedup.boilerplate import (
     BOILERPLATE_MIN_DOCS,
     BOILERPLATE_MIN_SHARE,
     BOILERPLATE_THRESHOLD,
     BoilerplateIndex,
     ParagraphCollector,
-    RemoveSiteBoilerplate,
     find_boilerplate,
 )
 from cleaner.dedup.documents import DOCUMENT_THRESHOLD, DocumentIndex
@@ -46,7 +46,7 @@ from cleaner.report.model import ReportItem
 from cleaner.rules import rule_files
 from cleaner.shards import ShardedWriter, finished_shards
 from cleaner.spill import Spill
-from cleaner.stages import Accounted, Dropped, Rendered, account
+from cleaner.stages import Accounted, Dropped, Rendered, account, site_passes
 from cleaner.stats import RunStats
 from cleaner.workers import clean_all, finish_all
 from cleaner.writers import DeferInterrupts, JsonlWriter, open_jsonl
@@ -86,17 +86,21 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
     files = list_sources(options.sources, stats.skipped_files)
     documents = DocumentIndex(options.duplicate_threshold)
     known_boilerplate = BoilerplateIndex(threshold=options.boilerplate_threshold)
+    known_templates = CaptionTemplates()
     settings = state_settings(options.duplicate_threshold, options.boilerplate_threshold)
     if options.state is not None:
-        load_state(options.state, documents, known_boilerplate, settings)
+        load_state(options.state, documents, known_boilerplate, settings, known_templates)
     collector = ParagraphCollector()
+    shapes = TemplateCollector()
     work = _work_dir(options, files)
     spill = Spill(work / "spill.bin" if work is not None else None)
     seen_ids: set[str] = set()
     try:
         # Stage 1: clean, detect language, sketch; index the signatures, spill the documents.
         for result in spill.recover() if options.resume else ():
-            _account(account(result), spill.count - 1, documents, collector, seen_ids, options.dedup)
+            _account(
+                account(result), spill.count - 1, documents, (collector, shapes), seen_ids, options.dedup
+            )
         resumed = spill.count
         counter = ReadCounter()
         progress = Progress(sum(f.size() for f in files)) if options.progress else None
@@ -104,7 +108,7 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
         # A resumable spill keeps the document signatures: the indexes are rebuilt from it.
         results = clean_all(items, cleaner, options.jobs, sketch=options.dedup, keep_doc_sig=work is not None)
         for accounted, blob in results:
-            _account(accounted, spill.count, documents, collector, seen_ids, options.dedup)
+            _account(accounted, spill.count, documents, (collector, shapes), seen_ids, options.dedup)
             for warning in accounted.warnings:
                 warn(warning)
             spill.append_blob(blob)
@@ -126,9 +130,9 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
         )
         del collector
         boilerplate.merge(known_boilerplate)
-        finishing: list[Pass] = (
-            [RemoveSiteBoilerplate(boilerplate), *cleaner.passes] if len(boilerplate) else []
-        )
+        templates = learn_templates(shapes, options.boilerplate_min_docs, exclude=frozenset(duplicates))
+        templates.merge(known_templates)
+        finishing: list[Pass] = site_passes(boilerplate, templates, cleaner.passes)
         # Stage 3: finish and write, in input order.
         tasks = ((blob, duplicates.get(n)) for n, blob in enumerate(spill.blobs()))
         keep = options.observer is not None
@@ -141,7 +145,7 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
                 _emit(rendered, out, rejects, stats, options.observer, warn)
             commit_together.hold()  # the renames of output and rejects, as one step
         if options.state is not None:
-            save_state(options.state, documents, set(duplicates), boilerplate, settings)
+            save_state(options.state, documents, set(duplicates), boilerplate, settings, templates)
     finally:
         spill.close()
     if work is not None:
@@ -153,16 +157,18 @@ def _account(
     accounted: Accounted,
     number: int,
     documents: DocumentIndex,
-    collector: ParagraphCollector,
+    site: tuple[ParagraphCollector, TemplateCollector],
     seen_ids: set[str],
     dedup: bool,
 ) -> None:
-    """Stage 1's sequential step: the signatures go to the indexes (not to the spill file)."""
+    """Stage 1's sequential step: the signatures and caption shapes go to the indexes (not to
+    the spill file)."""
     seen_ids.add(accounted.id)
     if accounted.group is not None and dedup:
         assert accounted.doc_sig is not None and accounted.paragraph_sigs is not None
         documents.add(accounted.id, number, accounted.doc_sig)
-        collector.add(accounted.group, number, accounted.paragraph_sigs)
+        site[0].add(accounted.group, number, accounted.paragraph_sigs)
+        site[1].add(accounted.group, number, accounted.caption_shapes)
 
 
 def _unique_ids(

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from cleaner.dedup.boilerplate import paragraph_signatures
+from cleaner.captions.templates import CaptionTemplates, MoveTemplateCaptions, Shape, template_candidates
+from cleaner.dedup.boilerplate import BoilerplateIndex, RemoveSiteBoilerplate, paragraph_signatures
 from cleaner.dedup.documents import Duplicate
 from cleaner.dedup.minhash import DOCUMENT_SKETCH, signature
 from cleaner.dedup.repeats import remember_signatures
@@ -41,6 +42,7 @@ class Cleaned:
     lang: Language
     doc_sig: np.ndarray | None = None
     paragraph_sigs: np.ndarray | None = None
+    caption_shapes: tuple[Shape, ...] = ()
 
 
 @dataclass
@@ -98,14 +100,17 @@ def clean_one(item: Document | Reject, cleaner: Cleaner, sketch: bool = True) ->
     doc.group = document_group(doc)
     if not sketch:
         return Cleaned(doc, lang)
-    return Cleaned(doc, lang, signature(doc.text, DOCUMENT_SKETCH), paragraph_signatures(doc))
+    return Cleaned(
+        doc, lang, signature(doc.text, DOCUMENT_SKETCH), paragraph_signatures(doc), template_candidates(doc)
+    )
 
 
 @dataclass(frozen=True)
 class Accounted:
     """What the main process needs of a stage-1 result; the result itself travels pickled.
 
-    The id (for unique ids), the signatures (for the indexes of stage 2) and the notes to print.
+    The id (for unique ids), the signatures and caption shapes (for the indexes of stage 2) and
+    the notes to print.
     """
 
     id: str
@@ -113,6 +118,7 @@ class Accounted:
     doc_sig: np.ndarray | None = None
     paragraph_sigs: np.ndarray | None = None
     warnings: tuple[str, ...] = ()
+    caption_shapes: tuple[Shape, ...] = ()
 
 
 def account(result: Cleaned | Dropped) -> Accounted:
@@ -120,7 +126,9 @@ def account(result: Cleaned | Dropped) -> Accounted:
         return Accounted(result.reject.id)
     doc = result.doc
     warnings = tuple(f"{doc.source}: {note}" for note in doc.notes)
-    return Accounted(doc.id, doc.group, result.doc_sig, result.paragraph_sigs, warnings)
+    return Accounted(
+        doc.id, doc.group, result.doc_sig, result.paragraph_sigs, warnings, result.caption_shapes
+    )
 
 
 def clean_and_pickle(
@@ -144,17 +152,31 @@ def as_duplicate(result: Cleaned, duplicate: Duplicate) -> Dropped:
     return Dropped(reject, doc.input_lines)
 
 
-def finish_one(result: Cleaned, passes: list[Pass], max_rounds: int) -> Cleaned | Dropped:
-    """Stage 3 for one document: remove the site's boilerplate, settle again.
+# Stage 3 opens with the site's passes: its boilerplate, then its caption templates.
+SITE_PASSES = 2
 
-    ``passes[0]`` is the boilerplate pass; the rest run only when it removed something.
+
+def site_passes(boilerplate: BoilerplateIndex, templates: CaptionTemplates, passes: list[Pass]) -> list[Pass]:
+    """Stage 3's passes: the site's (what stage 2 learned), then ``passes``; none when stage 2
+    learned nothing (every document is settled already)."""
+    if not len(boilerplate) and not len(templates):
+        return []
+    return [RemoveSiteBoilerplate(boilerplate), MoveTemplateCaptions(templates), *passes]
+
+
+def finish_one(result: Cleaned, passes: list[Pass], max_rounds: int) -> Cleaned | Dropped:
+    """Stage 3 for one document: remove the site's boilerplate and template captions, settle again.
+
+    ``passes`` is :func:`site_passes`'s list; the rest run only when the site's passes changed
+    something.
     """
     doc = result.doc
+    result.caption_shapes = ()
     if result.paragraph_sigs is not None:
         remember_signatures(doc.lines, result.paragraph_sigs)  # stage 1 computed them already
         result.paragraph_sigs = None
     before = len(doc.applied)
-    run_passes(doc, passes[:1], 1)
+    run_passes(doc, passes[:SITE_PASSES], 1)
     if len(doc.applied) == before:
         return result  # nothing of the site's boilerplate here: the document is settled already
     run_passes(doc, passes, max_rounds)

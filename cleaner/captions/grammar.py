@@ -4,11 +4,14 @@ A caption is a line that ends (less often: starts) with a credit. A credit is a 
 *parts* joined by the separators credits use, optionally opened by a *label* and optionally
 wrapped in parentheses or brackets::
 
-    credit  := [OUTLET " "] LABEL LINK body        "Photo: Ana Ruiz/Harbour Post", "(AP Photo/NAME, File)"
-             | body                                "NAME/AFP via Getty Images", "EPA-EFE/NAME"
-    LINK    := ":" | "|" | "/" | " by " | " courtesy of " | " von " | " de " | ...   ("Fot." needs none)
-    body    := part (SEP part)*                    SEP := "/" | "|" | ":" | "," | ";" | " via " | " for " | " - "
-    part    := AGENCY | PICTURE-DESK | SUFFIX ("File", "Pool", "Handout") | @handle | ["Courtesy [of] "] NAME-OR-OUTLET
+    credit := [OUTLET " "] LABEL LINK body    "Photo: Ana Ruiz/Harbour Post", "(AP Photo/NAME, File)"
+            | body                            "NAME/AFP via Getty Images", "EPA-EFE/NAME"
+    LINK   := ":" | "|" | "/" (after an OUTLET) | " by " | " courtesy of " | " von " | " de " | ...
+              (a label ending in "." needs none: "Fot. PAP/NAME")
+    body   := part (SEP part)*
+    SEP    := "/" | "|" | ":" | "," | ";" | " via " | " for " | " - "
+    part   := AGENCY | PICTURE-DESK | SUFFIX ("File", "Pool", "Handout") | @handle
+            | ["Courtesy [of] "] NAME-OR-OUTLET
 
 The label words, the known agencies and picture desks, the suffixes and the words that open a
 text's credits rather than a picture's ("Reporting by ...") are data: ``rules/credits.toml``.
@@ -54,9 +57,14 @@ _STOP = (
     "His|Her|Their|Our|Its|But|Or|If|When|While|After|Before|According|Said|Says|Here|There|Why|How|"
     "What|Who|Where|Read|See|Click|Share|Follow|Subscribe|Sign|Watch|Listen|Posted|Updated|Published"
 )
-_PARTICLES = "de|da|das|do|dos|del|della|di|du|des|van|von|der|den|ter|ten|la|le|al|el|bin|ibn|zu|af|y|e|i|und|of|the|and|&|für|för|og"
+_PARTICLES = (
+    "de|da|das|do|dos|del|della|di|du|des|van|von|der|den|ter|ten|la|le|al|el|bin|ibn|zu|af|y|e|i|"
+    "und|of|the|and|&|für|för|og"
+)
 _BOUNDARY = regex.compile(r'(?:[.!?"”’)\]]\s+|[|:;–—-]\s+|[.!?"”’)\]](?=\p{Lu}))')
-_SEPARATOR = regex.compile(r"(\s*/\s*|\s+\|\s+|\|\s*|\s*:\s+|,\s+|;\s+|\s+(?:via|for|VIA|FOR)\s+|\s+[-–—]\s+)")
+_SEPARATOR = regex.compile(
+    r"(\s*/\s*|\s+\|\s+|\|\s*|\s*:\s+|,\s+|;\s+|\s+(?:via|for|VIA|FOR)\s+|\s+[-–—]\s+)"
+)
 STRONG_SEPARATORS = frozenset({"/", "via", "for"})
 
 
@@ -99,7 +107,11 @@ class Vocabulary:
     def known(self) -> dict[str, str]:
         """Agency, desk and suffix names by their comparison key: part -> "desk" | "agency" | "suffix"."""
         kinds: dict[str, str] = {}
-        for kind, names in (("suffix", self.suffixes), ("agency", self.agencies), ("desk", self.picture_desks)):
+        for kind, names in (
+            ("suffix", self.suffixes),
+            ("agency", self.agencies),
+            ("desk", self.picture_desks),
+        ):
             for name in names:
                 kinds[_key(name)] = kind
                 kinds[name.upper()] = kind
@@ -137,13 +149,20 @@ class CreditGrammar:
         )
         self._name = regex.compile(
             rf"(?:(?:The|THE|the|Le|La|Les|El|Der|Die|Das|De|Il|Het) )?{nameword}"
-            rf"(?:[ ](?:{nameword}|(?:{_PARTICLES})(?=[ ]\S)|\d[\w.]*|(?:al|el|ad|as|ben|bin)-\p{{Lu}}[\p{{L}}'’]*))*"
+            rf"(?:[ ](?:{nameword}|(?:{_PARTICLES})(?=[ ]\S)|\d[\w.]*"
+            r"|(?:al|el|ad|as|ben|bin)-\p{Lu}[\p{L}'’]*))*"
         )
         labels = set(v.labels) | set(v.source_labels)
         connectors = _alternation(set(v.connectors))
-        self._label = regex.compile(
-            rf"(?:(?P<outlet>{self._name.pattern})\s)?(?P<label>(?i:{_alternation(labels)}))"
-            rf"(?P<link>\s*[:|/]\s*|\s+(?i:{connectors})\s+|(?<=\.|(?i:\bof))\s+|\s*$)",
+        label = (
+            rf"(?P<label>(?i:{_alternation(labels)}))"
+            rf"(?P<link>\s*[:|/]\s*|\s+(?i:{connectors})\s+|(?<=\.|(?i:\bof))\s+|\s*$)"
+        )
+        # Tried in turn: a label opening the credit ("Photo courtesy of NAME"), then one after an
+        # outlet ("AP Photo/NAME", "Harbour Post Photo: NAME").
+        self._labels_re = (
+            regex.compile(rf"(?P<outlet>){label}"),
+            regex.compile(rf"(?P<outlet>{self._name.pattern})\s{label}"),
         )
         self._courtesy = regex.compile(r"(?i:courtesy(?: of)?|by|von|de|por|par)\s+")
         self._labels = {w.casefold() for w in v.labels}
@@ -162,6 +181,8 @@ class CreditGrammar:
         kind = known.get(_key(part)) or known.get(part.upper())
         if kind is not None:
             return kind
+        if part.casefold() in self._labels:
+            return None  # "Photo" is the label of a credit, not a party to it
         if regex.fullmatch(r"@[\w.]{2,40}", part):
             return "handle"
         courtesy = self._courtesy.match(part)
@@ -205,16 +226,11 @@ class CreditGrammar:
             return None
         label_kind = None
         body = text
-        try:
-            match = self._label.match(text, timeout=TIMEOUT)
-        except TimeoutError:
-            return None
+        match = self._label_match(text)
         if match is not None:
             label = match.group("label").casefold()
-            outlet = match.group("outlet")
+            outlet = match.group("outlet") or None
             body = text[match.end() :]
-            if outlet is not None and self.part_kind(outlet) is None:
-                return None
             if outlet is None and match.group("link").strip() == "/":
                 return None  # "AP Photo/NAME", but "Photographer / Videographer" is two jobs
             if label in self._labels:
@@ -255,6 +271,17 @@ class CreditGrammar:
         strong = bracketed and after_sentence and "/" in seps and kinds[0] == "name"
         return Credit(0, strong, "bracket" if strong else "shape", clean_parts, tuple(seps), bracketed)
 
+    def _label_match(self, text: str) -> regex.Match[str] | None:
+        """The label opening ``text`` (after an outlet that parses as a part, if any)."""
+        for pattern in self._labels_re:
+            try:
+                match = pattern.match(text, timeout=TIMEOUT)
+            except TimeoutError:
+                return None
+            if match is not None and (not match.group("outlet") or self.part_kind(match.group("outlet"))):
+                return match
+        return None
+
     def source_note(self, text: str) -> bool:
         """Whether ``text`` opens with a source label ("Source: ...", "Quelle: ..."): a line of a
         chart's or a text's sources, not a picture's description."""
@@ -275,7 +302,10 @@ class CreditGrammar:
         for start in self.starts(line):
             found = self.parse(line[start:], after_sentence=True)
             if found is not None:
-                best = _stronger(best, Credit(start, found.strong, found.basis, found.parts, found.separators, found.bracketed))
+                best = _stronger(
+                    best,
+                    Credit(start, found.strong, found.basis, found.parts, found.separators, found.bracketed),
+                )
                 if best.strong:
                     return best
         bracket = _closing_bracket(line)
@@ -283,7 +313,9 @@ class CreditGrammar:
             after_sentence = bool(regex.search(r'[.!?"”’]\s*$', line[:bracket]))
             found = self.parse(line[bracket:], after_sentence=after_sentence)
             if found is not None:
-                best = _stronger(best, Credit(bracket, found.strong, found.basis, found.parts, found.separators, True))
+                best = _stronger(
+                    best, Credit(bracket, found.strong, found.basis, found.parts, found.separators, True)
+                )
         if best is None or not best.strong:
             leading = self.leading_credit(line)
             if leading is not None:

@@ -1,7 +1,8 @@
 """``--state DIR``: the deduplication index kept between runs.
 
 Tomorrow's batch is checked against the documents kept today and cleaned of the boilerplate
-found so far. Signatures are only comparable under the same sketch settings, so the settings
+and the caption templates found so far.
+Signatures are only comparable under the same sketch settings, so the settings
 are stored beside them and a run with other settings stops instead of mixing sketches.
 """
 
@@ -13,11 +14,14 @@ from typing import Any
 
 import numpy as np
 
+from cleaner.captions.templates import CaptionTemplates
 from cleaner.dedup.boilerplate import BANDS, ROWS, BoilerplateIndex
 from cleaner.dedup.documents import DocumentIndex
 from cleaner.dedup.minhash import DOCUMENT_SKETCH, PARAGRAPH_SKETCH
 
-STATE_VERSION = 1
+# 2: caption templates (captions.json) beside the boilerplate. A state of another version is
+# refused: what it lacks would silently change the answer.
+STATE_VERSION = 2
 
 
 class StateError(Exception):
@@ -36,13 +40,25 @@ def state_settings(doc_threshold: float, boilerplate_threshold: float) -> dict[s
 
 
 def load_state(
-    directory: Path, documents: DocumentIndex, boilerplate: BoilerplateIndex, settings: dict[str, Any]
+    directory: Path,
+    documents: DocumentIndex,
+    boilerplate: BoilerplateIndex,
+    settings: dict[str, Any],
+    templates: CaptionTemplates | None = None,
 ) -> int:
-    """Load a state directory into ``documents`` (before this run's, in order) and ``boilerplate``."""
+    """Load a state directory into ``documents`` (before this run's, in order), ``boilerplate``
+    and ``templates``."""
     meta = directory / "settings.json"
     if not meta.exists():
         return 0
     stored = json.loads(meta.read_text(encoding="utf-8"))
+    version = stored.get("state_version") if isinstance(stored, dict) else None
+    if version != settings["state_version"]:
+        raise StateError(
+            f"{directory}: state format version {version}, this cleaner reads version "
+            f"{settings['state_version']}; start a new --state directory (the old one cannot be converted: "
+            "it lacks the caption templates)"
+        )
     if stored != settings:
         changed = sorted(k for k in settings.keys() | stored.keys() if settings.get(k) != stored.get(k))
         raise StateError(
@@ -58,6 +74,10 @@ def load_state(
             data["groups"].tolist(), data["sigs"], data["docs"].tolist(), strict=True
         ):
             boilerplate.add(str(group), sig, int(docs))
+    if templates is not None:
+        templates.merge(
+            CaptionTemplates.from_json(json.loads((directory / "captions.json").read_text("utf-8")))
+        )
     return count
 
 
@@ -67,8 +87,10 @@ def save_state(
     duplicates: set[int],
     boilerplate: BoilerplateIndex,
     settings: dict[str, Any],
+    templates: CaptionTemplates | None = None,
 ) -> None:
-    """Write the kept documents and the boilerplate, file by file (written beside, renamed over)."""
+    """Write the kept documents, the boilerplate and the caption templates, file by file
+    (written beside, renamed over; settings last)."""
     directory.mkdir(parents=True, exist_ok=True)
     kept = [i for i, position in enumerate(documents.positions) if position not in duplicates]
     ids = [documents.ids[i] for i in kept]
@@ -84,6 +106,9 @@ def save_state(
         sigs=np.stack(bp_sigs) if bp_sigs else np.zeros((0, PARAGRAPH_SKETCH.num_perm), np.uint32),
         docs=np.array(bp_docs, dtype=np.int64),
     )
+    _atomic_text(
+        directory / "captions.json", json.dumps((templates or CaptionTemplates()).to_json(), indent=1)
+    )
     tmp = directory / ".settings.json.tmp"
     tmp.write_text(json.dumps(settings, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     tmp.replace(directory / "settings.json")
@@ -93,4 +118,10 @@ def _atomic_npz(path: Path, **arrays: np.ndarray) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     with tmp.open("wb") as f:
         np.savez(f, **arrays)  # type: ignore[arg-type]
+    tmp.replace(path)
+
+
+def _atomic_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text + "\n", encoding="utf-8")
     tmp.replace(path)

@@ -54,9 +54,11 @@ def credit_alone_is_caption(line: str, credit: Credit, grammar: CreditGrammar) -
         return False
     if any(len(part.split()) > ALONE_MAX_PART_WORDS for part in credit.parts):
         return False
-    # A person is credited ("REUTERS/NAME", "Photo: NAME"): an image's source alone on its line
-    # ("Image: Acme/ChatGPT", "(NASA/GSFC)", "Photo via Pexels") is a note the text keeps.
-    return any(grammar.part_kind(part) == "name" for part in credit.parts)
+    # A person is credited ("REUTERS/NAME", "Photo: NAME"), or a picture desk ("Acme/Getty
+    # Images"); an image's other sources alone on a line ("Image: Acme/ChatGPT", "(NASA/GSFC)",
+    # "Photo via Pexels") are a note the text keeps.
+    kinds = [grammar.part_kind(part) for part in credit.parts]
+    return "name" in kinds or (credit.basis == "agency" and "desk" in kinds)
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,9 @@ class MoveCaptions:
         if credit.start and self.grammar.source_note(line[: credit.start]):
             return None  # "Source: Acme analysis of city data | Image credit: Acme": a chart's notes
         described = credit.leading or len(line[: credit.start].split()) >= MIN_DESCRIPTION_WORDS
-        if credit.strong and (credit.start > 0 or credit.leading or credit_alone_is_caption(line, credit, self.grammar)):
+        if credit.strong and (
+            credit.start > 0 or credit.leading or credit_alone_is_caption(line, credit, self.grammar)
+        ):
             return "caption.credit"
         if not described or credit.leading or words > MAX_CAPTION_WORDS or len(printed_at) < 2:
             return None

@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import io
+import json
 import pickle
 import re
 import uuid
@@ -24,10 +25,10 @@ from typing import Any
 
 import numpy as np
 
+from cleaner.captions.templates import CaptionTemplates, TemplateCollector, learn_templates
 from cleaner.dedup.boilerplate import (
     BoilerplateIndex,
     ParagraphCollector,
-    RemoveSiteBoilerplate,
     find_boilerplate,
 )
 from cleaner.dedup.documents import Duplicate
@@ -46,7 +47,7 @@ from cleaner.readers import (
 )
 from cleaner.records import Reject, dumps, output_record
 from cleaner.rules import RuleSet
-from cleaner.stages import Cleaned, Dropped, as_duplicate, bad_input_warning, finish_one
+from cleaner.stages import Cleaned, Dropped, as_duplicate, bad_input_warning, finish_one, site_passes
 from cleaner.stats import RunStats
 
 # A document's place in input order: its file's index in the high bits, its line (or record
@@ -84,9 +85,11 @@ class Settings:
 
 @dataclass(frozen=True)
 class Finishing:
-    """Stage 3's extra input: the site boilerplate found in stage 2 (broadcast once per run)."""
+    """Stage 3's extra input: the site boilerplate and caption templates found in stage 2
+    (broadcast once per run)."""
 
     index: BoilerplateIndex
+    templates: CaptionTemplates = field(default_factory=CaptionTemplates)
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
@@ -109,7 +112,7 @@ def finishing_passes(settings: Settings, finishing: Finishing) -> list[Pass]:
     passes = _finishing.get(finishing.token)
     if passes is None:
         cleaner = cleaner_for(settings)
-        passes = [RemoveSiteBoilerplate(finishing.index), *cleaner.passes] if len(finishing.index) else []
+        passes = site_passes(finishing.index, finishing.templates, cleaner.passes)
         _finishing[finishing.token] = passes
     return passes
 
@@ -274,11 +277,13 @@ def stage_one_row(position: int, item: Item, extra: Any, settings: Settings) -> 
 
     original = item.id
     result = clean_one(item, cleaner_for(settings), sketch=settings.dedup)
-    doc_sig = paragraph_sigs = None
+    doc_sig = paragraph_sigs = shapes = None
     paragraphs = 0
     group = None
     if isinstance(result, Cleaned):
         group = result.doc.group
+        shapes = json.dumps(result.caption_shapes) if result.caption_shapes else None
+        result.caption_shapes = ()
         if result.doc_sig is not None and result.paragraph_sigs is not None:
             doc_sig = np.asarray(result.doc_sig, dtype=SIG_DTYPE).tobytes()
             paragraph_sigs = np.asarray(result.paragraph_sigs, dtype=SIG_DTYPE).tobytes()
@@ -295,6 +300,7 @@ def stage_one_row(position: int, item: Item, extra: Any, settings: Settings) -> 
         paragraph_sigs,
         paragraphs,
         payload,
+        shapes,
     )
 
 
@@ -386,6 +392,23 @@ def group_boilerplate(
     return [
         (group, np.asarray(sig, dtype=SIG_DTYPE).tobytes(), n) for sig, n in zip(reps, counts, strict=True)
     ]
+
+
+def shape_rows(group: str, position: int, shapes: str) -> list[tuple[tuple[str, str], tuple[int, str]]]:
+    """One document's caption shapes (stage 1's JSON) as ((source, shape), (position, name)) rows."""
+    return [((group, shape), (position, name)) for shape, name in json.loads(shapes)]
+
+
+def group_templates(
+    key: tuple[str, str], docs: Iterable[tuple[int, str]], settings: Settings
+) -> list[tuple[str, str, int]]:
+    """:func:`cleaner.captions.templates.learn_templates` for one (source, shape): its row, if a template."""
+    group, shape = key
+    collector = TemplateCollector()
+    for position, name in sorted(docs):
+        collector.add(group, position, [(shape, name)])
+    templates = learn_templates(collector, settings.boilerplate_min_docs)
+    return [(group, shape, n) for shape, n in templates.shapes.get(group, {}).items()]
 
 
 def boilerplate_index(rows: Iterable[tuple[str, bytes, int]], threshold: float) -> BoilerplateIndex:
