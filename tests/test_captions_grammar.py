@@ -47,10 +47,16 @@ FAMILIES: dict[str, tuple[list[str], list[str]]] = {
             "Ambulances wait outside the clinic in Fairview on Sunday. Handout via Reuters",
             "Commuters crowd the platform in Osaka on Monday. Kyodo via REUTERS",
         ],
-        ["The image was later shared by Reuters and AFP.", "The footage was sent to Reuters via a messaging app."],
+        [
+            "The image was later shared by Reuters and AFP.",
+            "The footage was sent to Reuters via a messaging app.",
+        ],
     ),
     "picture desk alone": (
-        ["A hiker on the ridge above the valley. Getty Images", "An early morning view of the marina. Shutterstock"],
+        [
+            "A hiker on the ridge above the valley. Getty Images",
+            "An early morning view of the marina. Shutterstock",
+        ],
         ["Getty Images said it would appeal the ruling.", "Shutterstock shares rose 4% after the results."],
     ),
     "label: NAME[/OUTLET]": (
@@ -177,7 +183,9 @@ def test_an_agency_added_to_the_vocabulary_is_known_without_a_pattern() -> None:
 
 # --- property: prose from every rule's keep list never becomes a caption ----------------------
 
-KEEP = sorted({k for rule in load_rules() if rule.pass_name == "captions" for k in rule.keep} | {p for _, p in PROSE})
+KEEP = sorted(
+    {k for rule in load_rules() if rule.pass_name == "captions" for k in rule.keep} | {p for _, p in PROSE}
+)
 FILLER = [B1, B2, B3, "The plan was approved by 7 votes to 2.", "Work starts in May."]
 
 
