@@ -9,7 +9,7 @@ wrapped in parentheses or brackets::
     LINK   := ":" | "|" | "/" (after an OUTLET) | " by " | " courtesy of " | " von " | " de " | ...
               (a label ending in "." needs none: "Fot. PAP/NAME")
     body   := part (SEP part)*
-    SEP    := "/" | "|" | ":" | "," | ";" | " via " | " for " | " - "
+    SEP    := "/" | "|" | ":" | "," | ";" | " via " | " for " | " on " | " - "
     part   := AGENCY | PICTURE-DESK | SUFFIX ("File", "Pool", "Handout") | @handle
             | ["Courtesy [of] "] NAME-OR-OUTLET
 
@@ -63,7 +63,7 @@ _PARTICLES = (
 )
 _BOUNDARY = regex.compile(r'(?:[.!?"”’)\]]\s+|[|:;–—-]\s+|[.!?"”’)\]](?=\p{Lu}))')
 _SEPARATOR = regex.compile(
-    r"(\s*/\s*|\s+\|\s+|\|\s*|\s*:\s+|,\s+|;\s+|\s+(?:via|for|VIA|FOR)\s+|\s+[-–—]\s+)"
+    r"(\s*/\s*|\s+\|\s+|\|\s*|\s*:\s+|,\s+|;\s+|\s+(?:via|for|on|VIA|FOR|ON)\s+|\s+[-–—]\s+)"
 )
 STRONG_SEPARATORS = frozenset({"/", "via", "for"})
 
