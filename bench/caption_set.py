@@ -202,10 +202,9 @@ def build(out: Path, seed: int = 12) -> None:
     for p, sentence in enumerate(PROSE):
         for k, where in enumerate(("top", "middle", "twice")):
             document(f"prose{p:02d}-{k}", [(where, sentence)], [], [sentence])
-    with (out / "input.jsonl").open("w", encoding="utf-8") as f:
-        f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in inputs)
-    with (out / "gold.jsonl").open("w", encoding="utf-8") as f:
-        f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in golds)
+    for name, rows in (("input.jsonl", inputs), ("gold.jsonl", golds)):
+        with (out / name).open("w", encoding="utf-8") as file:
+            file.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     print(f"{len(inputs)} documents: {len(FORMATS)} credit formats x 3, {len(PROSE)} prose sentences x 3")
 
 

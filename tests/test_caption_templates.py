@@ -127,7 +127,7 @@ def run(args: list[str]) -> list[dict[str, object]]:
 
 
 def caption_rules(record: dict[str, object]) -> list[str]:
-    return [e["rule"] for e in record["removed"] if e["pass"] == "captions"]  # type: ignore[attr-defined, index]
+    return [e["rule"] for e in record["removed"] if e["pass"] == "captions"]  # type: ignore[attr-defined]
 
 
 def test_a_sites_recurring_credit_shape_is_learned_and_moves_its_captions(tmp_path: Path) -> None:

@@ -46,6 +46,8 @@ TIMEOUT = 0.25
 LEADING_MAX_WORDS = 35
 # How far from the end of a line a credit can start, in characters.
 CREDIT_TAIL = 300
+# Lines whose credit is remembered.
+CACHE_SIZE = 65536
 # A credit has at most this many parts ("REUTERS/NAME/File Photo" has three).
 MAX_PARTS = 6
 # A name or outlet has at most this many words.
@@ -61,6 +63,16 @@ _PARTICLES = (
     "de|da|das|do|dos|del|della|di|du|des|van|von|der|den|ter|ten|la|le|al|el|bin|ibn|zu|af|y|e|i|"
     "und|of|the|and|&|für|för|og"
 )
+_STOP_SET = frozenset(_STOP.split("|"))
+_PARTICLE_SET = frozenset(_PARTICLES.split("|"))
+_ARTICLES = frozenset({"The", "THE", "the", "Le", "La", "Les", "El", "Der", "Die", "Das", "De", "Il", "Het"})
+_JOINING = frozenset({"via", "for"})
+_COURTESY = frozenset({"courtesy", "by", "von", "de", "por", "par"})
+_HANDLE = regex.compile(r"@[\w.]{2,40}")
+_ARABIC_PARTICLE = regex.compile(r"(?:al|el|ad|as|ben|bin)-\p{Lu}[\p{L}'’]*")
+_FIRST_WORD_COLON = regex.compile(r"\s*([^\W\d]+)\s*:")
+_SENTENCE_END = regex.compile(r'[.!?"”’]\s*$')
+_LEADING = regex.compile(r"(.{4,120}?)(?:\s+[|–—-]\s+|\.\s+)(?=\S)")
 _BOUNDARY = regex.compile(r'(?:[.!?"”’)\]]\s+|[|:;–—-]\s+|[.!?"”’)\]](?=\p{Lu}))')
 _SEPARATOR = regex.compile(
     r"(\s*/\s*|\s+\|\s+|\|\s*|\s*:\s+|,\s+|;\s+|\s+(?:via|for|on|VIA|FOR|ON)\s+|\s+[-–—]\s+)"
@@ -143,15 +155,6 @@ class CreditGrammar:
         self.vocabulary = vocabulary or Vocabulary.load()
         v = self.vocabulary
         not_credit = _alternation(set(v.not_credits))
-        nameword = (
-            rf"(?!(?:{_STOP})\b)(?!(?:{not_credit})\b)"
-            r"(?:\p{Lu}[\p{L}\p{M}\p{N}'’.\-]*|\p{Ll}+\p{Lu}[\p{L}\p{M}'’.\-]*)"
-        )
-        self._name = regex.compile(
-            rf"(?:(?:The|THE|the|Le|La|Les|El|Der|Die|Das|De|Il|Het) )?{nameword}"
-            rf"(?:[ ](?:{nameword}|(?:{_PARTICLES})(?=[ ]\S)|\d[\w.]*"
-            r"|(?:al|el|ad|as|ben|bin)-\p{Lu}[\p{L}'’]*))*"
-        )
         labels = set(v.labels) | set(v.source_labels)
         connectors = _alternation(set(v.connectors))
         label = (
@@ -162,12 +165,21 @@ class CreditGrammar:
         # outlet ("AP Photo/NAME", "Harbour Post Photo: NAME").
         self._labels_re = (
             regex.compile(rf"(?P<outlet>){label}"),
-            regex.compile(rf"(?P<outlet>{self._name.pattern})\s{label}"),
+            regex.compile(rf"(?P<outlet>\S+(?: \S+){{0,{MAX_PART_WORDS - 1}}}?)\s{label}"),
         )
         self._courtesy = regex.compile(r"(?i:courtesy(?: of)?|by|von|de|por|par)\s+")
         self._labels = {w.casefold() for w in v.labels}
         self._source_labels = {w.casefold() for w in v.source_labels}
         self._not_credit = regex.compile(rf"(?i:{not_credit})\b")
+        self._cache: dict[str, Credit | None] = {}
+        # Cheap first tests, before any pattern runs: most lines hold no label and no credit.
+        self._label_words = {w.split()[0].casefold() for w in labels}
+        self._not_credit_words = {w.split()[0].casefold() for w in v.not_credits}
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state["_cache"] = {}  # a worker process starts with its own
+        return state
 
     # --- parts ---------------------------------------------------------------------------
 
@@ -183,23 +195,47 @@ class CreditGrammar:
             return kind
         if part.casefold() in self._labels:
             return None  # "Photo" is the label of a credit, not a party to it
-        if regex.fullmatch(r"@[\w.]{2,40}", part):
+        if part[0] == "@" and _HANDLE.fullmatch(part):
             return "handle"
-        courtesy = self._courtesy.match(part)
-        if courtesy is not None:
-            return self.part_kind(part[courtesy.end() :])
         words = part.split()
-        if len(words) > MAX_PART_WORDS or self._not_credit.match(part):
-            return None
-        try:
-            if self._name.fullmatch(part, timeout=TIMEOUT) is None:
-                return None
-        except TimeoutError:
+        if words[0].casefold() in _COURTESY:
+            courtesy = self._courtesy.match(part)
+            if courtesy is not None:
+                return self.part_kind(part[courtesy.end() :])
+        if len(words) > MAX_PART_WORDS or self._opens_not_credit(part) or not self._is_name(words):
             return None
         capitalised = [w for w in words if w[:1].isupper()]
         if 2 <= len(capitalised) == len(words) <= 5 and not any(c.isdigit() for c in part):
             return "name"
         return "outlet"
+
+    def _opens_not_credit(self, text: str) -> bool:
+        """Whether ``text`` opens like a text's credits ("Reporting by ...", "Editing: ...")."""
+        first = text.split(maxsplit=1)[0].casefold() if text.strip() else ""
+        return first in self._not_credit_words and self._not_credit.match(text) is not None
+
+    def _is_name(self, words: list[str]) -> bool:
+        """Whether ``words`` are a capitalised name: "Ana Ruiz", "Miguel de Sousa", "The Harbour
+        Times", "iStock", "Channel 4"; never one with a function word ("By Jane", "In Paris") or
+        a word of a text's credits ("Reporting")."""
+        start = 1 if len(words) > 1 and words[0] in _ARTICLES else 0
+        for j, word in enumerate(words[start:], start):
+            if self._name_word(word):
+                continue
+            inner = start < j < len(words) - 1
+            if j > start and (word[0].isdigit() or (inner and word in _PARTICLE_SET)):
+                continue
+            if j > start and _ARABIC_PARTICLE.fullmatch(word):
+                continue
+            return False
+        return True
+
+    def _name_word(self, word: str) -> bool:
+        if word in _STOP_SET or word.casefold() in self._not_credit_words:
+            return False
+        if not all(c.isalnum() or c in "'’.-" for c in word):
+            return False
+        return word[0].isupper() or (word[0].islower() and any(c.isupper() for c in word))
 
     def _split(self, body: str) -> tuple[list[str], list[str]] | None:
         pieces = _SEPARATOR.split(body)
@@ -222,7 +258,7 @@ class CreditGrammar:
         bracketed = len(text) > 2 and _closing_bracket(text) == 0
         if bracketed:
             text = text[1:-1].strip()
-        if not text or self._not_credit.match(text):
+        if not text or self._opens_not_credit(text):
             return None
         label_kind = None
         body = text
@@ -250,7 +286,7 @@ class CreditGrammar:
         kinds = [self.part_kind(p) for p in parts]
         if any(k is None for k in kinds):
             return None
-        known = {"agency", "desk"} & set(kinds)  # type: ignore[arg-type]
+        known = {"agency", "desk"} & set(kinds)
         strong_link = bool(STRONG_SEPARATORS & set(seps))
         clean_parts = tuple(p.strip() for p in parts)
         if label_kind == "picture":
@@ -266,13 +302,16 @@ class CreditGrammar:
         # With nothing known in it, a credit's shape is NAME/OUTLET or NAME | OUTLET: "for" and
         # "via" join many a title-case headline ("Insights for Business Growth").
         credit_like = "/" in seps or "|" in seps
-        if not credit_like or not ({"name", "agency", "desk"} & set(kinds)):  # type: ignore[arg-type]
+        if not credit_like or not ({"name", "agency", "desk"} & set(kinds)):
             return None
         strong = bracketed and after_sentence and "/" in seps and kinds[0] == "name"
         return Credit(0, strong, "bracket" if strong else "shape", clean_parts, tuple(seps), bracketed)
 
     def _label_match(self, text: str) -> regex.Match[str] | None:
         """The label opening ``text`` (after an outlet that parses as a part, if any)."""
+        words = {w.strip(":|/()[],").casefold() for w in text.split(maxsplit=MAX_PART_WORDS)[:MAX_PART_WORDS]}
+        if not words & self._label_words:
+            return None
         for pattern in self._labels_re:
             try:
                 match = pattern.match(text, timeout=TIMEOUT)
@@ -285,7 +324,7 @@ class CreditGrammar:
     def source_note(self, text: str) -> bool:
         """Whether ``text`` opens with a source label ("Source: ...", "Quelle: ..."): a line of a
         chart's or a text's sources, not a picture's description."""
-        match = regex.match(r"\s*([^\W\d]+)\s*:", text)
+        match = _FIRST_WORD_COLON.match(text)
         return match is not None and match.group(1).casefold() in self._source_labels
 
     def starts(self, line: str) -> list[int]:
@@ -295,9 +334,36 @@ class CreditGrammar:
         found += [m.end() for m in _BOUNDARY.finditer(line, begin) if m.end() < len(line)]
         return sorted(set(found))
 
+    def _may_hold_credit(self, line: str) -> bool:
+        """A cheap first test: a credit needs a separator character, a label, "via" or "for",
+        or a known name closing the line (a picture desk alone)."""
+        tail = line[-CREDIT_TAIL:]
+        if any(c in tail for c in "/|:([") or any(c in line[:120] for c in "|–—"):
+            return True
+        words = {w.strip(".,;!?\"'”’").casefold() for w in tail.split()}
+        if words & self._label_words or words & _JOINING:
+            return True
+        last = tail.rsplit(". ", 1)[-1].strip().rstrip(".")
+        return self.vocabulary.known.get(_key(last)) is not None or last.upper() in self.vocabulary.known
+
     def credit(self, line: str) -> Credit | None:
-        """The strongest credit ending ``line`` (or, failing that, opening it); None if none."""
+        """The strongest credit ending ``line`` (or, failing that, opening it); None if none.
+
+        Answers are remembered: the passes ask about every line in every round, and the site
+        stage asks again.
+        """
+        if line in self._cache:
+            return self._cache[line]
+        found = self._credit(line)
+        if len(self._cache) >= CACHE_SIZE:
+            self._cache.clear()
+        self._cache[line] = found
+        return found
+
+    def _credit(self, line: str) -> Credit | None:
         line = line.rstrip()
+        if not self._may_hold_credit(line):
+            return None
         best: Credit | None = None
         for start in self.starts(line):
             found = self.parse(line[start:], after_sentence=True)
@@ -310,7 +376,7 @@ class CreditGrammar:
                     return best
         bracket = _closing_bracket(line)
         if bracket is not None and bracket > 0:
-            after_sentence = bool(regex.search(r'[.!?"”’]\s*$', line[:bracket]))
+            after_sentence = bool(_SENTENCE_END.search(line[:bracket]))
             found = self.parse(line[bracket:], after_sentence=after_sentence)
             if found is not None:
                 best = _stronger(
@@ -324,7 +390,7 @@ class CreditGrammar:
 
     def leading_credit(self, line: str) -> Credit | None:
         """A labelled credit opening the line, then the caption: "Photo: NAME/OUTLET | Crowds at ..."."""
-        match = regex.match(r"(.{4,120}?)(?:\s+[|–—-]\s+|\.\s+)(?=\S)", line)
+        match = _LEADING.match(line)
         if match is None or len(line.split()) > LEADING_MAX_WORDS:
             return None
         if _BOUNDARY.search(line[match.end() :].rstrip().rstrip(".!?")):

@@ -23,7 +23,6 @@ often the scraper repeated it.
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -41,11 +40,6 @@ TOP_LINES = 10
 ALONE_MAX_WORDS = 10
 ALONE_MAX_PART_WORDS = 4
 EVIDENCE_RULES = ("caption.credit", "caption.repeated")
-
-
-@functools.lru_cache(maxsize=65536)
-def _credit(grammar: CreditGrammar, line: str) -> Credit | None:
-    return grammar.credit(line)
 
 
 def credit_alone_is_caption(line: str, credit: Credit, grammar: CreditGrammar) -> bool:
@@ -94,7 +88,7 @@ class MoveCaptions:
         words = len(line.split())
         if words > MAX_WORDS:
             return None
-        credit = _credit(self.grammar, line)
+        credit = self.grammar.credit(line)
         if credit is None:
             return None
         if credit.start and self.grammar.source_note(line[: credit.start]):
