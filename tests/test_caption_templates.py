@@ -18,6 +18,7 @@ from cleaner.captions.templates import (
 )
 from cleaner.cli import cli
 from cleaner.document import Document
+from cleaner.pipeline import Cleaner, run_passes
 
 # A credit with no label and no known agency: weak alone.
 WEAK = "Lifeboat crews train off the north pier on Tuesday. Ines Ford/Harbour Post"
@@ -138,7 +139,7 @@ def test_a_sites_recurring_credit_shape_is_learned_and_moves_its_captions(tmp_pa
 
 
 def test_the_templates_do_not_depend_on_input_order(tmp_path: Path) -> None:
-    docs = harbour_post(6) + [("other", "https://other.example/1", [HEADLINE, B1, B2])]
+    docs = [*harbour_post(6), ("other", "https://other.example/1", [HEADLINE, B1, B2])]
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     forward = run([str(corpus(tmp_path / "a" / "in.jsonl", docs))])
@@ -192,3 +193,17 @@ def test_a_state_of_an_older_format_is_refused_clearly(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["run", str(src), "-", "--state", str(state)])
     assert result.exit_code == 1
     assert "state format version 1" in result.output and "new --state directory" in result.output
+
+
+def test_an_evidence_rule_can_be_turned_off_like_any_rule(tmp_path: Path) -> None:
+    (tmp_path / "mine.toml").write_text(
+        '[[rule]]\nid = "caption.repeated"\nenabled = false\n', encoding="utf-8"
+    )
+    cleaner = Cleaner.from_options([tmp_path])
+    doc = Document("doc", "doc.txt", [HEADLINE, WEAK, WEAK, B1, B2])
+    run_passes(doc, cleaner.passes)
+    assert doc.captions == []
+    strong = "Crowds at the gate on Monday. Photo: Ines Ford/Harbour Post"
+    doc = Document("doc", "doc.txt", [HEADLINE, strong, B1])
+    run_passes(doc, cleaner.passes)
+    assert doc.captions == [strong]

@@ -51,7 +51,10 @@ CREDITS = [
 
 
 def test_the_shipped_caption_rules_are_the_evidence_rules() -> None:
-    assert {r.id for r in default_cleaner().rules.select("captions")} == {"caption.credit", "caption.repeated"}
+    assert {r.id for r in default_cleaner().rules.select("captions")} == {
+        "caption.credit",
+        "caption.repeated",
+    }
 
 
 @pytest.mark.parametrize(("rule", "caption"), CREDITS, ids=[f"{r}:{c[-24:]}" for r, c in CREDITS])
