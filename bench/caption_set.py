@@ -115,8 +115,20 @@ PROSE = [
 ]
 
 NAMES = [
-    "Ines Ford", "Tom Ashby", "Mara Quist", "Owen Price", "Lena Vogt", "Sam Okoye", "Nora Field",
-    "Erin Moss", "Pablo Ortiz", "Kasia Nowak", "Jan de Wit", "Ada Lind", "Piotr Zieliński", "Hugo Blanc",
+    "Ines Ford",
+    "Tom Ashby",
+    "Mara Quist",
+    "Owen Price",
+    "Lena Vogt",
+    "Sam Okoye",
+    "Nora Field",
+    "Erin Moss",
+    "Pablo Ortiz",
+    "Kasia Nowak",
+    "Jan de Wit",
+    "Ada Lind",
+    "Piotr Zieliński",
+    "Hugo Blanc",
 ]
 SCENES = [
     "Fishing boats return to the harbour at dawn on Tuesday, March 4, 2025.",
@@ -131,13 +143,23 @@ SCENES = [
 # Body paragraphs are put together from parts, so that no two documents share one (shared
 # paragraphs would be site boilerplate, shared bodies syndicated copies).
 SUBJECTS = [
-    "The harbour board", "The ferry company", "A spokesperson for the port", "The council's planning team",
-    "Traders in the old market", "The regional transport office", "Engineers working on the pier",
-    "The fishermen's cooperative", "The museum's director", "Local residents",
+    "The harbour board",
+    "The ferry company",
+    "A spokesperson for the port",
+    "The council's planning team",
+    "Traders in the old market",
+    "The regional transport office",
+    "Engineers working on the pier",
+    "The fishermen's cooperative",
+    "The museum's director",
+    "Local residents",
 ]
 VERBS = [
-    "said on {day} that", "told a public meeting on {day} that", "wrote in a letter on {day} that",
-    "confirmed on {day} that", "warned on {day} that",
+    "said on {day} that",
+    "told a public meeting on {day} that",
+    "wrote in a letter on {day} that",
+    "confirmed on {day} that",
+    "warned on {day} that",
 ]
 CLAIMS = [
     "dredging the main channel would cost {k} thousand more than planned",
@@ -161,8 +183,11 @@ def paragraph(rng: random.Random) -> str:
 
 
 HEADLINES = [
-    "Harbour board approves dredging plan", "Night market returns to the old square",
-    "Ferry company adds evening crossings", "Pier to reopen after repairs", "Town hall flood defences tested",
+    "Harbour board approves dredging plan",
+    "Night market returns to the old square",
+    "Ferry company adds evening crossings",
+    "Pier to reopen after repairs",
+    "Town hall flood defences tested",
 ]
 SITES = ["harbourpost.example", "saltmarsh-gazette.example", "coastweekly.example"]
 
@@ -230,8 +255,10 @@ def score(out: Path) -> None:
             else:
                 print("prose moved or removed:", doc_id, sentence)
         body_lost += sum(p not in paragraphs for p in g["body"])
-    print(f"caption recall {found / total:.4f} ({found}/{total}); prose kept {prose_ok}/{prose_total}; "
-          f"body paragraphs lost {body_lost}")
+    print(
+        f"caption recall {found / total:.4f} ({found}/{total}); prose kept {prose_ok}/{prose_total}; "
+        f"body paragraphs lost {body_lost}"
+    )
     for fmt, n in sorted(missed.items()):
         print(f"  missed {n}x: {fmt}")
 

@@ -203,3 +203,8 @@ def test_a_keep_sentence_anywhere_in_a_document_is_never_moved_to_captions(
     doc = clean(lines)
     assert sentence not in doc.captions
     assert not [e for e in doc.applied if e.pass_name == "captions" and e.text == sentence]
+
+
+def test_a_bracketed_pair_of_names_alone_on_its_line_is_not_a_caption() -> None:
+    doc = clean([HEADLINE, B1, "( United Kingdom / GBP )", B2])
+    assert doc.captions == []

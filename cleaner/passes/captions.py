@@ -44,8 +44,8 @@ EVIDENCE_RULES = ("caption.credit", "caption.repeated")
 
 def credit_alone_is_caption(line: str, credit: Credit, grammar: CreditGrammar) -> bool:
     """Whether a line that is nothing but a credit is one (and not a headline that parses as one)."""
-    if len(line.split()) > ALONE_MAX_WORDS:
-        return False
+    if len(line.split()) > ALONE_MAX_WORDS or credit.basis == "bracket":
+        return False  # "(NAME/OUTLET)" is a credit after a caption's sentence: "( United Kingdom / GBP )"
     if any(len(part.split()) > ALONE_MAX_PART_WORDS for part in credit.parts):
         return False
     # A person is credited ("REUTERS/NAME", "Photo: NAME"), or a picture desk ("Acme/Getty
