@@ -66,6 +66,7 @@ _PARTICLES = (
 _STOP_SET = frozenset(_STOP.split("|"))
 _PARTICLE_SET = frozenset(_PARTICLES.split("|"))
 _ARTICLES = frozenset({"The", "THE", "the", "Le", "La", "Les", "El", "Der", "Die", "Das", "De", "Il", "Het"})
+_WORD_DECORATION = ":|/()[],.;!?\"'”’“‘"
 _JOINING = frozenset({"via", "for"})
 _COURTESY = frozenset({"courtesy", "by", "von", "de", "por", "par"})
 _HANDLE = regex.compile(r"@[\w.]{2,40}")
@@ -173,7 +174,7 @@ class CreditGrammar:
         self._not_credit = regex.compile(rf"(?i:{not_credit})\b")
         self._cache: dict[str, Credit | None] = {}
         # Cheap first tests, before any pattern runs: most lines hold no label and no credit.
-        self._label_words = {w.split()[0].casefold() for w in labels}
+        self._label_words = {w.split()[0].casefold().strip(_WORD_DECORATION) for w in labels}
         self._not_credit_words = {w.split()[0].casefold() for w in v.not_credits}
 
     def __getstate__(self) -> dict[str, object]:
@@ -309,7 +310,9 @@ class CreditGrammar:
 
     def _label_match(self, text: str) -> regex.Match[str] | None:
         """The label opening ``text`` (after an outlet that parses as a part, if any)."""
-        words = {w.strip(":|/()[],").casefold() for w in text.split(maxsplit=MAX_PART_WORDS)[:MAX_PART_WORDS]}
+        words = {
+            w.strip(_WORD_DECORATION).casefold() for w in text.split(maxsplit=MAX_PART_WORDS)[:MAX_PART_WORDS]
+        }
         if not words & self._label_words:
             return None
         for pattern in self._labels_re:
@@ -335,12 +338,12 @@ class CreditGrammar:
         return sorted(set(found))
 
     def _may_hold_credit(self, line: str) -> bool:
-        """A cheap first test: a credit needs a separator character, a label, "via" or "for",
-        or a known name closing the line (a picture desk alone)."""
+        """A cheap first test: a credit needs "/" or "|", a label, "via" or "for", or a known
+        name closing the line (a picture desk alone)."""
         tail = line[-CREDIT_TAIL:]
-        if any(c in tail for c in "/|:([") or any(c in line[:120] for c in "|–—"):
+        if "/" in tail or "|" in tail:
             return True
-        words = {w.strip(".,;!?\"'”’").casefold() for w in tail.split()}
+        words = {w.strip(_WORD_DECORATION).casefold() for w in tail.split()}
         if words & self._label_words or words & _JOINING:
             return True
         last = tail.rsplit(". ", 1)[-1].strip().rstrip(".")
