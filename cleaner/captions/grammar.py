@@ -40,6 +40,8 @@ from pathlib import Path
 
 import regex
 
+from cleaner.rules import default_rules_dir
+
 # Seconds the part patterns may spend on one line (the vocabulary is data a user may extend).
 TIMEOUT = 0.25
 # A line that opens with a credit is a caption when the rest is one short sentence.
@@ -82,8 +84,6 @@ STRONG_SEPARATORS = frozenset({"/", "via", "for"})
 
 
 def default_vocabulary_file() -> Path:
-    from cleaner.rules import default_rules_dir
-
     return default_rules_dir() / "credits.toml"
 
 
