@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import random
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # {n}: a person's name, {N}: the same in capitals. None of these is a remove example in rules/.
@@ -233,36 +234,60 @@ def build(out: Path, seed: int = 12) -> None:
     print(f"{len(inputs)} documents: {len(FORMATS)} credit formats x 3, {len(PROSE)} prose sentences x 3")
 
 
-def score(out: Path) -> None:
+@dataclass
+class Score:
+    captions_found: int = 0
+    captions: int = 0
+    prose_kept: int = 0
+    prose: int = 0
+    body_lost: int = 0
+    missed: dict[str, int] = field(default_factory=dict)
+    prose_lost: list[str] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.captions_found / self.captions
+
+
+def score(out: Path) -> Score:
+    """The figures of ``out/out.jsonl`` against ``out/gold.jsonl``."""
     gold = {g["id"]: g for g in map(json.loads, (out / "gold.jsonl").open(encoding="utf-8"))}
     records = {r["id"]: r for r in map(json.loads, (out / "out.jsonl").open(encoding="utf-8"))}
-    found = total = prose_ok = prose_total = body_lost = 0
-    missed: dict[str, int] = {}
+    result = Score()
     for doc_id, g in gold.items():
         record = records.get(doc_id)
         paragraphs = record["text"].split("\n\n") if record else []
         for caption in g["captions"]:
-            total += 1
+            result.captions += 1
             if record and caption in record["captions"] and caption not in paragraphs:
-                found += 1
+                result.captions_found += 1
             else:
                 fmt = FORMATS[int(doc_id[3:5])]
-                missed[fmt] = missed.get(fmt, 0) + 1
+                result.missed[fmt] = result.missed.get(fmt, 0) + 1
         for sentence in g["prose"]:
-            prose_total += 1
+            result.prose += 1
             if record and sentence in paragraphs and sentence not in record["captions"]:
-                prose_ok += 1
+                result.prose_kept += 1
             else:
-                print("prose moved or removed:", doc_id, sentence)
-        body_lost += sum(p not in paragraphs for p in g["body"])
+                result.prose_lost.append(f"{doc_id}: {sentence}")
+        result.body_lost += sum(p not in paragraphs for p in g["body"])
+    return result
+
+
+def report(result: Score) -> None:
     print(
-        f"caption recall {found / total:.4f} ({found}/{total}); prose kept {prose_ok}/{prose_total}; "
-        f"body paragraphs lost {body_lost}"
+        f"caption recall {result.recall:.4f} ({result.captions_found}/{result.captions}); "
+        f"prose kept {result.prose_kept}/{result.prose}; body paragraphs lost {result.body_lost}"
     )
-    for fmt, n in sorted(missed.items()):
+    for fmt, n in sorted(result.missed.items()):
         print(f"  missed {n}x: {fmt}")
+    for lost in result.prose_lost:
+        print(f"  prose moved or removed: {lost}")
 
 
 if __name__ == "__main__":
     command, folder = sys.argv[1], Path(sys.argv[2])
-    build(folder) if command == "build" else score(folder)
+    if command == "build":
+        build(folder)
+    else:
+        report(score(folder))
