@@ -13,16 +13,14 @@ from pathlib import Path
 import click
 
 from cleaner import __version__
-from cleaner.cli_options import read_options
-from cleaner.dedup.boilerplate import BOILERPLATE_MIN_DOCS, BOILERPLATE_MIN_SHARE
-from cleaner.dedup.documents import DOCUMENT_THRESHOLD
-from cleaner.dedup.state import StateError
+from cleaner.cli_options import read_options, rules_option, sources_argument, user_errors
+from cleaner.options import DedupOptions, RunOptions
 from cleaner.readers import ReadOptions
+from cleaner.records import BAD_INPUT_REASONS
 from cleaner.report.commands import register
 from cleaner.report.html import HtmlReport
-from cleaner.rules import RuleError, load_rules
-from cleaner.runner import RunError, RunOptions, run
-from cleaner.stages import BAD_INPUT_REASONS
+from cleaner.rules import load_rules
+from cleaner.runner import run
 from cleaner.workers import default_jobs
 
 
@@ -33,7 +31,7 @@ def cli() -> None:
 
 
 @cli.command("run")
-@click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
+@sources_argument
 @click.argument("destination", metavar="DEST")
 @click.option(
     "--rejects",
@@ -48,19 +46,13 @@ def cli() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the run's counts as JSON to FILE.",
 )
-@click.option(
-    "--rules",
-    "rules",
-    multiple=True,
-    type=click.Path(exists=True, path_type=Path),
-    help="A rules file or folder layered over the defaults (repeatable).",
-)
+@rules_option
 @read_options
 @click.option("--no-dedup", is_flag=True, help="Skip near-duplicate documents and site boilerplate.")
 @click.option(
     "--dup-threshold",
     type=click.FloatRange(0.0, 1.0),
-    default=DOCUMENT_THRESHOLD,
+    default=DedupOptions.duplicate_threshold,
     show_default=True,
     help="Estimated Jaccard at which a document duplicates an earlier one.",
 )
@@ -68,7 +60,7 @@ def cli() -> None:
     "--boilerplate-min-docs",
     "min_docs",
     type=click.IntRange(2),
-    default=BOILERPLATE_MIN_DOCS,
+    default=DedupOptions.boilerplate_min_docs,
     show_default=True,
     help="Documents of one source a paragraph must appear in to be boilerplate.",
 )
@@ -76,7 +68,7 @@ def cli() -> None:
     "--boilerplate-min-share",
     "min_share",
     type=click.FloatRange(0.0, 1.0),
-    default=BOILERPLATE_MIN_SHARE,
+    default=DedupOptions.boilerplate_min_share,
     show_default=True,
     help="Share of a source's documents a paragraph must appear in to be boilerplate.",
 )
@@ -160,9 +152,6 @@ def run_command(
     Example:
         cleaner run seeds/ out.jsonl --rejects rejects.jsonl
     """
-    for source in sources:
-        if source != "-" and not Path(source).exists():
-            raise click.BadParameter(f"{source}: no such file or directory", param_hint="SOURCE")
     folder_dest = shard_size is not None or (engine == "spark" and not single_file)
     if not folder_dest and destination != "-" and Path(destination).is_dir():
         raise click.BadParameter(f"{destination} is a directory; DEST must be a file or -", param_hint="DEST")
@@ -177,10 +166,12 @@ def run_command(
         rules=list(rules),
         languages=languages,
         read=ReadOptions(text_field=text_field, id_field=id_field, title_field=title_field),
-        dedup=not no_dedup,
-        duplicate_threshold=dup_threshold,
-        boilerplate_min_docs=min_docs,
-        boilerplate_min_share=min_share,
+        dedup=DedupOptions(
+            enabled=not no_dedup,
+            duplicate_threshold=dup_threshold,
+            boilerplate_min_docs=min_docs,
+            boilerplate_min_share=min_share,
+        ),
         state=state,
         jobs=jobs or default_jobs(),
         shard_size=shard_size,
@@ -205,18 +196,17 @@ def run_command(
     if engine == "local" and not single_file:
         raise click.UsageError("--part-files goes with --engine spark")
     try:
-        if engine == "spark":
-            from cleaner.spark.engine import run_spark
+        with user_errors(destination):
+            if engine == "spark":
+                from cleaner.spark.engine import run_spark
 
-            stats = run_spark(options, master=master, single_file=single_file, warn=warn)
-        else:
-            stats = run(options, warn)
-        if report is not None:
-            report.close(stats.to_json())
-    except (RuleError, StateError, RunError) as e:
-        raise click.ClickException(str(e)) from e
-    except OSError as e:
-        raise click.ClickException(f"{e.filename or destination}: {e.strerror or e}") from e
+                stats = run_spark(options, master=master, single_file=single_file, warn=warn)
+            else:
+                stats = run(options, warn)
+            if report is not None:
+                report.close(stats.to_json())
+    except click.ClickException:
+        raise
     except KeyboardInterrupt:
         click.echo("cleaner: interrupted (outputs are written whole or not at all)", err=True)
         sys.exit(130)
@@ -237,19 +227,11 @@ def run_command(
 
 
 @cli.command("rules")
-@click.option(
-    "--rules",
-    "rules",
-    multiple=True,
-    type=click.Path(exists=True, path_type=Path),
-    help="A rules file or folder layered over the defaults.",
-)
+@rules_option
 def rules_command(rules: tuple[Path, ...]) -> None:
     """List the rules in force: id, pass, where it applies, and what it is for."""
-    try:
+    with user_errors():
         ruleset = load_rules(rules)
-    except RuleError as e:
-        raise click.ClickException(str(e)) from e
     for rule in ruleset:
         state = "" if rule.enabled else "  (disabled)"
         click.echo(f"{rule.id:32} {rule.pass_name:9} {rule.where:7} {rule.description}{state}")

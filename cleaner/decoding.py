@@ -21,6 +21,8 @@ import io
 import zlib
 from dataclasses import dataclass
 
+from cleaner.records import Reason
+
 GZIP_MAGIC = b"\x1f\x8b"
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -37,7 +39,7 @@ MAX_GZIP_BYTES = 1 << 30
 class DecodeError(ValueError):
     """The bytes are not text cleaner can read. ``reason`` is the reject reason."""
 
-    def __init__(self, reason: str, detail: str) -> None:
+    def __init__(self, reason: Reason, detail: str) -> None:
         super().__init__(detail)
         self.reason = reason
         self.detail = detail
@@ -68,7 +70,7 @@ def decode_bytes(data: bytes) -> Decoded:
         try:
             inner = _gunzip(data)
         except (OSError, EOFError, zlib.error) as e:
-            raise DecodeError("unreadable", f"corrupt gzip data: {e}") from e
+            raise DecodeError(Reason.UNREADABLE, f"corrupt gzip data: {e}") from e
         decoded = decode_bytes(inner)
         return Decoded(decoded.text, decoded.encoding, compressed=True)
     for bom, encoding in _BOMS:
@@ -77,18 +79,18 @@ def decode_bytes(data: bytes) -> Decoded:
                 return Decoded(data.decode(encoding), encoding.replace("-sig", ""))
             except UnicodeDecodeError as e:
                 raise DecodeError(
-                    "unreadable", f"broken {encoding} after its byte-order mark: {e.reason}"
+                    Reason.UNREADABLE, f"broken {encoding} after its byte-order mark: {e.reason}"
                 ) from e
     utf16 = _bomless_utf16(data)
     if utf16 is not None:
         return utf16
     if b"\x00" in data:
-        raise DecodeError("binary", "binary data (NUL bytes), not text")
+        raise DecodeError(Reason.BINARY, "binary data (NUL bytes), not text")
     sample = data[:65536]
     controls = sum(sample.count(bytes([b])) for b in _BINARY_BYTES)
     if controls > max(8, len(sample) // 100):
         raise DecodeError(
-            "binary", f"binary data ({controls} control bytes in the first {len(sample)}), not text"
+            Reason.BINARY, f"binary data ({controls} control bytes in the first {len(sample)}), not text"
         )
     try:
         return Decoded(data.decode("utf-8"), "utf-8")

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from cleaner.textfix import normalize_fragment
+
 MoveTarget = Literal["title", "captions"]
 
 
@@ -180,8 +182,6 @@ def _take_moved(doc: Document, applied: AppliedEdit) -> None:
     """File moved text under the title or the captions, repaired and tidied like an input title."""
     if applied.moved_to is None:
         return
-    from cleaner.passes.normalize import normalize_fragment
-
     text = normalize_fragment(applied.text)
     if applied.moved_to == "title":
         doc.title = text

@@ -1,7 +1,7 @@
 """The per-document pipeline: the passes of a run, applied round after round to a fixed point.
 
-:func:`run_passes` is a pure function of a document and the passes of a :class:`Cleaner`,
-so it runs the same in one process, in worker processes, or on a cluster.
+:func:`run_passes` is a pure function of a document and the passes of a
+:class:`CleaningSetup`, so it runs the same in one process, in worker processes, or on a cluster.
 """
 
 from __future__ import annotations
@@ -19,8 +19,11 @@ MAX_ROUNDS = 10
 
 
 @dataclass
-class Cleaner:
-    """Configuration of a run: the passes (built from the rules) and the language filter."""
+class CleaningSetup:
+    """How documents are cleaned: the rules, the passes built from them, the language filter.
+
+    (Named for what it is, not ``Cleaner``: that name is the package's.)
+    """
 
     rules: RuleSet
     languages: frozenset[str] = frozenset()
@@ -31,7 +34,7 @@ class Cleaner:
         self.passes = build_passes(self.rules)
 
     @classmethod
-    def from_options(cls, rules_paths: Iterable[Path] = (), languages: Iterable[str] = ()) -> Cleaner:
+    def from_options(cls, rules_paths: Iterable[Path] = (), languages: Iterable[str] = ()) -> CleaningSetup:
         return cls(load_rules(rules_paths), frozenset(languages))
 
 

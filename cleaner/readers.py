@@ -26,7 +26,7 @@ from typing import IO, Any
 from cleaner.decoding import GZIP_MAGIC, DecodeError, decode_bytes
 from cleaner.document import Document
 from cleaner.layout import split_paragraphs
-from cleaner.records import Reject
+from cleaner.records import Reason, Reject
 
 TEXT_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
@@ -159,7 +159,7 @@ def read_text_file(source: SourceFile) -> Document | Reject:
     try:
         data = source.path.read_bytes()
     except OSError as e:
-        return Reject(doc_id, source.name, "unreadable", _os_error(e))
+        return Reject(doc_id, source.name, Reason.UNREADABLE, _os_error(e))
     try:
         decoded = decode_bytes(data)
     except DecodeError as e:
@@ -193,39 +193,54 @@ def read_jsonl(
         try:
             stream = _open_jsonl(source, stack)
         except OSError as e:
-            yield Reject(source.name, source.name, "unreadable", _os_error(e))
+            yield Reject(source.name, source.name, Reason.UNREADABLE, _os_error(e))
             return
         raw_file = stream.fileobj if isinstance(stream, gzip.GzipFile) else stream
         base = counter.done if counter is not None else 0
-        for item in _jsonl_lines(stream, source.name, options):
+        for item in read_jsonl_stream(stream, source.name, options):
             if counter is not None and source.path is not None:
                 counter.done = base + raw_file.tell()
             yield item
 
 
-def _jsonl_lines(stream: IO[bytes], name: str, options: ReadOptions) -> Iterator[Document | Reject]:
+def read_jsonl_stream(stream: IO[bytes], name: str, options: ReadOptions) -> Iterator[Document | Reject]:
+    """The records of an open JSONL byte stream (see :func:`read_jsonl`), lines numbered from 1."""
     lineno = 0
     while True:
         lineno += 1
         try:
             raw = stream.readline()
         except (OSError, EOFError, zlib.error) as e:
-            detail = f"cannot read past line {lineno - 1}: {e}"
-            yield Reject(f"{name}:{lineno}", name, "unreadable", detail, line=lineno)
+            yield unreadable_line(name, lineno, e)
             return
         if not raw:
             return
-        if lineno == 1 and raw.startswith(codecs.BOM_UTF8):
-            raw = raw[len(codecs.BOM_UTF8) :]
-        if not raw.strip():
-            continue
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            detail = f"line is not UTF-8 (byte {e.start})"
-            yield Reject(f"{name}:{lineno}", name, "invalid-json", detail, line=lineno)
-            continue
-        yield record_to_document(line, name, lineno, options)
+        item = parse_jsonl_line(raw, name, lineno, options)
+        if item is not None:
+            yield item
+
+
+def unreadable_line(name: str, lineno: int, error: Exception) -> Reject:
+    """The reject of a JSONL file that cannot be read from line ``lineno`` on."""
+    detail = f"cannot read past line {lineno - 1}: {error}"
+    return Reject(f"{name}:{lineno}", name, Reason.UNREADABLE, detail, line=lineno)
+
+
+def parse_jsonl_line(raw: bytes, name: str, lineno: int, options: ReadOptions) -> Document | Reject | None:
+    """One raw line of a JSONL file as a document or a reject (None: a blank line).
+
+    Every engine reads a line through this function, whatever splits the file into lines.
+    """
+    if lineno == 1 and raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    if not raw.strip():
+        return None
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        detail = f"line is not UTF-8 (byte {e.start})"
+        return Reject(f"{name}:{lineno}", name, Reason.INVALID_JSON, detail, line=lineno)
+    return record_to_document(line, name, lineno, options)
 
 
 def record_to_document(line: str, name: str, lineno: int, options: ReadOptions) -> Document | Reject:
@@ -234,9 +249,9 @@ def record_to_document(line: str, name: str, lineno: int, options: ReadOptions) 
     try:
         record: Any = json.loads(line)
     except json.JSONDecodeError as e:
-        return Reject(fallback_id, name, "invalid-json", e.msg, line=lineno)
+        return Reject(fallback_id, name, Reason.INVALID_JSON, e.msg, line=lineno)
     if not isinstance(record, dict):
-        return Reject(fallback_id, name, "invalid-json", "not a JSON object", line=lineno)
+        return Reject(fallback_id, name, Reason.INVALID_JSON, "not a JSON object", line=lineno)
     raw_id = record.get(options.id_field)
     doc_id = str(raw_id) if isinstance(raw_id, str | int) and str(raw_id) else fallback_id
     src = record.get("source")
@@ -244,7 +259,9 @@ def record_to_document(line: str, name: str, lineno: int, options: ReadOptions) 
     text = record.get(options.text_field)
     if not isinstance(text, str):
         what = "missing" if text is None else f"a {type(text).__name__}, not a string"
-        return Reject(doc_id, source, "missing-text", f"field {options.text_field!r} is {what}", line=lineno)
+        return Reject(
+            doc_id, source, Reason.MISSING_TEXT, f"field {options.text_field!r} is {what}", line=lineno
+        )
     fields = {k: v for k, v in record.items() if k != options.text_field}
     title = record.get(options.title_field)
     doc = Document(doc_id, source, split_paragraphs(text), fields=fields)

@@ -1,4 +1,4 @@
-"""The record contract (see DESIGN.md): what one output line and one reject line hold.
+"""The record contract (see docs/design.md): what one output line and one reject line hold.
 
 Field order is fixed so that the same input always gives byte-identical JSON: the contract
 fields first, then the input record's other fields in their own order.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from cleaner.document import Document
@@ -16,13 +17,34 @@ from cleaner.language import Language
 CONTRACT_FIELDS = ("id", "source", "title", "text", "captions", "lang", "lang_prob", "removed")
 
 
+class Reason(StrEnum):
+    """Why a document is not in the output: the ``reason`` of a reject line, a stable id."""
+
+    EMPTY = "empty"  # no text in the input, or none left after cleaning
+    LANGUAGE = "language"  # not one of the languages ``--lang`` keeps
+    NEAR_DUPLICATE = "near-duplicate"  # an earlier document says the same
+    UNREADABLE = "unreadable"  # the file or line could not be read
+    BINARY = "binary"  # the file holds binary data, not text
+    INVALID_JSON = "invalid-json"  # a JSONL line that is not a JSON object
+    MISSING_TEXT = "missing-text"  # a JSONL record without a string text field
+
+    @property
+    def bad_input(self) -> bool:
+        """The input itself was bad, as opposed to a cleaning decision (``--strict`` fails)."""
+        return self in BAD_INPUT_REASONS
+
+
+# Rejects that mean the input itself was bad (as opposed to a cleaning decision).
+BAD_INPUT_REASONS = frozenset({Reason.UNREADABLE, Reason.BINARY, Reason.INVALID_JSON, Reason.MISSING_TEXT})
+
+
 @dataclass(frozen=True)
 class Reject:
-    """A document that is not in the output, and why. ``reason`` is a stable kebab-case id."""
+    """A document that is not in the output, and why."""
 
     id: str
     source: str
-    reason: str
+    reason: Reason
     detail: str = ""
     duplicate_of: str | None = None
     line: int | None = None
@@ -35,6 +57,23 @@ class Reject:
         if self.line is not None:
             out["line"] = self.line
         return out
+
+
+@dataclass(frozen=True)
+class ReportItem:
+    """One document of a run as a review sees it: its input paragraphs and its output record or
+    its reject line (what the run's observer receives, built where the record is rendered).
+
+    ``input_lines`` are the paragraphs the input was split into (see :mod:`cleaner.layout`);
+    replaying ``record["removed"]`` on them gives ``record["text"]``. They are ``None`` for
+    input that could not be read at all.
+    """
+
+    id: str
+    source: str
+    input_lines: tuple[str, ...] | None
+    record: dict[str, Any] | None = None
+    reject: dict[str, Any] | None = None
 
 
 def output_record(doc: Document, lang: Language | None) -> dict[str, Any]:

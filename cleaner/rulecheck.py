@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cleaner.document import Document
-from cleaner.pipeline import Cleaner, run_passes
+from cleaner.passes import rule_passes
+from cleaner.pipeline import CleaningSetup, run_passes
 from cleaner.rules import Rule
 
 BEFORE = "The council met on Tuesday evening to discuss the budget for the coming year."
@@ -37,17 +38,16 @@ def _lines_for(rule: Rule, example: str, removing: bool) -> list[str]:
     return [BEFORE, example, AFTER]
 
 
-def check_rule(rule: Rule, cleaner: Cleaner) -> list[ExampleFailure]:
+def check_rule(rule: Rule, cleaner: CleaningSetup) -> list[ExampleFailure]:
     failures = []
+    rule_readers = rule_passes()  # the passes that apply rule-file rules (junk, captions, ...)
     for removing, examples in ((True, rule.remove), (False, rule.keep)):
         for example in examples:
             lines = _lines_for(rule, example, removing)
             doc = Document("example", "example", list(lines))
             doc.title = "Example"  # settled, so the title pass does not take a line
             run_passes(doc, cleaner.passes)
-            rules_hit = {
-                e.rule for e in doc.applied if e.text.strip() and e.pass_name in ("junk", "captions")
-            }
+            rules_hit = {e.rule for e in doc.applied if e.text.strip() and e.pass_name in rule_readers}
             if removing and rule.id not in rules_hit:
                 got = f"removed by {sorted(rules_hit)}" if rules_hit else "kept"
                 failures.append(ExampleFailure(rule.id, example, "removed", got))
@@ -59,7 +59,7 @@ def check_rule(rule: Rule, cleaner: Cleaner) -> list[ExampleFailure]:
     return failures
 
 
-def check_examples(cleaner: Cleaner) -> list[ExampleFailure]:
+def check_examples(cleaner: CleaningSetup) -> list[ExampleFailure]:
     """Every enabled rule's examples, checked; an empty list means all hold."""
     failures: list[ExampleFailure] = []
     for rule in cleaner.rules:

@@ -10,8 +10,8 @@ A rule looks like this::
     [[rule]]
     id = "junk.advertisement"
     description = "Ad-slot labels the page layout left between paragraphs."
-    pass = "junk"            # which pass uses it: "junk" or "captions"
-    where = "line"           # line | edge | block | credit (see WHERE)
+    pass = "junk"            # which pass uses it: a registered pass that reads rules
+    where = "line"           # line | edge | block | credit (see WHERE): one the pass reads
     phrases = ["Advertisement", "Anzeige"]   # and/or
     pattern = '...'          # a regular expression
     requires = ["/"]         # optional: text the pattern cannot match without (a fast pre-test)
@@ -25,11 +25,13 @@ import re
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import regex
+
+from cleaner.passes import rule_passes
+from cleaner.shipped import shipped_rules_dir
 
 WHERE = {
     "line": "the whole line, anywhere in the document",
@@ -38,7 +40,6 @@ WHERE = {
     "credit": "a photo credit ending a line: the line is a caption",
     "evidence": "the pass decides on its own evidence (no pattern); the rule names it, holds its examples",
 }
-PASSES = ("junk", "captions")
 
 # Punctuation and bullets that decorate UI labels: "Read more »", "Share:", "• Twitter".
 _DECORATION = " \t:;.,!?|»«›‹>→←•·*–—-_#()[]{}…\"'“”‘’"
@@ -178,13 +179,10 @@ class RuleSet:
 
 def default_rules_dir() -> Path:
     """Where the shipped rules are: inside the installed package, or the checkout's rules/."""
-    packaged = resources.files("cleaner") / "_rules"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    checkout = Path(__file__).resolve().parent.parent / "rules"
-    if checkout.is_dir():
-        return checkout
-    raise RuleError("cleaner's default rules are missing: reinstall the package")
+    found = shipped_rules_dir()
+    if found is None:
+        raise RuleError("cleaner's default rules are missing: reinstall the package")
+    return found
 
 
 def rule_files(path: Path) -> list[Path]:
@@ -232,8 +230,13 @@ def _compile(data: dict[str, Any]) -> Rule:
     pass_name = data.get("pass", "junk")
     if where not in WHERE:
         raise RuleError(f"{origin}: rule {rid}: where = {where!r}, expected one of {sorted(WHERE)}")
-    if pass_name not in PASSES:
-        raise RuleError(f"{origin}: rule {rid}: pass = {pass_name!r}, expected one of {PASSES}")
+    passes = rule_passes()  # which passes read rules, and where: the registry says
+    if pass_name not in passes:
+        raise RuleError(f"{origin}: rule {rid}: pass = {pass_name!r}, expected one of {tuple(passes)}")
+    if where not in passes[pass_name]:
+        raise RuleError(
+            f"{origin}: rule {rid}: where = {where!r}, but pass {pass_name!r} reads only {passes[pass_name]}"
+        )
     pattern = None
     if "pattern" in data:
         flags = regex.IGNORECASE if data.get("ignore_case", where != "credit") else 0

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from cleaner.atomic import write_atomic
 from cleaner.records import dumps
 from cleaner.writers import JsonlWriter
 
@@ -59,9 +60,7 @@ class ShardedWriter:
         self._writer.commit()
         self._writer = None
         self.done.add(shard)
-        tmp = self.work / f".{PROGRESS}.tmp"
-        tmp.write_text(json.dumps({"shard_size": self.size, "done": sorted(self.done)}), encoding="utf-8")
-        tmp.replace(self.work / PROGRESS)
+        write_atomic(self.work / PROGRESS, json.dumps({"shard_size": self.size, "done": sorted(self.done)}))
 
     def commit(self) -> None:
         if self._writer is not None:
@@ -75,9 +74,7 @@ class ShardedWriter:
             "shard_size": self.size,
             "shards": [shard_name(i) for i in range(self.shards)],
         }
-        tmp = self.directory / f".{MANIFEST}.tmp"
-        tmp.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        tmp.replace(self.directory / MANIFEST)
+        write_atomic(self.directory / MANIFEST, json.dumps(manifest, indent=2) + "\n")
 
     def abort(self) -> None:
         if self._writer is not None:

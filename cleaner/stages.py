@@ -1,23 +1,26 @@
 """The per-document stages of a run, as pure functions: the same code in every engine.
 
-:func:`clean_one` is stage 1 (passes to a fixed point, language, signatures) and
-:func:`finish_one` stage 3 (remove the site's boilerplate, settle again). They depend on nothing
-but their arguments, so the local engine runs them in worker processes and a distributed engine
-can run them in its executors; the global decisions between them live in :mod:`cleaner.dedup`.
+:func:`clean_one` is stage 1 (passes to a fixed point, language, signatures); :func:`finish`
+is stage 3 (the duplicate decision, or the site's boilerplate removed and the document settled
+again) and :func:`render` turns its result into the line to write. Between them, the ids made
+unique (:func:`unique_id`, :func:`rename`). They depend on nothing but their arguments, so the
+local engine runs them in worker processes (:mod:`cleaner.workers`) and the Spark engine in its
+executors; the global decisions between them live in :mod:`cleaner.dedup`.
 """
 
 from __future__ import annotations
 
-import pickle
+import dataclasses
 from collections import Counter
+from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any
+from typing import overload
 from urllib.parse import urlsplit
 
 import numpy as np
 
-from cleaner.captions.templates import CaptionTemplates, MoveTemplateCaptions, Shape, template_candidates
+from cleaner.captions.templates import CaptionTemplates, Shape, template_candidates
 from cleaner.dedup.boilerplate import BoilerplateIndex, RemoveSiteBoilerplate, paragraph_signatures
 from cleaner.dedup.documents import Duplicate
 from cleaner.dedup.minhash import DOCUMENT_SKETCH, signature
@@ -25,13 +28,13 @@ from cleaner.dedup.repeats import remember_signatures
 from cleaner.document import Document
 from cleaner.language import Language, detect_language
 from cleaner.passes import Pass
-from cleaner.passes.normalize import normalize_fragment
-from cleaner.pipeline import Cleaner, run_passes
-from cleaner.records import Reject, dumps, output_record
+from cleaner.passes.captions import MoveCaptions
+from cleaner.pipeline import CleaningSetup, run_passes
+from cleaner.records import Reason, Reject, ReportItem, dumps, output_record
 from cleaner.stats import RunStats
+from cleaner.textfix import normalize_fragment
 
-# Rejects that mean the input itself was bad (as opposed to a cleaning decision).
-BAD_INPUT_REASONS = frozenset({"unreadable", "binary", "invalid-json", "missing-text"})
+Item = Document | Reject  # what a reader yields: a document, or the reject of bad input
 
 
 @dataclass
@@ -79,24 +82,24 @@ def document_group(doc: Document) -> str:
     return doc.source
 
 
-def clean_one(item: Document | Reject, cleaner: Cleaner, sketch: bool = True) -> Cleaned | Dropped:
+def clean_one(item: Document | Reject, cleaner: CleaningSetup, sketch: bool = True) -> Cleaned | Dropped:
     """Stage 1 for one input item: passes to a fixed point, language, signatures."""
     if isinstance(item, Reject):
         return Dropped(item)
     doc = item
     if not doc.input_lines:
-        return Dropped(Reject(doc.id, doc.source, "empty", "the input holds no text"), doc.input_lines)
+        return Dropped(Reject(doc.id, doc.source, Reason.EMPTY, "the input holds no text"), doc.input_lines)
     if doc.title is not None:
         doc.title = normalize_fragment(doc.title)
     run_passes(doc, cleaner.passes, cleaner.max_rounds)
     if not doc.lines:
-        reject = Reject(doc.id, doc.source, "empty", "no article text left after cleaning")
+        reject = Reject(doc.id, doc.source, Reason.EMPTY, "no article text left after cleaning")
         return Dropped(reject, doc.input_lines)
     lang = detect_language(doc.text)
     if cleaner.languages and lang.code not in cleaner.languages:
         wanted = ",".join(sorted(cleaner.languages))
         detail = f"detected {lang.code} ({lang.prob:.2f}); wanted {wanted}"
-        return Dropped(Reject(doc.id, doc.source, "language", detail), doc.input_lines)
+        return Dropped(Reject(doc.id, doc.source, Reason.LANGUAGE, detail), doc.input_lines)
     doc.group = document_group(doc)
     if not sketch:
         return Cleaned(doc, lang)
@@ -105,69 +108,67 @@ def clean_one(item: Document | Reject, cleaner: Cleaner, sketch: bool = True) ->
     )
 
 
-@dataclass(frozen=True)
-class Accounted:
-    """What the main process needs of a stage-1 result; the result itself travels pickled.
+def note_warnings(doc: Document) -> list[str]:
+    """The notes of a document (decoded as..., renamed...) as warning lines."""
+    return [f"{doc.source}: {note}" for note in doc.notes]
 
-    The id (for unique ids), the signatures and caption shapes (for the indexes of stage 2) and
-    the notes to print.
+
+def unique_id(original: str, taken: Container[str], start: int = 2) -> tuple[str, int]:
+    """The first ``original#k`` with ``k >= start`` not ``taken``, and its ``k``.
+
+    >>> unique_id("x", {"x", "x#2"})
+    ('x#3', 3)
     """
-
-    id: str
-    group: str | None = None
-    doc_sig: np.ndarray | None = None
-    paragraph_sigs: np.ndarray | None = None
-    warnings: tuple[str, ...] = ()
-    caption_shapes: tuple[Shape, ...] = ()
+    k = start
+    while f"{original}#{k}" in taken:
+        k += 1
+    return f"{original}#{k}", k
 
 
-def account(result: Cleaned | Dropped) -> Accounted:
-    if isinstance(result, Dropped):
-        return Accounted(result.reject.id)
-    doc = result.doc
-    warnings = tuple(f"{doc.source}: {note}" for note in doc.notes)
-    return Accounted(
-        doc.id, doc.group, result.doc_sig, result.paragraph_sigs, warnings, result.caption_shapes
-    )
-
-
-def clean_and_pickle(
-    item: Document | Reject, cleaner: Cleaner, sketch: bool = True, keep_doc_sig: bool = False
-) -> tuple[Accounted, bytes]:
-    """Stage 1 where it runs (a worker process): the result pickled for the spill, as it will
-    be stored, and what the main process needs of it. The document signature goes to the index
-    only, unless ``keep_doc_sig`` (a resumable spill rebuilds the index from itself)."""
-    result = clean_one(item, cleaner, sketch)
-    accounted = account(result)
-    if isinstance(result, Cleaned) and not keep_doc_sig:
-        result.doc_sig = None
-    return accounted, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+@overload
+def rename(item: Document, new_id: str) -> tuple[Document, str]: ...
+@overload
+def rename(item: Reject, new_id: str) -> tuple[Reject, str]: ...
+@overload
+def rename(item: Item, new_id: str) -> tuple[Item, str]: ...
+def rename(item: Item, new_id: str) -> tuple[Item, str]:
+    """``item`` under ``new_id`` (a document notes it) and the warning that says so."""
+    original = item.id
+    if isinstance(item, Document):
+        item.id = new_id
+        item.notes.append(f"id {original!r} was already used; renamed {new_id!r}")
+    else:
+        item = dataclasses.replace(item, id=new_id)
+    return item, f"{item.source}: duplicate id {original!r}, renamed {new_id!r}"
 
 
 def as_duplicate(result: Cleaned, duplicate: Duplicate) -> Dropped:
     """The reject of a document the duplicate decision dropped."""
     doc = result.doc
     detail = f"estimated Jaccard {duplicate.similarity:.2f} with {duplicate.of}"
-    reject = Reject(doc.id, doc.source, "near-duplicate", detail, duplicate_of=duplicate.of)
+    reject = Reject(doc.id, doc.source, Reason.NEAR_DUPLICATE, detail, duplicate_of=duplicate.of)
     return Dropped(reject, doc.input_lines)
 
 
-# Stage 3 opens with the site's passes: its boilerplate, then its caption templates.
-SITE_PASSES = 2
-
-
-def site_passes(boilerplate: BoilerplateIndex, templates: CaptionTemplates, passes: list[Pass]) -> list[Pass]:
-    """Stage 3's passes: the site's (what stage 2 learned), then ``passes``; none when stage 2
-    learned nothing (every document is settled already)."""
+def finishing_passes(
+    boilerplate: BoilerplateIndex, templates: CaptionTemplates, setup: CleaningSetup
+) -> list[Pass]:
+    """Stage 3's passes: the site's (its boilerplate, then the captions pass given the caption
+    templates: what stage 2 learned), then the run's own; none when stage 2 learned nothing
+    (every document is settled already)."""
     if not len(boilerplate) and not len(templates):
         return []
-    return [RemoveSiteBoilerplate(boilerplate), MoveTemplateCaptions(templates), *passes]
+    return [RemoveSiteBoilerplate(boilerplate), MoveCaptions(setup.rules, templates), *setup.passes]
+
+
+# How many of :func:`finishing_passes`'s passes are the site's.
+SITE_STEPS = 2
 
 
 def finish_one(result: Cleaned, passes: list[Pass], max_rounds: int) -> Cleaned | Dropped:
     """Stage 3 for one document: remove the site's boilerplate and template captions, settle again.
 
-    ``passes`` is :func:`site_passes`'s list; the rest run only when the site's passes changed
+    ``passes`` is :func:`finishing_passes`'s list; the rest run only when the site's passes changed
     something.
     """
     doc = result.doc
@@ -176,12 +177,27 @@ def finish_one(result: Cleaned, passes: list[Pass], max_rounds: int) -> Cleaned 
         remember_signatures(doc.lines, result.paragraph_sigs)  # stage 1 computed them already
         result.paragraph_sigs = None
     before = len(doc.applied)
-    run_passes(doc, passes[:SITE_PASSES], 1)
+    run_passes(doc, passes[:SITE_STEPS], 1)
     if len(doc.applied) == before:
         return result  # nothing of the site's boilerplate here: the document is settled already
     run_passes(doc, passes, max_rounds)
     if not doc.lines:
-        return Dropped(Reject(doc.id, doc.source, "empty", "only site boilerplate left"), doc.input_lines)
+        return Dropped(
+            Reject(doc.id, doc.source, Reason.EMPTY, "only site boilerplate left"), doc.input_lines
+        )
+    return result
+
+
+def finish(
+    result: Cleaned | Dropped, duplicate: Duplicate | None, passes: list[Pass], max_rounds: int
+) -> Cleaned | Dropped:
+    """Stage 3 for one stage-1 result: the duplicate decision, else the site's boilerplate
+    (``passes`` from :func:`finishing_passes`, empty when there is none)."""
+    if isinstance(result, Cleaned):
+        if duplicate is not None:
+            return as_duplicate(result, duplicate)
+        if passes:
+            return finish_one(result, passes, max_rounds)
     return result
 
 
@@ -189,60 +205,46 @@ def finish_one(result: Cleaned, passes: list[Pass], max_rounds: int) -> Cleaned 
 class Rendered:
     """A document at the end of stage 3, as the line to write and the counts to add.
 
-    Rendering happens where the document was finished (a worker process), so the main process
-    only writes lines. ``item`` and ``record`` are kept only for a review report's observer.
+    Rendering happens where the document was finished (a worker process, an executor), so the
+    writer only writes lines. ``report`` is kept only for a run's observer (a review report).
     """
 
     line: str | None = None
     reject_line: str | None = None
-    reason: str = ""
+    reason: Reason | None = None
     warning: str | None = None
     removals: Counter[str] = field(default_factory=Counter)
     chars_removed: int = 0
-    item: Cleaned | Dropped | None = None
-    record: dict[str, Any] | None = None
+    report: ReportItem | None = None
 
 
 def render(result: Cleaned | Dropped, keep: bool = False) -> Rendered:
-    """The output line (or reject line) of a finished document; ``keep`` the objects too."""
+    """The output line (or reject line) of a finished document; ``keep``: its report item too."""
     if isinstance(result, Dropped):
         reject = result.reject
+        data = reject.to_json()
         return Rendered(
-            reject_line=dumps(reject.to_json()),
+            reject_line=dumps(data),
             reason=reject.reason,
             warning=bad_input_warning(reject),
-            item=result if keep else None,
+            report=ReportItem(reject.id, reject.source, result.input_lines, None, data) if keep else None,
         )
-    record = output_record(result.doc, result.lang)
+    doc = result.doc
+    record = output_record(doc, result.lang)
     counts = RunStats()
-    counts.count_edits(result.doc.applied)
+    counts.count_edits(doc.applied)
     return Rendered(
         line=dumps(record),
         removals=counts.removals,
         chars_removed=counts.chars_removed,
-        item=result if keep else None,
-        record=record if keep else None,
+        report=ReportItem(doc.id, doc.source, doc.input_lines, record, None) if keep else None,
     )
 
 
 def bad_input_warning(reject: Reject) -> str | None:
     """The one line a bad input gets on stderr (``file:line: reason: detail``); None for a
     reject that is a cleaning decision."""
-    if reject.reason not in BAD_INPUT_REASONS:
+    if not reject.reason.bad_input:
         return None
     where = f"{reject.source}:{reject.line}" if reject.line is not None else reject.source
     return f"{where}: {reject.reason}: {reject.detail}"
-
-
-def finish_and_render(
-    blob: bytes, duplicate: Duplicate | None, passes: list[Pass], max_rounds: int, keep: bool = False
-) -> Rendered:
-    """Stage 3 for one spilled stage-1 result (pickled): the duplicate decision, the site's
-    boilerplate (``passes``, empty when there is none), the line to write."""
-    result: Cleaned | Dropped = pickle.loads(blob)
-    if isinstance(result, Cleaned):
-        if duplicate is not None:
-            result = as_duplicate(result, duplicate)
-        elif passes:
-            result = finish_one(result, passes, max_rounds)
-    return render(result, keep)

@@ -34,6 +34,25 @@ class RunStats:
         self.removals.update(removals)
         self.chars_removed += chars
 
+    def add_outcome(self, reason: str | None, removals: Mapping[str, int], chars: int) -> None:
+        """One finished document: rejected for ``reason``, or (None) kept with its removals."""
+        if reason is not None:
+            self.rejected[reason] += 1
+            return
+        self.documents_out += 1
+        self.add_removals(removals, chars)
+
+    def merge(self, other: RunStats) -> RunStats:
+        """Add the counts of ``other`` (another share of the same run) to these; returns self."""
+        self.documents_in += other.documents_in
+        self.documents_out += other.documents_out
+        self.rejected.update(other.rejected)
+        self.add_removals(other.removals, other.chars_removed)
+        self.skipped_files.extend(other.skipped_files)
+        self.index_paragraphs += other.index_paragraphs
+        self.index_bytes += other.index_bytes
+        return self
+
     @property
     def documents_rejected(self) -> int:
         return sum(self.rejected.values())

@@ -17,17 +17,20 @@ import itertools
 import multiprocessing
 import multiprocessing.pool
 import os
+import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import TypeVar
 
+import numpy as np
+
+from cleaner.captions.templates import Shape
 from cleaner.dedup.documents import Duplicate
-from cleaner.document import Document
 from cleaner.language import warm_up
 from cleaner.passes import Pass
-from cleaner.pipeline import Cleaner
-from cleaner.records import Reject
-from cleaner.stages import Accounted, Rendered, clean_and_pickle, finish_and_render
+from cleaner.pipeline import CleaningSetup
+from cleaner.stages import Cleaned, Dropped, Item, Rendered, clean_one, finish, note_warnings, render
 
 CHUNK_SIZE = 8
 SERIAL_FIRST = 16
@@ -105,25 +108,76 @@ def _take(entry: multiprocessing.pool.AsyncResult[list[R]] | list[R]) -> list[R]
     return entry if isinstance(entry, list) else entry.get()
 
 
-_worker_cleaner: Cleaner | None = None
+# ---------------------------------------------------------------------------------------------
+# The transport: what travels between the main process and the workers, and how
+
+
+@dataclass(frozen=True)
+class Accounted:
+    """What the main process needs of a stage-1 result; the result itself travels pickled.
+
+    The id (for unique ids), the signatures and caption shapes (for the indexes of stage 2) and
+    the notes to print.
+    """
+
+    id: str
+    group: str | None = None
+    doc_sig: np.ndarray | None = None
+    paragraph_sigs: np.ndarray | None = None
+    warnings: tuple[str, ...] = ()
+    caption_shapes: tuple[Shape, ...] = ()
+
+
+def account(result: Cleaned | Dropped) -> Accounted:
+    if isinstance(result, Dropped):
+        return Accounted(result.reject.id)
+    doc = result.doc
+    warnings = tuple(note_warnings(doc))
+    return Accounted(
+        doc.id, doc.group, result.doc_sig, result.paragraph_sigs, warnings, result.caption_shapes
+    )
+
+
+def clean_and_pickle(
+    item: Item, setup: CleaningSetup, sketch: bool = True, keep_doc_sig: bool = False
+) -> tuple[Accounted, bytes]:
+    """Stage 1 where it runs (a worker process): the result pickled for the spill, as it will
+    be stored, and what the main process needs of it. The document signature goes to the index
+    only, unless ``keep_doc_sig`` (a resumable spill rebuilds the index from itself)."""
+    result = clean_one(item, setup, sketch)
+    accounted = account(result)
+    if isinstance(result, Cleaned) and not keep_doc_sig:
+        result.doc_sig = None
+    return accounted, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def finish_and_render(
+    blob: bytes, duplicate: Duplicate | None, passes: list[Pass], max_rounds: int, keep: bool = False
+) -> Rendered:
+    """Stage 3 for one spilled stage-1 result (pickled), where it runs: the line to write."""
+    result: Cleaned | Dropped = pickle.loads(blob)
+    return render(finish(result, duplicate, passes, max_rounds), keep)
+
+
+_worker_setup: CleaningSetup | None = None
 _worker_sketch = True
 _worker_keep_sig = False
 
 
-def _init_clean(cleaner: Cleaner, sketch: bool, keep_doc_sig: bool) -> None:
-    global _worker_cleaner, _worker_sketch, _worker_keep_sig
-    _worker_cleaner, _worker_sketch, _worker_keep_sig = cleaner, sketch, keep_doc_sig
+def _init_clean(setup: CleaningSetup, sketch: bool, keep_doc_sig: bool) -> None:
+    global _worker_setup, _worker_sketch, _worker_keep_sig
+    _worker_setup, _worker_sketch, _worker_keep_sig = setup, sketch, keep_doc_sig
     warm_up()
 
 
-def _clean(item: Document | Reject) -> tuple[Accounted, bytes]:
-    assert _worker_cleaner is not None
-    return clean_and_pickle(item, _worker_cleaner, _worker_sketch, _worker_keep_sig)
+def _clean(item: Item) -> tuple[Accounted, bytes]:
+    assert _worker_setup is not None
+    return clean_and_pickle(item, _worker_setup, _worker_sketch, _worker_keep_sig)
 
 
 def clean_all(
-    items: Iterable[Document | Reject],
-    cleaner: Cleaner,
+    items: Iterable[Item],
+    setup: CleaningSetup,
     jobs: int,
     sketch: bool = True,
     keep_doc_sig: bool = False,
@@ -131,9 +185,9 @@ def clean_all(
     """Stage 1 over ``items``, in input order, on ``jobs`` cores.
 
     Each result comes back pickled, ready for the spill, with what the main process needs of it
-    (:func:`cleaner.stages.clean_and_pickle`): a worker's documents are never unpickled here.
+    (:func:`clean_and_pickle`): a worker's documents are never unpickled here.
     """
-    return ordered_map(_clean, items, jobs, _init_clean, (cleaner, sketch, keep_doc_sig))
+    return ordered_map(_clean, items, jobs, _init_clean, (setup, sketch, keep_doc_sig))
 
 
 _worker_passes: list[Pass] = []

@@ -9,7 +9,7 @@ import functools
 from collections.abc import Iterable
 
 from cleaner.document import Document
-from cleaner.pipeline import Cleaner, run_passes
+from cleaner.pipeline import CleaningSetup, run_passes
 
 # Body paragraphs: ordinary news sentences that no rule should touch.
 BODY = (
@@ -25,9 +25,9 @@ HEADLINE = "Council backs budget with cuts to library hours"
 
 
 @functools.cache
-def default_cleaner() -> Cleaner:
+def default_cleaner() -> CleaningSetup:
     """The cleaner with the shipped rules (built once: loading rules is cheap, but not free)."""
-    return Cleaner.from_options()
+    return CleaningSetup.from_options()
 
 
 def make_document(lines: Iterable[str], title: str | None = None, doc_id: str = "doc") -> Document:

@@ -18,7 +18,7 @@ from cleaner.captions.templates import (
 )
 from cleaner.cli import cli
 from cleaner.document import Document
-from cleaner.pipeline import Cleaner, run_passes
+from cleaner.pipeline import CleaningSetup, run_passes
 
 # A credit with no label and no known agency: weak alone.
 WEAK = "Lifeboat crews train off the north pier on Tuesday. Ines Ford/Harbour Post"
@@ -199,7 +199,7 @@ def test_an_evidence_rule_can_be_turned_off_like_any_rule(tmp_path: Path) -> Non
     (tmp_path / "mine.toml").write_text(
         '[[rule]]\nid = "caption.repeated"\nenabled = false\n', encoding="utf-8"
     )
-    cleaner = Cleaner.from_options([tmp_path])
+    cleaner = CleaningSetup.from_options([tmp_path])
     doc = Document("doc", "doc.txt", [HEADLINE, WEAK, WEAK, B1, B2])
     run_passes(doc, cleaner.passes)
     assert doc.captions == []

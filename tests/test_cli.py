@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from builders import ARTICLES, article_body, article_text
 from click.testing import CliRunner, Result
@@ -457,6 +458,24 @@ def test_a_nonexistent_source_is_a_usage_error(tmp_path: Path) -> None:
     assert not (tmp_path / "out.jsonl").exists()
 
 
+@pytest.mark.parametrize("command", [["run"], ["diff"]])
+def test_every_command_that_reads_sources_checks_them_alike(tmp_path: Path, command: list[str]) -> None:
+    extra = [tmp_path / "out.jsonl"] if command == ["run"] else []
+    result = invoke(*command, tmp_path / "missing", *extra)
+    assert result.exit_code == 2
+    assert f"Invalid value for SOURCE: {tmp_path / 'missing'}: no such file or directory" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["run", "-", "-"], ["diff", "-"], ["rules"]])
+def test_every_command_with_rules_reports_a_bad_rules_file_alike(tmp_path: Path, command: list[str]) -> None:
+    rules = write(tmp_path / "rules" / "bad.toml", "[[rule]]\nid = \"junk.bad\"\npattern = '(unclosed'\n")
+    result = invoke(*command, "--rules", rules, input=jsonl({"id": "a", "text": ENGLISH}))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ") and "junk.bad" in result.stderr and "bad.toml" in result.stderr
+    missing = invoke(*command, "--rules", tmp_path / "nowhere", input="")
+    assert missing.exit_code == 2 and "'--rules'" in missing.stderr
+
+
 def test_a_destination_that_is_a_folder_is_a_usage_error(tmp_path: Path) -> None:
     write(tmp_path / "in" / "a.txt", ENGLISH)
     result = invoke("run", tmp_path / "in", tmp_path)
@@ -512,19 +531,22 @@ def test_rules_lists_every_rule_id() -> None:
     assert len(ids) == len(set(ids))
 
 
-def test_every_run_option_has_help() -> None:
-    result = invoke("run", "--help")
-    assert_ok(result)
-    for option in (
-        "--rejects",
-        "--stats",
-        "--rules",
-        "--lang",
-        "--text-field",
-        "--id-field",
-        "--title-field",
-    ):
-        assert option in result.stdout
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_option_has_help_of_its_own(command: str) -> None:
+    """Each option (but ``--help``) explains itself in a sentence, and no two share their text."""
+    group_command = cli.commands[command]
+    helps: dict[str, str] = {}
+    for param in group_command.params:
+        if isinstance(param, click.Option) and param.name != "help":
+            text = (param.help or "").strip()
+            assert len(text.split()) >= 3, f"{command} {param.opts}: help {text!r}"
+            assert text[0].isupper(), f"{command} {param.opts}: help {text!r}"
+            helps[param.opts[0]] = text
+    assert helps, command
+    assert len(set(helps.values())) == len(helps), f"{command}: two options share a help text"
+    shown = invoke(command, "--help").stdout
+    for option in helps:
+        assert option in shown, f"{command}: {option} not in --help"
 
 
 def test_version_is_printed() -> None:

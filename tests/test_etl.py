@@ -18,11 +18,12 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleaner.atomic import DeferInterrupts
 from cleaner.cli import cli
 from cleaner.decoding import DecodeError, decode_bytes
 from cleaner.readers import ReadOptions, SourceFile, read_jsonl, read_text_file
 from cleaner.rules import PATTERN_TIMEOUT, load_rules
-from cleaner.writers import DeferInterrupts, open_jsonl
+from cleaner.writers import open_jsonl
 
 PARAGRAPHS = [
     "The harbour board approved a plan to widen the coastal road after a long debate on Monday.",

@@ -33,18 +33,7 @@ EXPECTED = {
     path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(EXPECTATIONS.glob("*.json"))
 }
 
-# Being implemented right now (issue 3): a paragraph the scraper printed twice (004, 012) and the
-# footer lines every "The Dunmore Courier" page shares (001, 007, 012).
-NEAR_DUPLICATE_PARAGRAPHS = {
-    "004_derby-late-winner",
-    "012_courier-print-redesign",
-    "001_harbor-bridge-vote",
-    "007_youth-free-bus-fares",
-}
-
-
-def seed_params(marked: set[str]) -> list[Any]:
-    return [pytest.param(seed, id=seed) for seed in EXPECTED]
+SEEDS_EXPECTED = sorted(EXPECTED)
 
 
 def run_on_seeds(*options: str) -> tuple[bytes, list[dict[str, Any]], list[dict[str, Any]]]:
@@ -145,7 +134,7 @@ def test_each_records_removed_list_replays_its_input_into_its_text(
 # --- per seed, against its expectation -------------------------------------------------------
 
 
-@pytest.mark.parametrize("seed", seed_params(set()))
+@pytest.mark.parametrize("seed", SEEDS_EXPECTED)
 def test_seed_title_captions_and_language_match_the_expectation(
     seed: str, output: dict[str, dict[str, Any]], output_without_dedup: dict[str, dict[str, Any]]
 ) -> None:
@@ -155,7 +144,7 @@ def test_seed_title_captions_and_language_match_the_expectation(
     assert record["lang"] == expected["lang"]
 
 
-@pytest.mark.parametrize("seed", seed_params(NEAR_DUPLICATE_PARAGRAPHS))
+@pytest.mark.parametrize("seed", SEEDS_EXPECTED)
 def test_seed_paragraphs_match_the_expectation(
     seed: str, output: dict[str, dict[str, Any]], output_without_dedup: dict[str, dict[str, Any]]
 ) -> None:
@@ -163,7 +152,7 @@ def test_seed_paragraphs_match_the_expectation(
     assert record["text"].split("\n\n") == EXPECTED[seed]["paragraphs"]
 
 
-@pytest.mark.parametrize("seed", seed_params(NEAR_DUPLICATE_PARAGRAPHS))
+@pytest.mark.parametrize("seed", SEEDS_EXPECTED)
 def test_seed_removals_the_expectation_lists_are_on_the_record(
     seed: str, output: dict[str, dict[str, Any]], output_without_dedup: dict[str, dict[str, Any]]
 ) -> None:

@@ -26,9 +26,15 @@ GERMAN = (
 )
 
 
+@pytest.fixture
+def langdetect_seeded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """langdetect's global seed at 0, as cleaner sets it, put back as it was after the test."""
+    monkeypatch.setattr(langdetect.DetectorFactory, "seed", 0)
+
+
 @pytest.mark.parametrize("text", SHORT)
+@pytest.mark.usefixtures("langdetect_seeded")
 def test_a_text_shorter_than_the_sample_gets_exactly_langdetects_answer(text: str) -> None:
-    langdetect.DetectorFactory.seed = 0
     assert detect_language(text).code == langdetect.detect(text)
 
 

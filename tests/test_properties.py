@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 from cleaner.cli import cli
 from cleaner.document import AppliedEdit, Document, replay
 from cleaner.layout import split_paragraphs
-from cleaner.passes.normalize import FTFY_CONFIG, normalize_fragment
 from cleaner.pipeline import run_passes
+from cleaner.textfix import FTFY_CONFIG, normalize_fragment
 
 PROPERTY_SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True

@@ -23,21 +23,13 @@ from hypothesis import strategies as st
 from cleaner.document import AppliedEdit, replay
 from cleaner.layout import split_paragraphs
 from cleaner.pipeline import run_passes
-from cleaner.report.compare import (
-    CompareError,
-    Outcome,
-    compare,
-    diff_lines,
-    read_outcomes,
-    render_compare_terminal,
-    write_compare_html,
-)
-from cleaner.report.html import HtmlReport
+from cleaner.report.compare import CompareError, Outcome, compare, diff_lines, read_outcomes
+from cleaner.report.html import HtmlReport, write_compare_html
 from cleaner.report.model import ReportItem
-from cleaner.report.page import CSS, SCRIPT, csp_hash, esc, render_row
+from cleaner.report.page import SCRIPT, csp_hash, esc, render_row, style
 from cleaner.report.sample import StableSample, sample_key
 from cleaner.report.spans import Label, ReplayError, mark_rows, visible
-from cleaner.report.terminal import render_diff
+from cleaner.report.terminal import render_compare_terminal, render_diff
 from cleaner.runner import RunOptions, run
 
 # --- a corpus written for the report tests ----------------------------------------------------
@@ -150,7 +142,7 @@ def assert_safe_page(html: str) -> None:
     assert page.handlers == []
     assert "default-src 'none'" in page.csp
     assert f"script-src '{csp_hash(SCRIPT)}'" in page.csp
-    assert f"style-src '{csp_hash(CSS)}'" in page.csp
+    assert f"style-src '{csp_hash(style())}'" in page.csp
     assert "http://" not in page.csp and "https://" not in page.csp
     assert "javascript:" not in "".join(page.urls)
 
@@ -238,7 +230,7 @@ def test_a_dropped_paragraph_is_struck_through_whole_and_labelled() -> None:
         [
             {
                 "pass": "captions",
-                "rule": "caption.reuters",
+                "rule": "caption.credit",
                 "to": "captions",
                 "line": 0,
                 "at": 0,
@@ -248,20 +240,24 @@ def test_a_dropped_paragraph_is_struck_through_whole_and_labelled() -> None:
     )
     html = render_row(row)
     assert f"<del>{esc(CAPTION)}</del>" in html
-    assert "caption.reuters → caption" in html
+    assert "caption.credit → caption" in html
     assert "dropped moved" in html
+
+
+# An ftfy repair of "Ben &amp; ...": the entity's 5 characters at offset 4 become "&".
+AMP_REPAIR = {
+    "pass": "ftfy",
+    "rule": "ftfy.unescape-html",
+    "line": 0,
+    "at": 4,
+    "text": "&amp;",
+    "replacement": "&",
+}
 
 
 def test_repairs_show_old_struck_and_new_inserted_with_one_label_per_rule() -> None:
     entries = [
-        {
-            "pass": "ftfy",
-            "rule": "ftfy.unescape-html",
-            "line": 0,
-            "at": 4,
-            "text": "&amp;",
-            "replacement": "&",
-        },
+        AMP_REPAIR,
         {
             "pass": "ftfy",
             "rule": "ftfy.unescape-html",
@@ -446,7 +442,7 @@ def test_the_diff_labels_each_removal_and_pairs_repairs(tmp_path: Path) -> None:
     text = render_diff(ferry, color=False)
     assert text.startswith("--- a/ferry.txt (input, 7 paragraphs)\n+++ a/ferry (output, 3 paragraphs)\n")
     assert "- Advertisement  [junk.advertisement]" in text
-    assert f"- {CAPTION}  [caption.reuters → caption]" in text
+    assert f"- {CAPTION}  [caption.credit → caption]" in text
     assert f"caption: {CAPTION}" in text
     assert "\x1b[" not in text
     coloured = render_diff(ferry, color=True)
@@ -454,16 +450,7 @@ def test_the_diff_labels_each_removal_and_pairs_repairs(tmp_path: Path) -> None:
 
 
 def test_a_replacement_is_a_minus_plus_pair_with_the_change_marked() -> None:
-    entries = [
-        {
-            "pass": "ftfy",
-            "rule": "ftfy.unescape-html",
-            "line": 0,
-            "at": 4,
-            "text": "&amp;",
-            "replacement": "&",
-        }
-    ]
+    entries = [AMP_REPAIR]
     item = ReportItem(
         "d", "d.txt", ("Ben &amp; Jerry", "Body."), {"title": None, "captions": [], "removed": entries}
     )

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import click
 from click.testing import CliRunner, Result
 from test_report import CAPTION, SCRIPT_LINE, assert_safe_page, write_corpus
 
@@ -39,11 +40,19 @@ def disable_ads(root: Path) -> Path:
     return root
 
 
-def test_register_is_idempotent() -> None:
-    register(cli)
-    register(cli)
-    assert {"diff", "compare"} <= set(cli.commands)
-    assert cli.commands["diff"].callback is not None
+def test_register_adds_diff_and_compare_once_and_keeps_a_command_already_there() -> None:
+    group = click.Group("fresh")
+    register(group)
+    first = dict(group.commands)
+    assert set(first) == {"diff", "compare"}
+    register(group)
+    assert group.commands == first  # the same command objects, none added twice
+    assert all(group.commands[name] is command for name, command in first.items())
+
+    own = click.Command("diff", callback=lambda: None)
+    taken = click.Group("taken", commands=[own])
+    register(taken)
+    assert taken.commands["diff"] is own and set(taken.commands) == {"diff", "compare"}
 
 
 def test_diff_shows_a_sample_as_plain_text_when_piped(tmp_path: Path) -> None:

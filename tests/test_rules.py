@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from cleaner.cli import cli
 from cleaner.document import Document
-from cleaner.pipeline import Cleaner, run_passes
+from cleaner.pipeline import CleaningSetup, run_passes
 from cleaner.rulecheck import check_examples, check_rule
 from cleaner.rules import Rule, RuleError, load_rules, phrase_key
 
@@ -24,7 +24,7 @@ def write_rules(folder: Path, name: str, toml: str) -> Path:
     return path
 
 
-def clean_with(cleaner: Cleaner, lines: list[str]) -> list[str]:
+def clean_with(cleaner: CleaningSetup, lines: list[str]) -> list[str]:
     doc = Document("doc", "doc.txt", list(lines))
     run_passes(doc, cleaner.passes)
     return doc.lines
@@ -34,7 +34,7 @@ def clean_with(cleaner: Cleaner, lines: list[str]) -> list[str]:
 
 
 def test_every_default_rules_examples_hold() -> None:
-    assert check_examples(Cleaner.from_options()) == []
+    assert check_examples(CleaningSetup.from_options()) == []
 
 
 @pytest.mark.parametrize("rule", DEFAULT_RULES, ids=[r.id for r in DEFAULT_RULES])
@@ -72,7 +72,7 @@ remove = ["Promo"]
 keep = ["A banner hung over the street for the parade."]
 """,
     )
-    cleaner = Cleaner.from_options([tmp_path])
+    cleaner = CleaningSetup.from_options([tmp_path])
     failures = [f for f in check_examples(cleaner) if f.rule == "junk.weak"]
     assert [(f.example, f.expected, f.got) for f in failures] == [("Promo", "removed", "kept")]
 
@@ -87,7 +87,7 @@ def test_phrase_keys_ignore_case_decoration_and_spacing() -> None:
 
 def test_a_user_rule_with_enabled_false_disables_the_default(tmp_path: Path) -> None:
     write_rules(tmp_path, "mine.toml", '[[rule]]\nid = "junk.advertisement"\nenabled = false\n')
-    cleaner = Cleaner.from_options([tmp_path])
+    cleaner = CleaningSetup.from_options([tmp_path])
     assert clean_with(cleaner, [B1, "Advertisement", B2]) == [B1, "Advertisement", B2]
     # The rest of the default rules still apply.
     assert clean_with(cleaner, [B1, "Story continues below", B2]) == [B1, B2]
@@ -95,12 +95,12 @@ def test_a_user_rule_with_enabled_false_disables_the_default(tmp_path: Path) -> 
 
 def test_a_disabled_rule_is_not_checked_against_its_examples(tmp_path: Path) -> None:
     write_rules(tmp_path, "mine.toml", '[[rule]]\nid = "junk.advertisement"\nenabled = false\n')
-    assert check_examples(Cleaner.from_options([tmp_path])) == []
+    assert check_examples(CleaningSetup.from_options([tmp_path])) == []
 
 
 def test_a_user_file_can_override_a_pattern(tmp_path: Path) -> None:
     write_rules(tmp_path, "mine.toml", "[[rule]]\nid = \"junk.comments\"\npattern = '\\d+ replies'\n")
-    cleaner = Cleaner.from_options([tmp_path])
+    cleaner = CleaningSetup.from_options([tmp_path])
     (rule,) = [r for r in cleaner.rules if r.id == "junk.comments"]
     assert rule.pattern is not None and rule.pattern.pattern == r"\d+ replies"
     assert clean_with(cleaner, [B1, B2, "12 replies"]) == [B1, B2]
@@ -127,29 +127,29 @@ def test_a_user_file_can_add_a_rule(tmp_path: Path) -> None:
         "mine.toml",
         '[[rule]]\nid = "junk.tip-line"\npattern = \'Tip line: [\\d-]+\'\nremove = ["Tip line: 555-0143"]\n',
     )
-    cleaner = Cleaner.from_options([tmp_path])
+    cleaner = CleaningSetup.from_options([tmp_path])
     assert clean_with(cleaner, [B1, "Tip line: 555-0143", B2]) == [B1, B2]
     assert check_examples(cleaner) == []
 
 
 def test_a_user_rule_file_can_be_given_directly(tmp_path: Path) -> None:
     path = write_rules(tmp_path, "mine.toml", '[[rule]]\nid = "junk.advertisement"\nenabled = false\n')
-    cleaner = Cleaner.from_options([path])
+    cleaner = CleaningSetup.from_options([path])
     assert clean_with(cleaner, [B1, "Advertisement", B2]) == [B1, "Advertisement", B2]
 
 
 def test_later_files_in_a_folder_override_earlier_ones(tmp_path: Path) -> None:
     write_rules(tmp_path, "10-off.toml", '[[rule]]\nid = "junk.advertisement"\nenabled = false\n')
     write_rules(tmp_path, "20-on.toml", '[[rule]]\nid = "junk.advertisement"\nenabled = true\n')
-    cleaner = Cleaner.from_options([tmp_path])
+    cleaner = CleaningSetup.from_options([tmp_path])
     assert clean_with(cleaner, [B1, "Advertisement", B2]) == [B1, B2]
 
 
 def test_later_rules_paths_override_earlier_ones(tmp_path: Path) -> None:
     first = write_rules(tmp_path / "a", "r.toml", '[[rule]]\nid = "junk.advertisement"\nenabled = false\n')
     second = write_rules(tmp_path / "b", "r.toml", '[[rule]]\nid = "junk.advertisement"\nenabled = true\n')
-    assert clean_with(Cleaner.from_options([first, second]), [B1, "Advertisement", B2]) == [B1, B2]
-    assert clean_with(Cleaner.from_options([second, first]), [B1, "Advertisement", B2]) == [
+    assert clean_with(CleaningSetup.from_options([first, second]), [B1, "Advertisement", B2]) == [B1, B2]
+    assert clean_with(CleaningSetup.from_options([second, first]), [B1, "Advertisement", B2]) == [
         B1,
         "Advertisement",
         B2,
@@ -170,7 +170,7 @@ pattern = 'Harbour Photo Agency'
     )
     caption = "The ferry leaves the quay at dawn. Harbour Photo Agency"
     doc = Document("doc", "doc.txt", [HEADLINE, B1, caption, B2])
-    run_passes(doc, Cleaner.from_options([tmp_path]).passes)
+    run_passes(doc, CleaningSetup.from_options([tmp_path]).passes)
     assert doc.captions == [caption]
     assert doc.lines == [B1, B2]
 

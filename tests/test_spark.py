@@ -21,13 +21,11 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import pytest
 
-from cleaner.dedup.boilerplate import BoilerplateIndex
-from cleaner.pipeline import Cleaner
-from cleaner.readers import ReadOptions, SourceFile, read_jsonl, read_text_file
-from cleaner.records import Reject, output_record
-from cleaner.runner import RunOptions, _unique_ids, run
+from cleaner.options import DedupOptions, RunOptions
+from cleaner.pipeline import CleaningSetup
+from cleaner.readers import ReadOptions
+from cleaner.runner import run
 from cleaner.spark import tasks
-from cleaner.stages import Cleaned, clean_one
 from cleaner.stats import RunStats
 
 REQUIRED = os.environ.get("CLEANER_REQUIRE_SPARK") == "1"
@@ -52,6 +50,8 @@ from cleaner.spark.engine import run_spark, settings_for  # noqa: E402
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
+
+from test_spark_free import lsh_corpus  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -283,16 +283,14 @@ def test_part_files_and_options_match_the_local_engine(spark: SparkSession, tmp_
     generated_corpus(tmp_path / "in")
     options: dict[str, Any] = {
         "languages": ["en"],
-        "duplicate_threshold": 0.9,
-        "boilerplate_min_docs": 6,
-        "boilerplate_min_share": 0.7,
+        "dedup": DedupOptions(duplicate_threshold=0.9, boilerplate_min_docs=6, boilerplate_min_share=0.7),
         "read": ReadOptions(title_field="headline"),
     }
     local, remote, out = run_both([tmp_path / "in"], tmp_path, spark, single_file=False, **options)
     assert_same(out)
     assert local.to_json() == remote.to_json()
     assert (tmp_path / "spark-parts" / "part-00000.jsonl").exists()
-    local, remote, out = run_both([tmp_path / "in"], tmp_path, spark, dedup=False)
+    local, remote, out = run_both([tmp_path / "in"], tmp_path, spark, dedup=DedupOptions(enabled=False))
     assert_same(out)
     assert local.to_json() == remote.to_json()
     assert remote.rejected["near-duplicate"] == 0
@@ -364,112 +362,10 @@ def test_dataframe_api_gives_the_contract(spark: SparkSession, tmp_path: Path) -
     assert {r["rule"] for r in removed} >= {"junk.advertisement", "boilerplate.site"}
 
 
-# ---------------------------------------------------------------------------------------------
-# The executor-side pieces against the local engine's, without Spark jobs.
-
-
-def test_renaming_by_family_replays_the_local_engines_sequence() -> None:
-    rng = random.Random(11)
-    for _ in range(200):
-        ids = [rng.choice(["a", "a#2", "a#3", "b", "a#2#2", "c#x"]) for _ in range(rng.randrange(1, 12))]
-        items = [Reject(i, "s", "empty") for i in ids]
-        expected = [item.id for item in _unique_ids(items, set(), lambda _: None)]
-        renamed: dict[int, str] = {}
-        for family in {tasks.id_family(i) for i in ids}:
-            members = [(p, i) for p, i in enumerate(ids) if tasks.id_family(i) == family]
-            renamed.update((p, new) for p, new, _ in tasks.rename_family(members))
-        assert [renamed.get(p, i) for p, i in enumerate(ids)] == expected, ids
-
-
-def test_byte_range_reading_equals_the_jsonl_reader(tmp_path: Path) -> None:
-    path = tmp_path / "mixed.jsonl"
-    lines = [
-        b'\xef\xbb\xbf{"id": "first", "text": "Body one."}',
-        b"",
-        b"   ",
-        b'{"id": 1, "text": "two"}\r',
-        b"{bad",
-        b'{"text": "caf\xe9"}',
-        b"[1, 2]",
-        b'{"id": "t", "text": 5}',
-        b'{"text": "no id here"}',
-    ]
-    path.write_bytes(b"\n".join(lines) + b'\n{"id": "last", "text": "no newline at the end"}')
-    options = ReadOptions()
-    expected = [
-        (i.id, i.source, getattr(i, "reason", None)) for i in read_jsonl(SourceFile(path, "m.jsonl"), options)
-    ]
-    size = path.stat().st_size
-    for split in (1, 2, 7, 16, 40, size, size + 5):
-        got = []
-        newlines = 0
-        for start in range(0, size, split):
-            end = start + split if start + split < size else 1 << 62
-            for _, item in tasks.read_chunk(str(path), "m.jsonl", start, end, 1 + newlines, options):
-                got.append((item.id, item.source, getattr(item, "reason", None)))
-            newlines += tasks.count_newlines(str(path), start, start + split)
-        assert got == expected, split
-
-
-def test_stage_one_and_stage_three_are_the_local_functions() -> None:
-    settings = tasks.Settings(rules=Cleaner.from_options().rules)
-    name = "004_derby-late-winner.txt"
-    row = tasks.stage_one_row(0, read_text_file(SourceFile(SEEDS / name, name)), None, settings)
-    assert row[3] is True and row[5] is not None and len(row[6]) == row[7] * 64 * 4
-    nothing = tasks.Finishing(BoilerplateIndex())
-    result, _, _ = tasks.finish(row[-1], row[6], "004#2", "004", None, None, settings, nothing)
-    local = clean_one(read_text_file(SourceFile(SEEDS / name, name)), Cleaner.from_options())
-    assert isinstance(result, Cleaned) and isinstance(local, Cleaned)
-    local.doc.id = "004#2"
-    local.doc.notes.append("id '004' was already used; renamed '004#2'")
-    assert output_record(result.doc, result.lang) == output_record(local.doc, local.lang)
-
-
-def lsh_corpus(seed: int = 5) -> list[np.ndarray]:
-    """Document signatures of invented texts, with near-copies at several distances."""
-    from cleaner.dedup.minhash import DOCUMENT_SKETCH, signature
-
-    rng = random.Random(seed)
-    sigs = []
-    for _ in range(40):
-        words = [rng.choice(SUBJECTS + PLACES) for _ in range(80)]
-        sigs.append(signature(" ".join(words), DOCUMENT_SKETCH))
-        for changes in (2, 8, 20):
-            edited = list(words)
-            for _ in range(changes):
-                edited[rng.randrange(len(edited))] = rng.choice(VERBS)
-            sigs.append(signature(" ".join(edited), DOCUMENT_SKETCH))
-    return sigs
-
-
-def test_band_keys_pair_exactly_what_minhashlsh_pairs() -> None:
-    from datasketch import MinHash
-
-    from cleaner.dedup.documents import document_lsh
-    from cleaner.dedup.minhash import DOCUMENT_SKETCH
-
-    def to_minhash(sig: np.ndarray) -> MinHash:
-        return MinHash(num_perm=len(sig), hashvalues=sig, scheme=DOCUMENT_SKETCH.scheme)
-
-    sigs = lsh_corpus()
-    settings = settings_for(RunOptions([], None), Cleaner.from_options())
-    lsh = document_lsh(0.8, 128)
-    for number, sig in enumerate(sigs):
-        lsh.insert(number, to_minhash(sig))
-    expected = {(a, b) for a, sig in enumerate(sigs) for b in lsh.query(to_minhash(sig)) if a < b}
-    buckets: dict[tuple[int, bytes], list[int]] = {}
-    for position, sig in enumerate(sigs):
-        raw = np.asarray(sig, dtype=tasks.SIG_DTYPE).tobytes()
-        for band, key, at in tasks.band_rows(position, raw, settings.bands):
-            buckets.setdefault((band, key), []).append(at)
-    got = {pair for members in buckets.values() for pair in tasks.bucket_pairs(members)}
-    assert got == expected and len(expected) > 40
-
-
 def test_band_keys_cut_in_the_jvm_are_the_python_ones(spark: SparkSession) -> None:
     from cleaner.spark.core import lsh_bands
 
-    bands = settings_for(RunOptions([], None), Cleaner.from_options()).bands
+    bands = settings_for(CleaningSetup.from_options(), ReadOptions(), DedupOptions()).bands
     raws = [np.asarray(sig, dtype=tasks.SIG_DTYPE).tobytes() for sig in lsh_corpus()[:12]]
     frame = spark.createDataFrame(list(enumerate(raws)), "position long, doc_sig binary")
     got = sorted((r.band, bytes(r.key), r.position) for r in lsh_bands(frame, bands).collect())

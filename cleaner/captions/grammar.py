@@ -40,7 +40,7 @@ from pathlib import Path
 
 import regex
 
-from cleaner.rules import default_rules_dir
+from cleaner.shipped import shipped_rules_dir
 
 # Seconds the part patterns may spend on one line (the vocabulary is data a user may extend).
 TIMEOUT = 0.25
@@ -84,7 +84,11 @@ STRONG_SEPARATORS = frozenset({"/", "via", "for"})
 
 
 def default_vocabulary_file() -> Path:
-    return default_rules_dir() / "credits.toml"
+    """``credits.toml`` in the shipped rules folder."""
+    folder = shipped_rules_dir()
+    if folder is None:
+        raise FileNotFoundError("cleaner's default rules are missing: reinstall the package")
+    return folder / "credits.toml"
 
 
 def _alternation(words: set[str]) -> str:

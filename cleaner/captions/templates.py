@@ -11,18 +11,18 @@ shapes are learned in the site stage, the way site boilerplate is:
 2. stage 2 (global, :func:`learn_templates`): per source, a shape printed in at least
    ``min_docs`` kept documents, with at least two different names in its slot, is a template.
    Counting documents and distinct names does not depend on the order documents came in;
-3. stage 3 (per document, :class:`MoveTemplateCaptions`): a line whose shape is a template of its
-   document's source moves to ``captions`` with rule ``caption.site-template``.
+3. stage 3 (per document, the captions pass given the templates): a line whose shape is a
+   template of its document's source moves to ``captions`` with rule ``caption.site-template``.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from cleaner.captions.grammar import CreditGrammar
-from cleaner.document import Document, Edit
+from cleaner.document import Document
 
 SLOT = "{NAME}"
 # A caption describes something before its credit, in a line that is not a long paragraph.
@@ -136,18 +136,7 @@ def learn_templates(
     return templates
 
 
-@dataclass(frozen=True)
-class MoveTemplateCaptions:
-    """Move the lines whose credit has a shape learned for the document's source to ``captions``."""
-
-    templates: CaptionTemplates
-    name: str = "captions"
-    rule_ids: tuple[str, ...] = ("caption.site-template",)
-
-    def __call__(self, doc: Document) -> Iterator[Edit]:
-        shapes = self.templates.shapes.get(doc.group)
-        if not shapes:
-            return
-        for i, line in enumerate(doc.lines):
-            if any(shape in shapes for shape, _ in line_shapes(line)):
-                yield Edit.drop_line(self.name, "caption.site-template", i, line, moved_to="captions")
+def template_matches(templates: CaptionTemplates, group: str, line: str) -> bool:
+    """Whether ``line`` has a shape learned for the source ``group``."""
+    shapes = templates.shapes.get(group)
+    return bool(shapes) and any(shape in shapes for shape, _ in line_shapes(line))

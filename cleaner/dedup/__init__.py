@@ -1,6 +1,6 @@
 """Near-duplicates with MinHash: repeated paragraphs, site boilerplate, duplicate documents.
 
-The work is split the way a distributed engine would split it (see DESIGN.md):
+The work is split the way a distributed engine would split it (see docs/design.md):
 
 - per document, pure functions: shingles and signatures (:mod:`.minhash`), repeated paragraphs
   inside one document (:mod:`.repeats`), and the removal of known boilerplate (:mod:`.boilerplate`);

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
@@ -173,8 +174,11 @@ class RemoveSiteBoilerplate:
     """Remove the paragraphs that match a known boilerplate paragraph of the document's source."""
 
     index: BoilerplateIndex
-    name: str = "boilerplate"
-    rule_ids: tuple[str, ...] = ("boilerplate.site",)
+    name: ClassVar[str] = "boilerplate"
+    prefix: ClassVar[str] = "boilerplate"
+    reads: ClassVar[tuple[str, ...]] = ()
+    colour: ClassVar[tuple[str, str]] = ("#953800", "#ffe7d1")
+    code_rules: ClassVar[tuple[str, ...]] = ("boilerplate.site",)
 
     def __call__(self, doc: Document) -> Iterator[Edit]:
         if doc.group not in self.index.reps:

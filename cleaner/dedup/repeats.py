@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -51,8 +52,11 @@ class RemoveRepeatedParagraphs:
     threshold: float = REPEAT_THRESHOLD
     window: int = REPEAT_WINDOW
     min_words: int = REPEAT_MIN_WORDS
-    name: str = "repeats"
-    rule_ids: tuple[str, ...] = ("repeat.paragraph",)
+    name: ClassVar[str] = "repeats"
+    prefix: ClassVar[str] = "repeat"
+    reads: ClassVar[tuple[str, ...]] = ()
+    colour: ClassVar[tuple[str, str]] = ("#9a6700", "#fff8c5")
+    code_rules: ClassVar[tuple[str, ...]] = ("repeat.paragraph",)
 
     def __call__(self, doc: Document) -> Iterator[Edit]:
         lines = doc.lines

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from cleaner.atomic import atomic_open, write_atomic
 from cleaner.captions.templates import CaptionTemplates
 from cleaner.dedup.boilerplate import BANDS, ROWS, BoilerplateIndex
 from cleaner.dedup.documents import DocumentIndex
@@ -106,22 +107,11 @@ def save_state(
         sigs=np.stack(bp_sigs) if bp_sigs else np.zeros((0, PARAGRAPH_SKETCH.num_perm), np.uint32),
         docs=np.array(bp_docs, dtype=np.int64),
     )
-    _atomic_text(
-        directory / "captions.json", json.dumps((templates or CaptionTemplates()).to_json(), indent=1)
-    )
-    tmp = directory / ".settings.json.tmp"
-    tmp.write_text(json.dumps(settings, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(directory / "settings.json")
+    captions = json.dumps((templates or CaptionTemplates()).to_json(), indent=1)
+    write_atomic(directory / "captions.json", captions + "\n")
+    write_atomic(directory / "settings.json", json.dumps(settings, indent=2, sort_keys=True) + "\n")
 
 
 def _atomic_npz(path: Path, **arrays: np.ndarray) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("wb") as f:
+    with atomic_open(path, binary=True) as f:
         np.savez(f, **arrays)  # type: ignore[arg-type]
-    tmp.replace(path)
-
-
-def _atomic_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text + "\n", encoding="utf-8")
-    tmp.replace(path)

@@ -13,8 +13,9 @@ weighs the evidence and says, in the rule id, which evidence decided:
   outlet nobody listed), after a description, on a short line the scraper printed twice, the
   first print near the top or the two next to each other. That is how scrapers leave captions;
   prose is not printed twice above the story with a name at its end.
-- ``caption.site-template`` (stage 3, :mod:`cleaner.captions.templates`): the line's credit has a
-  shape the document's source prints under its pictures on many pages.
+- ``caption.site-template`` (stage 3, when the pass is built with the ``templates`` stage 2
+  learned, :mod:`cleaner.captions.templates`): the line's credit has a shape the document's
+  source prints under its pictures on many pages.
 
 User rules with ``where = "credit"`` (a pattern matched at the end of the line) still work and
 are tried first. A caption leaves the text and goes to the record's ``captions`` once, however
@@ -26,11 +27,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
 
 from cleaner.captions.grammar import Credit, CreditGrammar
-from cleaner.captions.templates import MAX_CAPTION_WORDS, MIN_DESCRIPTION_WORDS, default_grammar
+from cleaner.captions.templates import (
+    MAX_CAPTION_WORDS,
+    MIN_DESCRIPTION_WORDS,
+    CaptionTemplates,
+    default_grammar,
+    template_matches,
+)
 from cleaner.document import Document, Edit
-from cleaner.rules import RuleSet
+
+if TYPE_CHECKING:
+    from cleaner.rules import RuleSet
 
 # A caption is a line, not a long paragraph.
 MAX_WORDS = 80
@@ -39,7 +49,6 @@ TOP_LINES = 10
 # A line that is only a credit: its names and outlets are short (a headline's words are many).
 ALONE_MAX_WORDS = 10
 ALONE_MAX_PART_WORDS = 4
-EVIDENCE_RULES = ("caption.credit", "caption.repeated")
 
 
 def credit_alone_is_caption(line: str, credit: Credit, grammar: CreditGrammar) -> bool:
@@ -60,12 +69,16 @@ class MoveCaptions:
     """Move every line that ends (or opens) with a photo credit, on the evidence, to ``captions``."""
 
     rules: RuleSet
-    name: str = "captions"
+    # Stage 3 builds this pass again with what stage 2 learned of each source's captions.
+    templates: CaptionTemplates | None = None
     grammar: CreditGrammar = field(default_factory=default_grammar, compare=False, repr=False)
-
-    @property
-    def rule_ids(self) -> tuple[str, ...]:
-        return tuple(r.id for r in self.rules.select(self.name))
+    name: ClassVar[str] = "captions"
+    prefix: ClassVar[str] = "caption"
+    # Rules with a pattern matched at a line's end ("credit", a user's), and the evidence rules
+    # that name this pass's own decisions ("evidence": caption.credit, caption.repeated).
+    reads: ClassVar[tuple[str, ...]] = ("credit", "evidence")
+    colour: ClassVar[tuple[str, str]] = ("#0550ae", "#ddf4ff")
+    code_rules: ClassVar[tuple[str, ...]] = ("caption.site-template",)
 
     def __call__(self, doc: Document) -> Iterator[Edit]:
         enabled = {r.id for r in self.rules.select(self.name, "evidence")}
@@ -81,6 +94,8 @@ class MoveCaptions:
             rule_id = rule.id if rule is not None else self.decide(line, [] if headline else at)
             if rule_id is not None and (rule is not None or rule_id in enabled):
                 yield Edit.drop_line(self.name, rule_id, i, line, moved_to="captions")
+            elif self.templates is not None and template_matches(self.templates, doc.group, line):
+                yield Edit.drop_line(self.name, "caption.site-template", i, line, moved_to="captions")
 
     def decide(self, line: str, printed_at: list[int]) -> str | None:
         """The evidence rule that makes ``line`` a caption (``printed_at``: where the document

@@ -17,9 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 from cleaner.document import Document, Edit
-from cleaner.rules import Rule, RuleSet
+
+if TYPE_CHECKING:
+    from cleaner.rules import Rule, RuleSet
 
 LINK_MAX_WORDS = 20
 BLOCK_MAX_LINKS = 6
@@ -43,11 +46,11 @@ class RemoveJunk:
     """Remove junk lines according to the junk rules and where each applies."""
 
     rules: RuleSet
-    name: str = "junk"
-
-    @property
-    def rule_ids(self) -> tuple[str, ...]:
-        return tuple(r.id for r in self.rules.select(self.name))
+    name: ClassVar[str] = "junk"
+    prefix: ClassVar[str] = "junk"
+    reads: ClassVar[tuple[str, ...]] = ("line", "edge", "block")
+    colour: ClassVar[tuple[str, str]] = ("#bc4c00", "#fff1e5")
+    code_rules: ClassVar[tuple[str, ...]] = ()
 
     def _match(self, line: str, where: tuple[str, ...]) -> Rule | None:
         return self.rules.first_match(line, self.name, where)

@@ -12,31 +12,15 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import ClassVar
 
 import ftfy
 
 from cleaner.document import Document, Edit
 from cleaner.layout import TRIM_CHARS
 from cleaner.textdiff import span_edits
+from cleaner.textfix import FTFY_CONFIG
 
-# What ftfy may do here. Line breaks are layout (cleaner.layout), NFC is its own pass below.
-FTFY_CONFIG = ftfy.TextFixerConfig(
-    unescape_html="auto",
-    remove_terminal_escapes=True,
-    fix_encoding=True,
-    restore_byte_a0=True,
-    replace_lossy_sequences=True,
-    decode_inconsistent_utf8=True,
-    fix_c1_controls=True,
-    fix_latin_ligatures=False,
-    fix_character_width=False,
-    uncurl_quotes=False,
-    fix_line_breaks=False,
-    fix_surrogates=True,
-    remove_control_chars=True,
-    normalization=None,
-    explain=True,
-)
 _ENCODING_STEPS = {"encode", "decode", "transcode"}
 
 
@@ -73,8 +57,11 @@ class FixUnicode:
     """Repair mojibake, HTML entities, control characters and broken surrogates with ftfy."""
 
     normalizes: bool = True
-    name: str = "ftfy"
-    rule_ids: tuple[str, ...] = (
+    name: ClassVar[str] = "ftfy"
+    prefix: ClassVar[str] = "ftfy"
+    reads: ClassVar[tuple[str, ...]] = ()
+    colour: ClassVar[tuple[str, str]] = ("#8250df", "#fbefff")
+    code_rules: ClassVar[tuple[str, ...]] = (
         "ftfy.fix-encoding",
         "ftfy.unescape-html",
         "ftfy.remove-terminal-escapes",
@@ -102,8 +89,11 @@ class ComposeUnicode:
     """Compose characters (NFC) so that "é" written as e + U+0301 equals "é"."""
 
     normalizes: bool = True
-    name: str = "unicode"
-    rule_ids: tuple[str, ...] = ("unicode.nfc",)
+    name: ClassVar[str] = "unicode"
+    prefix: ClassVar[str] = "unicode"
+    reads: ClassVar[tuple[str, ...]] = ()
+    colour: ClassVar[tuple[str, str]] = ("#8250df", "#fbefff")
+    code_rules: ClassVar[tuple[str, ...]] = ("unicode.nfc",)
 
     def __call__(self, doc: Document) -> Iterator[Edit]:
         for i, line in enumerate(doc.lines):
@@ -149,8 +139,11 @@ class TidyWhitespace:
     """
 
     normalizes: bool = True
-    name: str = "whitespace"
-    rule_ids: tuple[str, ...] = (*WHITESPACE_RULES, "ws.invisible-line")
+    name: ClassVar[str] = "whitespace"
+    prefix: ClassVar[str] = "ws"
+    reads: ClassVar[tuple[str, ...]] = ()
+    colour: ClassVar[tuple[str, str]] = ("#57606a", "#eef1f4")
+    code_rules: ClassVar[tuple[str, ...]] = (*WHITESPACE_RULES, "ws.invisible-line")
 
     def __call__(self, doc: Document) -> Iterator[Edit]:
         for i, line in enumerate(doc.lines):
@@ -163,13 +156,3 @@ class TidyWhitespace:
                 for m in pattern.finditer(line):
                     if m.group() != replacement:
                         yield Edit(self.name, rule, i, m.start(), m.end(), replacement)
-
-
-def normalize_fragment(text: str) -> str:
-    """Repair and tidy a short field that is not part of the text (an input record's title).
-
-    >>> normalize_fragment("  Cafâ€™s  &amp; bars\\u00a0reopen ")
-    'Caf’s & bars reopen'
-    """
-    fixed = ftfy.fix_text(text, config=FTFY_CONFIG._replace(explain=False))
-    return " ".join(unicodedata.normalize("NFC", fixed).split())

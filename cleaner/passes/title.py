@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import ClassVar
 
 from cleaner.document import Document, Edit, MoveTarget
 
@@ -56,8 +57,11 @@ def looks_like_headline(line: str, repeated: bool) -> bool:
 class ExtractTitle:
     """Take the headline into ``title`` and remove its repeats from the text."""
 
-    name: str = "title"
-    rule_ids: tuple[str, ...] = ("title.first-line", "title.repeat")
+    name: ClassVar[str] = "title"
+    prefix: ClassVar[str] = "title"
+    reads: ClassVar[tuple[str, ...]] = ()
+    colour: ClassVar[tuple[str, str]] = ("#1a7f37", "#dafbe1")
+    code_rules: ClassVar[tuple[str, ...]] = ("title.first-line", "title.repeat")
 
     def __call__(self, doc: Document) -> Iterator[Edit]:
         if not doc.lines:

@@ -14,23 +14,22 @@ from typing import Any, TypeVar
 
 import click
 
-from cleaner.cli_options import read_options
-from cleaner.dedup.state import StateError
-from cleaner.readers import ReadOptions
-from cleaner.report.compare import (
-    CompareError,
-    Comparison,
-    Outcome,
-    compare,
-    read_outcomes,
-    render_compare_terminal,
-    write_compare_html,
+from cleaner.cli_options import (
+    check_sources,
+    read_options,
+    rules_option,
+    rules_paths_option,
+    sources_argument,
+    user_errors,
 )
+from cleaner.options import RunOptions
+from cleaner.readers import ReadOptions
+from cleaner.report.compare import CompareError, Comparison, Outcome, compare, read_outcomes
+from cleaner.report.html import write_compare_html
 from cleaner.report.model import ReportItem
 from cleaner.report.sample import StableSample, sample_key
-from cleaner.report.terminal import render_diff
-from cleaner.rules import RuleError
-from cleaner.runner import RunOptions, run
+from cleaner.report.terminal import render_compare_terminal, render_diff
+from cleaner.runner import run
 from cleaner.stats import RunStats
 
 DEFAULT_SAMPLE = 5
@@ -52,12 +51,6 @@ def _use_color(color: bool | None) -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def _check_sources(sources: Iterable[str]) -> None:
-    for source in sources:
-        if source != "-" and not Path(source).exists():
-            raise click.BadParameter(f"{source}: no such file or directory", param_hint="SOURCE")
-
-
 def _run(
     sources: list[str],
     rules: list[Path],
@@ -73,16 +66,12 @@ def _run(
     def warn(message: str) -> None:
         click.echo(f"cleaner: {message}", err=True)
 
-    try:
+    with user_errors():
         return run(options, warn)
-    except (RuleError, StateError) as e:
-        raise click.ClickException(str(e)) from e
-    except OSError as e:
-        raise click.ClickException(f"{e.filename or 'input'}: {e.strerror or e}") from e
 
 
 @click.command("diff")
-@click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
+@sources_argument
 @click.option(
     "--id",
     "ids",
@@ -98,13 +87,7 @@ def _run(
     help=f"Show N documents picked by a stable hash of their id, documents with removals or "
     f"rejects first [default: {DEFAULT_SAMPLE}, or 0 with --id].",
 )
-@click.option(
-    "--rules",
-    "rules",
-    multiple=True,
-    type=click.Path(exists=True, path_type=Path),
-    help="A rules file or folder layered over the defaults (repeatable).",
-)
+@rules_option
 @read_options
 @_color_option
 def diff_command(
@@ -129,7 +112,6 @@ def diff_command(
         cleaner diff seeds/ --id 001_harbor-bridge-vote --rules my-rules/
         cleaner diff big.jsonl --sample 20 --no-color > review.txt
     """
-    _check_sources(sources)
     size = sample if sample is not None else (0 if ids else DEFAULT_SAMPLE)
     wanted = set(ids)
     by_id: list[ReportItem] = []
@@ -163,19 +145,15 @@ def diff_command(
 
 @click.command("compare")
 @click.argument("inputs", nargs=-1, metavar="OLD.jsonl NEW.jsonl | SOURCE...")
-@click.option(
+@rules_paths_option(
     "--rules-old",
-    multiple=True,
-    type=click.Path(exists=True, path_type=Path),
+    "Rules for the old run of SOURCE... (repeatable; default rules when only --rules-new is given).",
     metavar="DIR",
-    help="Rules for the old run of SOURCE... (repeatable; default rules when only --rules-new is given).",
 )
-@click.option(
+@rules_paths_option(
     "--rules-new",
-    multiple=True,
-    type=click.Path(exists=True, path_type=Path),
+    "Rules for the new run of SOURCE... (repeatable; default rules when only --rules-old is given).",
     metavar="DIR",
-    help="Rules for the new run of SOURCE... (repeatable; default rules when only --rules-old is given).",
 )
 @click.option(
     "--old-rejects",
@@ -272,7 +250,7 @@ def _compare_rules(
     id_field: str,
     title_field: str,
 ) -> Comparison:
-    _check_sources(sources)
+    check_sources(sources)
     read = ReadOptions(text_field=text_field, id_field=id_field, title_field=title_field)
     runs: list[list[Outcome]] = []
     for rules in (rules_old, rules_new):

@@ -9,6 +9,10 @@ under a rule set (see :mod:`cleaner.report.commands`).
 Paragraph changes are labelled with the rule responsible, found by matching the paragraph against
 the two runs' ``removed`` lists: ``+rule`` when the new run removes text the old one kept (a
 removal gained), ``-rule`` when the old run removed text the new one keeps (a removal lost).
+
+This module is the comparison itself; it is shown by the same renderers as one run's report:
+:func:`cleaner.report.terminal.render_compare_terminal` and
+:func:`cleaner.report.html.write_compare_html`.
 """
 
 from __future__ import annotations
@@ -24,27 +28,10 @@ from typing import IO, Any
 
 from cleaner.layout import PARAGRAPH_SEPARATOR
 from cleaner.report.model import ReportItem
-from cleaner.report.page import (
-    esc,
-    filter_bar,
-    filter_button,
-    number,
-    page,
-    pass_of,
-    reason_tag,
-    select_filter,
-    tag,
-    text_filter,
-    word,
-    write_atomic,
-)
-from cleaner.report.spans import Label, visible
-from cleaner.report.terminal import BOLD, CYAN, GREEN, GREEN_BG, RED, RED_BG, RESET, YELLOW
-from cleaner.textdiff import span_edits
+from cleaner.report.page import number
+from cleaner.report.spans import hunks
 
 MAX_DETAILS = 1000  # changed documents kept in full; all are counted
-PAGE_SIZE = 100
-CONTEXT = 1
 
 KINDS = {
     "changed": "changed",
@@ -352,324 +339,21 @@ def diff_lines(change: DocChange) -> list[DiffLine]:
 
 
 def _hunked(body: list[DiffLine], changed: list[bool]) -> list[DiffLine]:
-    wanted = [False] * len(body)
-    for n, flag in enumerate(changed):
-        if flag:
-            for m in range(max(0, n - CONTEXT), min(len(body), n + CONTEXT + 1)):
-                wanted[m] = True
-    out: list[DiffLine] = []
+    """``body`` cut to its hunks, each led by an ``@`` line saying where it starts on each side."""
+    starts: list[tuple[int, int]] = []  # (old paragraph number, new paragraph number) before each line
     old_no = new_no = 0
-    last = -2
-    for n, line in enumerate(body):
-        if wanted[n]:
-            if n != last + 1:
-                out.append(DiffLine("@", f"@@ paragraph {old_no + 1} → {new_no + 1} @@"))
-            out.append(line)
-            last = n
+    for line in body:
+        starts.append((old_no, new_no))
         old_no += line.sign in " -"
         new_no += line.sign in " +"
+    out: list[DiffLine] = []
+    for hunk in hunks(changed):
+        old_start, new_start = starts[hunk[0]]
+        out.append(DiffLine("@", f"@@ paragraph {old_start + 1} → {new_start + 1} @@"))
+        out.extend(body[n] for n in hunk)
     return out
 
 
-# -- terminal ---------------------------------------------------------------------------------
-
-
-def _paint(color: bool, code: str, text: str) -> str:
-    return f"{code}{text}{RESET}" if color and text else text
-
-
-def _highlight(line: DiffLine, color: bool) -> str:
-    """The text of a ``-``/``+`` line with the characters that differ from its pair marked."""
-    if line.pair is None:
-        return line.text
-    old, new = (line.text, line.pair) if line.sign == "-" else (line.pair, line.text)
-    out: list[str] = []
-    pos = 0
-    source = old if line.sign == "-" else new
-    shift = 0
-    for start, end, replacement in span_edits(old, new):
-        if line.sign == "-":
-            out.append(source[pos:start])
-            piece = visible(old[start:end])
-            if piece:
-                out.append(_paint(True, RED_BG, piece) if color else f"[-{piece}-]")
-            pos = end
-        else:
-            s = start + shift
-            out.append(source[pos:s])
-            piece = visible(replacement)
-            if piece:
-                out.append(_paint(True, GREEN_BG, piece) if color else f"{{+{piece}+}}")
-            pos = s + len(replacement)
-            shift += len(replacement) - (end - start)
-    out.append(source[pos:])
-    return "".join(out)
-
-
-def _format_line(line: DiffLine, color: bool) -> str:
-    if line.sign == "@":
-        return _paint(color, CYAN, line.text)
-    text = f"{line.sign} {_highlight(line, color)}"
-    colour = {"-": RED, "+": GREEN}.get(line.sign)
-    if colour and color:
-        text = colour + text.replace(RESET, RESET + colour) + RESET
-    if line.labels:
-        text += "  " + _paint(color, YELLOW, "[" + ", ".join(line.labels) + "]")
-    return text
-
-
-def _counts(counter: Mapping[str, int], sign: str) -> str:
-    return ", ".join(f"{sign}{rule} {n}" for rule, n in sorted(counter.items()))
-
-
-def render_compare_terminal(result: Comparison, *, color: bool) -> str:
-    """The comparison as text: totals, the rules table, reject changes, then each changed document."""
-    out = [
-        _paint(color, BOLD, f"--- old: {result.old_name} ({_docs(result.old_docs, result.old_kept)})"),
-        _paint(color, BOLD, f"+++ new: {result.new_name} ({_docs(result.new_docs, result.new_kept)})"),
-        "documents: "
-        + ", ".join(
-            [f"{number(result.unchanged)} unchanged"]
-            + [f"{number(n)} {label}" for kind, label in KINDS.items() if (n := result.kinds.get(kind, 0))]
-        ),
-    ]
-    deltas = [d for d in result.sorted_rules() if d.gained or d.lost]
-    if deltas:
-        width = max(24, *(len(d.rule) for d in deltas))
-        out += ["", f"{'rule':{width}}  {'old':>7}  {'new':>7}  {'gained':>7}  {'lost':>7}  {'docs':>5}"]
-        for d in deltas:
-            gained = f"+{d.gained}" if d.gained else "0"
-            lost = f"-{d.lost}" if d.lost else "0"
-            out.append(f"{d.rule:{width}}  {d.old:>7}  {d.new:>7}  {gained:>7}  {lost:>7}  {d.documents:>5}")
-    same = len(result.rules) - len(deltas)
-    if same:
-        out.append(f"({same} other rules removed the same in both runs)")
-    if result.transitions:
-        out += ["", "rejects changed:"]
-        for (before, after), n in sorted(result.transitions.items()):
-            out.append(f"  {before} → {after}: {n}")
-    if result.changes:
-        out += ["", "labels: +rule = the new run removes this text, -rule = the old run removed it"]
-    for change in result.changes:
-        out.append("")
-        out.append(_paint(color, BOLD, _change_title(change)))
-        out.extend(_format_line(line, color) for line in diff_lines(change))
-    hidden = result.total_changes - len(result.changes)
-    if hidden > 0:
-        out += ["", f"... and {number(hidden)} more changed documents (not shown)"]
-    if not result.total_changes:
-        out += ["", "no document changed"]
-    return "\n".join(out) + "\n"
-
-
-def _docs(total: int, kept: int) -> str:
+def docs_summary(total: int, kept: int) -> str:
+    """A run's documents in one phrase: ``1,200 documents: 1,150 kept, 50 rejected``."""
     return f"{number(total)} documents: {number(kept)} kept, {number(total - kept)} rejected"
-
-
-def _change_title(change: DocChange) -> str:
-    sign = {"added": "+", "missing": "-"}.get(change.kind, "~")
-    text = f"{sign} {change.id} ({change.source}): {KINDS[change.kind]}"
-    if change.kind == "changed":
-        text += f" [{', '.join(change.fields)}]"
-    elif change.old is not None and change.new is not None:
-        text += f": {change.old.state} → {change.new.state}"
-        detail = change.new.detail or change.old.detail
-        if detail and not change.new.kept:
-            text += f" ({detail})"
-    elif change.new is not None:
-        text += f" ({change.new.state})"
-    elif change.old is not None:
-        text += f" (was {change.old.state})"
-    rules = ", ".join(x for x in (_counts(change.gained, "+"), _counts(change.lost, "-")) if x)
-    return text + (f"  rules: {rules}" if rules else "")
-
-
-# -- HTML -------------------------------------------------------------------------------------
-
-
-def _html_text(line: DiffLine) -> str:
-    """The escaped text of a line, the differing characters of a pair in ``<del>``/``<ins>``."""
-    if line.pair is None:
-        kind = {"-": "del", "+": "ins"}.get(line.sign)
-        return f"<{kind}>{esc(line.text)}</{kind}>" if kind else esc(line.text)
-    old, new = (line.text, line.pair) if line.sign == "-" else (line.pair, line.text)
-    out: list[str] = []
-    pos = 0
-    shift = 0
-    for start, end, replacement in span_edits(old, new):
-        if line.sign == "-":
-            out.append(esc(old[pos:start]))
-            if end > start:
-                out.append(f"<del>{esc(visible(old[start:end]))}</del>")
-            pos = end
-        else:
-            s = start + shift
-            out.append(esc(new[pos:s]))
-            if replacement:
-                out.append(f"<ins>{esc(visible(replacement))}</ins>")
-            pos = s + len(replacement)
-            shift += len(replacement) - (end - start)
-    out.append(esc((old if line.sign == "-" else new)[pos:]))
-    return "".join(out)
-
-
-def _label_tag(text: str, passes: Mapping[str, str], count: int = 0) -> str:
-    """``+rule`` (a removal gained) or ``-rule`` (lost) as a tag in the rule's colour."""
-    sign, rule = text[0], text[1:]
-    shown = ("+" if sign == "+" else "−") + rule + (f" {count}" if count else "")
-    kind = "gain" if sign == "+" else "loss"
-    return tag(Label(rule, passes.get(rule, "")), extra=f"delta {kind}", text=shown)
-
-
-def _html_change(change: DocChange, position: int, passes: Mapping[str, str]) -> str:
-    rules = " ".join(word(r) for r in change.rules)
-    attrs = (
-        f'class="doc" id="c{position}" data-rule="{esc(rules)}" data-kind="{esc(change.kind)}" '
-        f'data-source="{esc(change.source)}"'
-    )
-    head = [f"<h3>{esc(change.id)}</h3>", f'<span class="src">{esc(change.source)}</span>']
-    head.append(f'<span class="tag state">{esc(KINDS[change.kind])}</span>')
-    if change.old is not None and change.new is not None and change.kind != "changed":
-        for outcome in (change.old, change.new):
-            head.append(
-                reason_tag(outcome.reason) if not outcome.kept else '<span class="tag kept">kept</span>'
-            )
-    tags = "".join(
-        _label_tag(f"+{rule}", passes).replace("</span>", f" {n}</span>", 1)
-        for rule, n in sorted(change.gained.items())
-    ) + "".join(
-        _label_tag(f"-{rule}", passes).replace("</span>", f" {n}</span>", 1)
-        for rule, n in sorted(change.lost.items())
-    )
-    if change.kind == "changed":
-        head.append(f'<span class="src">{esc(", ".join(change.fields))}</span>')
-    tags_html = f'<div class="tags">{tags}</div>' if tags else ""
-    parts = [f"<header>{''.join(head)}{tags_html}</header>"]
-    detail = ""
-    if change.new is not None and not change.new.kept:
-        detail = change.new.detail
-    if detail:
-        parts.append(f'<div class="reject">{esc(detail)}</div>')
-    rows: list[str] = []
-    for line in diff_lines(change):
-        if line.sign == "@":
-            rows.append(f'<p class="hunk">{esc(line.text)}</p>')
-            continue
-        css = {" ": "para", "-": "para dropped", "+": "para added"}[line.sign]
-        labels = "".join(_label_tag(label, passes) for label in line.labels)
-        rows.append(
-            f'<p class="{css}"><span class="sign">{esc(line.sign)}</span>{labels}{_html_text(line)}</p>'
-        )
-    if rows:
-        parts.append(f'<div class="body">{"".join(rows)}</div>')
-    return f"<article {attrs}{' hidden' if position >= PAGE_SIZE else ''}>{''.join(parts)}</article>"
-
-
-def write_compare_html(
-    path: str | Path, result: Comparison, *, title: str = "cleaner rule-change review"
-) -> None:
-    """The comparison as one self-contained HTML page (same safety rules as the run report)."""
-    passes = {d.rule: d.pass_name for d in result.rules.values()}
-    cards = [
-        ("Unchanged", number(result.unchanged), "good"),
-        *(
-            (label, number(n), "bad")
-            for kind, label in KINDS.items()
-            if (n := result.kinds.get(kind, 0)) or kind == "changed"
-        ),
-    ]
-    card_html = "".join(
-        f'<div class="card {cls}"><div class="n">{value}</div><div class="k">{esc(key)}</div></div>'
-        for key, value, cls in cards
-    )
-    deltas = result.sorted_rules()
-    moved = [d for d in deltas if d.gained or d.lost]
-    same = [d for d in deltas if not (d.gained or d.lost)]
-    rules_table = (
-        _rules_table(moved) if moved else '<p class="empty">Every rule removed the same in both runs.</p>'
-    )
-    if same:
-        rules_table += (
-            f"<details><summary>{number(len(same))} rules removed the same in both runs</summary>"
-            f"{_rules_table(same)}</details>"
-        )
-    transitions = "".join(
-        f"<tr><td>{esc(before)}</td><td>{esc(after)}</td><td class=num>{number(n)}</td></tr>"
-        for (before, after), n in sorted(result.transitions.items())
-    )
-    rejects = (
-        "<h2>Rejects changed</h2><table><thead><tr><th>Old</th><th>New</th><th class=num>Documents</th></tr>"
-        f"</thead><tbody>{transitions}</tbody></table>"
-        if transitions
-        else ""
-    )
-    hidden = result.total_changes - len(result.changes)
-    note = (
-        f"{number(result.total_changes)} documents differ; "
-        + (
-            f"the first {number(len(result.changes))} are shown below (all are counted). "
-            if hidden > 0
-            else "all are shown below, "
-        )
-        + f"{PAGE_SIZE} to a page. Labels: <strong>+rule</strong> the new run removes this text, "
-        "<strong>−rule</strong> the old run removed it."
-    )
-    rules_in_changes = sorted({rule for c in result.changes for rule in c.rules})
-    sources = sorted({c.source for c in result.changes})[:500]
-    filters = filter_bar(
-        [
-            select_filter(
-                "rule",
-                "Rule",
-                "any rule",
-                [(r, r) for r in sorted(rules_in_changes, key=lambda r: (pass_of(r), r))],
-            ),
-            text_filter("source", "Source", "any source", sources),
-            select_filter(
-                "kind", "Change", "any change", [(k, v) for k, v in KINDS.items() if result.kinds.get(k)]
-            ),
-        ],
-        len(result.changes),
-    )
-    body = "\n".join(
-        [
-            "<main>",
-            f"<header><h1>{esc(title)}</h1>",
-            f'<p class="sub">{_side("Old", result.old_name, result.old_docs, result.old_kept)} · '
-            f"{_side('New', result.new_name, result.new_docs, result.new_kept)}</p></header>",
-            f'<div class="cards">{card_html}</div>',
-            f'<p class="note">{note}</p>',
-            f"<h2>Rules</h2>{rules_table}",
-            rejects,
-            "<h2>Changed documents</h2>",
-            filters,
-            '<section id="documents">',
-            *(_html_change(change, n, passes) for n, change in enumerate(result.changes)),
-            "" if result.changes else '<p class="empty">No document changed.</p>',
-            "</section>",
-            "<footer>Written by cleaner. Document text is shown as text: nothing from a document "
-            "is run or loaded.</footer>",
-            "</main>",
-        ]
-    )
-    write_atomic(path, page(title, body, page_size=PAGE_SIZE))
-
-
-def _side(which: str, name: str, total: int, kept: int) -> str:
-    return f"{which}: <code>{esc(name)}</code> ({esc(_docs(total, kept))})"
-
-
-def _rules_table(deltas: list[RuleDelta]) -> str:
-    rows = "".join(
-        f"<tr><td>{filter_button('rule', d.rule, tag(Label(d.rule, d.pass_name)))}</td>"
-        f"<td class=num>{number(d.old)}</td><td class=num>{number(d.new)}</td>"
-        f'<td class="num plus">{"+" + number(d.gained) if d.gained else ""}</td>'
-        f'<td class="num minus">{"−" + number(d.lost) if d.lost else ""}</td>'
-        f"<td class=num>{number(d.documents)}</td></tr>"
-        for d in deltas
-    )
-    return (
-        "<table><thead><tr><th>Rule</th><th class=num>Old removals</th><th class=num>New removals</th>"
-        "<th class=num>Gained</th><th class=num>Lost</th><th class=num>Documents changed</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table>"
-    )

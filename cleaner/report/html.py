@@ -14,10 +14,12 @@ page says what was sampled. All document text is escaped (see :mod:`cleaner.repo
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cleaner.report.compare import KINDS, Comparison, DiffLine, DocChange, RuleDelta, diff_lines, docs_summary
 from cleaner.report.model import ReportItem
 from cleaner.report.page import (
     esc,
@@ -36,7 +38,7 @@ from cleaner.report.page import (
     write_atomic,
 )
 from cleaner.report.sample import StableSample, sample_key
-from cleaner.report.spans import Label, ReplayError, mark_rows, visible
+from cleaner.report.spans import Label, ReplayError, mark_rows, pair_pieces, visible
 
 PAGE_SIZE = 100  # documents per page: the browser lays out one page, not the whole sample
 EXAMPLES_PER_LABEL = 3  # documents kept for every rule and reject reason, however rare
@@ -371,4 +373,184 @@ def _filters(shown: list[_Shown], rules: list[str], reasons: list[str]) -> str:
             select_filter("outcome", "Outcome", "any outcome", outcomes),
         ],
         len(shown),
+    )
+
+
+# -- two runs: cleaner compare --html -----------------------------------------------------
+
+
+def _html_text(line: DiffLine) -> str:
+    """The escaped text of a line, the differing characters of a pair in ``<del>``/``<ins>``."""
+    if line.pair is None:
+        kind = {"-": "del", "+": "ins"}.get(line.sign)
+        return f"<{kind}>{esc(line.text)}</{kind}>" if kind else esc(line.text)
+    old, new = (line.text, line.pair) if line.sign == "-" else (line.pair, line.text)
+    out: list[str] = []
+    for piece in pair_pieces(old, new):
+        if piece.kind == "keep":
+            out.append(esc(piece.text))
+        elif (piece.kind == "del") == (line.sign == "-"):  # this side's changes only
+            out.append(f"<{piece.kind}>{esc(visible(piece.text))}</{piece.kind}>")
+    return "".join(out)
+
+
+def _label_tag(text: str, passes: Mapping[str, str], count: int = 0) -> str:
+    """``+rule`` (a removal gained) or ``-rule`` (lost) as a tag in the rule's colour."""
+    sign, rule = text[0], text[1:]
+    shown = ("+" if sign == "+" else "−") + rule + (f" {count}" if count else "")
+    kind = "gain" if sign == "+" else "loss"
+    return tag(Label(rule, passes.get(rule, "")), extra=f"delta {kind}", text=shown)
+
+
+def _html_change(change: DocChange, position: int, passes: Mapping[str, str]) -> str:
+    rules = " ".join(word(r) for r in change.rules)
+    attrs = (
+        f'class="doc" id="c{position}" data-rule="{esc(rules)}" data-kind="{esc(change.kind)}" '
+        f'data-source="{esc(change.source)}"'
+    )
+    head = [f"<h3>{esc(change.id)}</h3>", f'<span class="src">{esc(change.source)}</span>']
+    head.append(f'<span class="tag state">{esc(KINDS[change.kind])}</span>')
+    if change.old is not None and change.new is not None and change.kind != "changed":
+        for outcome in (change.old, change.new):
+            head.append(
+                reason_tag(outcome.reason) if not outcome.kept else '<span class="tag kept">kept</span>'
+            )
+    tags = "".join(
+        _label_tag(f"+{rule}", passes).replace("</span>", f" {n}</span>", 1)
+        for rule, n in sorted(change.gained.items())
+    ) + "".join(
+        _label_tag(f"-{rule}", passes).replace("</span>", f" {n}</span>", 1)
+        for rule, n in sorted(change.lost.items())
+    )
+    if change.kind == "changed":
+        head.append(f'<span class="src">{esc(", ".join(change.fields))}</span>')
+    tags_html = f'<div class="tags">{tags}</div>' if tags else ""
+    parts = [f"<header>{''.join(head)}{tags_html}</header>"]
+    detail = ""
+    if change.new is not None and not change.new.kept:
+        detail = change.new.detail
+    if detail:
+        parts.append(f'<div class="reject">{esc(detail)}</div>')
+    rows: list[str] = []
+    for line in diff_lines(change):
+        if line.sign == "@":
+            rows.append(f'<p class="hunk">{esc(line.text)}</p>')
+            continue
+        css = {" ": "para", "-": "para dropped", "+": "para added"}[line.sign]
+        labels = "".join(_label_tag(label, passes) for label in line.labels)
+        rows.append(
+            f'<p class="{css}"><span class="sign">{esc(line.sign)}</span>{labels}{_html_text(line)}</p>'
+        )
+    if rows:
+        parts.append(f'<div class="body">{"".join(rows)}</div>')
+    return f"<article {attrs}{' hidden' if position >= PAGE_SIZE else ''}>{''.join(parts)}</article>"
+
+
+def write_compare_html(
+    path: str | Path, result: Comparison, *, title: str = "cleaner rule-change review"
+) -> None:
+    """The comparison as one self-contained HTML page (same safety rules as the run report)."""
+    passes = {d.rule: d.pass_name for d in result.rules.values()}
+    cards = [
+        ("Unchanged", number(result.unchanged), "good"),
+        *(
+            (label, number(n), "bad")
+            for kind, label in KINDS.items()
+            if (n := result.kinds.get(kind, 0)) or kind == "changed"
+        ),
+    ]
+    card_html = "".join(
+        f'<div class="card {cls}"><div class="n">{value}</div><div class="k">{esc(key)}</div></div>'
+        for key, value, cls in cards
+    )
+    deltas = result.sorted_rules()
+    moved = [d for d in deltas if d.gained or d.lost]
+    same = [d for d in deltas if not (d.gained or d.lost)]
+    rules_table = (
+        _rules_table(moved) if moved else '<p class="empty">Every rule removed the same in both runs.</p>'
+    )
+    if same:
+        rules_table += (
+            f"<details><summary>{number(len(same))} rules removed the same in both runs</summary>"
+            f"{_rules_table(same)}</details>"
+        )
+    transitions = "".join(
+        f"<tr><td>{esc(before)}</td><td>{esc(after)}</td><td class=num>{number(n)}</td></tr>"
+        for (before, after), n in sorted(result.transitions.items())
+    )
+    rejects = (
+        "<h2>Rejects changed</h2><table><thead><tr><th>Old</th><th>New</th><th class=num>Documents</th></tr>"
+        f"</thead><tbody>{transitions}</tbody></table>"
+        if transitions
+        else ""
+    )
+    hidden = result.total_changes - len(result.changes)
+    note = (
+        f"{number(result.total_changes)} documents differ; "
+        + (
+            f"the first {number(len(result.changes))} are shown below (all are counted). "
+            if hidden > 0
+            else "all are shown below, "
+        )
+        + f"{PAGE_SIZE} to a page. Labels: <strong>+rule</strong> the new run removes this text, "
+        "<strong>−rule</strong> the old run removed it."
+    )
+    rules_in_changes = sorted({rule for c in result.changes for rule in c.rules})
+    sources = sorted({c.source for c in result.changes})[:500]
+    filters = filter_bar(
+        [
+            select_filter(
+                "rule",
+                "Rule",
+                "any rule",
+                [(r, r) for r in sorted(rules_in_changes, key=lambda r: (pass_of(r), r))],
+            ),
+            text_filter("source", "Source", "any source", sources),
+            select_filter(
+                "kind", "Change", "any change", [(k, v) for k, v in KINDS.items() if result.kinds.get(k)]
+            ),
+        ],
+        len(result.changes),
+    )
+    body = "\n".join(
+        [
+            "<main>",
+            f"<header><h1>{esc(title)}</h1>",
+            f'<p class="sub">{_side("Old", result.old_name, result.old_docs, result.old_kept)} · '
+            f"{_side('New', result.new_name, result.new_docs, result.new_kept)}</p></header>",
+            f'<div class="cards">{card_html}</div>',
+            f'<p class="note">{note}</p>',
+            f"<h2>Rules</h2>{rules_table}",
+            rejects,
+            "<h2>Changed documents</h2>",
+            filters,
+            '<section id="documents">',
+            *(_html_change(change, n, passes) for n, change in enumerate(result.changes)),
+            "" if result.changes else '<p class="empty">No document changed.</p>',
+            "</section>",
+            "<footer>Written by cleaner. Document text is shown as text: nothing from a document "
+            "is run or loaded.</footer>",
+            "</main>",
+        ]
+    )
+    write_atomic(path, page(title, body, page_size=PAGE_SIZE))
+
+
+def _side(which: str, name: str, total: int, kept: int) -> str:
+    return f"{which}: <code>{esc(name)}</code> ({esc(docs_summary(total, kept))})"
+
+
+def _rules_table(deltas: list[RuleDelta]) -> str:
+    rows = "".join(
+        f"<tr><td>{filter_button('rule', d.rule, tag(Label(d.rule, d.pass_name)))}</td>"
+        f"<td class=num>{number(d.old)}</td><td class=num>{number(d.new)}</td>"
+        f'<td class="num plus">{"+" + number(d.gained) if d.gained else ""}</td>'
+        f'<td class="num minus">{"−" + number(d.lost) if d.lost else ""}</td>'
+        f"<td class=num>{number(d.documents)}</td></tr>"
+        for d in deltas
+    )
+    return (
+        "<table><thead><tr><th>Rule</th><th class=num>Old removals</th><th class=num>New removals</th>"
+        "<th class=num>Gained</th><th class=num>Lost</th><th class=num>Documents changed</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
     )

@@ -1,22 +1,11 @@
-"""What a report is made of: one item per input document, as the run decided it."""
+"""What a report is made of: one item per input document, as the run decided it.
+
+The item itself is a record of the run (:class:`cleaner.records.ReportItem`), built where the
+record is rendered, so that the run knows nothing of reports; the report modules take it from here.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from cleaner.records import ReportItem
 
-
-@dataclass(frozen=True)
-class ReportItem:
-    """One document of a run: its input paragraphs and its output record or its reject.
-
-    ``input_lines`` are the paragraphs the input was split into (see :mod:`cleaner.layout`);
-    replaying ``record["removed"]`` on them gives ``record["text"]``. They are ``None`` for
-    input that could not be read at all.
-    """
-
-    id: str
-    source: str
-    input_lines: tuple[str, ...] | None
-    record: dict[str, Any] | None = None
-    reject: dict[str, Any] | None = None
+__all__ = ["ReportItem"]

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from cleaner.textdiff import span_edits
+
 PieceKind = Literal["keep", "del", "ins"]
 
 
@@ -206,3 +208,52 @@ def visible(text: str) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+CONTEXT = 1  # unchanged paragraphs shown around each change, in every diff
+
+
+def hunks(changed: Sequence[bool]) -> list[list[int]]:
+    """Groups of line indexes: each changed line with up to :data:`CONTEXT` lines around it.
+
+    >>> hunks([False, False, True, False, False, False, True])
+    [[1, 2, 3], [5, 6]]
+    """
+    keep = [False] * len(changed)
+    for n, flag in enumerate(changed):
+        if flag:
+            for m in range(max(0, n - CONTEXT), min(len(changed), n + CONTEXT + 1)):
+                keep[m] = True
+    groups: list[list[int]] = []
+    for n, wanted in enumerate(keep):
+        if not wanted:
+            continue
+        if groups and groups[-1][-1] == n - 1:
+            groups[-1].append(n)
+        else:
+            groups.append([n])
+    return groups
+
+
+def pair_pieces(old: str, new: str) -> list[Piece]:
+    """``old`` against ``new`` as pieces: kept text, ``del`` (only in old), ``ins`` (only in new).
+
+    The ``keep`` and ``del`` pieces spell ``old``, the ``keep`` and ``ins`` pieces ``new``: the
+    same pieces a replayed record gives, so one renderer shows both.
+
+    >>> [(p.kind, p.text) for p in pair_pieces("Café open", "Cafe open now")]
+    [('keep', 'Caf'), ('del', 'é'), ('ins', 'e'), ('keep', ' open'), ('ins', ' now')]
+    """
+    pieces: list[Piece] = []
+    pos = 0
+    for start, end, replacement in span_edits(old, new):
+        if start > pos:
+            pieces.append(Piece(old[pos:start], "keep"))
+        if end > start:
+            pieces.append(Piece(old[start:end], "del"))
+        if replacement:
+            pieces.append(Piece(replacement, "ins"))
+        pos = end
+    if pos < len(old):
+        pieces.append(Piece(old[pos:], "keep"))
+    return pieces

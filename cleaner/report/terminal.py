@@ -1,4 +1,4 @@
-"""The terminal diff of one document: ``cleaner diff``.
+"""The terminal views: the diff of one document (``cleaner diff``) and of two runs (``cleaner compare``).
 
 A unified-style diff whose lines are paragraphs, so that it reads like ``git diff`` and pipes like
 it: ``-`` for a paragraph removed (labelled with the rule that removed it), ``-``/``+`` pairs for a
@@ -8,17 +8,20 @@ With ``color=True`` removed text is red, inserted text green and labels dim; ins
 paragraph the changed characters are highlighted. Without colour (a pipe, a file) the changed
 characters are marked the way ``git diff --word-diff=plain`` does, ``[-removed-]`` and
 ``{+inserted+}``, so the output says the same thing with no escape codes in it.
+
+Both views share the hunking (:func:`cleaner.report.spans.hunks`), the highlighting of an edited
+paragraph (:func:`side_text`) and the line format (:func:`format_line`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from cleaner.report.compare import KINDS, Comparison, DiffLine, DocChange, diff_lines, docs_summary
 from cleaner.report.model import ReportItem
-from cleaner.report.spans import Label, ReplayError, Row, mark_rows, visible
-
-CONTEXT = 1  # paragraphs of context around each change
+from cleaner.report.page import number
+from cleaner.report.spans import Label, Piece, ReplayError, Row, hunks, mark_rows, pair_pieces, visible
 
 RESET = "\x1b[0m"
 BOLD = "\x1b[1m"
@@ -44,12 +47,9 @@ class _Line:
     changed: bool = True
 
 
-class _Style:
-    def __init__(self, color: bool) -> None:
-        self.color = color
-
-    def paint(self, code: str, text: str) -> str:
-        return f"{code}{text}{RESET}" if self.color and text else text
+def paint(color: bool, code: str, text: str) -> str:
+    """``text`` in the escape ``code`` when ``color`` (and ``text``) is on, else as it is."""
+    return f"{code}{text}{RESET}" if color and text else text
 
 
 def label_text(label: Label, count: int = 1) -> str:
@@ -64,61 +64,46 @@ def _labels(row: Row) -> str:
     return "[" + ", ".join(label_text(label, n) for label, n in row.rule_counts()) + "]"
 
 
-def _edited_pair(row: Row, style: _Style) -> tuple[str, str]:
-    """The ``-`` and ``+`` texts of a paragraph edited in place, its changes highlighted."""
-    old: list[str] = []
-    new: list[str] = []
-    for piece in row.pieces:
+def side_text(pieces: Sequence[Piece], sign: str, color: bool) -> str:
+    """The ``-`` (old) or ``+`` (new) side of an edited paragraph, the changed characters marked:
+    highlighted with ``color``, else ``[-removed-]`` and ``{+inserted+}``."""
+    out: list[str] = []
+    for piece in pieces:
         if piece.kind == "keep":
-            old.append(piece.text)
-            new.append(piece.text)
-        elif piece.kind == "del":
-            if piece.was_inserted:
-                continue  # inserted by one edit, removed by a later one: in neither side
+            out.append(piece.text)
+        elif piece.kind == "del" and sign == "-" and not piece.was_inserted:
+            # (a piece inserted by one edit and removed by a later one is in neither side)
             shown = visible(piece.text)
-            old.append(style.paint(RED_BG, shown) if style.color else f"[-{shown}-]")
-        else:
+            out.append(paint(color, RED_BG, shown) if color else f"[-{shown}-]")
+        elif piece.kind == "ins" and sign == "+":
             shown = visible(piece.text)
-            new.append(style.paint(GREEN_BG, shown) if style.color else f"{{+{shown}+}}")
-    return "".join(old), "".join(new)
+            out.append(paint(color, GREEN_BG, shown) if color else f"{{+{shown}+}}")
+    return "".join(out)
 
 
-def _row_lines(row: Row, style: _Style) -> list[_Line]:
+def _row_lines(row: Row, color: bool) -> list[_Line]:
     if row.dropped is not None:
         return [_Line("-", row.before, _labels(row))]
     if not row.changed:
         return [_Line(" ", row.before, changed=False)]
-    old, new = _edited_pair(row, style)
+    old, new = side_text(row.pieces, "-", color), side_text(row.pieces, "+", color)
     return [_Line("-", old, _labels(row)), _Line("+", new)]
 
 
-def _hunks(lines: Sequence[_Line]) -> list[list[int]]:
-    """Groups of line indexes: each change with up to :data:`CONTEXT` unchanged lines around it."""
-    keep = [False] * len(lines)
-    for n, line in enumerate(lines):
-        if line.changed:
-            for m in range(max(0, n - CONTEXT), min(len(lines), n + CONTEXT + 1)):
-                keep[m] = True
-    hunks: list[list[int]] = []
-    for n, wanted in enumerate(keep):
-        if not wanted:
-            continue
-        if hunks and hunks[-1][-1] == n - 1:
-            hunks[-1].append(n)
-        else:
-            hunks.append([n])
-    return hunks
-
-
-def _format(line: _Line, style: _Style) -> str:
-    colour = {"-": RED, "+": GREEN}.get(line.sign, "")
-    text = f"{line.sign} {line.text}" if line.text else line.sign
-    if colour and style.color:
+def format_line(sign: str, text: str, label: str, color: bool) -> str:
+    """A diff line: ``sign`` and ``text`` (red for ``-``, green for ``+``), then ``label`` in yellow."""
+    colour = {"-": RED, "+": GREEN}.get(sign, "")
+    line = f"{sign} {text}" if text else sign
+    if colour and color:
         # Re-open the line's colour after each highlight (a highlight ends with a reset).
-        text = colour + text.replace(RESET, RESET + colour) + RESET
-    if line.label:
-        text += "  " + style.paint(YELLOW, line.label)
-    return text
+        line = colour + line.replace(RESET, RESET + colour) + RESET
+    if label:
+        line += "  " + paint(color, YELLOW, label)
+    return line
+
+
+def _format(line: _Line, color: bool) -> str:
+    return format_line(line.sign, line.text, line.label, color)
 
 
 def render_diff(item: ReportItem, *, color: bool) -> str:
@@ -134,42 +119,41 @@ def render_diff(item: ReportItem, *, color: bool) -> str:
       Body.
     <BLANKLINE>
     """
-    style = _Style(color)
     record, reject = item.record, item.reject
     inputs = item.input_lines
-    out: list[str] = [style.paint(BOLD, f"--- {item.source} (input, {_paragraphs(inputs)})")]
+    out: list[str] = [paint(color, BOLD, f"--- {item.source} (input, {_paragraphs(inputs)})")]
     if record is None:
         reason = str((reject or {}).get("reason") or "rejected")
         detail = str((reject or {}).get("detail") or "")
-        out.append(style.paint(BOLD, f"+++ {item.id} (rejected: {reason}{': ' + detail if detail else ''})"))
+        out.append(paint(color, BOLD, f"+++ {item.id} (rejected: {reason}{': ' + detail if detail else ''})"))
         if inputs:
-            out.append(style.paint(CYAN, f"@@ -1,{len(inputs)} +0,0 @@"))
+            out.append(paint(color, CYAN, f"@@ -1,{len(inputs)} +0,0 @@"))
             labels = [f"[reject: {reason}]"] + [""] * (len(inputs) - 1)
             out.extend(
-                _format(_Line("-", line, label), style) for line, label in zip(inputs, labels, strict=True)
+                _format(_Line("-", line, label), color) for line, label in zip(inputs, labels, strict=True)
             )
         return "\n".join(out) + "\n"
     removed = [e for e in record.get("removed") or [] if isinstance(e, dict)]
     try:
         rows = mark_rows(inputs or (), removed)
     except ReplayError as e:
-        out.append(style.paint(BOLD, f"+++ {item.id} (output)"))
+        out.append(paint(color, BOLD, f"+++ {item.id} (output)"))
         out.append(f"! the removed list does not replay on the input: {e}")
         text = str(record.get("text") or "")
-        out.extend(_format(_Line("+", p), style) for p in text.split("\n\n") if p)
+        out.extend(_format(_Line("+", p), color) for p in text.split("\n\n") if p)
         return "\n".join(out) + "\n"
     kept = sum(1 for row in rows if row.dropped is None)
-    out.append(style.paint(BOLD, f"+++ {item.id} (output, {_paragraphs(range(kept))})"))
+    out.append(paint(color, BOLD, f"+++ {item.id} (output, {_paragraphs(range(kept))})"))
     title = record.get("title")
     if isinstance(title, str) and title:
-        out.append(style.paint(BLUE, f"title: {title}"))
+        out.append(paint(color, BLUE, f"title: {title}"))
     for caption in record.get("captions") or []:
-        out.append(style.paint(BLUE, f"caption: {caption}"))
+        out.append(paint(color, BLUE, f"caption: {caption}"))
     lines: list[_Line] = []
     positions: list[tuple[int, int]] = []  # (old paragraph number, new paragraph number) before the line
     old_no = new_no = 0
     for row in rows:
-        for line in _row_lines(row, style):
+        for line in _row_lines(row, color):
             positions.append((old_no, new_no))
             lines.append(line)
             if line.sign in " -":
@@ -177,15 +161,15 @@ def render_diff(item: ReportItem, *, color: bool) -> str:
             if line.sign in " +":
                 new_no += 1
     if not any(line.changed for line in lines):
-        out.append(style.paint(DIM, "(no changes)"))
+        out.append(paint(color, DIM, "(no changes)"))
         return "\n".join(out) + "\n"
-    for hunk in _hunks(lines):
+    for hunk in hunks([line.changed for line in lines]):
         old_start, new_start = positions[hunk[0]]
         old_len = sum(1 for n in hunk if lines[n].sign in " -")
         new_len = sum(1 for n in hunk if lines[n].sign in " +")
         header = f"@@ -{_range(old_start, old_len)} +{_range(new_start, new_len)} @@"
-        out.append(style.paint(CYAN, header))
-        out.extend(_format(lines[n], style) for n in hunk)
+        out.append(paint(color, CYAN, header))
+        out.extend(_format(lines[n], color) for n in hunk)
     return "\n".join(out) + "\n"
 
 
@@ -197,3 +181,80 @@ def _paragraphs(lines: Sequence[object] | None) -> str:
     if lines is None:
         return "unreadable"
     return f"{len(lines)} paragraph" + ("" if len(lines) == 1 else "s")
+
+
+# -- two runs: cleaner compare ------------------------------------------------------------
+
+
+def _compare_line(line: DiffLine, color: bool) -> str:
+    """A line of a document's comparison: a hunk header, or a paragraph (its changes marked)."""
+    if line.sign == "@":
+        return paint(color, CYAN, line.text)
+    text = line.text
+    if line.pair is not None:
+        old, new = (line.text, line.pair) if line.sign == "-" else (line.pair, line.text)
+        text = side_text(pair_pieces(old, new), line.sign, color)
+    label = "[" + ", ".join(line.labels) + "]" if line.labels else ""
+    return format_line(line.sign, text, label, color)
+
+
+def _counts(counter: Mapping[str, int], sign: str) -> str:
+    return ", ".join(f"{sign}{rule} {n}" for rule, n in sorted(counter.items()))
+
+
+def render_compare_terminal(result: Comparison, *, color: bool) -> str:
+    """The comparison as text: totals, the rules table, reject changes, then each changed document."""
+    out = [
+        paint(color, BOLD, f"--- old: {result.old_name} ({docs_summary(result.old_docs, result.old_kept)})"),
+        paint(color, BOLD, f"+++ new: {result.new_name} ({docs_summary(result.new_docs, result.new_kept)})"),
+        "documents: "
+        + ", ".join(
+            [f"{number(result.unchanged)} unchanged"]
+            + [f"{number(n)} {label}" for kind, label in KINDS.items() if (n := result.kinds.get(kind, 0))]
+        ),
+    ]
+    deltas = [d for d in result.sorted_rules() if d.gained or d.lost]
+    if deltas:
+        width = max(24, *(len(d.rule) for d in deltas))
+        out += ["", f"{'rule':{width}}  {'old':>7}  {'new':>7}  {'gained':>7}  {'lost':>7}  {'docs':>5}"]
+        for d in deltas:
+            gained = f"+{d.gained}" if d.gained else "0"
+            lost = f"-{d.lost}" if d.lost else "0"
+            out.append(f"{d.rule:{width}}  {d.old:>7}  {d.new:>7}  {gained:>7}  {lost:>7}  {d.documents:>5}")
+    same = len(result.rules) - len(deltas)
+    if same:
+        out.append(f"({same} other rules removed the same in both runs)")
+    if result.transitions:
+        out += ["", "rejects changed:"]
+        for (before, after), n in sorted(result.transitions.items()):
+            out.append(f"  {before} → {after}: {n}")
+    if result.changes:
+        out += ["", "labels: +rule = the new run removes this text, -rule = the old run removed it"]
+    for change in result.changes:
+        out.append("")
+        out.append(paint(color, BOLD, _change_title(change)))
+        out.extend(_compare_line(line, color) for line in diff_lines(change))
+    hidden = result.total_changes - len(result.changes)
+    if hidden > 0:
+        out += ["", f"... and {number(hidden)} more changed documents (not shown)"]
+    if not result.total_changes:
+        out += ["", "no document changed"]
+    return "\n".join(out) + "\n"
+
+
+def _change_title(change: DocChange) -> str:
+    sign = {"added": "+", "missing": "-"}.get(change.kind, "~")
+    text = f"{sign} {change.id} ({change.source}): {KINDS[change.kind]}"
+    if change.kind == "changed":
+        text += f" [{', '.join(change.fields)}]"
+    elif change.old is not None and change.new is not None:
+        text += f": {change.old.state} → {change.new.state}"
+        detail = change.new.detail or change.old.detail
+        if detail and not change.new.kept:
+            text += f" ({detail})"
+    elif change.new is not None:
+        text += f" ({change.new.state})"
+    elif change.old is not None:
+        text += f" (was {change.old.state})"
+    rules = ", ".join(x for x in (_counts(change.gained, "+"), _counts(change.lost, "-")) if x)
+    return text + (f"  rules: {rules}" if rules else "")

@@ -6,7 +6,7 @@
 
 Each row is read as :func:`cleaner.readers.record_to_document` reads a JSONL record, and goes
 through the same stages as ``cleaner run`` (:mod:`cleaner.spark.core`). The result has the
-record contract of DESIGN.md as typed columns:
+record contract of docs/design.md as typed columns:
 
 - ``id``, ``source``, ``title``, ``text`` (strings), ``captions`` (array<string>), ``lang``,
   ``lang_prob`` (double), ``notes`` (array<string>, null when there are none);
@@ -32,15 +32,14 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cleaner.dedup.boilerplate import BOILERPLATE_MIN_DOCS, BOILERPLATE_MIN_SHARE, BOILERPLATE_THRESHOLD
-from cleaner.dedup.documents import DOCUMENT_THRESHOLD
-from cleaner.pipeline import Cleaner
+from cleaner.options import DedupOptions
+from cleaner.pipeline import CleaningSetup
 from cleaner.readers import ReadOptions
 from cleaner.records import CONTRACT_FIELDS
 from cleaner.rules import RuleSet, load_rules
-from cleaner.runner import RunOptions
 from cleaner.spark import core, tasks
 from cleaner.spark.engine import settings_for
+from cleaner.stages import Item
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -60,10 +59,10 @@ def clean_dataframe(
     id_field: str = "id",
     title_field: str = "title",
     dedup: bool = True,
-    duplicate_threshold: float = DOCUMENT_THRESHOLD,
-    boilerplate_min_docs: int = BOILERPLATE_MIN_DOCS,
-    boilerplate_threshold: float = BOILERPLATE_THRESHOLD,
-    boilerplate_min_share: float = BOILERPLATE_MIN_SHARE,
+    duplicate_threshold: float = DedupOptions.duplicate_threshold,
+    boilerplate_min_docs: int = DedupOptions.boilerplate_min_docs,
+    boilerplate_threshold: float = DedupOptions.boilerplate_threshold,
+    boilerplate_min_share: float = DedupOptions.boilerplate_min_share,
     order_column: str | None = None,
     source_name: str = "-",
 ) -> tuple[DataFrame, DataFrame]:
@@ -81,19 +80,11 @@ def clean_dataframe(
 
     spark = df.sparkSession
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(Path(p) for p in rules)
-    cleaner = Cleaner(ruleset, frozenset(languages))
     read = ReadOptions(text_field=text_field, id_field=id_field, title_field=title_field)
-    options = RunOptions(
-        sources=[],
-        destination=None,
-        read=read,
-        dedup=dedup,
-        duplicate_threshold=duplicate_threshold,
-        boilerplate_min_docs=boilerplate_min_docs,
-        boilerplate_threshold=boilerplate_threshold,
-        boilerplate_min_share=boilerplate_min_share,
+    dedup_options = DedupOptions(
+        dedup, duplicate_threshold, boilerplate_min_docs, boilerplate_threshold, boilerplate_min_share
     )
-    settings = settings_for(options, cleaner)
+    settings = settings_for(CleaningSetup(ruleset, frozenset(languages)), read, dedup_options)
     columns = df.columns
     read_fields = _unique([c for c in (id_field, text_field, title_field, *_READ_ALSO) if c in columns])
     passthrough = [
@@ -105,7 +96,7 @@ def clean_dataframe(
     frame = df.orderBy(order_column) if order_column else df
     selected = frame.select(*[frame[c] for c in _unique(read_fields + passthrough_names)])
 
-    def to_item(pair: tuple[Any, int]) -> tuple[int, tasks.Item, tuple[Any, ...]]:
+    def to_item(pair: tuple[Any, int]) -> tuple[int, Item, tuple[Any, ...]]:
         row, index = pair
         record = {c: _plain(row[c]) for c in read_fields}
         item = tasks.record_to_item(record, source_name, index + 1, read)

@@ -16,7 +16,7 @@ Shared by the CLI engine (:mod:`cleaner.spark.engine`) and the DataFrame API
   grouped by source and run through :func:`cleaner.dedup.boilerplate.find_boilerplate` on the
   executors; only the small index comes back to the driver, to be broadcast;
 - stage 3 (:func:`finish`): a join of the payloads with the (small) decisions, then
-  ``mapPartitions`` of :func:`cleaner.stages.finish_one`.
+  ``mapPartitions`` of :func:`cleaner.stages.finish` (and :func:`cleaner.stages.render`).
 
 pyspark is imported inside the functions: importing :mod:`cleaner` (and the doctest run over
 the whole package) must work where pyspark is not installed.
@@ -59,8 +59,8 @@ def stage_one_schema() -> StructType:
             st.StructField("doc_sig", st.BinaryType(), True),
             st.StructField("paragraph_sigs", st.BinaryType(), True),
             st.StructField("paragraphs", st.IntegerType(), False),
-            st.StructField("payload", st.BinaryType(), False),
             st.StructField("caption_shapes", st.StringType(), True),
+            st.StructField("payload", st.BinaryType(), False),
         ]
     )
 
@@ -133,7 +133,7 @@ def duplicates(spark: SparkSession, s1: DataFrame, names: DataFrame, settings: S
     candidates = spark.createDataFrame(
         buckets.rdd.flatMap(lambda r: tasks.bucket_pairs(r.members)), pair_schema, verifySchema=False
     ).distinct()
-    threshold = settings.duplicate_threshold
+    threshold = settings.dedup.duplicate_threshold
     with_sigs = candidates.join(
         reps.select(sf.col("position").alias("a"), sf.col("doc_sig").alias("sig_a")), "a"
     ).join(reps.select(sf.col("position").alias("b"), sf.col("doc_sig").alias("sig_b")), "b")
@@ -280,7 +280,10 @@ def site_boilerplate(s1: DataFrame, dups: DataFrame | None, settings: Settings) 
     if dups is not None:
         kept = kept.join(dups.select("position"), "position", "left_anti")
     large = (
-        kept.groupBy("group").count().where(sf.col("count") >= settings.boilerplate_min_docs).select("group")
+        kept.groupBy("group")
+        .count()
+        .where(sf.col("count") >= settings.dedup.boilerplate_min_docs)
+        .select("group")
     )
     paragraphs = kept.join(large, "group").select("group", "position", "paragraph_sigs")
     found = (
@@ -289,7 +292,9 @@ def site_boilerplate(s1: DataFrame, dups: DataFrame | None, settings: Settings) 
         .flatMap(lambda kv: tasks.group_boilerplate(kv[0], kv[1], settings))
         .collect()
     )
-    return tasks.boilerplate_index(sorted(found, key=lambda row: row[0]), settings.boilerplate_threshold)
+    return tasks.boilerplate_index(
+        sorted(found, key=lambda row: row[0]), settings.dedup.boilerplate_threshold
+    )
 
 
 def site_templates(s1: DataFrame, dups: DataFrame | None, settings: Settings) -> CaptionTemplates:
@@ -325,10 +330,9 @@ class Decided:
 def decide(spark: SparkSession, s1: DataFrame, settings: Settings) -> Decided:
     """Stage 2: ids made unique, duplicate documents, then the boilerplate of the kept ones."""
     names = renames(spark, s1).localCheckpoint()
-    if not settings.dedup:
-        return Decided(
-            names, None, BoilerplateIndex(threshold=settings.boilerplate_threshold), CaptionTemplates()
-        )
+    if not settings.dedup.enabled:
+        empty = BoilerplateIndex(threshold=settings.dedup.boilerplate_threshold)
+        return Decided(names, None, empty, CaptionTemplates())
     dups = duplicates(spark, s1, names, settings)
     return Decided(names, dups, site_boilerplate(s1, dups, settings), site_templates(s1, dups, settings))
 

@@ -19,10 +19,8 @@ filesystem every node mounts at the same path. For HDFS or S3, read with Spark a
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import sys
-import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -33,13 +31,14 @@ import numpy as np
 from cleaner.decoding import GZIP_MAGIC
 from cleaner.dedup.documents import document_lsh
 from cleaner.dedup.minhash import DOCUMENT_SKETCH, PARAGRAPH_SKETCH
-from cleaner.pipeline import Cleaner
+from cleaner.options import DedupOptions, RunError, RunOptions
+from cleaner.pipeline import CleaningSetup
 from cleaner.readers import ReadOptions, SourceFile, list_sources
-from cleaner.runner import RunError, RunOptions
 from cleaner.shards import shard_name
 from cleaner.spark import core, tasks
 from cleaner.spark.tasks import ReadUnit, Settings
 from cleaner.stats import RunStats
+from cleaner.writers import open_jsonl
 
 if TYPE_CHECKING:
     from pyspark import SparkContext
@@ -58,23 +57,13 @@ INDEX_BYTES_PER_PARAGRAPH = (
 _TO_EOF = 1 << 62
 
 
-def settings_for(options: RunOptions, cleaner: Cleaner) -> Settings:
+def settings_for(setup: CleaningSetup, read: ReadOptions, dedup: DedupOptions) -> Settings:
     """What the executors need, with the LSH bands the local engine uses (``document_lsh``)."""
     bands: tuple[tuple[int, int], ...] = ()
-    if options.dedup:
-        lsh = document_lsh(options.duplicate_threshold, DOCUMENT_SKETCH.num_perm)
+    if dedup.enabled:
+        lsh = document_lsh(dedup.duplicate_threshold, DOCUMENT_SKETCH.num_perm)
         bands = tuple((int(start), int(end)) for start, end in lsh.hashranges)
-    return Settings(
-        rules=cleaner.rules,
-        languages=cleaner.languages,
-        read=options.read,
-        dedup=options.dedup,
-        duplicate_threshold=options.duplicate_threshold,
-        boilerplate_min_docs=options.boilerplate_min_docs,
-        boilerplate_threshold=options.boilerplate_threshold,
-        boilerplate_min_share=options.boilerplate_min_share,
-        bands=bands,
-    )
+    return Settings(rules=setup.rules, languages=setup.languages, read=read, dedup=dedup, bands=bands)
 
 
 def run_spark(
@@ -98,8 +87,8 @@ def run_spark(
     _refuse_unsupported(options)
     stats = RunStats()
     files = list_sources(options.sources, stats.skipped_files)
-    cleaner = Cleaner.from_options(options.rules, options.languages)  # rule errors before Spark starts
-    settings = settings_for(options, cleaner)
+    setup = CleaningSetup.from_options(options.rules, options.languages)  # rule errors before Spark starts
+    settings = settings_for(setup, options.read, options.dedup)
     session, owned = (spark, False) if spark is not None else _start(master)
     frames: list[DataFrame] = []
     try:
@@ -115,7 +104,7 @@ def run_spark(
         s1 = core.stage_one(session, items, settings_bc)
         frames.append(s1)
         stats.documents_in = s1.count()
-        if options.dedup:
+        if options.dedup.enabled:
             from pyspark.sql import functions as sf
 
             paragraphs = _scalar(s1.where("cleaned").agg(sf.sum("paragraphs")))
@@ -129,10 +118,8 @@ def run_spark(
             _write(out.where("record"), options.destination, single_file)
         if options.rejects is not None:
             _write(out.where("not record"), options.rejects, single_file=True)
-        for part in (
-            out.select("record", "reason", "rules", "chars").rdd.mapPartitions(tasks.partial_stats).collect()
-        ):
-            tasks.merge_stats(stats, part)
+        for part in out.select("reason", "rules", "chars").rdd.mapPartitions(tasks.partial_stats).collect():
+            stats.merge(part)
         _pass_warnings(out, warn, max_warnings)
     finally:
         for frame in frames:
@@ -290,26 +277,11 @@ def _write(frame: DataFrame, destination: str, single_file: bool) -> None:
 
 
 def _write_file(destination: str, lines: Iterable[str]) -> None:
-    """Like :class:`cleaner.writers.JsonlWriter`: a temporary file renamed over DEST at the end."""
-    if destination == "-":
+    """With the local engine's writer: a file that appears whole at the end, or standard output."""
+    with open_jsonl(destination) as writer:
+        assert writer is not None
         for line in lines:
-            sys.stdout.write(line)
-            sys.stdout.write("\n")
-        sys.stdout.flush()
-        return
-    target = Path(destination)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            for line in lines:
-                stream.write(line)
-                stream.write("\n")
-            stream.flush()
-            os.fsync(stream.fileno())
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+            writer.write_line(line)
 
 
 def _write_parts(ordered: DataFrame, destination: Path) -> None:

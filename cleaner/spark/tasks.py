@@ -1,8 +1,8 @@
 """The Spark engine's work on the executors: plain functions over plain values, no pyspark here.
 
 Every function that decides something about the output is the local engine's own function
-(:func:`cleaner.stages.clean_one`, :func:`cleaner.stages.finish_one`,
-:func:`cleaner.stages.as_duplicate`, :func:`cleaner.dedup.boilerplate.find_boilerplate`,
+(:func:`cleaner.stages.clean_one`, :func:`cleaner.stages.finish`, :func:`cleaner.stages.render`,
+:func:`cleaner.stages.rename`, :func:`cleaner.dedup.boilerplate.find_boilerplate`,
 :func:`cleaner.dedup.minhash.estimated_jaccard`, the readers); this module only adapts them to
 rows, so both engines give the same answer. :mod:`cleaner.spark.core` moves the rows between
 them. Keeping pyspark out of here lets the tests check each piece against the local engine
@@ -11,13 +11,12 @@ without starting a JVM, and keeps the executors' per-row work free of py4j.
 
 from __future__ import annotations
 
-import codecs
-import dataclasses
 import io
 import json
 import pickle
 import re
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,29 +24,37 @@ from typing import Any
 
 import numpy as np
 
+from cleaner import stages
 from cleaner.captions.templates import CaptionTemplates, TemplateCollector, learn_templates
-from cleaner.dedup.boilerplate import (
-    BoilerplateIndex,
-    ParagraphCollector,
-    find_boilerplate,
-)
+from cleaner.dedup.boilerplate import BoilerplateIndex, ParagraphCollector, find_boilerplate
 from cleaner.dedup.documents import Duplicate
 from cleaner.dedup.minhash import PARAGRAPH_SKETCH, estimated_jaccard
-from cleaner.document import Document
 from cleaner.language import warm_up
+from cleaner.options import DedupOptions
 from cleaner.passes import Pass
-from cleaner.pipeline import Cleaner
+from cleaner.pipeline import CleaningSetup
 from cleaner.readers import (
     ReadOptions,
     SourceFile,
-    _jsonl_lines,
+    parse_jsonl_line,
     read_jsonl,
+    read_jsonl_stream,
     read_text_file,
     record_to_document,
+    unreadable_line,
 )
-from cleaner.records import Reject, dumps, output_record
+from cleaner.records import Reason, Reject, output_record
 from cleaner.rules import RuleSet
-from cleaner.stages import Cleaned, Dropped, as_duplicate, bad_input_warning, finish_one, site_passes
+from cleaner.stages import (
+    Cleaned,
+    Dropped,
+    Item,
+    finishing_passes,
+    note_warnings,
+    rename,
+    render,
+    unique_id,
+)
 from cleaner.stats import RunStats
 
 # A document's place in input order: its file's index in the high bits, its line (or record
@@ -58,7 +65,6 @@ MAX_IN_FILE = 1 << POSITION_BITS
 SIG_DTYPE = np.dtype("<u4")
 PICKLE_PROTOCOL = 5
 
-Item = Document | Reject
 Result = Cleaned | Dropped
 
 
@@ -74,11 +80,7 @@ class Settings:
     rules: RuleSet
     languages: frozenset[str] = frozenset()
     read: ReadOptions = field(default_factory=ReadOptions)
-    dedup: bool = True
-    duplicate_threshold: float = 0.8
-    boilerplate_min_docs: int = 5
-    boilerplate_threshold: float = 0.8
-    boilerplate_min_share: float = 0.5
+    dedup: DedupOptions = field(default_factory=DedupOptions)
     bands: tuple[tuple[int, int], ...] = ()  # document_lsh(threshold, num_perm).hashranges
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
 
@@ -94,26 +96,26 @@ class Finishing:
 
 
 # Built once per Python worker and run (Spark reuses its Python workers between tasks).
-_cleaners: dict[str, Cleaner] = {}
+_setups: dict[str, CleaningSetup] = {}
 _finishing: dict[str, list[Pass]] = {}
 
 
-def cleaner_for(settings: Settings) -> Cleaner:
-    """The run's :class:`Cleaner` in this worker process, built on first use."""
-    cleaner = _cleaners.get(settings.token)
-    if cleaner is None:
-        cleaner = _cleaners[settings.token] = Cleaner(settings.rules, settings.languages)
+def setup_for(settings: Settings) -> CleaningSetup:
+    """The run's :class:`~cleaner.pipeline.CleaningSetup` in this worker process, built on first use."""
+    setup = _setups.get(settings.token)
+    if setup is None:
+        setup = _setups[settings.token] = CleaningSetup(settings.rules, settings.languages)
         warm_up()
-    return cleaner
+    return setup
 
 
-def finishing_passes(settings: Settings, finishing: Finishing) -> list[Pass]:
-    """Stage 3's passes, exactly as :func:`cleaner.runner.run` builds them (none: no boilerplate)."""
+def passes_for(settings: Settings, finishing: Finishing) -> list[Pass]:
+    """Stage 3's passes (:func:`cleaner.stages.finishing_passes`), built once per worker."""
     passes = _finishing.get(finishing.token)
     if passes is None:
-        cleaner = cleaner_for(settings)
-        passes = site_passes(finishing.index, finishing.templates, cleaner.passes)
-        _finishing[finishing.token] = passes
+        passes = _finishing[finishing.token] = finishing_passes(
+            finishing.index, finishing.templates, setup_for(settings)
+        )
     return passes
 
 
@@ -157,7 +159,7 @@ def read_unit(unit: ReadUnit, options: ReadOptions) -> Iterator[tuple[int, Item]
         assert unit.path is not None
         items: Iterator[Item] = read_jsonl(SourceFile(Path(unit.path), unit.name), options)
     elif unit.kind == "bytes":
-        items = _jsonl_lines(io.BytesIO(unit.data), unit.name, options)
+        items = read_jsonl_stream(io.BytesIO(unit.data), unit.name, options)
     else:  # pragma: no cover - planned by the engine
         raise ValueError(f"unknown read unit {unit.kind!r}")
     for number, item in enumerate(items):
@@ -198,7 +200,7 @@ def read_chunk(
         stream = Path(path).open("rb")  # noqa: SIM115 - closed below, after the generator ends
     except OSError as e:
         detail = e.strerror or str(e)
-        yield lineno, Reject(f"{name}:{lineno}", name, "unreadable", detail, line=lineno)
+        yield lineno, Reject(f"{name}:{lineno}", name, Reason.UNREADABLE, detail, line=lineno)
         return
     with stream:
         if start > 0:
@@ -209,29 +211,14 @@ def read_chunk(
             try:
                 raw = stream.readline()
             except OSError as e:
-                detail = f"cannot read past line {lineno - 1}: {e}"
-                yield lineno, Reject(f"{name}:{lineno}", name, "unreadable", detail, line=lineno)
+                yield lineno, unreadable_line(name, lineno, e)
                 return
             if not raw:
                 return
-            item = parse_line(raw, name, lineno, options)
+            item = parse_jsonl_line(raw, name, lineno, options)
             if item is not None:
                 yield lineno, item
             lineno += 1
-
-
-def parse_line(raw: bytes, name: str, lineno: int, options: ReadOptions) -> Item | None:
-    """One raw JSONL line as :func:`cleaner.readers.read_jsonl` takes it (None: a blank line)."""
-    if lineno == 1 and raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8) :]
-    if not raw.strip():
-        return None
-    try:
-        line = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        detail = f"line is not UTF-8 (byte {e.start})"
-        return Reject(f"{name}:{lineno}", name, "invalid-json", detail, line=lineno)
-    return record_to_document(line, name, lineno, options)
 
 
 def record_to_item(record: dict[str, Any], name: str, lineno: int, options: ReadOptions) -> Item:
@@ -271,12 +258,13 @@ def stage_one_row(position: int, item: Item, extra: Any, settings: Settings) -> 
     """Stage 1 for one item: :func:`cleaner.stages.clean_one`, as a row for Spark.
 
     Row: position, id, id family, cleaned?, group, document signature, paragraph signatures,
-    paragraph count, payload (the pickled result without its signatures, and ``extra``).
+    paragraph count, caption shapes (JSON, for the site's caption templates), payload (the
+    pickled result without its signatures and shapes, and ``extra``).
     """
     from cleaner.stages import clean_one
 
     original = item.id
-    result = clean_one(item, cleaner_for(settings), sketch=settings.dedup)
+    result = clean_one(item, setup_for(settings), sketch=settings.dedup.enabled)
     doc_sig = paragraph_sigs = shapes = None
     paragraphs = 0
     group = None
@@ -299,8 +287,8 @@ def stage_one_row(position: int, item: Item, extra: Any, settings: Settings) -> 
         doc_sig,
         paragraph_sigs,
         paragraphs,
-        payload,
         shapes,
+        payload,
     )
 
 
@@ -315,7 +303,8 @@ def stage_one(items: Iterable[tuple[int, Item, Any]], settings: Settings) -> Ite
 
 
 def rename_family(members: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str, str]]:
-    """The renames :func:`cleaner.runner._unique_ids` makes in one id family, in input order.
+    """The renames :func:`cleaner.runner.run` makes in one id family (:func:`cleaner.stages.unique_id`),
+    in input order.
 
     Yields (position, new id, original id) for every occurrence after the first of an id.
 
@@ -327,11 +316,8 @@ def rename_family(members: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str
     for position, original in sorted(members):
         new = original
         if original in seen:
-            k = next_k.get(original, 2)
-            while f"{original}#{k}" in seen:
-                k += 1
+            new, k = unique_id(original, seen, next_k.get(original, 2))
             next_k[original] = k + 1
-            new = f"{original}#{k}"
             yield position, new, original
         seen.add(new)
 
@@ -381,9 +367,9 @@ def group_boilerplate(
         collector.add(group, position, array.astype(np.uint32))
     index = find_boilerplate(
         collector,
-        settings.boilerplate_min_docs,
-        settings.boilerplate_threshold,
-        settings.boilerplate_min_share,
+        settings.dedup.boilerplate_min_docs,
+        settings.dedup.boilerplate_threshold,
+        settings.dedup.boilerplate_min_share,
     )
     reps = index.reps.get(group)
     if reps is None:
@@ -407,7 +393,7 @@ def group_templates(
     collector = TemplateCollector()
     for position, name in sorted(docs):
         collector.add(group, position, [(shape, name)])
-    templates = learn_templates(collector, settings.boilerplate_min_docs)
+    templates = learn_templates(collector, settings.dedup.boilerplate_min_docs)
     return [(group, shape, n) for shape, n in templates.shapes.get(group, {}).items()]
 
 
@@ -433,42 +419,35 @@ def finish(
     settings: Settings,
     finishing: Finishing,
 ) -> tuple[Result, Any, list[str]]:
-    """Stage 3 for one document, as :func:`cleaner.runner.run` does it, and its warnings.
+    """Stage 3 for one document (:func:`cleaner.stages.finish`), and its warnings but the last
+    (:func:`cleaner.stages.render` says whether the input was bad).
 
-    The rename (``id#2``) happens here rather than before stage 1: cleaning never looks at the
-    id, so renaming after it gives the same document, and the ids are only known once the
-    whole input has been read.
+    The rename (``id#2``, :func:`cleaner.stages.rename`) happens here rather than before stage 1:
+    cleaning never looks at the id, so renaming after it gives the same document, and the ids
+    are only known once the whole input has been read.
     """
     result, extra = pickle.loads(payload)
     warnings: list[str] = []
     if new_id is not None:
         assert original_id is not None
-        result = _renamed(result, new_id, original_id)
-        source = result.doc.source if isinstance(result, Cleaned) else result.reject.source
-        warnings.append(f"{source}: duplicate id {original_id!r}, renamed {new_id!r}")
+        if isinstance(result, Cleaned):
+            result.doc, warning = rename(result.doc, new_id)
+        else:
+            reject, warning = rename(result.reject, new_id)
+            result = Dropped(reject, result.input_lines)
+        warnings.append(warning)
+    duplicate = None
+    passes = passes_for(settings, finishing)
     if isinstance(result, Cleaned):
-        warnings.extend(f"{result.doc.source}: {note}" for note in result.doc.notes)
+        warnings.extend(note_warnings(result.doc))
         if duplicate_of is not None:
             assert duplicate_similarity is not None
-            result = as_duplicate(result, Duplicate(duplicate_of, duplicate_similarity))
-    if isinstance(result, Cleaned):
-        passes = finishing_passes(settings, finishing)
-        if passes:
-            if paragraph_sigs is not None:  # stage 1's signatures spare finish_one computing them
-                sigs = np.frombuffer(paragraph_sigs, dtype=SIG_DTYPE).reshape(-1, PARAGRAPH_SKETCH.num_perm)
-                result.paragraph_sigs = sigs.astype(np.uint32)
-            result = finish_one(result, passes, cleaner_for(settings).max_rounds)
-    if isinstance(result, Dropped) and (warning := bad_input_warning(result.reject)) is not None:
-        warnings.append(warning)
+            duplicate = Duplicate(duplicate_of, duplicate_similarity)
+        elif passes and paragraph_sigs is not None:  # stage 1's signatures spare finish_one computing them
+            sigs = np.frombuffer(paragraph_sigs, dtype=SIG_DTYPE).reshape(-1, PARAGRAPH_SKETCH.num_perm)
+            result.paragraph_sigs = sigs.astype(np.uint32)
+    result = stages.finish(result, duplicate, passes, setup_for(settings).max_rounds)
     return result, extra, warnings
-
-
-def _renamed(result: Result, new_id: str, original: str) -> Result:
-    if isinstance(result, Cleaned):
-        result.doc.id = new_id
-        result.doc.notes.append(f"id {original!r} was already used; renamed {new_id!r}")
-        return result
-    return Dropped(dataclasses.replace(result.reject, id=new_id), result.input_lines)
 
 
 def finish_rows(
@@ -493,39 +472,27 @@ def finish_rows(
 def engine_rows(rows: Iterable[Any], settings: Settings, finishing: Finishing) -> Iterator[tuple[Any, ...]]:
     """Stage 3 for the CLI engine: (position, record?, JSONL line, reason, rules, chars, warnings).
 
-    The line is :func:`cleaner.records.dumps` of the very record or reject the local engine
-    writes, so the files are byte-identical.
+    The line is :func:`cleaner.stages.render`'s, as the local engine writes it, so the files are
+    byte-identical. (Plain strings only: the JVM unpickles these rows.)
     """
     for result, _extra, warnings, position in finish_rows(rows, settings, finishing):
-        if isinstance(result, Dropped):
-            reject = result.reject
-            yield position, False, dumps(reject.to_json()), reject.reason, [], 0, warnings
-            continue
-        record = output_record(result.doc, result.lang)
-        rules = [edit.rule for edit in result.doc.applied]
-        chars = sum(len(edit.text) for edit in result.doc.applied)
-        yield position, True, dumps(record), None, rules, chars, warnings
+        rendered = render(result)
+        if rendered.warning is not None:
+            warnings.append(rendered.warning)
+        rules = list(rendered.removals.elements())
+        if rendered.line is None:
+            assert rendered.reject_line is not None and rendered.reason is not None
+            yield position, False, rendered.reject_line, rendered.reason.value, rules, 0, warnings
+        else:
+            yield position, True, rendered.line, None, rules, rendered.chars_removed, warnings
 
 
 def partial_stats(rows: Iterable[Any]) -> Iterator[RunStats]:
-    """One partition's share of :class:`~cleaner.stats.RunStats` (rows: record?, reason, rules, chars)."""
+    """One partition's share of :class:`~cleaner.stats.RunStats` (rows: reason, rules, chars)."""
     stats = RunStats()
     for row in rows:
-        if row.record:
-            stats.documents_out += 1
-            stats.removals.update(row.rules)
-            stats.chars_removed += row.chars
-        else:
-            stats.rejected[row.reason] += 1
+        stats.add_outcome(row.reason, Counter(row.rules), row.chars)
     yield stats
-
-
-def merge_stats(into: RunStats, part: RunStats) -> RunStats:
-    into.documents_out += part.documents_out
-    into.rejected.update(part.rejected)
-    into.removals.update(part.removals)
-    into.chars_removed += part.chars_removed
-    return into
 
 
 def api_rows(
@@ -540,7 +507,7 @@ def api_rows(
     for result, extra, _warnings, position in finish_rows(rows, settings, finishing):
         if isinstance(result, Dropped):
             r = result.reject
-            yield position, False, (r.id, r.source, r.reason, r.detail, r.duplicate_of, r.line)
+            yield position, False, (r.id, r.source, r.reason.value, r.detail, r.duplicate_of, r.line)
             continue
         record = output_record(result.doc, result.lang)
         removed = [
