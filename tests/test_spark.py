@@ -130,6 +130,10 @@ def story(rng: random.Random, paragraphs: int = 5) -> tuple[str, list[str]]:
     return title, body
 
 
+# Photographers of one outlet: its captions share a credit shape (learned in stage 2).
+CREDITED = ["Ines Ford", "Tom Ashby", "Mara Quist", "Owen Price", "Lena Vogt", "Sam Okoye", "Nora Field"]
+
+
 def generated_corpus(root: Path, seed: int = 7) -> None:
     """Three outlets as JSONL (one gzipped), one as a folder of .txt files, and some bad input."""
     rng = random.Random(seed)
@@ -141,6 +145,10 @@ def generated_corpus(root: Path, seed: int = 7) -> None:
             title, body = story(rng)
             if host == "harbourgazette.example" and n in (2, 5):
                 body.insert(2, QUOTE)  # two articles share a quote: not boilerplate
+            if host == "harbourgazette.example" and n < 7 and n != 4:  # the site's caption template
+                body.insert(
+                    1, f"Crews work on the quay on day {n} of the repairs. {CREDITED[n]}/Harbour Gazette"
+                )
             if n < 8:
                 body.append(footer)
             if n == 4:  # the syndicated wire story, lightly edited by each outlet
@@ -270,6 +278,8 @@ def test_generated_corpus_gives_the_local_engines_answer(spark: SparkSession, tm
     records = [json.loads(line) for line in out["spark"].decode().splitlines()]
     by_id = {r["id"]: r for r in records}
     assert {"harbourgazette-1#2", "x", "x#2", "x#3"} <= by_id.keys()
+    templated = [r["id"] for r in records if "caption.site-template" in {e["rule"] for e in r["removed"]}]
+    assert len(templated) == 6  # the outlet's captions, on its pages but the syndicated one
     quoted = [r for r in records if "packed hall" in r["text"]]
     assert len(quoted) == 2  # a quote two articles share stays
     rejects = [json.loads(line) for line in out["spark_rejects"].decode().splitlines()]
