@@ -119,6 +119,20 @@ FAMILIES: dict[str, tuple[list[str], list[str]]] = {
             "Jak podała PAP, rozmowy zakończyły się bez porozumienia.",
         ],
     ),
+    "slash label, copyright": (
+        [
+            "Lanterns over the old town at dusk. Photo/Xinhua",
+            "Rescue teams at the collapsed bridge on Friday. AFP PHOTO/JANE DOE",
+            "Das neue Rathaus am Abend. © Jana Roth",
+            "The quay before the storm. Photo: Ada Lind (Harbour Post)",
+            "Das Museum nach dem Umbau. Foto: © Jana Roth/dpa",
+        ],
+        [
+            "© 2024 Harbour Post. All rights reserved.",
+            "Copyright 2024 Harbour Post",
+            "Photographer / Videographer",
+        ],
+    ),
     "leading credit": (
         ["Photo: Ines Ford/Harbour Post | Lifeboat crews train off the north pier on Tuesday."],
         [
@@ -207,4 +221,9 @@ def test_a_keep_sentence_anywhere_in_a_document_is_never_moved_to_captions(
 
 def test_a_bracketed_pair_of_names_alone_on_its_line_is_not_a_caption() -> None:
     doc = clean([HEADLINE, B1, "( United Kingdom / GBP )", B2])
+    assert doc.captions == []
+
+
+def test_a_copyright_line_alone_is_a_footer_not_a_caption() -> None:
+    doc = clean([HEADLINE, B1, B2, "© Harbour Post"])
     assert doc.captions == []

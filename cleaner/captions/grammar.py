@@ -33,6 +33,7 @@ and "Photographer Ana Ruiz, 34, said" cannot parse.
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property
@@ -68,6 +69,8 @@ _PARTICLES = (
 _STOP_SET = frozenset(_STOP.split("|"))
 _PARTICLE_SET = frozenset(_PARTICLES.split("|"))
 _ARTICLES = frozenset({"The", "THE", "the", "Le", "La", "Les", "El", "Der", "Die", "Das", "De", "Il", "Het"})
+_TOKENS = regex.compile(r"[\s/|]+")
+_OUTLET_IN_BRACKETS = regex.compile(r"\s+\(([^()]{2,60})\)$")
 _WORD_DECORATION = ":|/()[],.;!?\"'”’“‘"
 _JOINING = frozenset({"via", "for"})
 _COURTESY = frozenset({"courtesy", "by", "von", "de", "por", "par"})
@@ -151,6 +154,7 @@ class Credit:
     separators: tuple[str, ...]
     bracketed: bool = False
     leading: bool = False
+    label: str = ""  # the label word, case-folded, when there is one
 
 
 class CreditGrammar:
@@ -164,7 +168,7 @@ class CreditGrammar:
         connectors = _alternation(set(v.connectors))
         label = (
             rf"(?P<label>(?i:{_alternation(labels)}))"
-            rf"(?P<link>\s*[:|/]\s*|\s+(?i:{connectors})\s+|(?<=\.|(?i:\bof))\s+|\s*$)"
+            rf"(?P<link>\s*[:|/]\s*|\s+(?i:{connectors})\s+|(?<=\.|(?i:\bof))\s+|(?<=©)\s*|\s*$)"
         )
         # Tried in turn: a label opening the credit ("Photo courtesy of NAME"), then one after an
         # outlet ("AP Photo/NAME", "Harbour Post Photo: NAME").
@@ -202,6 +206,8 @@ class CreditGrammar:
             return None  # "Photo" is the label of a credit, not a party to it
         if part[0] == "@" and _HANDLE.fullmatch(part):
             return "handle"
+        if part[0] == "©":
+            return self.part_kind(part[1:])  # "Foto: © NAME"
         words = part.split()
         if words[0].casefold() in _COURTESY:
             courtesy = self._courtesy.match(part)
@@ -266,14 +272,16 @@ class CreditGrammar:
         if not text or self._opens_not_credit(text):
             return None
         label_kind = None
+        slashed = False
         body = text
         match = self._label_match(text)
         if match is not None:
             label = match.group("label").casefold()
             outlet = match.group("outlet") or None
             body = text[match.end() :]
-            if outlet is None and match.group("link").strip() == "/":
-                return None  # "AP Photo/NAME", but "Photographer / Videographer" is two jobs
+            # "Photo/NAME" and "AP Photo/NAME", but "Photographer / Videographer" is two jobs:
+            # after a bare label, "/" must lead to someone (checked with the parts below).
+            slashed = outlet is None and match.group("link").strip() == "/"
             if label in self._labels:
                 label_kind = "picture"
             elif label in self._source_labels:
@@ -283,7 +291,9 @@ class CreditGrammar:
                 if outlet is None or label_kind != "picture":
                     return None
                 strong = self.part_kind(outlet) in ("agency", "desk") or bracketed
-                return Credit(0, strong, "label", (outlet,), (), bracketed)
+                return Credit(0, strong, "label", (outlet,), (), bracketed, label=label)
+        if label_kind is not None:
+            body = _OUTLET_IN_BRACKETS.sub(r"/\1", body)  # "Photo: NAME (Harbour Post)"
         split = self._split(body)
         if split is None:
             return None
@@ -291,13 +301,15 @@ class CreditGrammar:
         kinds = [self.part_kind(p) for p in parts]
         if any(k is None for k in kinds):
             return None
+        if label_kind is not None and slashed and not {"name", "agency", "desk"} & set(kinds):
+            return None
         known = {"agency", "desk"} & set(kinds)
         strong_link = bool(STRONG_SEPARATORS & set(seps))
         clean_parts = tuple(p.strip() for p in parts)
         if label_kind == "picture":
-            return Credit(0, True, "label", clean_parts, tuple(seps), bracketed)
+            return Credit(0, True, "label", clean_parts, tuple(seps), bracketed, label=label)
         if label_kind == "source":
-            return Credit(0, "desk" in kinds, "label", clean_parts, tuple(seps), bracketed)
+            return Credit(0, "desk" in kinds, "label", clean_parts, tuple(seps), bracketed, label=label)
         if len(parts) == 1:
             if kinds[0] == "desk":
                 return Credit(0, True, "desk", clean_parts, (), bracketed)
@@ -314,9 +326,7 @@ class CreditGrammar:
 
     def _label_match(self, text: str) -> regex.Match[str] | None:
         """The label opening ``text`` (after an outlet that parses as a part, if any)."""
-        words = {
-            w.strip(_WORD_DECORATION).casefold() for w in text.split(maxsplit=MAX_PART_WORDS)[:MAX_PART_WORDS]
-        }
+        words = {w.strip(_WORD_DECORATION).casefold() for w in _TOKENS.split(text)[: MAX_PART_WORDS + 1]}
         if not words & self._label_words:
             return None
         for pattern in self._labels_re:
@@ -347,7 +357,7 @@ class CreditGrammar:
         tail = line[-CREDIT_TAIL:]
         if "/" in tail or "|" in tail:
             return True
-        words = {w.strip(_WORD_DECORATION).casefold() for w in tail.split()}
+        words = {w.strip(_WORD_DECORATION).casefold() for w in _TOKENS.split(tail)}
         if words & self._label_words or words & _JOINING:
             return True
         last = tail.rsplit(". ", 1)[-1].strip().rstrip(".")
@@ -377,7 +387,7 @@ class CreditGrammar:
             if found is not None:
                 best = _stronger(
                     best,
-                    Credit(start, found.strong, found.basis, found.parts, found.separators, found.bracketed),
+                    dataclasses.replace(found, start=start),
                 )
                 if best.strong:
                     return best
@@ -386,9 +396,7 @@ class CreditGrammar:
             after_sentence = bool(_SENTENCE_END.search(line[:bracket]))
             found = self.parse(line[bracket:], after_sentence=after_sentence)
             if found is not None:
-                best = _stronger(
-                    best, Credit(bracket, found.strong, found.basis, found.parts, found.separators, True)
-                )
+                best = _stronger(best, dataclasses.replace(found, start=bracket, bracketed=True))
         if best is None or not best.strong:
             leading = self.leading_credit(line)
             if leading is not None:
@@ -405,7 +413,7 @@ class CreditGrammar:
         found = self.parse(match.group(1))
         if found is None or not found.strong or found.basis != "label":
             return None
-        return Credit(0, True, "label", found.parts, found.separators, found.bracketed, leading=True)
+        return dataclasses.replace(found, leading=True)
 
 
 def _stronger(a: Credit | None, b: Credit) -> Credit:

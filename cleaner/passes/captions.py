@@ -53,6 +53,8 @@ ALONE_MAX_PART_WORDS = 4
 
 def credit_alone_is_caption(line: str, credit: Credit, grammar: CreditGrammar) -> bool:
     """Whether a line that is nothing but a credit is one (and not a headline that parses as one)."""
+    if credit.label in ("©", "copyright"):
+        return False  # "© Harbour Post" alone is a page's footer, not a picture's credit
     if len(line.split()) > ALONE_MAX_WORDS or credit.basis == "bracket":
         return False  # "(NAME/OUTLET)" is a credit after a caption's sentence: "( United Kingdom / GBP )"
     if any(len(part.split()) > ALONE_MAX_PART_WORDS for part in credit.parts):
