@@ -128,7 +128,7 @@ FAMILIES: dict[str, tuple[list[str], list[str]]] = {
             "Das Museum nach dem Umbau. Foto: © Jana Roth/dpa",
         ],
         [
-            "© 2024 Harbour Post. All rights reserved.",
+            "The © notice under the logo was printed in error, the paper said.",
             "Copyright 2024 Harbour Post",
             "Photographer / Videographer",
         ],
