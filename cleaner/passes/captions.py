@@ -7,8 +7,9 @@ weighs the evidence and says, in the rule id, which evidence decided:
   "Bild:", "(AP Photo/...)"), or joins a known agency or picture desk with a credit separator
   ("NAME/AFP via Getty Images", "Handout via Reuters"), or is a picture desk alone, or a bracketed
   "(NAME/OUTLET)" after a sentence; on a line of at most 80 words. A line that is nothing but a
-  credit ("REUTERS/NAME") is a caption too, if its names are short (a title-case headline such as
-  "Photos: Harbour Festival Draws Record Crowds" is not).
+  credit ("REUTERS/NAME") is a caption too when it credits a person or a picture desk in a few
+  words: not a title-case headline ("Photos: Harbour Festival Draws Record Crowds"), an image's
+  source ("(NASA/GSFC)") or a footer ("© Harbour Post").
 - ``caption.repeated``: a weaker credit-shaped tail ("... Monday. Ana Ruiz/Harbour Post", an
   outlet nobody listed), after a description, on a short line the scraper printed twice, the
   first print near the top or the two next to each other. That is how scrapers leave captions;
