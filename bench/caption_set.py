@@ -202,7 +202,9 @@ def build(out: Path, seed: int = 12) -> None:
     out.mkdir(parents=True, exist_ok=True)
     inputs, golds = [], []
 
-    def document(doc_id: str, extra: list[tuple[str, str]], captions: list[str], prose: list[str]) -> None:
+    def document(
+        doc_id: str, extra: list[tuple[str, str]], captions: list[str], prose: list[str], site: str = ""
+    ) -> None:
         body = [paragraph(rng) for _ in range(5)]
         lines = [f"{rng.choice(HEADLINES)}, {doc_id} edition"]
         for where, text in extra:
@@ -214,7 +216,7 @@ def build(out: Path, seed: int = 12) -> None:
         lines.extend(text for where, text in extra if where == "middle")
         lines.extend(body[3:])
         lines.extend(text for where, text in extra if where == "end")
-        site = rng.choice(SITES)
+        site = site or rng.choice(SITES)
         inputs.append({"id": doc_id, "url": f"https://{site}/{doc_id}", "text": "\n\n".join(lines)})
         golds.append({"id": doc_id, "captions": captions, "prose": prose, "body": body})
 
@@ -228,10 +230,22 @@ def build(out: Path, seed: int = 12) -> None:
     for p, sentence in enumerate(PROSE):
         for k, where in enumerate(("top", "middle", "twice")):
             document(f"prose{p:02d}-{k}", [(where, sentence)], [], [sentence])
+    # Credits with no label and no known outlet ("NAME/Riverside Echo"): weak alone. One site
+    # prints them under its pictures on many pages (caption.site-template); another prints each
+    # caption twice under the headline (caption.repeated).
+    for k in range(8):
+        caption = f"{rng.choice(SCENES)} {NAMES[k]}/Riverside Echo"
+        document(f"site-{k}", [("middle", caption)], [caption], [], site="riverside-echo.example")
+    for k in range(4):
+        caption = f"{rng.choice(SCENES)} {NAMES[k + 6]} | Lakeside Courier"
+        document(f"twice-{k}", [("twice", caption)], [caption], [], site=f"lakeside{k}.example")
     for name, rows in (("input.jsonl", inputs), ("gold.jsonl", golds)):
         with (out / name).open("w", encoding="utf-8") as file:
             file.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    print(f"{len(inputs)} documents: {len(FORMATS)} credit formats x 3, {len(PROSE)} prose sentences x 3")
+    print(
+        f"{len(inputs)} documents: {len(FORMATS)} credit formats x 3, {len(PROSE)} prose sentences x 3, "
+        "8 pages of a site with its own credit shape, 4 with a weak credit printed twice"
+    )
 
 
 @dataclass
@@ -242,6 +256,7 @@ class Score:
     prose: int = 0
     body_lost: int = 0
     missed: dict[str, int] = field(default_factory=dict)
+    evidence: dict[str, int] = field(default_factory=dict)  # "site", "twice": captions found
     prose_lost: list[str] = field(default_factory=list)
 
     @property
@@ -258,8 +273,13 @@ def score(out: Path) -> Score:
         record = records.get(doc_id)
         paragraphs = record["text"].split("\n\n") if record else []
         for caption in g["captions"]:
-            result.captions += 1
-            if record and caption in record["captions"] and caption not in paragraphs:
+            result.captions += doc_id.startswith("fmt")
+            found = bool(record) and caption in record["captions"] and caption not in paragraphs
+            if not doc_id.startswith("fmt"):  # the evidence other than the credit alone
+                group = doc_id.split("-")[0]
+                result.evidence[group] = result.evidence.get(group, 0) + found
+                continue
+            if found:
                 result.captions_found += 1
             else:
                 fmt = FORMATS[int(doc_id[3:5])]
@@ -277,7 +297,9 @@ def score(out: Path) -> Score:
 def report(result: Score) -> None:
     print(
         f"caption recall {result.recall:.4f} ({result.captions_found}/{result.captions}); "
-        f"prose kept {result.prose_kept}/{result.prose}; body paragraphs lost {result.body_lost}"
+        f"prose kept {result.prose_kept}/{result.prose}; body paragraphs lost {result.body_lost}; "
+        f"weak credits found by the site's template {result.evidence.get('site', 0)}/8, "
+        f"printed twice {result.evidence.get('twice', 0)}/4"
     )
     for fmt, n in sorted(result.missed.items()):
         print(f"  missed {n}x: {fmt}")
