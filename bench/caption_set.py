@@ -274,7 +274,7 @@ def score(out: Path) -> Score:
         paragraphs = record["text"].split("\n\n") if record else []
         for caption in g["captions"]:
             result.captions += doc_id.startswith("fmt")
-            found = bool(record) and caption in record["captions"] and caption not in paragraphs
+            found = record is not None and caption in record["captions"] and caption not in paragraphs
             if not doc_id.startswith("fmt"):  # the evidence other than the credit alone
                 group = doc_id.split("-")[0]
                 result.evidence[group] = result.evidence.get(group, 0) + found

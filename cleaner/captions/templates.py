@@ -139,4 +139,6 @@ def learn_templates(
 def template_matches(templates: CaptionTemplates, group: str, line: str) -> bool:
     """Whether ``line`` has a shape learned for the source ``group``."""
     shapes = templates.shapes.get(group)
-    return bool(shapes) and any(shape in shapes for shape, _ in line_shapes(line))
+    if not shapes:
+        return False
+    return any(shape in shapes for shape, _ in line_shapes(line))
