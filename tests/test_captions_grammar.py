@@ -227,3 +227,15 @@ def test_a_bracketed_pair_of_names_alone_on_its_line_is_not_a_caption() -> None:
 def test_a_copyright_line_alone_is_a_footer_not_a_caption() -> None:
     doc = clean([HEADLINE, B1, B2, "© Harbour Post"])
     assert doc.captions == []
+
+
+def test_a_copyright_notice_opening_a_footer_is_not_a_caption() -> None:
+    footer = "© Harbour Post 2025. All rights reserved worldwide by the publisher."
+    doc = clean([HEADLINE, B1, B2, footer])
+    assert doc.captions == []
+
+
+def test_a_stock_credit_alone_on_its_line_is_a_caption() -> None:
+    for credit in ("Romas Photo/Shutterstock", "FatCamera/Getty Images"):
+        doc = clean([HEADLINE, B1, credit, B2])
+        assert doc.captions == [credit], credit

@@ -72,6 +72,7 @@ _ARTICLES = frozenset({"The", "THE", "the", "Le", "La", "Les", "El", "Der", "Die
 _TOKENS = regex.compile(r"[\s/|]+")
 _OUTLET_IN_BRACKETS = regex.compile(r"\s+\(([^()]{2,60})\)$")
 _WORD_DECORATION = ":|/()[],.;!?\"'”’“‘"
+_COPYRIGHT = frozenset({"©", "copyright"})
 _JOINING = frozenset({"via", "for"})
 _COURTESY = frozenset({"courtesy", "by", "von", "de", "por", "par"})
 _HANDLE = regex.compile(r"@[\w.]{2,40}")
@@ -273,6 +274,7 @@ class CreditGrammar:
             return None
         label_kind = None
         slashed = False
+        outlet: str | None = None
         body = text
         match = self._label_match(text)
         if match is not None:
@@ -307,7 +309,9 @@ class CreditGrammar:
         strong_link = bool(STRONG_SEPARATORS & set(seps))
         clean_parts = tuple(p.strip() for p in parts)
         if label_kind == "picture":
-            return Credit(0, True, "label", clean_parts, tuple(seps), bracketed, label=label)
+            # The outlet before the label is a party too: "Romas Photo/Shutterstock".
+            parties = (outlet, *clean_parts) if outlet else clean_parts
+            return Credit(0, True, "label", parties, tuple(seps), bracketed, label=label)
         if label_kind == "source":
             return Credit(0, "desk" in kinds, "label", clean_parts, tuple(seps), bracketed, label=label)
         if len(parts) == 1:
@@ -411,7 +415,8 @@ class CreditGrammar:
         if _BOUNDARY.search(line[match.end() :].rstrip().rstrip(".!?")):
             return None  # the caption after a leading credit is one sentence, not a paragraph
         found = self.parse(match.group(1))
-        if found is None or not found.strong or found.basis != "label":
+        if found is None or not found.strong or found.basis != "label" or found.label in _COPYRIGHT:
+            # "© Harbour Post. All rights reserved." opens a footer, not a caption
             return None
         return dataclasses.replace(found, leading=True)
 

@@ -64,7 +64,7 @@ def credit_alone_is_caption(line: str, credit: Credit, grammar: CreditGrammar) -
     # Images"); an image's other sources alone on a line ("Image: Acme/ChatGPT", "(NASA/GSFC)",
     # "Photo via Pexels") are a note the text keeps.
     kinds = [grammar.part_kind(part) for part in credit.parts]
-    return "name" in kinds or (credit.basis == "agency" and "desk" in kinds)
+    return "name" in kinds or ("desk" in kinds and len(kinds) > 1)
 
 
 @dataclass(frozen=True)
