@@ -9,17 +9,28 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from cleaner import __version__
-from cleaner.cli_options import read_options, rules_option, sources_argument, user_errors
-from cleaner.options import DedupOptions, RunOptions
+from cleaner.cli_help import SectionedCommand, sections
+from cleaner.cli_options import (
+    dedup_from,
+    dedup_options,
+    read_options,
+    rules_option,
+    sources_argument,
+    user_errors,
+)
+from cleaner.options import RunOptions
+from cleaner.passes import record_rule_ids, registered
 from cleaner.readers import ReadOptions
 from cleaner.records import BAD_INPUT_REASONS
 from cleaner.report.commands import register
 from cleaner.report.html import HtmlReport
-from cleaner.rules import load_rules
+from cleaner.rulecheck import check_folder
+from cleaner.rules import Rule, RuleSet, load_rules
 from cleaner.runner import run
 from cleaner.workers import default_jobs
 
@@ -30,7 +41,43 @@ def cli() -> None:
     """Clean scraped news text into JSONL, explaining every removal."""
 
 
-@cli.command("run")
+class RunCommand(SectionedCommand):
+    """``run``: its options by section, and a missing DEST said as such.
+
+    ``cleaner run seeds/`` gives click one argument for two (SOURCE... and DEST); click fills
+    DEST first and would then say SOURCE is missing, which sends the user looking in the
+    wrong place.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        original = list(args)  # click's parser consumes the list it is given
+        try:
+            return super().parse_args(ctx, args)
+        except click.MissingParameter as e:
+            if e.param is None or e.param.name != "sources":
+                raise
+            opts, _, _ = self.make_parser(ctx).parse_args(args=original)
+            given = opts.get("destination")
+            if not isinstance(given, str):  # no argument at all: click's own message
+                raise
+            raise click.UsageError(
+                f"DEST is missing: cleaner run {given} DEST (a .jsonl file, or - for standard output)",
+                ctx,
+            ) from None
+
+
+RUN_SECTIONS = {
+    "Input": ["text_field", "id_field", "title_field", "strict"],
+    "Output": ["rejects", "stats_path", "report_path", "shard_size", "resume"],
+    "Cleaning": ["rules", "languages"],
+    "Dedup": ["no_dedup", "dup_threshold", "min_docs", "min_share", "state"],
+    "Engine": ["jobs", "engine", "master", "single_file"],
+    "Messages": ["quiet", "debug"],
+}
+
+
+@cli.command("run", cls=RunCommand)
+@sections(RUN_SECTIONS)
 @sources_argument
 @click.argument("destination", metavar="DEST")
 @click.option(
@@ -48,30 +95,7 @@ def cli() -> None:
 )
 @rules_option
 @read_options
-@click.option("--no-dedup", is_flag=True, help="Skip near-duplicate documents and site boilerplate.")
-@click.option(
-    "--dup-threshold",
-    type=click.FloatRange(0.0, 1.0),
-    default=DedupOptions.duplicate_threshold,
-    show_default=True,
-    help="Estimated Jaccard at which a document duplicates an earlier one.",
-)
-@click.option(
-    "--boilerplate-min-docs",
-    "min_docs",
-    type=click.IntRange(2),
-    default=DedupOptions.boilerplate_min_docs,
-    show_default=True,
-    help="Documents of one source a paragraph must appear in to be boilerplate.",
-)
-@click.option(
-    "--boilerplate-min-share",
-    "min_share",
-    type=click.FloatRange(0.0, 1.0),
-    default=DedupOptions.boilerplate_min_share,
-    show_default=True,
-    help="Share of a source's documents a paragraph must appear in to be boilerplate.",
-)
+@dedup_options
 @click.option(
     "--state",
     "state",
@@ -166,12 +190,7 @@ def run_command(
         rules=list(rules),
         languages=languages,
         read=ReadOptions(text_field=text_field, id_field=id_field, title_field=title_field),
-        dedup=DedupOptions(
-            enabled=not no_dedup,
-            duplicate_threshold=dup_threshold,
-            boilerplate_min_docs=min_docs,
-            boilerplate_min_share=min_share,
-        ),
+        dedup=dedup_from(no_dedup, dup_threshold, min_docs, min_share),
         state=state,
         jobs=jobs or default_jobs(),
         shard_size=shard_size,
@@ -226,15 +245,78 @@ def run_command(
         sys.exit(1)
 
 
-@cli.command("rules")
+@cli.group("rules", invoke_without_command=True)
 @rules_option
-def rules_command(rules: tuple[Path, ...]) -> None:
-    """List the rules in force: id, pass, where it applies, and what it is for."""
+@click.option("--json", "as_json", is_flag=True, help="Print the rules as one JSON array of objects.")
+@click.pass_context
+def rules_command(ctx: click.Context, rules: tuple[Path, ...], as_json: bool) -> None:
+    """List every rule id a record's "removed" can carry: the passes' own and the rules files'.
+
+    \b
+    cleaner rules check DIR   checks a rules folder before you use it with --rules.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     with user_errors():
         ruleset = load_rules(rules)
-    for rule in ruleset:
-        state = "" if rule.enabled else "  (disabled)"
-        click.echo(f"{rule.id:32} {rule.pass_name:9} {rule.where:7} {rule.description}{state}")
+    rows = rule_listing(ruleset)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    width = max(len(row["id"]) for row in rows)
+    for row in rows:
+        state = "" if row["enabled"] else "  (disabled)"
+        click.echo(f"{row['id']:{width}}  {row['pass']:11} {row['where']:6} {row['description']}{state}")
+
+
+def rule_listing(ruleset: RuleSet) -> list[dict[str, Any]]:
+    """Every rule id a record can carry (:func:`cleaner.passes.record_rule_ids`), then the
+    rules files' disabled ones: id, pass, where (``code`` for a pass's own), description."""
+    by_id = {rule.id: rule for rule in ruleset}
+    docs = {cls.name: (cls.__doc__ or "").strip().splitlines()[0] for cls in registered()}
+    rows: list[dict[str, Any]] = []
+    for rule_id, pass_name in record_rule_ids(ruleset).items():
+        rule = by_id.get(rule_id)
+        if rule is None:
+            rows.append(
+                {
+                    "id": rule_id,
+                    "pass": pass_name,
+                    "where": "code",
+                    "description": docs[pass_name],
+                    "enabled": True,
+                }
+            )
+        else:
+            rows.append(_rule_row(rule))
+    rows.extend(_rule_row(rule) for rule in ruleset if not rule.enabled)
+    return rows
+
+
+def _rule_row(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "pass": rule.pass_name,
+        "where": rule.where,
+        "description": rule.description,
+        "enabled": rule.enabled,
+        "origin": rule.origin,
+    }
+
+
+@rules_command.command("check")
+@click.argument("folder", metavar="DIR", type=click.Path(exists=True, path_type=Path))
+def rules_check_command(folder: Path) -> None:
+    """Check a rules folder (or file) for use with --rules: fields and their types, patterns
+    that compile, and every example of every rule through the real pipeline. Exit status 1
+    when anything is wrong, with one line per problem."""
+    with user_errors():
+        checked, problems = check_folder(folder)
+    for problem in problems:
+        click.echo(f"cleaner: {problem}", err=True)
+    if problems:
+        raise click.ClickException(f"{folder}: {len(problems)} problems in {checked} rules checked")
+    click.echo(f"{folder}: {checked} rules checked, their examples hold")
 
 
 register(cli)

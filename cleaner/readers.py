@@ -18,7 +18,7 @@ import json
 import os
 import sys
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -252,6 +252,15 @@ def record_to_document(line: str, name: str, lineno: int, options: ReadOptions) 
         return Reject(fallback_id, name, Reason.INVALID_JSON, e.msg, line=lineno)
     if not isinstance(record, dict):
         return Reject(fallback_id, name, Reason.INVALID_JSON, "not a JSON object", line=lineno)
+    return mapping_to_document(record, name, lineno, options)
+
+
+def mapping_to_document(
+    record: Mapping[str, Any], name: str, lineno: int, options: ReadOptions
+) -> Document | Reject:
+    """A record already parsed (a JSONL line's object, or any mapping the Python API is given)
+    as a document; every field but the text passes through untouched."""
+    fallback_id = f"{name}:{lineno}"
     raw_id = record.get(options.id_field)
     doc_id = str(raw_id) if isinstance(raw_id, str | int) and str(raw_id) else fallback_id
     src = record.get("source")
@@ -272,7 +281,7 @@ def record_to_document(line: str, name: str, lineno: int, options: ReadOptions) 
     return doc
 
 
-def _carry_earlier_run(record: dict[str, Any], doc: Document) -> None:
+def _carry_earlier_run(record: Mapping[str, Any], doc: Document) -> None:
     """A record cleaner already cleaned keeps its captions and its headline decisions.
 
     Cleaning cleaner's own output again must change nothing: its captions are not in its text

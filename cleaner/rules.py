@@ -224,6 +224,16 @@ def _read_rule_file(path: Path) -> list[dict[str, Any]]:
     return entries
 
 
+def compile_rule(data: dict[str, Any]) -> Rule:
+    """One rule's merged fields as a :class:`Rule` (``origin``: the file it came from)."""
+    return _compile(data)
+
+
+def read_rule_file(path: Path) -> list[dict[str, Any]]:
+    """The ``[[rule]]`` tables of one rules file, each with a string ``id``."""
+    return _read_rule_file(path)
+
+
 def _compile(data: dict[str, Any]) -> Rule:
     rid, origin = data["id"], data.get("origin", "?")
     where = data.get("where", "line")

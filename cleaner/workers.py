@@ -152,11 +152,16 @@ def clean_and_pickle(
 
 
 def finish_and_render(
-    blob: bytes, duplicate: Duplicate | None, passes: list[Pass], max_rounds: int, keep: bool = False
+    blob: bytes,
+    duplicate: Duplicate | None,
+    passes: list[Pass],
+    max_rounds: int,
+    keep: bool = False,
+    outcome: bool = False,
 ) -> Rendered:
     """Stage 3 for one spilled stage-1 result (pickled), where it runs: the line to write."""
     result: Cleaned | Dropped = pickle.loads(blob)
-    return render(finish(result, duplicate, passes, max_rounds), keep)
+    return render(finish(result, duplicate, passes, max_rounds), keep, outcome)
 
 
 _worker_setup: CleaningSetup | None = None
@@ -193,15 +198,16 @@ def clean_all(
 _worker_passes: list[Pass] = []
 _worker_rounds = 0
 _worker_keep = False
+_worker_outcome = False
 
 
-def _init_finish(passes: list[Pass], max_rounds: int, keep: bool) -> None:
-    global _worker_passes, _worker_rounds, _worker_keep
-    _worker_passes, _worker_rounds, _worker_keep = passes, max_rounds, keep
+def _init_finish(passes: list[Pass], max_rounds: int, keep: bool, outcome: bool = False) -> None:
+    global _worker_passes, _worker_rounds, _worker_keep, _worker_outcome
+    _worker_passes, _worker_rounds, _worker_keep, _worker_outcome = passes, max_rounds, keep, outcome
 
 
 def _finish(task: tuple[bytes, Duplicate | None]) -> Rendered:
-    return finish_and_render(task[0], task[1], _worker_passes, _worker_rounds, _worker_keep)
+    return finish_and_render(task[0], task[1], _worker_passes, _worker_rounds, _worker_keep, _worker_outcome)
 
 
 def finish_all(
@@ -210,10 +216,11 @@ def finish_all(
     max_rounds: int,
     jobs: int,
     keep: bool = False,
+    outcome: bool = False,
 ) -> Iterator[Rendered]:
     """Stage 3 over spilled results in input order, on ``jobs`` cores.
 
     Each result is handed over still pickled, as the spill holds it, and comes back as the line
     to write: unpickling, finishing and rendering happen where the work is done.
     """
-    return ordered_map(_finish, tasks, jobs, _init_finish, (passes, max_rounds, keep))
+    return ordered_map(_finish, tasks, jobs, _init_finish, (passes, max_rounds, keep, outcome))

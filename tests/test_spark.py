@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import pytest
 
+from cleaner.api import Cleaner
 from cleaner.options import DedupOptions, RunOptions
-from cleaner.pipeline import CleaningSetup
 from cleaner.readers import ReadOptions
 from cleaner.runner import run
 from cleaner.spark import tasks
@@ -375,7 +375,7 @@ def test_dataframe_api_gives_the_contract(spark: SparkSession, tmp_path: Path) -
 def test_band_keys_cut_in_the_jvm_are_the_python_ones(spark: SparkSession) -> None:
     from cleaner.spark.core import lsh_bands
 
-    bands = settings_for(CleaningSetup.from_options(), ReadOptions(), DedupOptions()).bands
+    bands = settings_for(Cleaner()).bands
     raws = [np.asarray(sig, dtype=tasks.SIG_DTYPE).tobytes() for sig in lsh_corpus()[:12]]
     frame = spark.createDataFrame(list(enumerate(raws)), "position long, doc_sig binary")
     got = sorted((r.band, bytes(r.key), r.position) for r in lsh_bands(frame, bands).collect())

@@ -15,11 +15,14 @@ stories joins them, and only the earliest of the three survives, however the inp
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHashLSH
 
 from cleaner.dedup.minhash import DOCUMENT_SKETCH, SketchSettings, estimated_jaccard, to_lean_minhash
+
+if TYPE_CHECKING:
+    from datasketch import MinHashLSH
 
 # Syndicated copies of one story score above 0.9 (a changed sentence, another caption); two
 # different stories on the same topic stay far below 0.5. 0.8 sits between, with room on both
@@ -42,6 +45,8 @@ def document_lsh(threshold: float, num_perm: int) -> MinHashLSH:
     >>> (lsh.b, lsh.r)
     (16, 8)
     """
+    from datasketch import MinHashLSH  # here, not on import: it brings scipy (see minhash.py)
+
     return MinHashLSH(threshold=threshold, num_perm=num_perm, weights=LSH_WEIGHTS)
 
 

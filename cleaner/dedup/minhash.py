@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import datasketch
 import numpy as np
 import xxhash
-from datasketch import LeanMinHash, MinHash
+
+if TYPE_CHECKING:  # datasketch is imported where it is used: it brings scipy, a second to import
+    from datasketch import LeanMinHash, MinHash
 
 _WORD = re.compile(r"\w+")
 HASH_NAME = "xxh32"
@@ -33,6 +34,8 @@ class SketchSettings:
     hash: str = HASH_NAME
 
     def to_json(self) -> dict[str, Any]:
+        import datasketch
+
         return {**asdict(self), "datasketch": datasketch.__version__}
 
 
@@ -58,6 +61,8 @@ def shingles(text: str, words: int) -> set[bytes]:
 
 @cache
 def _template(settings: SketchSettings) -> MinHash:
+    from datasketch import MinHash
+
     return MinHash(
         num_perm=settings.num_perm,
         seed=settings.seed,
@@ -130,4 +135,6 @@ def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:
 def to_lean_minhash(sig: np.ndarray, settings: SketchSettings) -> LeanMinHash:
     """A stored signature as datasketch's LeanMinHash: all MinHashLSH needs, without the
     permutation tables a full MinHash carries."""
+    from datasketch import LeanMinHash
+
     return LeanMinHash(seed=settings.seed, hashvalues=sig, scheme=settings.scheme)

@@ -15,6 +15,8 @@ paragraph (:func:`side_text`) and the line format (:func:`format_line`).
 
 from __future__ import annotations
 
+import difflib
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -22,6 +24,7 @@ from cleaner.report.compare import KINDS, Comparison, DiffLine, DocChange, diff_
 from cleaner.report.model import ReportItem
 from cleaner.report.page import number
 from cleaner.report.spans import Label, Piece, ReplayError, Row, hunks, mark_rows, pair_pieces, visible
+from cleaner.textfix import normalize_fragment
 
 RESET = "\x1b[0m"
 BOLD = "\x1b[1m"
@@ -53,7 +56,7 @@ def paint(color: bool, code: str, text: str) -> str:
 
 
 def label_text(label: Label, count: int = 1) -> str:
-    """A rule label as the diff shows it: ``junk.share``, ``caption.ap → caption``, ``ftfy.x ×3``."""
+    """A rule label as the diff shows it: ``junk.share``, ``caption.credit → caption``, ``ftfy.x ×3``."""
     text = label.rule
     if label.moved_to:
         text += f" → {_MOVED.get(label.moved_to, label.moved_to)}"
@@ -258,3 +261,70 @@ def _change_title(change: DocChange) -> str:
         text += f" (was {change.old.state})"
     rules = ", ".join(x for x in (_counts(change.gained, "+"), _counts(change.lost, "-")) if x)
     return text + (f"  rules: {rules}" if rules else "")
+
+
+# -- a near-duplicate next to the document it duplicates ---------------------------------------
+
+
+def render_side_by_side(
+    left_title: str,
+    left: Sequence[str],
+    right_title: str,
+    right: Sequence[str],
+    *,
+    width: int,
+    color: bool,
+) -> str:
+    """Two documents' paragraphs in two columns, aligned paragraph by paragraph.
+
+    Paragraphs are matched after repair (mojibake, entities, case and spacing do not count: a
+    syndicated copy differs in exactly those). The middle column says how a row compares: a
+    space for the same paragraph, ``~`` for the same after repair, ``|`` for paragraphs that
+    differ, ``<`` for one only on the left, ``>`` only on the right. Paragraphs are wrapped to
+    the column; differing ones are red (left) and green (right) with ``color``.
+
+    >>> print(render_side_by_side("a", ["Same.", "Old."], "b", ["Same.", "New."], width=21, color=False))
+    a         | b
+    Same.       Same.
+    Old.      | New.
+    <BLANKLINE>
+    """
+    column = max(8, (width - 3) // 2)
+    out = [f"{_cut(left_title, column):{column}} | {_cut(right_title, column)}"]
+    matcher = difflib.SequenceMatcher(None, _keys(left), _keys(right), autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        pairs: list[tuple[str | None, str | None]]
+        if op == "equal":
+            pairs = [(left[i], right[j]) for i, j in zip(range(i1, i2), range(j1, j2), strict=True)]
+        else:
+            lefts, rights = list(left[i1:i2]), list(right[j1:j2])
+            count = max(len(lefts), len(rights))
+            pairs = [
+                (lefts[n] if n < len(lefts) else None, rights[n] if n < len(rights) else None)
+                for n in range(count)
+            ]
+        for a, b in pairs:
+            if op == "equal":
+                mark = " " if a == b else "~"
+            else:
+                mark = "|" if a is not None and b is not None else "<" if b is None else ">"
+            a_lines = textwrap.wrap(a, column) or [""] if a is not None else [""]
+            b_lines = textwrap.wrap(b, column) or [""] if b is not None else [""]
+            for n in range(max(len(a_lines), len(b_lines))):
+                a_text = a_lines[n] if n < len(a_lines) else ""
+                b_text = b_lines[n] if n < len(b_lines) else ""
+                shown_mark = mark if n == 0 else " "
+                a_cell = f"{a_text:{column}}"
+                if op != "equal":
+                    a_cell = paint(color, RED, a_cell)
+                    b_text = paint(color, GREEN, b_text)
+                out.append(f"{a_cell} {shown_mark} {b_text}".rstrip())
+    return "\n".join(out) + "\n"
+
+
+def _keys(paragraphs: Sequence[str]) -> list[str]:
+    return [normalize_fragment(p).casefold() for p in paragraphs]
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

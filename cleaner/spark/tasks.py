@@ -434,7 +434,7 @@ def finish(
             result.doc, warning = rename(result.doc, new_id)
         else:
             reject, warning = rename(result.reject, new_id)
-            result = Dropped(reject, result.input_lines)
+            result = Dropped(reject, result.input_lines, result.url)
         warnings.append(warning)
     duplicate = None
     passes = passes_for(settings, finishing)
