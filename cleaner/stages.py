@@ -55,6 +55,14 @@ class Dropped:
     input_lines: tuple[str, ...] | None = None
     url: str | None = None
 
+    def full_reject(self) -> Reject:
+        """The reject with the input's ``url`` and ``text``, so that it can be reviewed from the
+        rejects file alone (what every engine writes)."""
+        if self.url is None and not self.input_lines:
+            return self.reject
+        text = render_paragraphs(list(self.input_lines)) if self.input_lines else None
+        return replace(self.reject, url=self.url, text=text)
+
     @classmethod
     def of(cls, reject: Reject, doc: Document) -> Dropped:
         url = doc.fields.get("url")
@@ -224,11 +232,7 @@ def render(result: Cleaned | Dropped, keep: bool = False, outcome: bool = False)
     """The output line (or reject line) of a finished document; ``keep``: its report item too;
     ``outcome``: the :class:`Record` or :class:`Reject` itself (for the Python API)."""
     if isinstance(result, Dropped):
-        reject = result.reject
-        if result.url is not None or result.input_lines:
-            # the input, so the reject can be reviewed from the rejects file alone
-            text = render_paragraphs(list(result.input_lines)) if result.input_lines else None
-            reject = replace(reject, url=result.url, text=text)
+        reject = result.full_reject()
         data = reject.to_dict()
         return Rendered(
             reject_line=dumps(data),

@@ -485,12 +485,25 @@ def api_rows(
     """
     for result, extra, _warnings, position in finish_rows(rows, settings, finishing):
         if isinstance(result, Dropped):
-            r = result.reject
-            yield position, False, (r.id, r.source, r.reason.value, r.detail, r.duplicate_of, r.line)
+            r = result.full_reject()
+            yield (
+                position,
+                False,
+                (r.id, r.source, r.reason.value, r.detail, r.duplicate_of, r.line, r.url, r.text),
+            )
             continue
         record = output_record(result.doc, result.lang)
         removed = [
-            (e["pass"], e["rule"], e["text"], e.get("replacement"), e.get("to"), e["line"], e["at"])
+            (
+                e["pass"],
+                e["rule"],
+                e["text"],
+                e.get("replacement"),
+                e.get("to"),
+                e.get("dropped"),
+                e["line"],
+                e["at"],
+            )
             for e in record["removed"]
         ]
         lang_prob = record["lang_prob"]
