@@ -252,7 +252,8 @@ class Stages:
                 continue
             if item.id in seen:
                 item, warning = rename(item, unique_id(item.id, seen)[0])
-                self.warn(warning)
+                if warning is not None:  # (a document's note is said with its other notes)
+                    self.warn(warning)
             seen.add(item.id)
             yield item
 

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from cleaner import __version__
+from cleaner.atomic import Terminated, sigterm_as_interrupt, write_atomic
 from cleaner.cli_help import SectionedCommand, sections
 from cleaner.cli_options import (
     dedup_from,
@@ -23,16 +24,25 @@ from cleaner.cli_options import (
     sources_argument,
     user_errors,
 )
+from cleaner.escapes import terminal_safe
 from cleaner.options import RunOptions
 from cleaner.passes import record_rule_ids, registered
-from cleaner.readers import ReadOptions
+from cleaner.paths import Output, PathError, check_outputs, earlier_outputs
+from cleaner.readers import MAX_DOC_BYTES, ReadOptions
 from cleaner.records import BAD_INPUT_REASONS
 from cleaner.report.commands import register
 from cleaner.report.html import HtmlReport
 from cleaner.rulecheck import check_folder
 from cleaner.rules import Rule, RuleSet, load_rules
 from cleaner.runner import run
+from cleaner.stats import RunStats
 from cleaner.workers import default_jobs
+
+
+class UsageLine(click.ClickException):
+    """A usage error said in one line (exit status 2), without click's usage block."""
+
+    exit_code = 2
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -67,7 +77,7 @@ class RunCommand(SectionedCommand):
 
 
 RUN_SECTIONS = {
-    "Input": ["text_field", "id_field", "title_field", "strict"],
+    "Input": ["text_field", "id_field", "title_field", "max_doc_bytes", "strict"],
     "Output": ["rejects", "stats_path", "report_path", "shard_size", "resume"],
     "Cleaning": ["rules", "languages"],
     "Dedup": ["no_dedup", "dup_threshold", "min_docs", "min_share", "state"],
@@ -95,6 +105,13 @@ RUN_SECTIONS = {
 )
 @rules_option
 @read_options
+@click.option(
+    "--max-doc-bytes",
+    type=click.IntRange(1),
+    default=MAX_DOC_BYTES,
+    show_default=True,
+    help="Reject larger documents as too-large (a text file's bytes, unpacked; a JSONL line's).",
+)
 @dedup_options
 @click.option(
     "--state",
@@ -150,6 +167,7 @@ def run_command(
     text_field: str,
     id_field: str,
     title_field: str,
+    max_doc_bytes: int,
     no_dedup: bool,
     dup_threshold: float,
     min_docs: int,
@@ -189,7 +207,9 @@ def run_command(
         rejects=rejects,
         rules=list(rules),
         languages=languages,
-        read=ReadOptions(text_field=text_field, id_field=id_field, title_field=title_field),
+        read=ReadOptions(
+            text_field=text_field, id_field=id_field, title_field=title_field, max_doc_bytes=max_doc_bytes
+        ),
         dedup=dedup_from(no_dedup, dup_threshold, min_docs, min_share),
         state=state,
         jobs=jobs or default_jobs(),
@@ -203,7 +223,30 @@ def run_command(
 
     def warn(message: str) -> None:
         if not quiet or ": duplicate id" not in message:
-            click.echo(f"cleaner: {message}", err=True)
+            click.echo(f"cleaner: {terminal_safe(message)}", err=True)  # file names and ids are input
+
+    outputs = [
+        Output("DEST", destination, folder=folder_dest),
+        *([Output("--rejects", rejects)] if rejects is not None else []),
+        *([Output("--stats", str(stats_path))] if stats_path is not None else []),
+        *([Output("--report", str(report_path))] if report_path is not None else []),
+        *([Output("--state", str(state), folder=True, holds_input=False)] if state is not None else []),
+    ]
+    try:
+        check_outputs(sources, outputs)
+    except PathError as e:
+        raise UsageLine(str(e)) from e
+    for warning in earlier_outputs(sources, destination):
+        warn(warning)  # (said even with --quiet)
+
+    def write_side_files(stats: RunStats) -> None:
+        if stats_path is not None:
+            write_atomic(stats_path, json.dumps(stats.to_json(), indent=2) + "\n")
+        if report is not None:
+            report.close(stats.to_json())
+
+    if engine == "local":
+        options.before_commit = write_side_files
 
     if master is not None and engine != "spark":
         raise click.UsageError("--master goes with --engine spark")
@@ -215,26 +258,24 @@ def run_command(
     if engine == "local" and not single_file:
         raise click.UsageError("--part-files goes with --engine spark")
     try:
-        with user_errors(destination):
+        with sigterm_as_interrupt(), user_errors(destination):
             if engine == "spark":
                 from cleaner.spark.engine import run_spark
 
                 stats = run_spark(options, master=master, single_file=single_file, warn=warn)
+                write_side_files(stats)
             else:
                 stats = run(options, warn)
-            if report is not None:
-                report.close(stats.to_json())
     except click.ClickException:
         raise
-    except KeyboardInterrupt:
-        click.echo("cleaner: interrupted (outputs are written whole or not at all)", err=True)
-        sys.exit(130)
+    except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM (Terminated): the same clean exit
+        what, status = ("terminated", 143) if isinstance(e, Terminated) else ("interrupted", 130)
+        click.echo(f"cleaner: {what} (outputs are written whole or not at all)", err=True)
+        sys.exit(status)
     except Exception as e:
         if debug:
             raise
         raise click.ClickException(f"unexpected error: {type(e).__name__}: {e} (run with --debug)") from e
-    if stats_path is not None:
-        stats_path.write_text(json.dumps(stats.to_json(), indent=2) + "\n", encoding="utf-8")
     if not quiet:
         click.echo(f"cleaner: {stats.summary()}", err=True)
     if not stats.balanced:  # pragma: no cover - an invariant, checked here so it is never silent

@@ -20,11 +20,25 @@ from cleaner.rules import RuleError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def split_langs(_ctx: click.Context, _param: click.Parameter, value: str | None) -> list[str]:
-    """``--lang en, de`` as ``["en", "de"]``."""
-    if not value:
-        return []
-    return [code.strip() for code in value.split(",") if code.strip()]
+def split_langs(
+    _ctx: click.Context, _param: click.Parameter, value: tuple[str, ...] | str | None
+) -> list[str]:
+    """``--lang en,de --lang fr`` as ``["en", "de", "fr"]`` (repeated options add up), each a
+    code langdetect knows (case does not matter); anything else is a usage error, since a
+    code no document can carry would reject every document."""
+    from cleaner.language import known_languages
+
+    values = (value,) if isinstance(value, str) else value or ()
+    codes = [code.strip().lower() for v in values for code in v.split(",") if code.strip()]
+    known = known_languages()
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise click.BadParameter(
+            f"{', '.join(map(repr, unknown))}: not a language code langdetect knows "
+            f"(one of {', '.join(sorted(known))})",
+            param_hint="--lang",
+        )
+    return list(dict.fromkeys(codes))
 
 
 def read_options(func: F) -> F:
@@ -33,9 +47,10 @@ def read_options(func: F) -> F:
         click.option(
             "--lang",
             "languages",
+            multiple=True,
             callback=split_langs,
             metavar="CODES",
-            help="Keep only these languages, e.g. en,de; others go to rejects.",
+            help="Keep only these languages, e.g. en,de (repeatable); others go to rejects.",
         ),
         click.option(
             "--text-field", default="text", show_default=True, help="JSONL field holding the article text."

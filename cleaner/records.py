@@ -29,6 +29,7 @@ class Reason(StrEnum):
     BINARY = "binary"  # the file holds binary data, not text
     INVALID_JSON = "invalid-json"  # a JSONL line that is not a JSON object
     MISSING_TEXT = "missing-text"  # a JSONL record without a string text field
+    TOO_LARGE = "too-large"  # a document larger than ``--max-doc-bytes``
 
     @property
     def bad_input(self) -> bool:
@@ -37,7 +38,9 @@ class Reason(StrEnum):
 
 
 # Rejects that mean the input itself was bad (as opposed to a cleaning decision).
-BAD_INPUT_REASONS = frozenset({Reason.UNREADABLE, Reason.BINARY, Reason.INVALID_JSON, Reason.MISSING_TEXT})
+BAD_INPUT_REASONS = frozenset(
+    {Reason.UNREADABLE, Reason.BINARY, Reason.INVALID_JSON, Reason.MISSING_TEXT, Reason.TOO_LARGE}
+)
 
 
 @dataclass(frozen=True)
@@ -225,12 +228,14 @@ _LINE_BREAKING = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85"
 
 
 def dumps(record: dict[str, Any]) -> str:
-    """One JSONL line (without the newline): UTF-8 as is, no spaces wasted, stable.
+    """One JSONL line (without the newline): UTF-8 as is, no spaces wasted, stable, strict.
 
     Characters that some readers take for line breaks are escaped, so one record is one line
-    for every JSONL reader.
+    for every JSONL reader. ``NaN`` and infinities raise ``ValueError`` instead of being
+    written as the bare words Python's json writes and no strict JSON parser reads (RFC 8259);
+    the readers turn them into null before a record gets here.
     """
-    line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    line = json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     if "\u2028" in line or "\u2029" in line or "\x85" in line:  # rare; translate is slow on long text
         line = line.translate(_LINE_BREAKING)
     return line

@@ -34,14 +34,15 @@ from cleaner.atomic import DeferInterrupts
 from cleaner.captions.templates import CaptionTemplates
 from cleaner.dedup.boilerplate import BoilerplateIndex
 from cleaner.dedup.documents import DocumentIndex
-from cleaner.dedup.state import load_state, save_state, state_settings
+from cleaner.dedup.state import load_state, save_state, state_lock, state_settings
 from cleaner.options import RunError, RunOptions
+from cleaner.pausepoints import PausePoint
 from cleaner.progress import Progress
 from cleaner.readers import ReadCounter, SourceFile, list_sources, read_sources
 from cleaner.records import ReportItem
 from cleaner.rules import rule_files
 from cleaner.settings import run_settings
-from cleaner.shards import ShardedWriter, finished_shards
+from cleaner.shards import ShardedWriter, file_sha256, finished_shards
 from cleaner.spill import Spill
 from cleaner.stages import Rendered
 from cleaner.stats import RunStats
@@ -66,16 +67,32 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
     settings = state_settings(dedup.duplicate_threshold, dedup.boilerplate_threshold)
     skipped: list[str] = []
     files = list_sources(options.sources, skipped)
-    if options.state is not None:
-        load_state(options.state, documents, known_boilerplate, settings, known_templates)
+    with contextlib.ExitStack() as locked:
+        if options.state is not None:  # held from loading the state to saving it
+            locked.enter_context(state_lock(options.state, warn))
+            load_state(options.state, documents, known_boilerplate, settings, known_templates)
+        known = (known_boilerplate, known_templates)
+        return _run_locked(options, warn, cleaner, documents, known, settings, files, skipped)
+
+
+def _run_locked(
+    options: RunOptions,
+    warn: Callable[[str], None],
+    cleaner: Cleaner,
+    documents: DocumentIndex,
+    known: tuple[BoilerplateIndex, CaptionTemplates],
+    settings: dict[str, Any],
+    files: list[SourceFile],
+    skipped: list[str],
+) -> RunStats:
     work = _work_dir(options, files)
     spill = Spill(work / "spill.bin" if work is not None else None)
     stages = Stages(
         cleaner,
         spill,
         documents=documents,
-        known_boilerplate=known_boilerplate,
-        known_templates=known_templates,
+        known_boilerplate=known[0],
+        known_templates=known[1],
         keep_doc_sig=work is not None,  # a resumable spill rebuilds the indexes from itself
         warn=warn,
     )
@@ -88,7 +105,13 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
         counter = ReadCounter()
         progress = Progress(sum(f.size() for f in files)) if options.progress else None
         items = stages.unique_ids(read_sources(files, options.read, counter), skip=resumed)
-        on_each = (lambda: progress.update(spill.count, counter.done)) if progress is not None else None
+        spilled = PausePoint("stage1")
+
+        def on_each() -> None:
+            if progress is not None:
+                progress.update(spill.count, counter.done)
+            spilled.reached()
+
         stages.clean(items, options.jobs, on_each)
         if progress is not None:
             progress.close()
@@ -101,18 +124,25 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
             _output(options, work) as out,
             open_jsonl(options.rejects) as rejects,
         ):
+            written = PausePoint("stage3")
             for rendered in stages.finish(finishing, options.jobs, keep):
                 _emit(rendered, out, rejects, options.observer)
-            commit_together.hold()  # the renames of output and rejects, as one step
-        if options.state is not None:
-            save_state(
-                options.state,
-                documents,
-                set(stages.duplicates),
-                stages.boilerplate,
-                settings,
-                stages.templates,
-            )
+                written.reached()
+            # From here the outputs are committed as one step: the side files and the state
+            # first (a failure there leaves DEST and the rejects as they were), then the renames.
+            commit_together.hold()
+            PausePoint("commit").reached()
+            if options.before_commit is not None:
+                options.before_commit(stats)
+            if options.state is not None:
+                save_state(
+                    options.state,
+                    documents,
+                    set(stages.duplicates),
+                    stages.boilerplate,
+                    settings,
+                    stages.templates,
+                )
     finally:
         spill.close()
     if work is not None:
@@ -143,8 +173,9 @@ def _output(options: RunOptions, work: Path | None) -> Iterator[JsonlWriter | Sh
             yield writer
         return
     assert work is not None
-    done = finished_shards(work, options.shard_size) if options.resume else frozenset()
-    sharded = ShardedWriter(Path(options.destination), options.shard_size, work, done)
+    destination = Path(options.destination)
+    done = finished_shards(destination, work, options.shard_size) if options.resume else {}
+    sharded = ShardedWriter(destination, options.shard_size, work, done)
     try:
         yield sharded
     except BaseException:
@@ -188,14 +219,21 @@ def _fingerprint(options: RunOptions, files: list[SourceFile]) -> dict[str, Any]
             rules.update(rule_file.read_bytes())
     sources = []
     for source in files:
-        st = source.path.stat() if source.path is not None else None
-        sources.append([source.name, st.st_size if st else 0, st.st_mtime_ns if st else 0])
+        # The content, not its size and time: a file rewritten in place within the clock's
+        # resolution, or restored with its old time, must not resume a spill of other text.
+        digest = file_sha256(source.path) if source.path is not None else None
+        sources.append([source.name, digest])
     return {
         "cleaner": __version__,
         "sources": sources,
         "rules": rules.hexdigest(),
         "languages": sorted(options.languages),
-        "read": [options.read.text_field, options.read.id_field, options.read.title_field],
+        "read": [
+            options.read.text_field,
+            options.read.id_field,
+            options.read.title_field,
+            options.read.max_doc_bytes,
+        ],
         "dedup": options.dedup.fingerprint(),
         "shard_size": options.shard_size,
         "state": str(options.state) if options.state else None,

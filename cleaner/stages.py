@@ -58,6 +58,14 @@ class Dropped:
     input_lines: tuple[str, ...] | None = None
     url: str | None = None
 
+    def full_reject(self) -> Reject:
+        """The reject with the input's ``url`` and ``text``, so that it can be reviewed from the
+        rejects file alone (what every engine writes)."""
+        if self.url is None and not self.input_lines:
+            return self.reject
+        text = render_paragraphs(list(self.input_lines)) if self.input_lines else None
+        return replace(self.reject, url=self.url, text=text)
+
     @classmethod
     def of(cls, reject: Reject, doc: Document) -> Dropped:
         url = doc.fields.get("url")
@@ -144,20 +152,22 @@ def unique_id(original: str, taken: Container[str], start: int = 2) -> tuple[str
 
 
 @overload
-def rename(item: Document, new_id: str) -> tuple[Document, str]: ...
+def rename(item: Document, new_id: str) -> tuple[Document, str | None]: ...
 @overload
-def rename(item: Reject, new_id: str) -> tuple[Reject, str]: ...
+def rename(item: Reject, new_id: str) -> tuple[Reject, str | None]: ...
 @overload
-def rename(item: Item, new_id: str) -> tuple[Item, str]: ...
-def rename(item: Item, new_id: str) -> tuple[Item, str]:
-    """``item`` under ``new_id`` (a document notes it) and the warning that says so."""
+def rename(item: Item, new_id: str) -> tuple[Item, str | None]: ...
+def rename(item: Item, new_id: str) -> tuple[Item, str | None]:
+    """``item`` under ``new_id``, and the warning that says so: for a document None, since the
+    note it gets is said with its other notes (:func:`note_warnings`), once."""
     original = item.id
+    said = f"duplicate id {original!r}, renamed {new_id!r}"
     if isinstance(item, Document):
         item.id = new_id
-        item.notes.append(f"id {original!r} was already used; renamed {new_id!r}")
-    else:
-        item = dataclasses.replace(item, id=new_id)
-    return item, f"{item.source}: duplicate id {original!r}, renamed {new_id!r}"
+        item.notes.append(said)
+        return item, None
+    item = dataclasses.replace(item, id=new_id)
+    return item, f"{item.source}: {said}"
 
 
 def as_duplicate(result: Cleaned, duplicate: Duplicate) -> Dropped:
@@ -239,11 +249,7 @@ def render(result: Cleaned | Dropped, keep: bool = False, outcome: bool = False)
     """The output line (or reject line) of a finished document; ``keep``: its report item too;
     ``outcome``: the :class:`Record` or :class:`Reject` itself (for the Python API)."""
     if isinstance(result, Dropped):
-        reject = result.reject
-        if result.url is not None or result.input_lines:
-            # the input, so the reject can be reviewed from the rejects file alone
-            text = render_paragraphs(list(result.input_lines)) if result.input_lines else None
-            reject = replace(reject, url=result.url, text=text)
+        reject = result.full_reject()
         data = reject.to_dict()
         return Rendered(
             reject_line=dumps(data),

@@ -18,6 +18,7 @@ import multiprocessing
 import multiprocessing.pool
 import os
 import pickle
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -52,7 +53,25 @@ def default_jobs() -> int:
 def _pool(jobs: int, initializer: object, initargs: tuple[object, ...]) -> multiprocessing.pool.Pool:
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    return context.Pool(jobs, initializer=initializer, initargs=initargs)  # type: ignore[arg-type]
+    return context.Pool(jobs, initializer=_init_worker, initargs=(initializer, initargs))
+
+
+def _init_worker(initializer: Callable[..., None], initargs: tuple[object, ...]) -> None:
+    """A worker leaves Ctrl-C to the main process, which ends the pool, and leaves quietly on
+    SIGTERM (the pool's own, or systemd's to the whole group): a fork inherits the main
+    process's handlers, which would print a traceback.
+
+    SIGTERM raises ``SystemExit`` rather than killing outright: a worker waiting for work holds
+    the pool's queue lock, and one killed there would leave the main process waiting for that
+    lock forever; the exception releases it on its way out.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _leave)
+    initializer(*initargs)
+
+
+def _leave(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _map_chunk(func: Callable[[T], R], chunk: list[T]) -> list[R]:

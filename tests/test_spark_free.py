@@ -81,7 +81,7 @@ def test_stage_one_and_stage_three_are_the_local_functions() -> None:
     local = clean_one(read_text_file(SourceFile(SEEDS / name, name)), CleaningSetup.from_options())
     assert isinstance(result, Cleaned) and isinstance(local, Cleaned)
     local.doc.id = "004#2"
-    local.doc.notes.append("id '004_derby-late-winner' was already used; renamed '004#2'")
+    local.doc.notes.append("duplicate id '004_derby-late-winner', renamed '004#2'")
     assert output_record(result.doc, result.lang) == output_record(local.doc, local.lang)
 
 

@@ -1,13 +1,15 @@
 """Shingles and MinHash signatures: pure functions of text, the same in every process.
 
-datasketch's MinHash does the sketching; its 2.x ``affine32`` permutation scheme is fed a fast
-32-bit hash (xxhash's xxh32) instead of the default SHA-1, which costs several times more and buys
-nothing here: shingles are not adversarial, they only need to spread well.
+The sketches are datasketch's MinHash, 2.x ``affine32`` permutation scheme, fed a fast 32-bit
+hash (xxhash's xxh32) instead of the default SHA-1, which costs several times more and buys
+nothing here: shingles are not adversarial, they only need to spread well. :func:`signatures`
+computes datasketch's values itself, in batches and in bounded memory (the tests compare them).
 """
 
 from __future__ import annotations
 
 import re
+from array import array
 from dataclasses import asdict, dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -71,48 +73,77 @@ def _template(settings: SketchSettings) -> MinHash:
     )
 
 
-@cache
-def _scratch(settings: SketchSettings) -> MinHash:
-    """One MinHash per process and settings, cleared for each text: building one costs more
-    than sketching a paragraph."""
-    return _template(settings).copy()
-
-
 def signature(text: str, settings: SketchSettings) -> np.ndarray:
     """The MinHash signature of ``text`` (uint32 array of ``num_perm`` values).
 
     An empty text has the all-max signature, which matches nothing but another empty text.
+    Computed by :func:`signatures` (the same values datasketch's ``update_batch`` gives), so a
+    long text costs memory in proportion to its length, not to its length times ``num_perm``.
     """
-    m = _scratch(settings)
-    m.clear()
-    m.update_batch(shingles(text, settings.shingle_words))
-    return np.array(m.hashvalues, dtype=np.uint32)
+    sig: np.ndarray = signatures([text], settings)[0]
+    return sig
+
+
+# Shingles turned into permuted hashes per step: a (BLOCK, num_perm) uint32 matrix, 2 MB at 128
+# permutations. One matrix for a whole text would cost num_perm * 4 bytes per word of it (850 MB
+# for a 10 MB document at 128 permutations); in blocks, memory does not grow with the text.
+BLOCK = 1 << 12
+
+
+def _shingle_hashes(text: str, words: int, into: array[int]) -> bool:
+    """Append the xxh32 of every ``words``-word shingle of ``text`` to ``into`` (repeats too:
+    a minimum does not care), as :func:`shingles` cuts them; False when the text has no word.
+
+    The tokens are streamed, so no list of tokens or set of shingles of a long text is built.
+    """
+    window: list[str] = []
+    first = len(into)
+    for match in _WORD.finditer(text.casefold()):
+        window.append(match.group())
+        if len(window) > words:
+            del window[0]
+        if len(window) == words:
+            into.append(xxhash.xxh32_intdigest(" ".join(window).encode()))
+    if len(into) == first and window:  # shorter than one shingle: the words it has, as one
+        into.append(xxhash.xxh32_intdigest(" ".join(window).encode()))
+    return len(into) > first
 
 
 def signatures(texts: list[str], settings: SketchSettings) -> np.ndarray:
     """Signatures of several texts as one ``(len(texts), num_perm)`` array, in one batch.
 
-    The same values as :func:`signature` on each text: datasketch's ``affine32`` arithmetic
-    (xxh32, MurmurHash3's finalizer, ``a * h + b`` modulo 2**32, the minimum per permutation),
-    applied to every shingle of every text at once and min-reduced per text. A document's
-    paragraphs are short, so one MinHash update each spends more time in numpy's call overhead
-    than in arithmetic; one batch per document removes that overhead.
+    The same values as datasketch's MinHash on each text's shingles: its ``affine32``
+    arithmetic (xxh32, MurmurHash3's finalizer, ``a * h + b`` modulo 2**32, the minimum per
+    permutation), applied to every shingle of every text at once (in blocks of ``BLOCK``
+    shingles) and min-reduced per text. A document's paragraphs are short, so one MinHash
+    update each spends more time in numpy's call overhead than in arithmetic; one batch per
+    document removes that overhead.
     """
     template = _template(settings)
     out = np.tile(np.asarray(template.hashvalues, dtype=np.uint32), (len(texts), 1))
-    hashes: list[int] = []
+    hashes = array("I")  # 4 bytes a shingle (a list of ints costs 36)
     starts: list[int] = []
     rows: list[int] = []
     for row, text in enumerate(texts):
-        grams = shingles(text, settings.shingle_words)
-        if grams:
-            starts.append(len(hashes))
+        start = len(hashes)
+        if _shingle_hashes(text, settings.shingle_words, hashes):
+            starts.append(start)
             rows.append(row)
-            hashes += map(xxhash.xxh32_intdigest, grams)
-    if hashes:
-        a, b = template.permutations
-        hv = _fmix32(np.array(hashes, dtype=np.uint32)).reshape(-1, 1)
-        out[rows] = np.minimum.reduceat(hv * a + b, starts, axis=0)
+    if not hashes:
+        return out
+    a, b = template.permutations
+    hv = _fmix32(np.frombuffer(hashes, dtype=np.uint32)).reshape(-1, 1)
+    del hashes
+    begin = np.array(starts)
+    end = np.append(begin[1:], len(hv))
+    texts_of = np.array(rows)
+    for s in range(0, len(hv), BLOCK):
+        e = min(s + BLOCK, len(hv))
+        first = int(np.searchsorted(end, s, side="right"))  # the texts with shingles in [s, e)
+        last = int(np.searchsorted(begin, e, side="left"))
+        mins = np.minimum.reduceat(hv[s:e] * a + b, np.maximum(begin[first:last], s) - s, axis=0)
+        mine = texts_of[first:last]
+        out[mine] = np.minimum(out[mine], mins)
     return out
 
 

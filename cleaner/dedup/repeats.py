@@ -65,7 +65,8 @@ class RemoveRepeatedParagraphs:
         sigs = paragraph_signatures_of(lines)
         kept: list[int] = []
         for i in range(len(lines)):
-            recent = [j for j in kept if i - j <= self.window] if self.window else kept
+            # (kept is in order: the last ``window`` of it hold every one near enough)
+            recent = [j for j in kept[-self.window :] if i - j <= self.window] if self.window else kept
             if len(lines[i].split()) >= self.min_words and any(
                 estimated_jaccard(sigs[i], sigs[j]) >= self.threshold for j in recent
             ):

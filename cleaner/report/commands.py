@@ -26,6 +26,7 @@ from cleaner.cli_options import (
     rules_paths_option,
     user_errors,
 )
+from cleaner.escapes import terminal_safe
 from cleaner.options import DedupOptions, RunOptions
 from cleaner.readers import ReadOptions
 from cleaner.report.compare import CompareError, Comparison, Outcome, compare, read_outcomes
@@ -86,7 +87,7 @@ def _run(
     )
 
     def warn(message: str) -> None:
-        click.echo(f"cleaner: {message}", err=True)
+        click.echo(f"cleaner: {terminal_safe(message)}", err=True)  # file names and ids are input
 
     with user_errors():
         return run(options, warn)
