@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeAlias
 
+from cleaner.captions.templates import CaptionTemplates, TemplateCollector, learn_templates
 from cleaner.dedup.boilerplate import BoilerplateIndex, ParagraphCollector, find_boilerplate
 from cleaner.dedup.documents import DocumentIndex, Duplicate
 from cleaner.document import Document
@@ -206,7 +207,8 @@ class Stages:
     :attr:`stats`; warnings (renamed ids, notes, bad input) to ``warn``.
 
     The runner gives its own spill (a resumable one for sharded runs) and indexes (loaded from
-    ``--state``); ``keep_doc_sig`` keeps the document signatures in the spill (for ``--resume``).
+    ``--state``: documents, boilerplate, caption templates); ``keep_doc_sig`` keeps the document
+    signatures in the spill (for ``--resume``).
     """
 
     def __init__(
@@ -216,6 +218,7 @@ class Stages:
         *,
         documents: DocumentIndex | None = None,
         known_boilerplate: BoilerplateIndex | None = None,
+        known_templates: CaptionTemplates | None = None,
         keep_doc_sig: bool = False,
         warn: Callable[[str], None] = _ignore,
     ) -> None:
@@ -225,12 +228,15 @@ class Stages:
         self.documents = documents if documents is not None else DocumentIndex(dedup.duplicate_threshold)
         self.known = known_boilerplate or BoilerplateIndex(threshold=dedup.boilerplate_threshold)
         self.collector = ParagraphCollector()
+        self.known_templates = known_templates or CaptionTemplates()
+        self.shapes = TemplateCollector()
         self.seen_ids: set[str] = set()
         self.keep_doc_sig = keep_doc_sig
         self.warn = warn
         self.stats = RunStats()
         self.duplicates: dict[int, Duplicate] = {}
         self.boilerplate = BoilerplateIndex(threshold=dedup.boilerplate_threshold)
+        self.templates = CaptionTemplates()
 
     @property
     def spill(self) -> Spill:
@@ -277,16 +283,18 @@ class Stages:
         self.stats.index_paragraphs = self.collector.count()
 
     def _account(self, accounted: Accounted, number: int) -> None:
-        """Stage 1's sequential step: the signatures go to the indexes (not to the spill file)."""
+        """Stage 1's sequential step: the signatures and caption shapes go to the indexes (not to
+        the spill file)."""
         self.seen_ids.add(accounted.id)
         if accounted.group is not None and self.cleaner.dedup.enabled:
             assert accounted.doc_sig is not None and accounted.paragraph_sigs is not None
             self.documents.add(accounted.id, number, accounted.doc_sig)
             self.collector.add(accounted.group, number, accounted.paragraph_sigs)
+            self.shapes.add(accounted.group, number, accounted.caption_shapes)
 
     def decide(self) -> list[Pass]:
-        """Stage 2: duplicate documents, then site boilerplate among the kept ones (and the
-        boilerplate already known); returns stage 3's passes."""
+        """Stage 2: duplicate documents, then site boilerplate and caption templates among the
+        kept ones (and those already known); returns stage 3's passes."""
         dedup = self.cleaner.dedup
         self.duplicates = self.documents.decide() if dedup.enabled else {}
         found = find_boilerplate(
@@ -299,7 +307,13 @@ class Stages:
         self.collector = ParagraphCollector()  # let go of the paragraph signatures
         found.merge(self.known)
         self.boilerplate = found
-        return finishing_passes(found, self.cleaner.setup)
+        templates = learn_templates(
+            self.shapes, dedup.boilerplate_min_docs, exclude=frozenset(self.duplicates)
+        )
+        self.shapes = TemplateCollector()
+        templates.merge(self.known_templates)
+        self.templates = templates
+        return finishing_passes(found, templates, self.cleaner.setup)
 
     def finish(
         self, passes: list[Pass], jobs: int = 1, keep: bool = False, outcome: bool = False

@@ -44,6 +44,8 @@ class ExampleFailure:
 def _lines_for(rule: Rule, example: str, removing: bool) -> list[str]:
     if rule.where == "edge" and removing:
         return [BEFORE, AFTER, example]
+    if rule.example_prints > 1:  # printed again, a line apart: near the top, not adjacent
+        return [example, BEFORE, *[example] * (rule.example_prints - 1), AFTER]
     return [BEFORE, example, AFTER]
 
 
@@ -52,14 +54,17 @@ def check_rule(rule: Rule, cleaner: CleaningSetup) -> list[ExampleFailure]:
     rule_readers = rule_passes()  # the passes that apply rule-file rules (junk, captions, ...)
     for removing, examples in ((True, rule.remove), (False, rule.keep)):
         for example in examples:
-            doc = Document("example", "example", _lines_for(rule, example, removing))
+            lines = _lines_for(rule, example, removing)
+            doc = Document("example", "example", list(lines))
             doc.title = "Example"  # settled, so the title pass does not take a line
             run_passes(doc, cleaner.passes)
             rules_hit = {e.rule for e in doc.applied if e.text.strip() and e.pass_name in rule_readers}
             if removing and rule.id not in rules_hit:
                 got = f"removed by {sorted(rules_hit)}" if rules_hit else "kept"
                 failures.append(ExampleFailure(rule.id, example, "removed", got))
-            if not removing and (BEFORE not in doc.lines or AFTER not in doc.lines or len(doc.lines) != 3):
+            if not removing and (
+                len(doc.lines) != len(lines) or BEFORE not in doc.lines or AFTER not in doc.lines
+            ):
                 hit = sorted(rules_hit) or ["?"]
                 failures.append(ExampleFailure(rule.id, example, "kept", f"removed by {hit}"))
     return failures
@@ -91,6 +96,7 @@ RULE_FIELDS: dict[str, type | str] = {
     "remove": "list",
     "keep": "list",
     "enabled": bool,
+    "example_prints": int,
 }
 
 

@@ -25,19 +25,20 @@ import re
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import regex
 
 from cleaner.passes import rule_passes
+from cleaner.shipped import shipped_rules_dir
 
 WHERE = {
     "line": "the whole line, anywhere in the document",
     "edge": "the whole line, only inside the leading or trailing run of junk lines",
     "block": "a header line ('Read more:', 'Related coverage') and the headline-like lines after it",
     "credit": "a photo credit ending a line: the line is a caption",
+    "evidence": "the pass decides on its own evidence (no pattern); the rule names it, holds its examples",
 }
 
 # Punctuation and bullets that decorate UI labels: "Read more »", "Share:", "• Twitter".
@@ -82,6 +83,9 @@ class Rule:
     requires: tuple[str, ...] = ()
     origin: str = ""
     enabled: bool = True
+    # How many times the examples are printed in the document they are checked in (a caption
+    # the scraper printed twice is evidence of its own).
+    example_prints: int = 1
 
     def matches(self, line: str, key: str | None = None, words: int | None = None) -> bool:
         """Whether ``line`` is what this rule describes (a whole line, or a credit ending it).
@@ -175,13 +179,10 @@ class RuleSet:
 
 def default_rules_dir() -> Path:
     """Where the shipped rules are: inside the installed package, or the checkout's rules/."""
-    packaged = resources.files("cleaner") / "_rules"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    checkout = Path(__file__).resolve().parent.parent / "rules"
-    if checkout.is_dir():
-        return checkout
-    raise RuleError("cleaner's default rules are missing: reinstall the package")
+    found = shipped_rules_dir()
+    if found is None:
+        raise RuleError("cleaner's default rules are missing: reinstall the package")
+    return found
 
 
 def rule_files(path: Path) -> list[Path]:
@@ -295,7 +296,7 @@ def _compile(data: dict[str, Any]) -> Rule:
         except regex.error as e:
             raise RuleError(f"{origin}: rule {rid}: pattern does not compile: {e}") from e
     phrases = frozenset(phrase_key(p) for p in data.get("phrases", []))
-    if pattern is None and not phrases:
+    if pattern is None and not phrases and where != "evidence":
         raise RuleError(f"{origin}: rule {rid}: needs 'pattern' or 'phrases'")
     return Rule(
         id=rid,
@@ -310,4 +311,5 @@ def _compile(data: dict[str, Any]) -> Rule:
         requires=tuple(str(t) for t in data.get("requires", ())),
         origin=origin,
         enabled=bool(data.get("enabled", True)),
+        example_prints=int(data.get("example_prints", 1)),
     )

@@ -31,6 +31,7 @@ from typing import Any
 from cleaner import __version__
 from cleaner.api import Cleaner, Stages
 from cleaner.atomic import DeferInterrupts
+from cleaner.captions.templates import CaptionTemplates
 from cleaner.dedup.boilerplate import BoilerplateIndex
 from cleaner.dedup.documents import DocumentIndex
 from cleaner.dedup.state import load_state, save_state, state_lock, state_settings
@@ -62,14 +63,16 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
     dedup = options.dedup
     documents = DocumentIndex(dedup.duplicate_threshold)
     known_boilerplate = BoilerplateIndex(threshold=dedup.boilerplate_threshold)
+    known_templates = CaptionTemplates()
     settings = state_settings(dedup.duplicate_threshold, dedup.boilerplate_threshold)
     skipped: list[str] = []
     files = list_sources(options.sources, skipped)
     with contextlib.ExitStack() as locked:
         if options.state is not None:  # held from loading the state to saving it
             locked.enter_context(state_lock(options.state, warn))
-            load_state(options.state, documents, known_boilerplate, settings)
-        return _run_locked(options, warn, cleaner, documents, known_boilerplate, settings, files, skipped)
+            load_state(options.state, documents, known_boilerplate, settings, known_templates)
+        known = (known_boilerplate, known_templates)
+        return _run_locked(options, warn, cleaner, documents, known, settings, files, skipped)
 
 
 def _run_locked(
@@ -77,7 +80,7 @@ def _run_locked(
     warn: Callable[[str], None],
     cleaner: Cleaner,
     documents: DocumentIndex,
-    known_boilerplate: BoilerplateIndex,
+    known: tuple[BoilerplateIndex, CaptionTemplates],
     settings: dict[str, Any],
     files: list[SourceFile],
     skipped: list[str],
@@ -88,7 +91,8 @@ def _run_locked(
         cleaner,
         spill,
         documents=documents,
-        known_boilerplate=known_boilerplate,
+        known_boilerplate=known[0],
+        known_templates=known[1],
         keep_doc_sig=work is not None,  # a resumable spill rebuilds the indexes from itself
         warn=warn,
     )
@@ -131,7 +135,14 @@ def _run_locked(
             if options.before_commit is not None:
                 options.before_commit(stats)
             if options.state is not None:
-                save_state(options.state, documents, set(stages.duplicates), stages.boilerplate, settings)
+                save_state(
+                    options.state,
+                    documents,
+                    set(stages.duplicates),
+                    stages.boilerplate,
+                    settings,
+                    stages.templates,
+                )
     finally:
         spill.close()
     if work is not None:

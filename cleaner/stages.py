@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
+from cleaner.captions.templates import CaptionTemplates, Shape, template_candidates
 from cleaner.dedup.boilerplate import BoilerplateIndex, RemoveSiteBoilerplate, paragraph_signatures
 from cleaner.dedup.documents import Duplicate
 from cleaner.dedup.minhash import DOCUMENT_SKETCH, signature
@@ -28,6 +29,7 @@ from cleaner.document import Document
 from cleaner.language import Language, detect_language
 from cleaner.layout import render as render_paragraphs
 from cleaner.passes import Pass
+from cleaner.passes.captions import MoveCaptions
 from cleaner.pipeline import CleaningSetup, run_passes
 from cleaner.records import Reason, Record, Reject, ReportItem, dumps
 from cleaner.stats import RunStats
@@ -44,6 +46,7 @@ class Cleaned:
     lang: Language
     doc_sig: np.ndarray | None = None
     paragraph_sigs: np.ndarray | None = None
+    caption_shapes: tuple[Shape, ...] = ()
 
 
 @dataclass
@@ -54,6 +57,14 @@ class Dropped:
     reject: Reject
     input_lines: tuple[str, ...] | None = None
     url: str | None = None
+
+    def full_reject(self) -> Reject:
+        """The reject with the input's ``url`` and ``text``, so that it can be reviewed from the
+        rejects file alone (what every engine writes)."""
+        if self.url is None and not self.input_lines:
+            return self.reject
+        text = render_paragraphs(list(self.input_lines)) if self.input_lines else None
+        return replace(self.reject, url=self.url, text=text)
 
     @classmethod
     def of(cls, reject: Reject, doc: Document) -> Dropped:
@@ -118,7 +129,9 @@ def clean_one(item: Document | Reject, cleaner: CleaningSetup, sketch: bool = Tr
     doc.group = document_group(doc)
     if not sketch:
         return Cleaned(doc, lang)
-    return Cleaned(doc, lang, signature(doc.text, DOCUMENT_SKETCH), paragraph_signatures(doc))
+    return Cleaned(
+        doc, lang, signature(doc.text, DOCUMENT_SKETCH), paragraph_signatures(doc), template_candidates(doc)
+    )
 
 
 def note_warnings(doc: Document) -> list[str]:
@@ -165,22 +178,34 @@ def as_duplicate(result: Cleaned, duplicate: Duplicate) -> Dropped:
     return Dropped.of(reject, doc)
 
 
-def finishing_passes(boilerplate: BoilerplateIndex, setup: CleaningSetup) -> list[Pass]:
-    """Stage 3's passes: the site boilerplate's, then the run's own (none: no boilerplate)."""
-    return [RemoveSiteBoilerplate(boilerplate), *setup.passes] if len(boilerplate) else []
+def finishing_passes(
+    boilerplate: BoilerplateIndex, templates: CaptionTemplates, setup: CleaningSetup
+) -> list[Pass]:
+    """Stage 3's passes: the site's (its boilerplate, then the captions pass given the caption
+    templates: what stage 2 learned), then the run's own; none when stage 2 learned nothing
+    (every document is settled already)."""
+    if not len(boilerplate) and not len(templates):
+        return []
+    return [RemoveSiteBoilerplate(boilerplate), MoveCaptions(setup.rules, templates), *setup.passes]
+
+
+# How many of :func:`finishing_passes`'s passes are the site's.
+SITE_STEPS = 2
 
 
 def finish_one(result: Cleaned, passes: list[Pass], max_rounds: int) -> Cleaned | Dropped:
-    """Stage 3 for one document: remove the site's boilerplate, settle again.
+    """Stage 3 for one document: remove the site's boilerplate and template captions, settle again.
 
-    ``passes[0]`` is the boilerplate pass; the rest run only when it removed something.
+    ``passes`` is :func:`finishing_passes`'s list; the rest run only when the site's passes changed
+    something.
     """
     doc = result.doc
+    result.caption_shapes = ()
     if result.paragraph_sigs is not None:
         remember_signatures(doc.lines, result.paragraph_sigs)  # stage 1 computed them already
         result.paragraph_sigs = None
     before = len(doc.applied)
-    run_passes(doc, passes[:1], 1)
+    run_passes(doc, passes[:SITE_STEPS], 1)
     if len(doc.applied) == before:
         return result  # nothing of the site's boilerplate here: the document is settled already
     run_passes(doc, passes, max_rounds)
@@ -224,11 +249,7 @@ def render(result: Cleaned | Dropped, keep: bool = False, outcome: bool = False)
     """The output line (or reject line) of a finished document; ``keep``: its report item too;
     ``outcome``: the :class:`Record` or :class:`Reject` itself (for the Python API)."""
     if isinstance(result, Dropped):
-        reject = result.reject
-        if result.url is not None or result.input_lines:
-            # the input, so the reject can be reviewed from the rejects file alone
-            text = render_paragraphs(list(result.input_lines)) if result.input_lines else None
-            reject = replace(reject, url=result.url, text=text)
+        reject = result.full_reject()
         data = reject.to_dict()
         return Rendered(
             reject_line=dumps(data),

@@ -26,6 +26,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from cleaner.captions.templates import Shape
 from cleaner.dedup.documents import Duplicate
 from cleaner.language import warm_up
 from cleaner.passes import Pass
@@ -134,7 +135,8 @@ def _take(entry: multiprocessing.pool.AsyncResult[list[R]] | list[R]) -> list[R]
 class Accounted:
     """What the main process needs of a stage-1 result; the result itself travels pickled.
 
-    The id (for unique ids), the signatures (for the indexes of stage 2) and the notes to print.
+    The id (for unique ids), the signatures and caption shapes (for the indexes of stage 2) and
+    the notes to print.
     """
 
     id: str
@@ -142,13 +144,17 @@ class Accounted:
     doc_sig: np.ndarray | None = None
     paragraph_sigs: np.ndarray | None = None
     warnings: tuple[str, ...] = ()
+    caption_shapes: tuple[Shape, ...] = ()
 
 
 def account(result: Cleaned | Dropped) -> Accounted:
     if isinstance(result, Dropped):
         return Accounted(result.reject.id)
     doc = result.doc
-    return Accounted(doc.id, doc.group, result.doc_sig, result.paragraph_sigs, tuple(note_warnings(doc)))
+    warnings = tuple(note_warnings(doc))
+    return Accounted(
+        doc.id, doc.group, result.doc_sig, result.paragraph_sigs, warnings, result.caption_shapes
+    )
 
 
 def clean_and_pickle(

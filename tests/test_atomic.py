@@ -63,5 +63,5 @@ def test_every_writer_gives_the_same_ordinary_mode(tmp_path: Path) -> None:
     state = tmp_path / "state"
     save_state(state, DocumentIndex(0.8), set(), BoilerplateIndex(threshold=0.8), {"v": 1})
     written = [out, tmp_path / "report.html", *sorted(state.iterdir())]
-    assert len(written) == 5
+    assert len(written) == 6  # state: documents, boilerplate, captions, settings
     assert {_mode(path) for path in written} == {_ordinary()}

@@ -46,7 +46,7 @@ def test_rules_lists_every_rule_id_a_record_can_carry_code_ones_too() -> None:
         "boilerplate.site",
     ):
         assert code_rule in ids
-    assert {"junk.advertisement", "caption.reuters"} <= set(ids)
+    assert {"junk.advertisement", "caption.credit"} <= set(ids)
     table = invoke("rules").stdout.splitlines()
     assert [line.split()[0] for line in table] == ids
 

@@ -220,6 +220,6 @@ def test_original_seed_every_removal_names_a_pass_and_a_rule(output: dict[str, d
     assert {(e["pass"], e["rule"]) for e in removed} >= {
         ("title", "title.first-line"),
         ("title", "title.repeat"),
-        ("captions", "caption.reuters"),
+        ("captions", "caption.credit"),
         ("junk", "junk.font-controls"),
     }

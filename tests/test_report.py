@@ -230,7 +230,7 @@ def test_a_dropped_paragraph_is_struck_through_whole_and_labelled() -> None:
         [
             {
                 "pass": "captions",
-                "rule": "caption.reuters",
+                "rule": "caption.credit",
                 "to": "captions",
                 "line": 0,
                 "at": 0,
@@ -240,7 +240,7 @@ def test_a_dropped_paragraph_is_struck_through_whole_and_labelled() -> None:
     )
     html = render_row(row)
     assert f"<del>{esc(CAPTION)}</del>" in html
-    assert "caption.reuters → caption" in html
+    assert "caption.credit → caption" in html
     assert "dropped moved" in html
 
 
@@ -442,7 +442,7 @@ def test_the_diff_labels_each_removal_and_pairs_repairs(tmp_path: Path) -> None:
     text = render_diff(ferry, color=False)
     assert text.startswith("--- a/ferry.txt (input, 7 paragraphs)\n+++ a/ferry (output, 3 paragraphs)\n")
     assert "- Advertisement  [junk.advertisement]" in text
-    assert f"- {CAPTION}  [caption.reuters → caption]" in text
+    assert f"- {CAPTION}  [caption.credit → caption]" in text
     assert f"caption: {CAPTION}" in text
     assert "\x1b[" not in text
     coloured = render_diff(ferry, color=True)

@@ -108,12 +108,12 @@ def test_the_report_in_chromium(browser: Any, tmp_path: Path) -> None:
 
     # Rule labels and a struck-through removal.
     labels = {t.text for t in driver.find_elements("css selector", "#documents .tag")}
-    assert {"junk.advertisement", "caption.reuters → caption", "title.first-line → title"} <= labels
+    assert {"junk.advertisement", "caption.credit → caption", "title.first-line → title"} <= labels
     struck = driver.find_element("css selector", "article[data-source='a/ferry.txt'] .para.dropped del")
     assert "line-through" in struck.value_of_css_property("text-decoration-line")
 
     # Filter by rule, by source and by reject reason: documents really disappear.
-    choose(driver, "f-rule", "caption.reuters")
+    choose(driver, "f-rule", "caption.credit")
     assert [d.get_attribute("data-source") for d in visible_docs(driver)] == ["a/ferry.txt"]
     assert driver.find_element("id", "match-count").text == "1 of 6 documents"
     choose(driver, "f-rule", "")

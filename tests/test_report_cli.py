@@ -73,11 +73,11 @@ def test_diff_of_chosen_documents_in_colour(tmp_path: Path) -> None:
     result = invoke("diff", corpus, "--id", "a/ferry", "--color")
     assert_ok(result)
     assert result.stdout.startswith("\x1b[1m--- a/ferry.txt (input, 7 paragraphs)")
-    assert "caption.reuters → caption" in result.stdout
+    assert "caption.credit → caption" in result.stdout
     assert result.stdout.count("\x1b[1m--- ") == 1
     plain = invoke("diff", corpus, "--id", "a/ferry", "--id", "b/copy", "--no-color")
     assert_ok(plain)
-    assert f"- {CAPTION}  [caption.reuters → caption]" in plain.stdout
+    assert f"- {CAPTION}  [caption.credit → caption]" in plain.stdout
     assert "+++ b/copy (rejected: near-duplicate" in plain.stdout
 
 

@@ -130,6 +130,10 @@ def story(rng: random.Random, paragraphs: int = 5) -> tuple[str, list[str]]:
     return title, body
 
 
+# Photographers of one outlet: its captions share a credit shape (learned in stage 2).
+CREDITED = ["Ines Ford", "Tom Ashby", "Mara Quist", "Owen Price", "Lena Vogt", "Sam Okoye", "Nora Field"]
+
+
 def generated_corpus(root: Path, seed: int = 7) -> None:
     """Three outlets as JSONL (one gzipped), one as a folder of .txt files, and some bad input."""
     rng = random.Random(seed)
@@ -141,6 +145,10 @@ def generated_corpus(root: Path, seed: int = 7) -> None:
             title, body = story(rng)
             if host == "harbourgazette.example" and n in (2, 5):
                 body.insert(2, QUOTE)  # two articles share a quote: not boilerplate
+            if host == "harbourgazette.example" and n < 7 and n != 4:  # the site's caption template
+                body.insert(
+                    1, f"Crews work on the quay on day {n} of the repairs. {CREDITED[n]}/Harbour Gazette"
+                )
             if n < 8:
                 body.append(footer)
             if n == 4:  # the syndicated wire story, lightly edited by each outlet
@@ -185,6 +193,13 @@ def generated_corpus(root: Path, seed: int = 7) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
+
+
+def same_but_engine(stats: RunStats) -> dict[str, Any]:
+    """A run's stats as JSON, but for the settings' ``engine`` (which says which engine ran)."""
+    data = stats.to_json()
+    data["settings"] = {k: v for k, v in data.get("settings", {}).items() if k != "engine"}
+    return data
 
 
 def run_both(
@@ -252,7 +267,7 @@ def figures(stats: RunStats) -> dict[str, int]:
 def test_seeds_give_the_local_engines_records_and_rejects(spark: SparkSession, tmp_path: Path) -> None:
     local, remote, out = run_both([SEEDS], tmp_path, spark)
     assert_same(out)
-    assert local.to_json() == remote.to_json()
+    assert same_but_engine(local) == same_but_engine(remote)
     assert remote.rejected["near-duplicate"] == 1
     print("\nseeds:", "local", figures(local), "spark", figures(remote))
 
@@ -262,7 +277,7 @@ def test_generated_corpus_gives_the_local_engines_answer(spark: SparkSession, tm
     # Small read splits: the JSONL files are cut into byte ranges mid-line.
     local, remote, out = run_both([tmp_path / "in"], tmp_path, spark, split_bytes=5000)
     assert_same(out)
-    assert local.to_json() == remote.to_json()
+    assert same_but_engine(local) == same_but_engine(remote)
     fig = figures(remote)
     print("\ngenerated corpus:", "local", figures(local), "spark", fig)
     assert fig["duplicates"] == 3  # the wire story in 4 outlets: the first kept
@@ -270,6 +285,8 @@ def test_generated_corpus_gives_the_local_engines_answer(spark: SparkSession, tm
     records = [json.loads(line) for line in out["spark"].decode().splitlines()]
     by_id = {r["id"]: r for r in records}
     assert {"harbourgazette-1#2", "x", "x#2", "x#3"} <= by_id.keys()
+    templated = [r["id"] for r in records if "caption.site-template" in {e["rule"] for e in r["removed"]}]
+    assert len(templated) == 6  # the outlet's captions, on its pages but the syndicated one
     quoted = [r for r in records if "packed hall" in r["text"]]
     assert len(quoted) == 2  # a quote two articles share stays
     rejects = [json.loads(line) for line in out["spark_rejects"].decode().splitlines()]
@@ -288,11 +305,11 @@ def test_part_files_and_options_match_the_local_engine(spark: SparkSession, tmp_
     }
     local, remote, out = run_both([tmp_path / "in"], tmp_path, spark, single_file=False, **options)
     assert_same(out)
-    assert local.to_json() == remote.to_json()
+    assert same_but_engine(local) == same_but_engine(remote)
     assert (tmp_path / "spark-parts" / "part-00000.jsonl").exists()
     local, remote, out = run_both([tmp_path / "in"], tmp_path, spark, dedup=DedupOptions(enabled=False))
     assert_same(out)
-    assert local.to_json() == remote.to_json()
+    assert same_but_engine(local) == same_but_engine(remote)
     assert remote.rejected["near-duplicate"] == 0
 
 

@@ -1,7 +1,8 @@
 """``--state DIR``: the deduplication index kept between runs.
 
 Tomorrow's batch is checked against the documents kept today and cleaned of the boilerplate
-found so far. Signatures are only comparable under the same sketch settings, so the settings
+and the caption templates found so far.
+Signatures are only comparable under the same sketch settings, so the settings
 are stored beside them and a run with other settings stops instead of mixing sketches.
 
 A run holds the folder's lock (``flock`` on ``DIR/.lock``) from loading the state to saving it:
@@ -24,13 +25,16 @@ from typing import Any
 import numpy as np
 
 from cleaner.atomic import atomic_open, write_atomic
+from cleaner.captions.templates import CaptionTemplates
 from cleaner.dedup.boilerplate import BANDS, ROWS, BoilerplateIndex
 from cleaner.dedup.documents import DocumentIndex
 from cleaner.dedup.minhash import DOCUMENT_SKETCH, PARAGRAPH_SKETCH
 
-STATE_VERSION = 1
+# 2: caption templates (captions.json) beside the boilerplate. A state of another version is
+# refused: what it lacks would silently change the answer.
+STATE_VERSION = 2
 LOCK = ".lock"
-STATE_FILES = ("documents.npz", "boilerplate.npz")
+STATE_FILES = ("documents.npz", "boilerplate.npz", "captions.json")
 
 
 class StateError(Exception):
@@ -49,9 +53,14 @@ def state_settings(doc_threshold: float, boilerplate_threshold: float) -> dict[s
 
 
 def load_state(
-    directory: Path, documents: DocumentIndex, boilerplate: BoilerplateIndex, settings: dict[str, Any]
+    directory: Path,
+    documents: DocumentIndex,
+    boilerplate: BoilerplateIndex,
+    settings: dict[str, Any],
+    templates: CaptionTemplates | None = None,
 ) -> int:
-    """Load a state directory into ``documents`` (before this run's, in order) and ``boilerplate``."""
+    """Load a state directory into ``documents`` (before this run's, in order), ``boilerplate``
+    and ``templates``."""
     meta = directory / "settings.json"
     if not meta.exists():
         others = sorted(p.name for p in directory.iterdir() if p.name != LOCK) if directory.is_dir() else []
@@ -62,13 +71,20 @@ def load_state(
                 "give an empty or new folder, or the state folder of an earlier run"
             )
         return 0
-    for name in STATE_FILES:
-        if not (directory / name).is_file():
-            raise StateError(f"{directory / name}: missing from the state folder (an incomplete state)")
     try:
         stored = json.loads(meta.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise StateError(f"{meta}: unreadable state settings: {e}") from e
+    version = stored.get("state_version") if isinstance(stored, dict) else None
+    if version != settings["state_version"]:
+        raise StateError(
+            f"{directory}: state format version {version}, this cleaner reads version "
+            f"{settings['state_version']}; start a new --state directory (the old one cannot be converted: "
+            "it lacks the caption templates)"
+        )
+    for name in STATE_FILES:
+        if not (directory / name).is_file():
+            raise StateError(f"{directory / name}: missing from the state folder (an incomplete state)")
     if stored != settings:
         changed = sorted(k for k in settings.keys() | stored.keys() if settings.get(k) != stored.get(k))
         raise StateError(
@@ -90,6 +106,12 @@ def load_state(
             data["groups"].tolist(), data["sigs"], data["docs"].tolist(), strict=True
         ):
             boilerplate.add(str(group), sig, int(docs))
+    if templates is not None:
+        with _corrupt_names(directory / "captions.json"):
+            stored_templates = json.loads((directory / "captions.json").read_text("utf-8"))
+            if not isinstance(stored_templates, dict):
+                raise ValueError("not a JSON object")
+            templates.merge(CaptionTemplates.from_json(stored_templates))
     return count
 
 
@@ -131,8 +153,10 @@ def save_state(
     duplicates: set[int],
     boilerplate: BoilerplateIndex,
     settings: dict[str, Any],
+    templates: CaptionTemplates | None = None,
 ) -> None:
-    """Write the kept documents and the boilerplate, file by file (written beside, renamed over)."""
+    """Write the kept documents, the boilerplate and the caption templates, file by file
+    (written beside, renamed over; settings last)."""
     directory.mkdir(parents=True, exist_ok=True)
     kept = [i for i, position in enumerate(documents.positions) if position not in duplicates]
     ids = [documents.ids[i] for i in kept]
@@ -148,6 +172,8 @@ def save_state(
         sigs=np.stack(bp_sigs) if bp_sigs else np.zeros((0, PARAGRAPH_SKETCH.num_perm), np.uint32),
         docs=np.array(bp_docs, dtype=np.int64),
     )
+    captions = json.dumps((templates or CaptionTemplates()).to_json(), indent=1)
+    write_atomic(directory / "captions.json", captions + "\n")
     write_atomic(directory / "settings.json", json.dumps(settings, indent=2, sort_keys=True) + "\n")
 
 

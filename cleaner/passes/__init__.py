@@ -58,7 +58,8 @@ DOCUMENT_PASSES: tuple[PassClass, ...] = (
 )
 # Stage 3's passes: built by the runner from what stage 2 learnt about the whole input (the
 # boilerplate index of every source), not from the rules; listed so that their names, rule ids
-# and colours are known like any other pass's.
+# and colours are known like any other pass's. (The captions pass runs again there too, given
+# the caption templates of every source: :func:`cleaner.stages.finishing_passes`.)
 SITE_PASSES: tuple[PassClass, ...] = (RemoveSiteBoilerplate,)
 
 
@@ -82,7 +83,7 @@ def rule_passes() -> dict[str, tuple[str, ...]]:
     """The passes a rule file may name (``pass = ...``), each with the placements it reads.
 
     >>> rule_passes()
-    {'captions': ('credit',), 'junk': ('line', 'edge', 'block')}
+    {'captions': ('credit', 'evidence'), 'junk': ('line', 'edge', 'block')}
     """
     return {cls.name: cls.reads for cls in registered() if cls.reads}
 
@@ -102,7 +103,7 @@ def record_rule_ids(rules: RuleSet) -> dict[str, str]:
 
     >>> from cleaner.rules import load_rules
     >>> ids = record_rule_ids(load_rules())
-    >>> ids["title.repeat"], ids["junk.advertisement"], ids["caption.reuters"]
+    >>> ids["title.repeat"], ids["junk.advertisement"], ids["caption.credit"]
     ('title', 'junk', 'captions')
     """
     readers = rule_passes()
@@ -114,7 +115,7 @@ def record_rule_ids(rules: RuleSet) -> dict[str, str]:
 def pass_for_rule(rule: str) -> str | None:
     """The pass whose rule ids start like ``rule`` (``ws.nbsp`` → ``whitespace``), if any.
 
-    >>> pass_for_rule("ws.nbsp"), pass_for_rule("caption.reuters"), pass_for_rule("my.rule")
+    >>> pass_for_rule("ws.nbsp"), pass_for_rule("caption.credit"), pass_for_rule("my.rule")
     ('whitespace', 'captions', None)
     """
     prefix = rule.split(".", 1)[0]

@@ -61,7 +61,7 @@ _MOVED = {"title": "title", "captions": "caption"}
 
 
 def tag(label: Label, count: int = 1, *, extra: str = "", text: str | None = None) -> str:
-    """A rule as a small coloured tag: ``junk.share``, ``caption.ap → caption``, ``ftfy.x ×3``.
+    """A rule as a small coloured tag: ``junk.share``, ``caption.credit → caption``, ``ftfy.x ×3``.
 
     ``text`` replaces what the tag says (the colour still comes from the rule).
     """

@@ -57,7 +57,7 @@ def paint(color: bool, code: str, text: str) -> str:
 
 
 def label_text(label: Label, count: int = 1) -> str:
-    """A rule label as the diff shows it: ``junk.share``, ``caption.ap → caption``, ``ftfy.x ×3``."""
+    """A rule label as the diff shows it: ``junk.share``, ``caption.credit → caption``, ``ftfy.x ×3``."""
     text = safe(label.rule)
     if label.moved_to:
         text += f" → {_MOVED.get(label.moved_to, label.moved_to)}"

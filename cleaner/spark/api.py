@@ -11,10 +11,10 @@ record contract of docs/design.md as typed columns:
 - ``id``, ``source``, ``title``, ``text`` (strings), ``captions`` (array<string>), ``lang``,
   ``lang_prob`` (double), ``byline`` and ``published`` (strings, null when the page had none),
   ``notes`` (array<string>, null when there are none);
-- ``removed``: array<struct<pass, rule, text, replacement, to, line, at>>, not JSON strings, so
-  that a job can query it (``explode(removed).rule``); ``replacement`` and ``to`` are null where
-  the local record leaves the key out, and Spark's JSON writer leaves null fields out too, so
-  ``toJSON()`` gives the same entries;
+- ``removed``: array<struct<pass, rule, text, replacement, to, dropped, line, at>>, not JSON
+  strings, so that a job can query it (``explode(removed).rule``); ``replacement``, ``to`` and
+  ``dropped`` are null where the local record leaves the key out, and Spark's JSON writer
+  leaves null fields out too, so ``toJSON()`` gives the same entries;
 - every other input column, passed through with its own type (the text column, and columns
   named like contract fields, are replaced as the local engine replaces them).
 
@@ -23,8 +23,8 @@ Spark's JSON writer omits null fields (``title`` when no headline was found), be
 DataFrame cannot tell a missing field from a null one. :func:`to_json_lines` keeps the
 contract's nulls. An input column named ``notes`` is replaced by cleaner's notes.
 
-The rejects have the columns of ``Reject.to_json``, with ``duplicate_of`` and ``line`` null where
-the local reject leaves them out (so their ``toJSON()`` is the local reject exactly).
+The rejects have the columns of ``Reject.to_json``, with ``duplicate_of``, ``line``, ``url`` and
+``text`` null where the local reject leaves them out (so their ``toJSON()`` is the local reject exactly).
 """
 
 from __future__ import annotations
@@ -148,6 +148,7 @@ def record_schema(passthrough: Sequence[StructField] = ()) -> StructType:
             st.StructField("text", st.StringType(), False),
             st.StructField("replacement", st.StringType(), True),
             st.StructField("to", st.StringType(), True),
+            st.StructField("dropped", st.BooleanType(), True),
             st.StructField("line", st.LongType(), False),
             st.StructField("at", st.LongType(), False),
         ]
@@ -182,6 +183,8 @@ def reject_schema() -> StructType:
             st.StructField("detail", st.StringType(), False),
             st.StructField("duplicate_of", st.StringType(), True),
             st.StructField("line", st.LongType(), True),
+            st.StructField("url", st.StringType(), True),
+            st.StructField("text", st.StringType(), True),
         ]
     )
 

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from cleaner.captions.templates import CaptionTemplates
 from cleaner.dedup.boilerplate import BoilerplateIndex
 from cleaner.spark import tasks
 from cleaner.spark.tasks import Finishing, Settings
@@ -58,6 +59,7 @@ def stage_one_schema() -> StructType:
             st.StructField("doc_sig", st.BinaryType(), True),
             st.StructField("paragraph_sigs", st.BinaryType(), True),
             st.StructField("paragraphs", st.IntegerType(), False),
+            st.StructField("caption_shapes", st.StringType(), True),
             st.StructField("payload", st.BinaryType(), False),
         ]
     )
@@ -295,22 +297,44 @@ def site_boilerplate(s1: DataFrame, dups: DataFrame | None, settings: Settings) 
     )
 
 
+def site_templates(s1: DataFrame, dups: DataFrame | None, settings: Settings) -> CaptionTemplates:
+    """The run's :class:`CaptionTemplates`: the kept documents' caption shapes grouped by source
+    and shape, each group decided by :func:`cleaner.captions.templates.learn_templates`."""
+    kept = s1.where("cleaned AND caption_shapes IS NOT NULL")
+    if dups is not None:
+        kept = kept.join(dups.select("position"), "position", "left_anti")
+    found = (
+        kept.select("group", "position", "caption_shapes")
+        .rdd.flatMap(lambda r: tasks.shape_rows(r.group, r.position, r.caption_shapes))
+        .groupByKey()
+        .flatMap(lambda kv: tasks.group_templates(kv[0], kv[1], settings))
+        .collect()
+    )
+    templates = CaptionTemplates()
+    for group, shape, docs in sorted(found):
+        templates.add(group, shape, docs)
+    return templates
+
+
 @dataclass
 class Decided:
-    """Stage 2's answer: renames and duplicates (small DataFrames) and the boilerplate index."""
+    """Stage 2's answer: renames and duplicates (small DataFrames), the boilerplate index and
+    the caption templates."""
 
     renames: DataFrame
     duplicates: DataFrame | None
     index: BoilerplateIndex
+    templates: CaptionTemplates
 
 
 def decide(spark: SparkSession, s1: DataFrame, settings: Settings) -> Decided:
     """Stage 2: ids made unique, duplicate documents, then the boilerplate of the kept ones."""
     names = renames(spark, s1).localCheckpoint()
     if not settings.dedup.enabled:
-        return Decided(names, None, BoilerplateIndex(threshold=settings.dedup.boilerplate_threshold))
+        empty = BoilerplateIndex(threshold=settings.dedup.boilerplate_threshold)
+        return Decided(names, None, empty, CaptionTemplates())
     dups = duplicates(spark, s1, names, settings)
-    return Decided(names, dups, site_boilerplate(s1, dups, settings))
+    return Decided(names, dups, site_boilerplate(s1, dups, settings), site_templates(s1, dups, settings))
 
 
 def finish(
@@ -334,7 +358,7 @@ def finish(
     if decisions.count() <= BROADCAST_DECISIONS:
         decisions = sf.broadcast(decisions)  # the payloads stay where stage 1 left them
     joined = s1.select("position", "payload", "paragraph_sigs").join(decisions, "position", "left")
-    finishing = spark.sparkContext.broadcast(Finishing(decided.index))
+    finishing = spark.sparkContext.broadcast(Finishing(decided.index, decided.templates))
 
     def run(part: Iterable[Any]) -> Iterator[Any]:
         return emit(part, settings.value, finishing.value)

@@ -12,6 +12,7 @@ without starting a JVM, and keeps the executors' per-row work free of py4j.
 from __future__ import annotations
 
 import io
+import json
 import pickle
 import re
 import uuid
@@ -24,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from cleaner import stages
+from cleaner.captions.templates import CaptionTemplates, TemplateCollector, learn_templates
 from cleaner.dedup.boilerplate import BoilerplateIndex, ParagraphCollector, find_boilerplate
 from cleaner.dedup.documents import Duplicate
 from cleaner.dedup.minhash import PARAGRAPH_SKETCH, estimated_jaccard
@@ -87,9 +89,11 @@ class Settings:
 
 @dataclass(frozen=True)
 class Finishing:
-    """Stage 3's extra input: the site boilerplate found in stage 2 (broadcast once per run)."""
+    """Stage 3's extra input: the site boilerplate and caption templates found in stage 2
+    (broadcast once per run)."""
 
     index: BoilerplateIndex
+    templates: CaptionTemplates = field(default_factory=CaptionTemplates)
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
@@ -113,7 +117,9 @@ def passes_for(settings: Settings, finishing: Finishing) -> list[Pass]:
     """Stage 3's passes (:func:`cleaner.stages.finishing_passes`), built once per worker."""
     passes = _finishing.get(finishing.token)
     if passes is None:
-        passes = _finishing[finishing.token] = finishing_passes(finishing.index, setup_for(settings))
+        passes = _finishing[finishing.token] = finishing_passes(
+            finishing.index, finishing.templates, setup_for(settings)
+        )
     return passes
 
 
@@ -261,17 +267,20 @@ def stage_one_row(position: int, item: Item, extra: Any, settings: Settings) -> 
     """Stage 1 for one item: :func:`cleaner.stages.clean_one`, as a row for Spark.
 
     Row: position, id, id family, cleaned?, group, document signature, paragraph signatures,
-    paragraph count, payload (the pickled result without its signatures, and ``extra``).
+    paragraph count, caption shapes (JSON, for the site's caption templates), payload (the
+    pickled result without its signatures and shapes, and ``extra``).
     """
     from cleaner.stages import clean_one
 
     original = item.id
     result = clean_one(item, setup_for(settings), sketch=settings.dedup.enabled)
-    doc_sig = paragraph_sigs = None
+    doc_sig = paragraph_sigs = shapes = None
     paragraphs = 0
     group = None
     if isinstance(result, Cleaned):
         group = result.doc.group
+        shapes = json.dumps(result.caption_shapes) if result.caption_shapes else None
+        result.caption_shapes = ()
         if result.doc_sig is not None and result.paragraph_sigs is not None:
             doc_sig = np.asarray(result.doc_sig, dtype=SIG_DTYPE).tobytes()
             paragraph_sigs = np.asarray(result.paragraph_sigs, dtype=SIG_DTYPE).tobytes()
@@ -287,6 +296,7 @@ def stage_one_row(position: int, item: Item, extra: Any, settings: Settings) -> 
         doc_sig,
         paragraph_sigs,
         paragraphs,
+        shapes,
         payload,
     )
 
@@ -377,6 +387,23 @@ def group_boilerplate(
     return [
         (group, np.asarray(sig, dtype=SIG_DTYPE).tobytes(), n) for sig, n in zip(reps, counts, strict=True)
     ]
+
+
+def shape_rows(group: str, position: int, shapes: str) -> list[tuple[tuple[str, str], tuple[int, str]]]:
+    """One document's caption shapes (stage 1's JSON) as ((source, shape), (position, name)) rows."""
+    return [((group, shape), (position, name)) for shape, name in json.loads(shapes)]
+
+
+def group_templates(
+    key: tuple[str, str], docs: Iterable[tuple[int, str]], settings: Settings
+) -> list[tuple[str, str, int]]:
+    """:func:`cleaner.captions.templates.learn_templates` for one (source, shape): its row, if a template."""
+    group, shape = key
+    collector = TemplateCollector()
+    for position, name in sorted(docs):
+        collector.add(group, position, [(shape, name)])
+    templates = learn_templates(collector, settings.dedup.boilerplate_min_docs)
+    return [(group, shape, n) for shape, n in templates.shapes.get(group, {}).items()]
 
 
 def boilerplate_index(rows: Iterable[tuple[str, bytes, int]], threshold: float) -> BoilerplateIndex:
@@ -489,12 +516,25 @@ def api_rows(
     """
     for result, extra, _warnings, position in finish_rows(rows, settings, finishing):
         if isinstance(result, Dropped):
-            r = result.reject
-            yield position, False, (r.id, r.source, r.reason.value, r.detail, r.duplicate_of, r.line)
+            r = result.full_reject()
+            yield (
+                position,
+                False,
+                (r.id, r.source, r.reason.value, r.detail, r.duplicate_of, r.line, r.url, r.text),
+            )
             continue
         record = output_record(result.doc, result.lang)
         removed = [
-            (e["pass"], e["rule"], e["text"], e.get("replacement"), e.get("to"), e["line"], e["at"])
+            (
+                e["pass"],
+                e["rule"],
+                e["text"],
+                e.get("replacement"),
+                e.get("to"),
+                e.get("dropped"),
+                e["line"],
+                e["at"],
+            )
             for e in record["removed"]
         ]
         lang_prob = record["lang_prob"]

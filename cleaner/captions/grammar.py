@@ -1,0 +1,449 @@
+"""The credit grammar: what a photo credit is, so that captions are found by their shape.
+
+A caption is a line that ends (less often: starts) with a credit. A credit is a sequence of
+*parts* joined by the separators credits use, optionally opened by a *label* and optionally
+wrapped in parentheses or brackets::
+
+    credit := [OUTLET " "] LABEL LINK body    "Photo: Ana Ruiz/Harbour Post", "(AP Photo/NAME, File)"
+            | body                            "NAME/AFP via Getty Images", "EPA-EFE/NAME"
+    LINK   := ":" | "|" | "/" (after an OUTLET) | " by " | " courtesy of " | " von " | " de " | ...
+              (a label ending in "." needs none: "Fot. PAP/NAME")
+    body   := part (SEP part)*
+    SEP    := "/" | "|" | ":" | "," | ";" | " via " | " for " | " on " | " - "
+    part   := AGENCY | PICTURE-DESK | SUFFIX ("File", "Pool", "Handout") | @handle
+            | ["Courtesy [of] "] NAME-OR-OUTLET
+
+The label words, the known agencies and picture desks, the suffixes and the words that open a
+text's credits rather than a picture's ("Reporting by ...") are data: ``rules/credits.toml``.
+Parts are recognised with regular expressions built from that data (the ``regex`` module, with a
+time limit); the parse itself is plain code, so each decision can say what it rests on.
+
+A credit is *strong* (a caption on its own) when it has a picture label, or joins a known agency
+or picture desk with a credit separator (``/``, `` via ``, `` for ``), or is a known picture desk
+alone, or is a bracketed ``(NAME/OUTLET)`` after a sentence. Otherwise a credit-shaped tail is
+*weak*: ``... on Monday. Ana Ruiz/Harbour Post`` may be a credit of an outlet nobody listed, and
+needs other evidence (the line printed twice near the top, or the source's learned template).
+
+Where a credit may start: at the line's start, or after a sentence's end or a separator
+(``. ``, ``) ``, ``: ``, `` | ``, `` - ``), or as a bracketed group closing the line. Never in a
+running sentence: "a poll by Reuters/Ipsos." and "He told the Associated Press that ..." are not
+credits, and a part must be a capitalised name, so "Courtesy of the council, parking is free"
+and "Photographer Ana Ruiz, 34, said" cannot parse.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import regex
+
+from cleaner.shipped import shipped_rules_dir
+
+# Seconds the part patterns may spend on one line (the vocabulary is data a user may extend).
+TIMEOUT = 0.25
+# A line that opens with a credit is a caption when the rest is one short sentence.
+LEADING_MAX_WORDS = 35
+# How far from the end of a line a credit can start, in characters.
+CREDIT_TAIL = 300
+# Lines whose credit is remembered.
+CACHE_SIZE = 65536
+# A credit has at most this many parts ("REUTERS/NAME/File Photo" has three).
+MAX_PARTS = 6
+# A name or outlet has at most this many words.
+MAX_PART_WORDS = 7
+
+# Capitalised words that are not names: a part never starts with one ("By Jane Doe", "In Paris").
+_STOP = (
+    "By|In|On|At|And|Of|For|From|To|With|Via|As|The|A|An|He|She|It|They|We|I|You|This|That|These|"
+    "His|Her|Their|Our|Its|But|Or|If|When|While|After|Before|According|Said|Says|Here|There|Why|How|"
+    "What|Who|Where|Read|See|Click|Share|Follow|Subscribe|Sign|Watch|Listen|Posted|Updated|Published"
+)
+_PARTICLES = (
+    "de|da|das|do|dos|del|della|di|du|des|van|von|der|den|ter|ten|la|le|al|el|bin|ibn|zu|af|y|e|i|"
+    "und|of|the|and|&|für|för|og"
+)
+_STOP_SET = frozenset(_STOP.split("|"))
+_PARTICLE_SET = frozenset(_PARTICLES.split("|"))
+_ARTICLES = frozenset({"The", "THE", "the", "Le", "La", "Les", "El", "Der", "Die", "Das", "De", "Il", "Het"})
+_TOKENS = regex.compile(r"[\s/|]+")
+_OUTLET_IN_BRACKETS = regex.compile(r"\s+\(([^()]{2,60})\)$")
+_WORD_DECORATION = ":|/()[],.;!?\"'”’“‘"
+_COPYRIGHT = frozenset({"©", "copyright"})
+_JOINING = frozenset({"via", "for"})
+_COURTESY = frozenset({"courtesy", "by", "von", "de", "por", "par"})
+_HANDLE = regex.compile(r"@[\w.]{2,40}")
+_ARABIC_PARTICLE = regex.compile(r"(?:al|el|ad|as|ben|bin)-\p{Lu}[\p{L}'’]*")
+_FIRST_WORD_COLON = regex.compile(r"\s*([^\W\d]+)\s*:")
+_SENTENCE_END = regex.compile(r'[.!?"”’]\s*$')
+_LEADING = regex.compile(r"(.{4,120}?)(?:\s+[|–—-]\s+|\.\s+)(?=\S)")
+_BOUNDARY = regex.compile(r'(?:[.!?"”’)\]]\s+|[|:;–—-]\s+|[.!?"”’)\]](?=\p{Lu}))')
+_SEPARATOR = regex.compile(
+    r"(\s*/\s*|\s+\|\s+|\|\s*|\s*:\s+|,\s+|;\s+|\s+(?:via|for|on|VIA|FOR|ON)\s+|\s+[-–—]\s+)"
+)
+STRONG_SEPARATORS = frozenset({"/", "via", "for"})
+
+
+def default_vocabulary_file() -> Path:
+    """``credits.toml`` in the shipped rules folder."""
+    folder = shipped_rules_dir()
+    if folder is None:
+        raise FileNotFoundError("cleaner's default rules are missing: reinstall the package")
+    return folder / "credits.toml"
+
+
+def _alternation(words: set[str]) -> str:
+    return "|".join(regex.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+
+
+def _key(name: str) -> str:
+    """How parts are compared with the vocabulary: exactly for short names ("AP", "PA"), without
+    case otherwise ("REUTERS" is "Reuters")."""
+    return name if len(name) <= 3 else name.casefold()
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words of credits (``rules/credits.toml``)."""
+
+    labels: frozenset[str]
+    source_labels: frozenset[str]
+    connectors: frozenset[str]
+    picture_desks: frozenset[str]
+    agencies: frozenset[str]
+    suffixes: frozenset[str]
+    not_credits: frozenset[str]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Vocabulary:
+        path = path or default_vocabulary_file()
+        with path.open("rb") as f:
+            data = tomllib.load(f)["credits"]
+        return cls(**{name: frozenset(data.get(name, ())) for name in cls.__dataclass_fields__})
+
+    @cached_property
+    def known(self) -> dict[str, str]:
+        """Agency, desk and suffix names by their comparison key: part -> "desk" | "agency" | "suffix"."""
+        kinds: dict[str, str] = {}
+        for kind, names in (
+            ("suffix", self.suffixes),
+            ("agency", self.agencies),
+            ("desk", self.picture_desks),
+        ):
+            for name in names:
+                kinds[_key(name)] = kind
+                kinds[name.upper()] = kind
+        return kinds
+
+
+@dataclass(frozen=True)
+class Credit:
+    """A credit found at ``start`` of a line: how strong it is and what it rests on.
+
+    ``basis`` names the evidence: "label" (a picture label), "agency" (a known agency or desk
+    joined by a credit separator), "desk" (a picture desk alone), "bracket" (a bracketed
+    NAME/OUTLET after a sentence), "shape" (a credit's shape with nothing known in it: weak).
+    """
+
+    start: int
+    strong: bool
+    basis: str
+    parts: tuple[str, ...]
+    separators: tuple[str, ...]
+    bracketed: bool = False
+    leading: bool = False
+    label: str = ""  # the label word, case-folded, when there is one
+
+
+class CreditGrammar:
+    """Parses the end (or start) of a line as a credit; see the module docstring."""
+
+    def __init__(self, vocabulary: Vocabulary | None = None) -> None:
+        self.vocabulary = vocabulary or Vocabulary.load()
+        v = self.vocabulary
+        not_credit = _alternation(set(v.not_credits))
+        labels = set(v.labels) | set(v.source_labels)
+        connectors = _alternation(set(v.connectors))
+        label = (
+            rf"(?P<label>(?i:{_alternation(labels)}))"
+            rf"(?P<link>\s*[:|/]\s*|\s+(?i:{connectors})\s+|(?<=\.|(?i:\bof))\s+|(?<=©)\s*|\s*$)"
+        )
+        # Tried in turn: a label opening the credit ("Photo courtesy of NAME"), then one after an
+        # outlet ("AP Photo/NAME", "Harbour Post Photo: NAME").
+        self._labels_re = (
+            regex.compile(rf"(?P<outlet>){label}"),
+            regex.compile(rf"(?P<outlet>\S+(?: \S+){{0,{MAX_PART_WORDS - 1}}}?)\s{label}"),
+        )
+        self._courtesy = regex.compile(r"(?i:courtesy(?: of)?|by|von|de|por|par)\s+")
+        self._labels = {w.casefold() for w in v.labels}
+        self._source_labels = {w.casefold() for w in v.source_labels}
+        self._not_credit = regex.compile(rf"(?i:{not_credit})\b")
+        self._cache: dict[str, Credit | None] = {}
+        # Cheap first tests, before any pattern runs: most lines hold no label and no credit.
+        self._label_words = {w.split()[0].casefold().strip(_WORD_DECORATION) for w in labels}
+        self._not_credit_words = {w.split()[0].casefold() for w in v.not_credits}
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state["_cache"] = {}  # a worker process starts with its own
+        return state
+
+    # --- parts ---------------------------------------------------------------------------
+
+    def part_kind(self, part: str) -> str | None:
+        """What one part of a credit is: "desk", "agency", "suffix", "handle", "name" (a person's
+        name: two to five capitalised words), "outlet" (any other capitalised name), or None."""
+        part = part.strip().rstrip(".").strip()
+        if not part:
+            return None
+        known = self.vocabulary.known
+        kind = known.get(_key(part)) or known.get(part.upper())
+        if kind is not None:
+            return kind
+        if part.casefold() in self._labels:
+            return None  # "Photo" is the label of a credit, not a party to it
+        if part[0] == "@" and _HANDLE.fullmatch(part):
+            return "handle"
+        if part[0] == "©":
+            return self.part_kind(part[1:])  # "Foto: © NAME"
+        words = part.split()
+        if words[0].casefold() in _COURTESY:
+            courtesy = self._courtesy.match(part)
+            if courtesy is not None:
+                return self.part_kind(part[courtesy.end() :])
+        if len(words) > MAX_PART_WORDS or self._opens_not_credit(part) or not self._is_name(words):
+            return None
+        capitalised = [w for w in words if w[:1].isupper()]
+        if 2 <= len(capitalised) == len(words) <= 5 and not any(c.isdigit() for c in part):
+            return "name"
+        return "outlet"
+
+    def _opens_not_credit(self, text: str) -> bool:
+        """Whether ``text`` opens like a text's credits ("Reporting by ...", "Editing: ...")."""
+        first = text.split(maxsplit=1)[0].casefold() if text.strip() else ""
+        return first in self._not_credit_words and self._not_credit.match(text) is not None
+
+    def _is_name(self, words: list[str]) -> bool:
+        """Whether ``words`` are a capitalised name: "Ana Ruiz", "Miguel de Sousa", "The Harbour
+        Times", "iStock", "Channel 4"; never one with a function word ("By Jane", "In Paris") or
+        a word of a text's credits ("Reporting")."""
+        start = 1 if len(words) > 1 and words[0] in _ARTICLES else 0
+        for j, word in enumerate(words[start:], start):
+            if self._name_word(word):
+                continue
+            inner = start < j < len(words) - 1
+            if j > start and (word[0].isdigit() or (inner and word in _PARTICLE_SET)):
+                continue
+            if j > start and _ARABIC_PARTICLE.fullmatch(word):
+                continue
+            return False
+        return True
+
+    def _name_word(self, word: str) -> bool:
+        if word in _STOP_SET or word.casefold() in self._not_credit_words:
+            return False
+        if not all(c.isalnum() or c in "'’.-" for c in word):
+            return False
+        return word[0].isupper() or (word[0].islower() and any(c.isupper() for c in word))
+
+    def _split(self, body: str) -> tuple[list[str], list[str]] | None:
+        pieces = _SEPARATOR.split(body)
+        parts, seps = pieces[0::2], [s.strip().casefold() or " " for s in pieces[1::2]]
+        if len(parts) > MAX_PARTS or any(not p.strip() for p in parts):
+            return None
+        return parts, seps
+
+    # --- a credit -----------------------------------------------------------------------
+
+    def parse(self, text: str, after_sentence: bool = True) -> Credit | None:
+        """``text`` read as a credit (the whole of it), with ``start`` 0; None if it is not one.
+
+        ``after_sentence``: whether it follows a sentence's end (or starts the line), which a
+        bracketed NAME/OUTLET needs to be strong.
+        """
+        text = text.strip()
+        if text.endswith(".") and not text.endswith(".."):
+            text = text[:-1].rstrip()
+        bracketed = len(text) > 2 and _closing_bracket(text) == 0
+        if bracketed:
+            text = text[1:-1].strip()
+        if not text or self._opens_not_credit(text):
+            return None
+        label_kind = None
+        slashed = False
+        outlet: str | None = None
+        body = text
+        match = self._label_match(text)
+        if match is not None:
+            label = match.group("label").casefold()
+            outlet = match.group("outlet") or None
+            body = text[match.end() :]
+            # "Photo/NAME" and "AP Photo/NAME", but "Photographer / Videographer" is two jobs:
+            # after a bare label, "/" must lead to someone (checked with the parts below).
+            slashed = outlet is None and match.group("link").strip() == "/"
+            if label in self._labels:
+                label_kind = "picture"
+            elif label in self._source_labels:
+                label_kind = "source"
+            if not body.strip():
+                # A label alone is a credit only with an outlet before it: "(AP Photo)".
+                if outlet is None or label_kind != "picture":
+                    return None
+                strong = self.part_kind(outlet) in ("agency", "desk") or bracketed
+                return Credit(0, strong, "label", (outlet,), (), bracketed, label=label)
+        if label_kind is not None:
+            body = _OUTLET_IN_BRACKETS.sub(r"/\1", body)  # "Photo: NAME (Harbour Post)"
+        split = self._split(body)
+        if split is None:
+            return None
+        parts, seps = split
+        kinds = [self.part_kind(p) for p in parts]
+        if any(k is None for k in kinds):
+            return None
+        if label_kind is not None and slashed and not {"name", "agency", "desk"} & set(kinds):
+            return None
+        known = {"agency", "desk"} & set(kinds)
+        strong_link = bool(STRONG_SEPARATORS & set(seps))
+        clean_parts = tuple(p.strip() for p in parts)
+        if label_kind == "picture":
+            # The outlet before the label is a party too: "Romas Photo/Shutterstock".
+            parties = (outlet, *clean_parts) if outlet else clean_parts
+            return Credit(0, True, "label", parties, tuple(seps), bracketed, label=label)
+        if label_kind == "source":
+            return Credit(0, "desk" in kinds, "label", clean_parts, tuple(seps), bracketed, label=label)
+        if len(parts) == 1:
+            if kinds[0] == "desk":
+                return Credit(0, True, "desk", clean_parts, (), bracketed)
+            return None  # a name alone ends many a headline: "Planning: Beginner's Guide"
+        if known and strong_link:
+            return Credit(0, True, "agency", clean_parts, tuple(seps), bracketed)
+        # With nothing known in it, a credit's shape is NAME/OUTLET or NAME | OUTLET: "for" and
+        # "via" join many a title-case headline ("Insights for Business Growth").
+        credit_like = "/" in seps or "|" in seps
+        if not credit_like or not ({"name", "agency", "desk"} & set(kinds)):
+            return None
+        strong = bracketed and after_sentence and "/" in seps and kinds[0] == "name"
+        return Credit(0, strong, "bracket" if strong else "shape", clean_parts, tuple(seps), bracketed)
+
+    def _label_match(self, text: str) -> regex.Match[str] | None:
+        """The label opening ``text`` (after an outlet that parses as a part, if any)."""
+        words = {w.strip(_WORD_DECORATION).casefold() for w in _TOKENS.split(text)[: MAX_PART_WORDS + 1]}
+        if not words & self._label_words:
+            return None
+        for pattern in self._labels_re:
+            try:
+                match = pattern.match(text, timeout=TIMEOUT)
+            except TimeoutError:
+                return None
+            if match is not None and (not match.group("outlet") or self.part_kind(match.group("outlet"))):
+                return match
+        return None
+
+    def source_note(self, text: str) -> bool:
+        """Whether ``text`` opens with a source label ("Source: ...", "Quelle: ..."): a line of a
+        chart's or a text's sources, not a picture's description."""
+        match = _FIRST_WORD_COLON.match(text)
+        return match is not None and match.group(1).casefold() in self._source_labels
+
+    def starts(self, line: str) -> list[int]:
+        """Where a credit ending ``line`` may start, longest tail first (see the module docstring)."""
+        begin = max(0, len(line) - CREDIT_TAIL)
+        found = [0] if begin == 0 else []
+        found += [m.end() for m in _BOUNDARY.finditer(line, begin) if m.end() < len(line)]
+        return sorted(set(found))
+
+    def _may_hold_credit(self, line: str) -> bool:
+        """A cheap first test: a credit needs "/" or "|", a label, "via" or "for", or a known
+        name closing the line (a picture desk alone)."""
+        tail = line[-CREDIT_TAIL:]
+        if "/" in tail or "|" in tail:
+            return True
+        words = {w.strip(_WORD_DECORATION).casefold() for w in _TOKENS.split(tail)}
+        if words & self._label_words or words & _JOINING:
+            return True
+        last = tail.rsplit(". ", 1)[-1].strip().rstrip(".")
+        return self.vocabulary.known.get(_key(last)) is not None or last.upper() in self.vocabulary.known
+
+    def credit(self, line: str) -> Credit | None:
+        """The strongest credit ending ``line`` (or, failing that, opening it); None if none.
+
+        Answers are remembered: the passes ask about every line in every round, and the site
+        stage asks again.
+        """
+        if line in self._cache:
+            return self._cache[line]
+        found = self._credit(line)
+        if len(self._cache) >= CACHE_SIZE:
+            self._cache.clear()
+        self._cache[line] = found
+        return found
+
+    def _credit(self, line: str) -> Credit | None:
+        line = line.rstrip()
+        if not self._may_hold_credit(line):
+            return None
+        best: Credit | None = None
+        for start in self.starts(line):
+            found = self.parse(line[start:], after_sentence=True)
+            if found is not None:
+                best = _stronger(
+                    best,
+                    dataclasses.replace(found, start=start),
+                )
+                if best.strong:
+                    return best
+        bracket = _closing_bracket(line)
+        if bracket is not None and bracket > 0:
+            after_sentence = bool(_SENTENCE_END.search(line[:bracket]))
+            found = self.parse(line[bracket:], after_sentence=after_sentence)
+            if found is not None:
+                best = _stronger(best, dataclasses.replace(found, start=bracket, bracketed=True))
+        if best is None or not best.strong:
+            leading = self.leading_credit(line)
+            if leading is not None:
+                return leading
+        return best
+
+    def leading_credit(self, line: str) -> Credit | None:
+        """A labelled credit opening the line, then the caption: "Photo: NAME/OUTLET | Crowds at ..."."""
+        match = _LEADING.match(line)
+        if match is None or len(line.split()) > LEADING_MAX_WORDS:
+            return None
+        if _BOUNDARY.search(line[match.end() :].rstrip().rstrip(".!?")):
+            return None  # the caption after a leading credit is one sentence, not a paragraph
+        found = self.parse(match.group(1))
+        if found is None or not found.strong or found.basis != "label" or found.label in _COPYRIGHT:
+            # "© Harbour Post. All rights reserved." opens a footer, not a caption
+            return None
+        return dataclasses.replace(found, leading=True)
+
+
+def _stronger(a: Credit | None, b: Credit) -> Credit:
+    if a is None:
+        return b
+    rank = {"shape": 1}
+    if b.strong and not a.strong:
+        return b
+    if b.strong == a.strong and rank.get(b.basis, 2) > rank.get(a.basis, 2):
+        return b
+    return a
+
+
+def _closing_bracket(line: str) -> int | None:
+    """Where the bracketed group closing ``line`` opens ("... Monday (Ana Ruiz/Harbour Post)")."""
+    text = line.rstrip().rstrip(".")
+    if not text or text[-1] not in ")]":
+        return None
+    opening = "(" if text[-1] == ")" else "["
+    depth = 0
+    for i in range(len(text) - 1, max(-1, len(text) - CREDIT_TAIL), -1):
+        if text[i] in ")]":
+            depth += 1
+        elif text[i] in "([":
+            depth -= 1
+            if depth == 0:
+                return i if text[i] == opening else None
+    return None
