@@ -274,7 +274,7 @@ def test_the_shipped_model_records_what_it_was_trained_on() -> None:
     meta = shipped_model().meta
     assert meta["features"] == list(FEATURE_NAMES)
     assert "wcxb" in meta["trained_on"] and "held out" in meta["trained_on"]
-    assert meta["script"] == "training/train_content.py"
+    assert meta["script"] == "bench/training/train_content.py"
 
 
 def test_a_model_for_other_features_is_refused(tmp_path: Path) -> None:

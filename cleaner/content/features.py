@@ -102,7 +102,7 @@ _COLUMN = {name: i for i, name in enumerate(LINE_FEATURES)}
 
 @cache
 def stop_words() -> dict[str, frozenset[str]]:
-    """The shipped stop-word lists (jusText's, see ``training/make_stopwords.py``), by language."""
+    """The shipped stop-word lists (jusText's, see ``bench/training/make_stopwords.py``), by language."""
     raw = resources.files("cleaner.content").joinpath("stopwords.json").read_text(encoding="utf-8")
     return {code: frozenset(words) for code, words in json.loads(raw)["languages"].items()}
 

@@ -9,7 +9,7 @@ layer of ReLU units and a sigmoid output giving P(article).
 
 Plain arrays read with numpy (``allow_pickle=False``): no machine-learning library at run time.
 The file also holds, as JSON, the feature names it was trained on and what it was trained on
-(``training/train_content.py`` writes it).
+(``bench/training/train_content.py`` writes it).
 """
 
 from __future__ import annotations

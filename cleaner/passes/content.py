@@ -46,7 +46,7 @@ from cleaner.passes.title import headline_key
 
 ContentMode = Literal["off", "conservative", "aggressive"]
 CONTENT_MODES: tuple[ContentMode, ...] = ("off", "conservative", "aggressive")
-DEFAULT_CONTENT_MODE: ContentMode = "conservative"
+DEFAULT_CONTENT_MODE: ContentMode = "off"
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class Thresholds:
     outside_prose: float = 0.0
 
 
-# Chosen on the 'tune' sites of wcxb-dev (training/train_content.py), never on the held-out ones:
+# Chosen on the 'tune' sites of wcxb-dev (bench/training/train_content.py), never on the held-out ones:
 # conservative keeps lost paragraphs near zero, aggressive trades a few for precision.
 THRESHOLDS: dict[str, Thresholds] = {
     "conservative": Thresholds(short=0.3, long=0.1),

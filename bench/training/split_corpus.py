@@ -1,6 +1,6 @@
 """Write one part of wcxb-dev (by the site split of ``train_content.py``) to a folder, for scoring.
 
-    python training/split_corpus.py ../shared/corpus/wcxb-dev heldout /tmp/wcxb-heldout
+    python bench/training/split_corpus.py ../shared/corpus/wcxb-dev heldout /tmp/wcxb-heldout
 
 writes ``gold.jsonl.gz``, ``fullpage.jsonl.gz`` and ``readability.jsonl.gz`` holding only the
 pages of that part (``heldout``, ``tune``, ``fit``), to run cleaner on and score with

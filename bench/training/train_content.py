@@ -19,8 +19,8 @@ Split, by site so that no site is both trained on and measured: the host of the 
 trafilatura-dev (many languages, no body gold) is never used here: it is the second,
 independent check.
 
-    python training/train_content.py ../shared/corpus/wcxb-dev            # writes the model
-    python training/train_content.py ../shared/corpus/wcxb-dev --report   # line figures on 'tune'
+    python bench/training/train_content.py ../shared/corpus/wcxb-dev            # writes the model
+    python bench/training/train_content.py ../shared/corpus/wcxb-dev --report   # line figures on 'tune'
 
 Training takes a few minutes on one core (four small networks: two folds for stage 2's
 inputs, then stage 1 and stage 2).
@@ -306,7 +306,7 @@ def main() -> None:
         "hidden": HIDDEN,
         "epochs": EPOCHS,
         "seed": SEED,
-        "script": "training/train_content.py",
+        "script": "bench/training/train_content.py",
     }
     ContentModel.from_arrays(stages, meta).save(args.out)
     print(f"{args.out}: {meta['paragraphs']} paragraphs, article share {meta['article_share']}")
