@@ -66,10 +66,20 @@ THRESHOLDS: dict[str, Thresholds] = {
     "aggressive": Thresholds(short=0.5, long=0.2, outside_prose=0.1),
 }
 LONG_WORDS = 8
+# The languages (as guessed from stop words) of the pages the shipped model was trained on
+# (wcxb-dev: 99% English). On other languages it removed real article text (list items,
+# product facts, short paragraphs), so the conservative mode judges only pages in these.
+TRUSTED_LANGUAGES: frozenset[str | None] = frozenset({"en"})
 # Prose that is never removed: this many words, a sentence ending, and (language known) at
 # least PROSE_SAFE_STOP_SHARE of stop words.
 PROSE_SAFE_WORDS = 25
 PROSE_SAFE_STOP_SHARE = 0.25
+# A long paragraph this rich in stop words is prose even when it does not end a sentence (it
+# ends in a footnote mark, a link, an emoji): running text, not a menu.
+PROSE_RICH_STOP_SHARE = 0.3
+# A run of at most this many unprotected paragraphs between two protected ones stands inside
+# the article (a subheading, a list item, a short sentence): kept.
+SANDWICH = 2
 # Documents shorter than this are left alone: too little context to judge a paragraph by.
 MIN_LINES = 4
 # In the conservative mode only a page is judged: a document whose headline stood in the body
@@ -102,10 +112,28 @@ def headline_position(doc: Document) -> int | None:
 def protected(features: PageFeatures) -> np.ndarray:
     """The paragraphs that read as prose: never removed, whatever the model says."""
     m = features.matrix
-    prose = (features.words >= PROSE_SAFE_WORDS) & (m[:, _COL["ends_sentence"]] > 0)
+    long = features.words >= PROSE_SAFE_WORDS
+    prose = long & (m[:, _COL["ends_sentence"]] > 0)
     if features.lang is not None:
-        prose &= m[:, _COL["stop_share"]] >= PROSE_SAFE_STOP_SHARE
+        stop_share = m[:, _COL["stop_share"]]
+        prose &= stop_share >= PROSE_SAFE_STOP_SHARE
+        prose |= long & (stop_share >= PROSE_RICH_STOP_SHARE)
     return prose
+
+
+def sandwiched(safe: np.ndarray, limit: int = SANDWICH) -> np.ndarray:
+    """The paragraphs in a run of at most ``limit`` unprotected ones between two protected
+    paragraphs: inside the article's prose (its subheadings, list items, short sentences).
+
+    >>> sandwiched(np.array([True, False, True, False, False, False, True])).tolist()
+    [False, True, False, False, False, False, False]
+    """
+    out = np.zeros(len(safe), dtype=bool)
+    at = np.flatnonzero(safe)
+    for left, right in zip(at[:-1].tolist(), at[1:].tolist(), strict=True):
+        if 1 < right - left <= limit + 1:
+            out[left + 1 : right] = True
+    return out
 
 
 def decide(features: PageFeatures, scores: np.ndarray, mode: str) -> np.ndarray:
@@ -113,8 +141,14 @@ def decide(features: PageFeatures, scores: np.ndarray, mode: str) -> np.ndarray:
     aggressive mode, protected prose outside the main block goes when the model is sure)."""
     if mode not in THRESHOLDS or not len(scores):
         return np.zeros(len(scores), dtype=bool)
+    if mode == "conservative" and features.lang not in TRUSTED_LANGUAGES:
+        # The model learnt page shapes from pages in these languages only (and with no stop-word
+        # list, prose cannot be told from a menu): elsewhere the conservative mode trusts it not.
+        return np.zeros(len(scores), dtype=bool)
     limits = THRESHOLDS[mode]
     safe = protected(features)
+    if mode == "conservative":
+        safe = safe | sandwiched(safe)
     threshold = np.where(features.words >= LONG_WORDS, limits.long, limits.short)
     drop: np.ndarray = (scores < threshold) & ~safe
     if limits.outside_prose > 0:
