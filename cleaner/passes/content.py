@@ -80,6 +80,10 @@ PROSE_RICH_STOP_SHARE = 0.3
 # A run of at most this many unprotected paragraphs between two protected ones stands inside
 # the article (a subheading, a list item, a short sentence): kept.
 SANDWICH = 2
+# A sentence inside the main block of prose with this many words and this share of stop words
+# is the article's (see inner_sentences).
+SENTENCE_WORDS = 10
+SENTENCE_STOP_SHARE = 0.35
 # Documents shorter than this are left alone: too little context to judge a paragraph by.
 MIN_LINES = 4
 # In the conservative mode only a page is judged: a document whose headline stood in the body
@@ -121,6 +125,18 @@ def protected(features: PageFeatures) -> np.ndarray:
     return prose
 
 
+def inner_sentences(features: PageFeatures) -> np.ndarray:
+    """Shorter sentences inside the main block of prose (between its first and last prose
+    paragraph): SENTENCE_WORDS words or more, rich in stop words, ending a sentence or
+    announcing what follows (a colon before code, a table, a list). An article's own."""
+    m = features.matrix
+    ends = (m[:, _COL["ends_sentence"]] > 0) | (m[:, _COL["ends_colon"]] > 0)
+    inside = m[:, _COL["in_main"]] > 0
+    rich = m[:, _COL["stop_share"]] >= SENTENCE_STOP_SHARE
+    out: np.ndarray = inside & ends & rich & (features.words >= SENTENCE_WORDS)
+    return out
+
+
 def sandwiched(safe: np.ndarray, limit: int = SANDWICH) -> np.ndarray:
     """The paragraphs in a run of at most ``limit`` unprotected ones between two protected
     paragraphs: inside the article's prose (its subheadings, list items, short sentences).
@@ -148,7 +164,7 @@ def decide(features: PageFeatures, scores: np.ndarray, mode: str) -> np.ndarray:
     limits = THRESHOLDS[mode]
     safe = protected(features)
     if mode == "conservative":
-        safe = safe | sandwiched(safe)
+        safe = safe | sandwiched(safe) | inner_sentences(features)
     threshold = np.where(features.words >= LONG_WORDS, limits.long, limits.short)
     drop: np.ndarray = (scores < threshold) & ~safe
     if limits.outside_prose > 0:
