@@ -27,7 +27,7 @@ from cleaner.content.features import (
 from cleaner.content.model import ContentModel, ModelError, shipped_model
 from cleaner.document import Document, replay
 from cleaner.layout import split_paragraphs
-from cleaner.passes.content import RULE_IDS, FindContent, decide, protected
+from cleaner.passes.content import TRUSTED_LANGUAGES, RULE_IDS, FindContent, decide, protected, sandwiched
 from cleaner.pipeline import CleaningSetup, run_passes
 from cleaner.records import output_record
 
@@ -260,6 +260,39 @@ def test_a_quote_of_a_long_sentence_is_protected_prose() -> None:
     )
     f = document_features([quote, "Home"])
     assert protected(f).tolist() == [True, False]
+
+
+def test_the_conservative_mode_trusts_the_model_only_in_the_languages_it_was_trained_on() -> None:
+    german = (
+        "Die Gemeinde hat am Montag beschlossen, dass die Fähre über den See auch im Winter "
+        "fahren soll, und die Kosten werden von der Stadt und dem Land getragen."
+    )
+    f = document_features(["Startseite", german, "Kontakt", "Impressum"])
+    assert f.lang == "de" and "de" not in TRUSTED_LANGUAGES
+    scores = np.array([0.0, 0.9, 0.0, 0.0])
+    assert not decide(f, scores, "conservative").any()
+    assert decide(f, scores, "aggressive").tolist() == [True, False, True, True]
+    english = document_features(["Home", LONG, "Contact", "Imprint"])
+    assert decide(english, np.zeros(4), "conservative").tolist() == [True, False, True, True]
+
+
+def test_short_lines_between_two_prose_paragraphs_are_the_articles_in_the_conservative_mode() -> None:
+    f = document_features(["Home", LONG, "What the vote means", "- Two days of strikes", LONGER, "Related"])
+    assert decide(f, np.zeros(6), "conservative").tolist() == [True, False, False, False, False, True]
+    assert sandwiched(np.array([True, False, False, False, True])).tolist() == [False] * 5
+
+
+def test_a_shorter_sentence_is_kept_inside_the_main_block_and_not_outside_it() -> None:
+    sentence = "The crews said they would meet again on the morning of the vote."
+    f = document_features(["Home", LONG, "Advertisement", "Share", "Print", sentence, LONGER, sentence])
+    assert decide(f, np.zeros(8), "conservative").tolist() == [True, False, True, True, True, False, False, True]
+
+
+def test_a_long_paragraph_of_running_text_is_protected_without_a_sentence_ending() -> None:
+    unfinished = LONG.rstrip(".") + " and the council said it would answer the crews next week"
+    f = document_features(["Home", unfinished, "News"])
+    assert protected(f).tolist() == [False, True, False]
+    assert not protected(document_features(["Home", " ".join(["Ferry Timetable Winter"] * 10), "News"])).any()
 
 
 def test_mode_off_decides_nothing() -> None:
