@@ -46,7 +46,7 @@ from cleaner.passes.title import headline_key
 
 ContentMode = Literal["off", "conservative", "aggressive"]
 CONTENT_MODES: tuple[ContentMode, ...] = ("off", "conservative", "aggressive")
-DEFAULT_CONTENT_MODE: ContentMode = "off"
+DEFAULT_CONTENT_MODE: ContentMode = "conservative"
 
 
 @dataclass(frozen=True)
