@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -134,14 +135,16 @@ def guess_language(tokens: list[list[str]]) -> str | None:
     codes, masks = _language_masks()
     counts = np.zeros(len(codes), dtype=np.int64)
     total = 0
+    seen: Counter[str] = Counter()
     for words in tokens:
         total += len(words)
-        for word in words:
-            mask = masks.get(word)
-            while mask:
-                low = mask & -mask
-                counts[low.bit_length() - 1] += 1
-                mask ^= low
+        seen.update(words)
+    for word, times in seen.items():  # each distinct word once: its bits times its count
+        mask = masks.get(word)
+        while mask:
+            low = mask & -mask
+            counts[low.bit_length() - 1] += times
+            mask ^= low
     if not total:
         return None
     best = int(np.argmax(counts))
@@ -223,8 +226,9 @@ def document_features(
         n_words = len(words)
         chars = len(line)
         alpha = [w for w in words if w[0].isalpha()]
-        digits = sum(c.isdigit() for c in line)
-        punct = sum(not c.isalnum() and not c.isspace() for c in line)
+        chars_seen = Counter(line)  # each distinct character classified once
+        digits = sum(k for c, k in chars_seen.items() if c.isdigit())
+        punct = sum(k for c, k in chars_seen.items() if not c.isalnum() and not c.isspace())
         stripped = line.rstrip()
         row = base[i]
         row[0] = np.log1p(n_words)
