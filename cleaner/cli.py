@@ -256,8 +256,7 @@ def run_command(
         if report is not None:
             report.close(stats.to_json())
 
-    if engine == "local":
-        options.before_commit = write_side_files
+    options.before_commit = write_side_files  # before DEST is committed, in either engine
 
     if master is not None and engine != "spark":
         raise click.UsageError("--master goes with --engine spark")
@@ -274,7 +273,6 @@ def run_command(
                 from cleaner.spark.engine import run_spark
 
                 stats = run_spark(options, master=master, single_file=single_file, warn=warn)
-                write_side_files(stats)
             else:
                 stats = run(options, warn)
     except click.ClickException:

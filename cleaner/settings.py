@@ -26,8 +26,10 @@ from cleaner.rules import Rule, RuleSet
 
 # Libraries whose behaviour is part of the output.
 LIBRARIES = ("ftfy", "datasketch", "langdetect", "regex", "xxhash", "numpy")
-# Rule fields that do not decide anything: documentation and the rule's own test examples.
-_UNDECIDING = {"description", "remove", "keep", "origin"}
+# Rule fields that do not decide anything: documentation, the rule's own test examples, where it
+# was read from, and whether a user's file touched it (which only sets how it is matched: a
+# user's rule under a time limit, a shipped one in its group's combined pattern; same answers).
+_UNDECIDING = {"description", "remove", "keep", "example_prints", "origin", "shipped"}
 
 
 def _canonical(value: Any) -> Any:

@@ -126,13 +126,15 @@ def run_spark(
         rows = core.finish(session, s1, decided, settings_bc, tasks.engine_rows)
         out = session.createDataFrame(rows, output_schema(), verifySchema=False).persist()
         frames.append(out)
+        for part in out.select("reason", "rules", "chars").rdd.mapPartitions(tasks.partial_stats).collect():
+            stats.merge(part)
+        _pass_warnings(out, warn, max_warnings)
+        if options.before_commit is not None:  # side files first, as the local engine does
+            options.before_commit(stats)
         if options.destination is not None:
             _write(out.where("record"), options.destination, single_file)
         if options.rejects is not None:
             _write(out.where("not record"), options.rejects, single_file=True)
-        for part in out.select("reason", "rules", "chars").rdd.mapPartitions(tasks.partial_stats).collect():
-            stats.merge(part)
-        _pass_warnings(out, warn, max_warnings)
     finally:
         for frame in frames:
             with contextlib.suppress(Exception):
