@@ -21,6 +21,7 @@ A rule looks like this::
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -82,6 +83,9 @@ class Rule:
     requires: tuple[str, ...] = ()
     origin: str = ""
     enabled: bool = True
+    # Defined by the shipped rule files alone (no user file touched it): tested, so matched
+    # without the per-call time limit, inside its group's combined pattern (see _Segment).
+    shipped: bool = False
 
     def matches(self, line: str, key: str | None = None, words: int | None = None) -> bool:
         """Whether ``line`` is what this rule describes (a whole line, or a credit ending it).
@@ -95,29 +99,143 @@ class Rule:
         """
         if self.phrases and (phrase_key(line) if key is None else key) in self.phrases:
             return True
+        return self.pattern_matches(line, len(line.split()) if words is None else words, PATTERN_TIMEOUT)
+
+    def pattern_matches(self, line: str, words: int, timeout: float | None) -> bool:
+        """The pattern's part of :meth:`matches` (``words``: the line's word count); a line
+        that takes longer than ``timeout`` seconds does not match."""
         if self.pattern is None:
             return False
         if self.requires and not any(token in line for token in self.requires):
             return False  # the cheap test first: the pattern cannot match without one of these
+        if self.where == "credit" and words > self.max_words:
+            return False
         try:
-            if self.where == "credit":
-                if (len(line.split()) if words is None else words) > self.max_words:
-                    return False
-                # A credit ends its line: look at the tail only (lookbehinds still see before it).
-                start = max(0, len(line) - CREDIT_TAIL)
-                return self.pattern.search(line, start, timeout=PATTERN_TIMEOUT) is not None
-            return self.pattern.fullmatch(line.strip(), timeout=PATTERN_TIMEOUT) is not None
+            return self._pattern_matches(line, timeout)
         except TimeoutError:
             return False
+
+    def _pattern_matches(self, line: str, timeout: float | None) -> bool:
+        """The pattern alone: a whole line, or (``credit``) a credit ending it."""
+        assert self.pattern is not None
+        if self.where == "credit":
+            # A credit ends its line: look at the tail only (lookbehinds still see before it).
+            start = max(0, len(line) - CREDIT_TAIL)
+            return self.pattern.search(line, start, timeout=timeout) is not None
+        return self.pattern.fullmatch(line.strip(), timeout=timeout) is not None
+
+
+# A pattern that cannot share an alternation with others: it sets flags for the whole pattern
+# ("(?i)"), refers to its own groups by number or name, or names groups that could clash.
+_NOT_COMBINABLE = re.compile(r"\(\?[a-zA-Z]*-?[a-zA-Z]+\)|\\[1-9]|\\g<|\(\?P[<=]|\(\?<[a-zA-Z_]|\(\?&")
+
+
+def _combinable(rule: Rule) -> bool:
+    return rule.shipped and rule.pattern is not None and not _NOT_COMBINABLE.search(rule.pattern.pattern)
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """Consecutive rules of a group, matched together.
+
+    Shipped whole-line rules that can be combined are one alternation (``combined``), each
+    rule's pattern in a named group with its own flags, matched with no time limit: one call of
+    the regex engine per line instead of one per rule. Any other rule (a user's, a credit, one
+    that cannot be combined) is a segment of its own, matched through
+    :meth:`Rule.pattern_matches` (with the time limit when it is a user's).
+    """
+
+    indexes: tuple[int, ...]
+    combined: regex.Pattern[str] | None = None
+
+    @classmethod
+    def of(cls, rules: tuple[Rule, ...], indexes: list[int]) -> _Segment:
+        parts = []
+        for i in indexes:
+            pattern = rules[i].pattern
+            assert pattern is not None
+            scope = "i" if pattern.flags & regex.IGNORECASE else "-i"
+            parts.append(f"(?P<r{i}>(?{scope}:{pattern.pattern}))")
+        return cls(tuple(indexes), regex.compile("|".join(parts), regex.VERSION0))
+
+    def first(self, line: str) -> int | None:
+        """The first rule of the segment, in order, whose pattern matches the whole ``line``:
+        an alternation fully matching takes the first alternative that can."""
+        assert self.combined is not None
+        m = self.combined.fullmatch(line.strip())
+        return None if m is None else int(str(m.lastgroup)[1:])
 
 
 @dataclass(frozen=True)
 class _RuleGroup:
-    """The enabled rules of one pass and placement, and the longest line any of them takes."""
+    """The enabled rules of one pass and placement, compiled for :meth:`RuleSet.first_match`."""
 
     rules: tuple[Rule, ...]
     max_words: int
-    has_phrases: bool
+    phrases: dict[str, tuple[int, ...]]  # phrase key -> the rules that list it, in order
+    segments: tuple[_Segment, ...]
+
+    @classmethod
+    def of(cls, rules: tuple[Rule, ...]) -> _RuleGroup:
+        phrases: dict[str, tuple[int, ...]] = {}
+        for i, rule in enumerate(rules):
+            for phrase in rule.phrases:
+                phrases[phrase] = (*phrases.get(phrase, ()), i)
+        segments: list[_Segment] = []
+        run: list[int] = []
+        for i, rule in enumerate(rules):
+            if rule.pattern is None:
+                continue
+            # A credit is searched for in a line's tail, where one alternation tries every
+            # rule at every position: its rules' required text rules out far more, one by one.
+            if _combinable(rule) and rule.where != "credit":
+                run.append(i)
+                continue
+            if run:
+                segments.append(_Segment.of(rules, run))
+                run = []
+            segments.append(_Segment((i,)))
+        if run:
+            segments.append(_Segment.of(rules, run))
+        longest = max((r.max_words for r in rules), default=-1)
+        return cls(rules, longest, phrases, tuple(segments))
+
+    def first_match(self, line: str) -> Rule | None:
+        """The first rule, in order, that takes ``line`` (what trying each in turn would give)."""
+        words = len(line.split())
+        if words > self.max_words:
+            return None
+        rules = self.rules
+        limit = len(rules)  # the first rule whose phrases take the line, if any
+        if self.phrases:
+            listed = self.phrases.get(phrase_key(line), ())
+            limit = next((i for i in listed if words <= rules[i].max_words), limit)
+        for segment in self.segments:
+            if segment.indexes[0] >= limit:
+                break
+            if segment.combined is None:
+                rule = rules[segment.indexes[0]]
+                timeout = None if rule.shipped else PATTERN_TIMEOUT  # a user's rule is untrusted
+                if words <= rule.max_words and rule.pattern_matches(line, words, timeout):
+                    return rule
+                continue
+            i = segment.first(line)
+            if i is None:
+                continue
+            if i >= limit:
+                break
+            if self._takes(i, line, words):
+                return rules[i]
+            # Rule i's pattern matches but its word limit or required text does not: ask the
+            # rest of the segment one by one (rare: required text is a test the pattern implies).
+            for j in segment.indexes:
+                if i < j < limit and self._takes(j, line, words) and rules[j]._pattern_matches(line, None):
+                    return rules[j]
+        return rules[limit] if limit < len(rules) else None
+
+    def _takes(self, i: int, line: str, words: int) -> bool:
+        rule = self.rules[i]
+        return words <= rule.max_words and (not rule.requires or any(t in line for t in rule.requires))
 
 
 @dataclass
@@ -138,9 +256,7 @@ class RuleSet:
     def _group(self, pass_name: str, where: tuple[str, ...]) -> _RuleGroup:
         group = self._groups.get((pass_name, where))
         if group is None:
-            rules = tuple(r for r in self.select(pass_name) if r.where in where)
-            longest = max((r.max_words for r in rules), default=-1)
-            group = _RuleGroup(rules, longest, any(r.phrases for r in rules))
+            group = _RuleGroup.of(tuple(r for r in self.select(pass_name) if r.where in where))
             self._groups[(pass_name, where)] = group
         return group
 
@@ -153,14 +269,7 @@ class RuleSet:
         cache_key = (line, pass_name, where)
         if cache_key in self._matches:
             return self._matches[cache_key]
-        group = self._group(pass_name, where)
-        words = len(line.split())
-        if words > group.max_words:
-            return None
-        key = phrase_key(line) if group.has_phrases else ""
-        found = next(
-            (rule for rule in group.rules if words <= rule.max_words and rule.matches(line, key, words)), None
-        )
+        found = self._group(pass_name, where).first_match(line)
         if len(self._matches) >= MATCH_CACHE_SIZE:
             self._matches.clear()
         self._matches[cache_key] = found
@@ -195,17 +304,22 @@ def load_rules(extra: Iterable[Path] = (), *, defaults: bool = True) -> RuleSet:
     paths: list[Path] = []
     if defaults:
         paths.extend(rule_files(default_rules_dir()))
+    shipped = len(paths)
     for p in extra:
         if not p.exists():
             raise RuleError(f"{p}: no such rules file or directory")
         paths.extend(rule_files(p))
     raw: dict[str, dict[str, Any]] = {}
-    for path in paths:
+    touched: set[str] = set()  # ids a user's file defines or retunes
+    for n, path in enumerate(paths):
         for entry in _read_rule_file(path):
             merged = raw.setdefault(entry["id"], {})
             merged.update(entry)
             merged["origin"] = str(path)
-    return RuleSet([_compile(data) for data in raw.values()])
+            if n >= shipped:
+                touched.add(entry["id"])
+    rules = [_compile(data) for data in raw.values()]
+    return RuleSet([r if r.id in touched else dataclasses.replace(r, shipped=True) for r in rules])
 
 
 def _read_rule_file(path: Path) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from cleaner.cli import cli
 from cleaner.document import Document
 from cleaner.pipeline import CleaningSetup, run_passes
 from cleaner.rulecheck import check_examples, check_rule
-from cleaner.rules import Rule, RuleError, load_rules, phrase_key
+from cleaner.rules import Rule, RuleError, RuleSet, load_rules, phrase_key
 
 DEFAULT_RULES = list(default_cleaner().rules)
 
@@ -248,3 +249,87 @@ def test_non_toml_files_in_a_rules_folder_are_ignored(tmp_path: Path) -> None:
 def test_default_rules_alone_give_the_same_rules_as_the_cleaner() -> None:
     assert [r.id for r in load_rules()] == [r.id for r in DEFAULT_RULES]
     assert clean_with(default_cleaner(), [HEADLINE, B1, B2, B3]) == [B1, B2, B3]
+
+
+# --- matching: shipped rules combined, user rules one by one with a time limit ---------------
+
+
+def first_rule_one_by_one(
+    rules: list[Rule], line: str, pass_name: str, where: tuple[str, ...]
+) -> Rule | None:
+    """The definition first_match must keep: each enabled rule of the group tried in turn."""
+    group = [r for r in rules if r.enabled and r.pass_name == pass_name and r.where in where]
+    words = len(line.split())
+    return next((r for r in group if words <= r.max_words and r.matches(line)), None)
+
+
+def every_example_line(rules: list[Rule]) -> list[str]:
+    lines = [line for rule in rules for line in (*rule.remove, *rule.keep)]
+    return [*lines, *(f"  {line}  " for line in lines), B1, HEADLINE, "", "12 comments", "Share"]
+
+
+def as_shipped(rules: RuleSet) -> RuleSet:
+    """The same rules as if they shipped with cleaner (combined, matched without time limit)."""
+    return RuleSet([dataclasses.replace(r, shipped=True) for r in rules])
+
+
+def test_the_combined_match_is_the_first_rule_in_order_on_every_example() -> None:
+    rules = load_rules()
+    for line in every_example_line(list(rules)):
+        for pass_name, where in (("junk", ("line", "block")), ("junk", ("line", "block", "edge"))):
+            assert rules.first_match(line, pass_name, where) == first_rule_one_by_one(
+                list(rules), line, pass_name, where
+            ), line
+
+
+def test_shipped_rules_are_marked_shipped_and_a_rule_a_user_file_touches_is_not(tmp_path: Path) -> None:
+    write_rules(tmp_path, "mine.toml", '[[rule]]\nid = "junk.comments"\nmax_words = 3\n')
+    rules = {r.id: r for r in load_rules([tmp_path])}
+    assert rules["junk.advertisement"].shipped
+    assert not rules["junk.comments"].shipped
+
+
+def test_an_earlier_rule_wins_over_a_later_one_that_also_matches(tmp_path: Path) -> None:
+    # Two shipped-like rules in one alternation: the first in file order names the removal,
+    # even when the second matches the same line; a word limit that rules out the first hands
+    # the line to the second.
+    write_rules(
+        tmp_path,
+        "a.toml",
+        "[[rule]]\nid = \"junk.first\"\npattern = 'tip line: .*'\nmax_words = 3\n"
+        "[[rule]]\nid = \"junk.second\"\npattern = 'tip .*'\n",
+    )
+    rules = as_shipped(load_rules([tmp_path], defaults=False))
+    assert rules.first_match("Tip line: 555", "junk", ("line",)).id == "junk.first"  # type: ignore[union-attr]
+    assert rules.first_match("Tip line: 555 0143 now", "junk", ("line",)).id == "junk.second"  # type: ignore[union-attr]
+    assert rules.first_match("Nothing here", "junk", ("line",)) is None
+
+
+def test_a_user_rule_between_shipped_ones_keeps_its_place_in_the_order(tmp_path: Path) -> None:
+    # The user's override of junk.comments matches what a later shipped rule matches too.
+    write_rules(tmp_path, "mine.toml", "[[rule]]\nid = \"junk.comments\"\npattern = '\\d+ min read'\n")
+    rules = load_rules([tmp_path])
+    expected = first_rule_one_by_one(list(rules), "5 min read", "junk", ("line", "block", "edge"))
+    assert expected is not None and expected.id == "junk.comments"
+    assert rules.first_match("5 min read", "junk", ("line", "block", "edge")) == expected
+
+
+def test_a_pattern_with_its_own_global_flags_still_matches_as_written(tmp_path: Path) -> None:
+    # "(?-i)" would change every rule of an alternation: such a rule is matched on its own.
+    write_rules(
+        tmp_path,
+        "a.toml",
+        "[[rule]]\nid = \"junk.upper\"\npattern = '(?-i)TIP'\n"
+        "[[rule]]\nid = \"junk.other\"\npattern = 'ok'\n",
+    )
+    rules = as_shipped(load_rules([tmp_path], defaults=False))
+    assert rules.first_match("TIP", "junk", ("line",)).id == "junk.upper"  # type: ignore[union-attr]
+    assert rules.first_match("tip", "junk", ("line",)) is None
+    assert rules.first_match("OK", "junk", ("line",)).id == "junk.other"  # type: ignore[union-attr]
+
+
+def test_a_catastrophic_user_pattern_among_shipped_rules_times_out_instead_of_stalling(
+    tmp_path: Path,
+) -> None:
+    write_rules(tmp_path, "evil.toml", "[[rule]]\nid = \"user.evil\"\npattern = '(a|aa)+$'\n")
+    assert load_rules([tmp_path]).first_match("a" * 40 + "b", "junk", ("line", "block")) is None
