@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import takewhile
 from typing import ClassVar
 
 import numpy as np
@@ -65,7 +66,9 @@ class RemoveRepeatedParagraphs:
         sigs = paragraph_signatures_of(lines)
         kept: list[int] = []
         for i in range(len(lines)):
-            recent = [j for j in kept if i - j <= self.window] if self.window else kept
+            # The kept paragraphs within the window: the last few of ``kept``, read backwards
+            # (one pass over the document, not a list rebuilt per paragraph).
+            recent = takewhile(lambda j: i - j <= self.window, reversed(kept)) if self.window else kept
             if len(lines[i].split()) >= self.min_words and any(
                 estimated_jaccard(sigs[i], sigs[j]) >= self.threshold for j in recent
             ):
