@@ -178,6 +178,19 @@ def test_boilerplate_needs_min_docs_and_share_of_the_source() -> None:
     assert not index.matches("another outlet", signature(line, PARAGRAPH_SKETCH))
 
 
+def test_a_source_with_fewer_documents_than_min_docs_finds_none_beside_one_that_has_enough() -> None:
+    line = "Tip line: 555-0143, or write to the newsroom"
+    collected = ParagraphCollector()
+    for doc in range(9):
+        group = "big outlet" if doc < 6 else "small outlet"  # 6 and 3 documents, the same footer
+        sigs = np.stack([signature(p, PARAGRAPH_SKETCH) for p in [*article(doc, 3), line]])
+        collected.add(group, doc, sigs)
+    index = find_boilerplate(collected, min_docs=4)
+    assert index.matches("big outlet", signature(line, PARAGRAPH_SKETCH))
+    assert not index.matches("small outlet", signature(line, PARAGRAPH_SKETCH))
+    assert len(find_boilerplate(collected, min_docs=7)) == 0
+
+
 def test_an_adjacent_near_repeat_goes_and_a_far_repeat_stays() -> None:
     body = article(5, 5)
     near = body[1].replace("pounds", "pounds in total")
@@ -187,6 +200,17 @@ def test_an_adjacent_near_repeat_goes_and_a_far_repeat_stays() -> None:
     assert [e.rule for e in doc.applied] == ["repeat.paragraph"]
     assert doc.applied[0].text == near
     assert doc.lines.count(body[1]) == 2  # the far copy is the author's
+
+
+def test_a_repeat_is_looked_for_only_within_the_window() -> None:
+    body = article(7, 6)
+    lines = [body[0], body[1], body[2], body[0], body[3], body[3]]
+    doc = Document("d", "d.txt", list(lines))
+    run_passes(doc, [RemoveRepeatedParagraphs(window=2)])
+    assert doc.lines == lines[:4] + lines[4:5]  # body[0] is 3 back: the author's; body[3] goes
+    wide = Document("d", "d.txt", list(lines))
+    run_passes(wide, [RemoveRepeatedParagraphs(window=3)])
+    assert wide.lines == lines[:3] + lines[4:5]
 
 
 def test_a_short_line_repeats_only_exactly_and_a_doubled_single_word_stays() -> None:

@@ -132,7 +132,15 @@ def find_boilerplate(
         [code for doc, code in collected.doc_groups.items() if doc not in exclude],
         minlength=len(collected.groups),
     )
+    # A source with fewer documents than min_docs has no boilerplate to find: its paragraphs
+    # are left out of the grouping (a crawl of many small sites costs nothing here).
+    small = np.flatnonzero(group_docs < min_docs)
+    if len(small):
+        keep = ~np.isin(groups, small)
+        groups, docs, sigs = groups[keep], docs[keep], sigs[keep]
     n = len(sigs)
+    if not n:
+        return index
     parent = np.arange(n, dtype=np.int64)
     for band in range(BANDS):
         cols = sigs[:, band * ROWS : (band + 1) * ROWS]
