@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.cli import cli
@@ -124,15 +124,30 @@ def removed_by(record: dict[str, object], rule: str) -> list[str]:
     return [e["text"] for e in record["removed"] if e["rule"] == rule]  # type: ignore[attr-defined]
 
 
+@settings(deadline=None)  # the first example imports datasketch (and scipy)
 @given(st.lists(st.text(alphabet="ab cd.\u00e9", max_size=40), max_size=6))
-def test_batched_signatures_equal_datasketch_one_text_at_a_time(texts: list[str]) -> None:
-    """One batch per document must not change a single value: ``signature`` is datasketch's own
-    ``MinHash.update_batch``; empty and punctuation-only texts keep the all-max signature."""
-    for settings in (PARAGRAPH_SKETCH, DOCUMENT_SKETCH):
-        batch = signatures(texts, settings)
-        assert batch.shape == (len(texts), settings.num_perm)
+def test_signatures_are_datasketchs_minhash_value_for_value(texts: list[str]) -> None:
+    """cleaner computes datasketch 2's ``affine32`` MinHash itself (numpy, no scipy import):
+    one batch per document must give datasketch's ``update_batch`` values exactly; empty and
+    punctuation-only texts keep the all-max signature."""
+    import xxhash
+    from datasketch import MinHash
+
+    from cleaner.dedup.minhash import shingles
+
+    for sketch in (PARAGRAPH_SKETCH, DOCUMENT_SKETCH):
+        batch = signatures(texts, sketch)
+        assert batch.shape == (len(texts), sketch.num_perm)
         for row, text in zip(batch, texts, strict=True):
-            assert np.array_equal(row, signature(text, settings))
+            reference = MinHash(
+                num_perm=sketch.num_perm,
+                seed=sketch.seed,
+                hashfunc=xxhash.xxh32_intdigest,
+                scheme=sketch.scheme,
+            )
+            reference.update_batch(shingles(text, sketch.shingle_words))
+            assert np.array_equal(row, reference.hashvalues)
+            assert np.array_equal(row, signature(text, sketch))
 
 
 def test_site_boilerplate_no_rule_names_is_removed_everywhere_but_a_shared_quote_stays(
@@ -275,7 +290,7 @@ def test_state_deduplicates_tomorrow_against_today(tmp_path: Path) -> None:
     assert [r["id"] for r in run_cli([str(today), "--state", str(state)])] == ["t1"]
     assert run_cli([str(tomorrow), "--state", str(state)]) == []
     settings = json.loads((state / "settings.json").read_text())
-    assert settings["paragraph_sketch"]["datasketch"]
+    assert settings["paragraph_sketch"]["scheme"] == "affine32"
 
 
 def test_state_with_other_settings_stops_with_a_clear_error(tmp_path: Path) -> None:
@@ -286,3 +301,42 @@ def test_state_with_other_settings_stops_with_a_clear_error(tmp_path: Path) -> N
     result = CliRunner().invoke(cli, ["run", str(src), "-", "--state", str(state), "--dup-threshold", "0.9"])
     assert result.exit_code == 1
     assert "other settings" in result.output and "document_threshold" in result.output
+
+
+def test_the_bands_are_those_datasketch_picks_at_any_threshold() -> None:
+    from datasketch import MinHashLSH
+
+    from cleaner.dedup.documents import LSH_WEIGHTS, document_lsh
+
+    for threshold in (0.5, 0.7, 0.8, 0.85, 0.9, 0.95):
+        for num_perm in (64, 128):
+            ours = document_lsh(threshold, num_perm)
+            theirs = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=LSH_WEIGHTS)
+            assert (ours.b, ours.r) == (theirs.b, theirs.r), (threshold, num_perm)
+
+
+def test_verified_pairs_are_minhashlsh_candidates_that_verify() -> None:
+    from datasketch import LeanMinHash, MinHashLSH
+
+    from cleaner.dedup.documents import LSH_WEIGHTS
+
+    rng = random.Random(5)
+    bodies = [article(seed, 6) for seed in range(12)]
+    texts = []
+    for n in range(60):  # copies of 12 stories, each with a few paragraphs changed or dropped
+        body = list(bodies[n % 12])
+        for _ in range(rng.randrange(3)):
+            body[rng.randrange(len(body))] = " ".join(article(100 + n, 1))
+        texts.append("\n\n".join(body[: rng.randrange(4, 7)]))
+    index = DocumentIndex()
+    lsh = MinHashLSH(threshold=0.8, num_perm=128, weights=LSH_WEIGHTS)
+    expected = set()
+    for n, text in enumerate(texts):
+        sig = signature(text, DOCUMENT_SKETCH)
+        index.add(f"d{n}", n, sig)
+        lean = LeanMinHash(seed=1, hashvalues=sig, scheme="affine32")
+        expected |= {
+            (other, n) for other in lsh.query(lean) if estimated_jaccard(sig, index.sigs[other]) >= 0.8
+        }
+        lsh.insert(n, lean)
+    assert index.verified_pairs() == sorted(expected) and len(expected) > 10

@@ -1,8 +1,10 @@
 """Shingles and MinHash signatures: pure functions of text, the same in every process.
 
-datasketch's MinHash does the sketching; its 2.x ``affine32`` permutation scheme is fed a fast
-32-bit hash (xxhash's xxh32) instead of the default SHA-1, which costs several times more and buys
-nothing here: shingles are not adversarial, they only need to spread well.
+The sketch is datasketch 2's MinHash with its ``affine32`` permutation scheme, fed a fast 32-bit
+hash (xxhash's xxh32) instead of the default SHA-1, which costs several times more and buys
+nothing here: shingles are not adversarial, they only need to spread well. The arithmetic is
+done here with numpy, value for value what datasketch computes (the tests compare them), so a
+run does not import datasketch, which imports scipy: a second of start-up per process.
 """
 
 from __future__ import annotations
@@ -12,14 +14,13 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from typing import Any
 
-import datasketch
 import numpy as np
 import xxhash
-from datasketch import LeanMinHash, MinHash
 
 _WORD = re.compile(r"\w+")
 HASH_NAME = "xxh32"
 SCHEME = "affine32"
+EMPTY = np.uint32(0xFFFFFFFF)  # the signature value of no shingle at all
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class SketchSettings:
     hash: str = HASH_NAME
 
     def to_json(self) -> dict[str, Any]:
-        return {**asdict(self), "datasketch": datasketch.__version__}
+        return asdict(self)
 
 
 PARAGRAPH_SKETCH = SketchSettings(num_perm=64, shingle_words=3)
@@ -57,20 +58,16 @@ def shingles(text: str, words: int) -> set[bytes]:
 
 
 @cache
-def _template(settings: SketchSettings) -> MinHash:
-    return MinHash(
-        num_perm=settings.num_perm,
-        seed=settings.seed,
-        hashfunc=xxhash.xxh32_intdigest,
-        scheme=settings.scheme,
-    )
-
-
-@cache
-def _scratch(settings: SketchSettings) -> MinHash:
-    """One MinHash per process and settings, cleared for each text: building one costs more
-    than sketching a paragraph."""
-    return _template(settings).copy()
+def permutations(settings: SketchSettings) -> tuple[np.ndarray, np.ndarray]:
+    """The ``a`` and ``b`` of the affine permutations ``a * h + b`` (mod 2**32), drawn as
+    datasketch 2's ``MinHash(num_perm, seed, scheme="affine32")`` draws them: ``a`` odd, so each
+    permutation is a bijection of the 32-bit values."""
+    if settings.scheme != SCHEME:
+        raise ValueError(f"sketch scheme {settings.scheme!r}: only {SCHEME!r} is implemented")
+    gen = np.random.RandomState(settings.seed)
+    a = gen.randint(0, 1 << 31, settings.num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, settings.num_perm, dtype=np.uint32)
+    return a, b
 
 
 def signature(text: str, settings: SketchSettings) -> np.ndarray:
@@ -78,23 +75,20 @@ def signature(text: str, settings: SketchSettings) -> np.ndarray:
 
     An empty text has the all-max signature, which matches nothing but another empty text.
     """
-    m = _scratch(settings)
-    m.clear()
-    m.update_batch(shingles(text, settings.shingle_words))
-    return np.array(m.hashvalues, dtype=np.uint32)
+    sig: np.ndarray = signatures([text], settings)[0]
+    return sig
 
 
 def signatures(texts: list[str], settings: SketchSettings) -> np.ndarray:
     """Signatures of several texts as one ``(len(texts), num_perm)`` array, in one batch.
 
-    The same values as :func:`signature` on each text: datasketch's ``affine32`` arithmetic
+    datasketch's ``affine32`` arithmetic
     (xxh32, MurmurHash3's finalizer, ``a * h + b`` modulo 2**32, the minimum per permutation),
     applied to every shingle of every text at once and min-reduced per text. A document's
     paragraphs are short, so one MinHash update each spends more time in numpy's call overhead
     than in arithmetic; one batch per document removes that overhead.
     """
-    template = _template(settings)
-    out = np.tile(np.asarray(template.hashvalues, dtype=np.uint32), (len(texts), 1))
+    out = np.full((len(texts), settings.num_perm), EMPTY, dtype=np.uint32)
     hashes: list[int] = []
     starts: list[int] = []
     rows: list[int] = []
@@ -105,7 +99,7 @@ def signatures(texts: list[str], settings: SketchSettings) -> np.ndarray:
             rows.append(row)
             hashes += map(xxhash.xxh32_intdigest, grams)
     if hashes:
-        a, b = template.permutations
+        a, b = permutations(settings)
         hv = _fmix32(np.array(hashes, dtype=np.uint32)).reshape(-1, 1)
         out[rows] = np.minimum.reduceat(hv * a + b, starts, axis=0)
     return out
@@ -125,9 +119,3 @@ def _fmix32(hv: np.ndarray) -> np.ndarray:
 def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """The share of equal signature positions: MinHash's estimate of the Jaccard similarity."""
     return float(np.count_nonzero(a == b) / len(a))
-
-
-def to_lean_minhash(sig: np.ndarray, settings: SketchSettings) -> LeanMinHash:
-    """A stored signature as datasketch's LeanMinHash: all MinHashLSH needs, without the
-    permutation tables a full MinHash carries."""
-    return LeanMinHash(seed=settings.seed, hashvalues=sig, scheme=settings.scheme)

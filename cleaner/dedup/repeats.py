@@ -68,7 +68,8 @@ class RemoveRepeatedParagraphs:
         for i in range(len(lines)):
             # The kept paragraphs within the window: the last few of ``kept``, read backwards
             # (one pass over the document, not a list rebuilt per paragraph).
-            recent = takewhile(lambda j: i - j <= self.window, reversed(kept)) if self.window else kept
+            since = i - self.window
+            recent = takewhile(since.__le__, reversed(kept)) if self.window else kept
             if len(lines[i].split()) >= self.min_words and any(
                 estimated_jaccard(sigs[i], sigs[j]) >= self.threshold for j in recent
             ):
