@@ -39,7 +39,7 @@ from cleaner.shards import ShardedWriter, finished_shards
 from cleaner.spill import Spill
 from cleaner.stages import Dropped, Item, Rendered, finishing_passes, rename, unique_id
 from cleaner.stats import RunStats
-from cleaner.workers import Accounted, account, clean_all, finish_all
+from cleaner.workers import Accounted, account, clean_all, finish_all, stage_pool
 from cleaner.writers import JsonlWriter, open_jsonl
 
 __all__ = ["RunError", "RunOptions", "clean_record", "run"]
@@ -62,6 +62,8 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
     work = _work_dir(options, files)
     spill = Spill(work / "spill.bin" if work is not None else None)
     seen_ids: set[str] = set()
+    # One pool for stages 1 and 3, started before the indexes grow (see cleaner.workers).
+    pool = stage_pool(setup, options.jobs, sketch=dedup.enabled, keep_doc_sig=work is not None)
     try:
         # Stage 1: clean, detect language, sketch; index the signatures, spill the documents.
         for result in spill.recover() if options.resume else ():
@@ -71,8 +73,7 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
         progress = Progress(sum(f.size() for f in files)) if options.progress else None
         items = _unique_ids(read_sources(files, options.read, counter), seen_ids, warn, skip=resumed)
         # A resumable spill keeps the document signatures: the indexes are rebuilt from it.
-        results = clean_all(items, setup, options.jobs, sketch=dedup.enabled, keep_doc_sig=work is not None)
-        for accounted, blob in results:
+        for accounted, blob in clean_all(items, pool):
             _account(accounted, spill.count, documents, collector, seen_ids, dedup.enabled)
             for warning in accounted.warnings:
                 warn(warning)
@@ -104,12 +105,13 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
             _output(options, work) as out,
             open_jsonl(options.rejects) as rejects,
         ):
-            for rendered in finish_all(tasks, finishing, setup.max_rounds, options.jobs, keep):
+            for rendered in finish_all(tasks, finishing, setup.max_rounds, pool, keep):
                 _emit(rendered, out, rejects, stats, options.observer, warn)
             commit_together.hold()  # the renames of output and rejects, as one step
         if options.state is not None:
             save_state(options.state, documents, set(duplicates), boilerplate, settings)
     finally:
+        pool.close()
         spill.close()
     if work is not None:
         shutil.rmtree(work, ignore_errors=True)

@@ -1,14 +1,21 @@
-"""Stages 1 and 3 on ``--jobs N`` cores: N - 1 worker processes, and the main process too.
+"""Stages 1 and 3 on ``--jobs N`` cores: N worker processes; the main process reads, orders
+and writes.
 
 Both stages are pure functions of a document, so any split of the work gives the same records;
 results are yielded in input order, so the output is byte-identical to ``--jobs 1``.
 
-Why the main process cleans as well: it also reads the input, keeps the indexes and writes the
-output, and on a 2-core machine a third busy process would only take turns with the other two.
-So the main process hands a chunk to the workers while they have room (two chunks each in
-flight) and cleans the next chunk itself when they do not. The split balances itself: the more
-time reading and writing take, the fewer chunks the main process cleans. Documents travel in
-chunks to amortise the pickling, and come back pickled for the spill or rendered as lines.
+The main process does only what cannot be split: it reads and parses the input, keeps the
+indexes, decides (stage 2) and writes. Everything per document (cleaning, language, signatures,
+finishing, rendering) happens in the workers, so N workers can keep N cores busy: the main
+process's share of a run is a few per cent of its CPU (README, "Performance").
+
+One pool serves the whole run (:class:`WorkerPool`). It starts with the first chunk that does
+not fit the serial start, before the indexes grow, so the workers are forked small and never
+hold a copy of the indexes they do not need; their caches (rule matches, repairs, paragraph
+signatures) survive from stage 1 to stage 3. Stage 3's setup (the site boilerplate found in
+stage 2) reaches them through a file read once per worker, not with every task. Documents
+travel in chunks to amortise the transfers, and come back pickled for the spill or rendered
+as lines.
 """
 
 from __future__ import annotations
@@ -18,9 +25,12 @@ import multiprocessing
 import multiprocessing.pool
 import os
 import pickle
+import tempfile
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
@@ -31,9 +41,9 @@ from cleaner.passes import Pass
 from cleaner.pipeline import CleaningSetup
 from cleaner.stages import Cleaned, Dropped, Item, Rendered, clean_one, finish, note_warnings, render
 
-CHUNK_SIZE = 8
+CHUNK_SIZE = 16
 SERIAL_FIRST = 16
-IN_FLIGHT_PER_WORKER = 2  # chunks: one being worked on, one waiting, so a worker never idles
+IN_FLIGHT_PER_WORKER = 3  # chunks: one being worked on, two waiting, so a worker never idles
 MAX_PENDING = 64  # chunks done or in flight but not yet yielded (one slow chunk holds the rest)
 
 T = TypeVar("T")
@@ -58,6 +68,94 @@ def _map_chunk(func: Callable[[T], R], chunk: list[T]) -> list[R]:
     return [func(item) for item in chunk]
 
 
+class WorkerPool:
+    """``jobs`` worker processes for the stages of one run, started when first needed.
+
+    ``initializer(*initargs)`` sets up each worker (and this process, before the fork, so the
+    workers inherit what it loaded). With ``jobs <= 1`` there is no pool: the work is done here.
+    """
+
+    def __init__(self, jobs: int, initializer: Callable[..., None], initargs: tuple[object, ...]):
+        self.jobs = jobs
+        self._initializer = initializer
+        self._initargs = initargs
+        self._initialised = False
+        self._pool: multiprocessing.pool.Pool | None = None
+        self._files: list[Path] = []
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+        for path in self._files:
+            path.unlink(missing_ok=True)
+        self._files.clear()
+
+    def _init_here(self) -> None:
+        if not self._initialised:
+            self._initializer(*self._initargs)
+            self._initialised = True
+
+    def started(self) -> bool:
+        return self._pool is not None
+
+    def share(self, value: object) -> str:
+        """``value`` pickled to a file the workers read once each (see :func:`shared`)."""
+        fd, name = tempfile.mkstemp(prefix="cleaner-setup-", suffix=".pickle")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        self._files.append(Path(name))
+        return name
+
+    def map(self, func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        """``func`` over ``items``, in order: here for the serial start (and for everything
+        with one job), then in the workers, chunk by chunk."""
+        self._init_here()
+        iterator = iter(items)
+        if self.jobs <= 1:
+            yield from map(func, iterator)
+            return
+        if self._pool is None:
+            # A pool costs a fork per worker: small runs are done before it would start.
+            yield from map(func, list(itertools.islice(iterator, SERIAL_FIRST)))
+        chunks = iter(lambda: list(itertools.islice(iterator, CHUNK_SIZE)), [])
+        first = next(chunks, None)
+        if first is None:
+            return
+        if self._pool is None:
+            self._pool = _pool(self.jobs, self._initializer, self._initargs)
+        yield from _in_order(self._pool, func, itertools.chain([first], chunks), self.jobs)
+
+
+def _in_order(
+    pool: multiprocessing.pool.Pool, func: Callable[[T], R], chunks: Iterable[list[T]], workers: int
+) -> Iterator[R]:
+    """The chunks' results in order, with at most ``IN_FLIGHT_PER_WORKER`` chunks per worker
+    submitted and not finished (a finished one frees its place at once, in any order)."""
+    room = threading.Semaphore(workers * IN_FLIGHT_PER_WORKER)
+
+    def done(_: object) -> None:
+        room.release()
+
+    pending: deque[multiprocessing.pool.AsyncResult[list[R]]] = deque()
+    for chunk in chunks:
+        while pending and pending[0].ready():
+            yield from pending.popleft().get()
+        while len(pending) >= MAX_PENDING:
+            yield from pending.popleft().get()
+        room.acquire()
+        pending.append(pool.apply_async(_map_chunk, (func, chunk), callback=done, error_callback=done))
+    while pending:
+        yield from pending.popleft().get()
+
+
 def ordered_map(
     func: Callable[[T], R],
     items: Iterable[T],
@@ -65,46 +163,13 @@ def ordered_map(
     initializer: Callable[..., None],
     initargs: tuple[object, ...],
 ) -> Iterator[R]:
-    """``func`` over ``items``, in order, on ``jobs`` cores (``jobs - 1`` worker processes).
+    """``func`` over ``items``, in order, on ``jobs`` worker processes (one job: here).
 
     ``func`` and ``initializer`` are module-level functions; ``initializer(*initargs)`` sets up
-    every process that calls ``func``, this one included (before the fork, so workers inherit
-    what it loaded).
+    every process that calls ``func``.
     """
-    initializer(*initargs)
-    iterator = iter(items)
-    if jobs <= 1:
-        yield from map(func, iterator)
-        return
-    # A pool costs a fork per worker: small runs are done before it would start.
-    yield from map(func, list(itertools.islice(iterator, SERIAL_FIRST)))
-    chunks = iter(lambda: list(itertools.islice(iterator, CHUNK_SIZE)), [])
-    first = next(chunks, None)
-    if first is None:
-        return
-    workers = jobs - 1
-    with _pool(workers, initializer, initargs) as pool:
-        pending: deque[multiprocessing.pool.AsyncResult[list[R]] | list[R]] = deque()
-        for chunk in itertools.chain([first], chunks):
-            yield from _done_in_order(pending)
-            busy = sum(1 for p in pending if not isinstance(p, list) and not p.ready())
-            if busy < workers * IN_FLIGHT_PER_WORKER:
-                pending.append(pool.apply_async(_map_chunk, (func, chunk)))
-            else:
-                pending.append(_map_chunk(func, chunk))
-            while len(pending) > MAX_PENDING:
-                yield from _take(pending.popleft())
-        while pending:
-            yield from _take(pending.popleft())
-
-
-def _done_in_order(pending: deque[multiprocessing.pool.AsyncResult[list[R]] | list[R]]) -> Iterator[R]:
-    while pending and (isinstance(pending[0], list) or pending[0].ready()):
-        yield from _take(pending.popleft())
-
-
-def _take(entry: multiprocessing.pool.AsyncResult[list[R]] | list[R]) -> list[R]:
-    return entry if isinstance(entry, list) else entry.get()
+    with WorkerPool(jobs, initializer, initargs) as pool:
+        yield from pool.map(func, items)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -169,45 +234,52 @@ def _clean(item: Item) -> tuple[Accounted, bytes]:
     return clean_and_pickle(item, _worker_setup, _worker_sketch, _worker_keep_sig)
 
 
-def clean_all(
-    items: Iterable[Item],
-    setup: CleaningSetup,
-    jobs: int,
-    sketch: bool = True,
-    keep_doc_sig: bool = False,
-) -> Iterator[tuple[Accounted, bytes]]:
-    """Stage 1 over ``items``, in input order, on ``jobs`` cores.
+def stage_pool(
+    setup: CleaningSetup, jobs: int, sketch: bool = True, keep_doc_sig: bool = False
+) -> WorkerPool:
+    """The pool for a run's stages 1 and 3 (:func:`clean_all`, :func:`finish_all`)."""
+    return WorkerPool(jobs, _init_clean, (setup, sketch, keep_doc_sig))
+
+
+def clean_all(items: Iterable[Item], pool: WorkerPool) -> Iterator[tuple[Accounted, bytes]]:
+    """Stage 1 over ``items``, in input order, in ``pool`` (from :func:`stage_pool`).
 
     Each result comes back pickled, ready for the spill, with what the main process needs of it
     (:func:`clean_and_pickle`): a worker's documents are never unpickled here.
     """
-    return ordered_map(_clean, items, jobs, _init_clean, (setup, sketch, keep_doc_sig))
+    return pool.map(_clean, items)
 
 
-_worker_passes: list[Pass] = []
-_worker_rounds = 0
-_worker_keep = False
+_finish_source = ""
+_finish_setup: tuple[list[Pass], int, bool] = ([], 0, False)
 
 
-def _init_finish(passes: list[Pass], max_rounds: int, keep: bool) -> None:
-    global _worker_passes, _worker_rounds, _worker_keep
-    _worker_passes, _worker_rounds, _worker_keep = passes, max_rounds, keep
-
-
-def _finish(task: tuple[bytes, Duplicate | None]) -> Rendered:
-    return finish_and_render(task[0], task[1], _worker_passes, _worker_rounds, _worker_keep)
+def _finish(task: tuple[str, bytes, Duplicate | None]) -> Rendered:
+    """Stage 3 for one task; the stage's setup is read from its file once per process."""
+    global _finish_source, _finish_setup
+    source, blob, duplicate = task
+    if source != _finish_source:
+        with Path(source).open("rb") as f:
+            _finish_setup = pickle.load(f)
+        _finish_source = source
+    passes, max_rounds, keep = _finish_setup
+    return finish_and_render(blob, duplicate, passes, max_rounds, keep)
 
 
 def finish_all(
     tasks: Iterable[tuple[bytes, Duplicate | None]],
     passes: list[Pass],
     max_rounds: int,
-    jobs: int,
+    pool: WorkerPool,
     keep: bool = False,
 ) -> Iterator[Rendered]:
-    """Stage 3 over spilled results in input order, on ``jobs`` cores.
+    """Stage 3 over spilled results in input order, in ``pool`` (the one stage 1 used).
 
     Each result is handed over still pickled, as the spill holds it, and comes back as the line
     to write: unpickling, finishing and rendering happen where the work is done.
     """
-    return ordered_map(_finish, tasks, jobs, _init_finish, (passes, max_rounds, keep))
+    global _finish_source, _finish_setup
+    setup = (passes, max_rounds, keep)
+    source = pool.share(setup) if pool.jobs > 1 else ""
+    _finish_source, _finish_setup = source, setup  # this process: no file to read
+    return pool.map(_finish, ((source, blob, duplicate) for blob, duplicate in tasks))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import pickle
 import time
+from pathlib import Path
 
 import pytest
 
-from cleaner.workers import SERIAL_FIRST, ordered_map
+from cleaner.workers import SERIAL_FIRST, WorkerPool, ordered_map
 
 _setting = ""
 
@@ -22,19 +24,37 @@ def _slow_square(n: int) -> tuple[int, int, str]:
     return n * n, os.getpid(), _setting
 
 
+def _read_shared(source: str) -> tuple[int, str]:
+    time.sleep(0.002)
+    with Path(source).open("rb") as f:
+        return os.getpid(), str(pickle.load(f))
+
+
 def _fail_on_13(n: int) -> int:
     if n == 13 + SERIAL_FIRST:
         raise ValueError("document 13 is broken")
     return n
 
 
-def test_results_come_in_input_order_and_both_processes_work() -> None:
+def test_results_come_in_input_order_and_the_workers_do_the_work() -> None:
     items = list(range(SERIAL_FIRST + 300))
     results = list(ordered_map(_slow_square, items, 2, _init, ("ready",)))
     assert [r[0] for r in results] == [n * n for n in items]
     assert {r[2] for r in results} == {"ready"}  # every process was initialised
-    pids = {r[1] for r in results}
-    assert os.getpid() in pids and len(pids) == 2  # the main process and one worker
+    assert {r[1] for r in results[:SERIAL_FIRST]} == {os.getpid()}  # the serial start
+    pids = {r[1] for r in results[SERIAL_FIRST:]}
+    assert os.getpid() not in pids and len(pids) == 2  # then two workers, the main process only orders
+
+
+def test_one_pool_serves_several_stages_and_a_shared_setup_reaches_every_worker() -> None:
+    with WorkerPool(2, _init, ("stage 1",)) as pool:
+        first = list(pool.map(_slow_square, range(SERIAL_FIRST + 100)))
+        source = pool.share("stage 3 setup")
+        second = list(pool.map(_read_shared, [source] * 100))
+    workers = {r[1] for r in first[SERIAL_FIRST:]}
+    assert {pid for pid, _ in second} <= workers  # the same processes, not new ones
+    assert {setup for _, setup in second} == {"stage 3 setup"}
+    assert not Path(source).exists()  # the shared file goes with the pool
 
 
 def test_one_job_works_in_this_process_only() -> None:
