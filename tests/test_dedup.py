@@ -18,7 +18,14 @@ from hypothesis import strategies as st
 from cleaner.cli import cli
 from cleaner.dedup.boilerplate import ParagraphCollector, find_boilerplate
 from cleaner.dedup.documents import DocumentIndex
-from cleaner.dedup.minhash import DOCUMENT_SKETCH, PARAGRAPH_SKETCH, estimated_jaccard, signature, signatures
+from cleaner.dedup.minhash import (
+    DOCUMENT_SKETCH,
+    PARAGRAPH_SKETCH,
+    estimated_jaccard,
+    shingles,
+    signature,
+    signatures,
+)
 from cleaner.dedup.repeats import RemoveRepeatedParagraphs
 from cleaner.document import Document
 from cleaner.pipeline import run_passes
@@ -301,6 +308,32 @@ def test_state_with_other_settings_stops_with_a_clear_error(tmp_path: Path) -> N
     result = CliRunner().invoke(cli, ["run", str(src), "-", "--state", str(state), "--dup-threshold", "0.9"])
     assert result.exit_code == 1
     assert "other settings" in result.output and "document_threshold" in result.output
+
+
+def test_a_state_of_an_older_format_version_is_refused_naming_the_versions(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "x", "text": "\n\n".join(article(9))}) + "\n", encoding="utf-8")
+    run_cli([str(src), "--state", str(state)])
+    meta = state / "settings.json"
+    meta.write_text(meta.read_text().replace('"state_version": 3', '"state_version": 1'))
+    result = CliRunner().invoke(cli, ["run", str(src), "-", "--state", str(state)])
+    assert result.exit_code == 1
+    assert "state format version 1" in result.output and "version 3 only" in result.output
+
+
+def test_a_document_signature_is_the_union_of_its_paragraphs_shingles() -> None:
+    from cleaner.dedup.repeats import document_signature
+
+    paragraphs = article(3, 4)
+    union = set().union(*(shingles(p, 3) for p in paragraphs))
+    reference = signatures(["\n".join(sorted(g.decode() for g in union))], DOCUMENT_SKETCH)[0]
+    by_shingle = np.full(DOCUMENT_SKETCH.num_perm, 0xFFFFFFFF, dtype=np.uint32)
+    for gram in union:  # each shingle alone is a one-shingle text: its signature is its hash
+        by_shingle = np.minimum(by_shingle, signature(gram.decode(), DOCUMENT_SKETCH))
+    assert np.array_equal(document_signature(paragraphs), by_shingle)
+    assert not np.array_equal(document_signature(paragraphs), reference)  # no shingle across lines
+    assert np.array_equal(document_signature(paragraphs[::-1]), by_shingle)  # a set: order-free
 
 
 def test_the_bands_are_those_datasketch_picks_at_any_threshold() -> None:

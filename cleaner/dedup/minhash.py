@@ -82,27 +82,43 @@ def signature(text: str, settings: SketchSettings) -> np.ndarray:
 def signatures(texts: list[str], settings: SketchSettings) -> np.ndarray:
     """Signatures of several texts as one ``(len(texts), num_perm)`` array, in one batch.
 
-    datasketch's ``affine32`` arithmetic
-    (xxh32, MurmurHash3's finalizer, ``a * h + b`` modulo 2**32, the minimum per permutation),
-    applied to every shingle of every text at once and min-reduced per text. A document's
-    paragraphs are short, so one MinHash update each spends more time in numpy's call overhead
-    than in arithmetic; one batch per document removes that overhead.
+    datasketch's ``affine32`` arithmetic (xxh32, MurmurHash3's finalizer, ``a * h + b`` modulo
+    2**32, the minimum per permutation), applied to every shingle of every text at once and
+    min-reduced per text. A document's paragraphs are short, so one MinHash update each spends
+    more time in numpy's call overhead than in arithmetic; one batch per document removes it.
     """
-    out = np.full((len(texts), settings.num_perm), EMPTY, dtype=np.uint32)
-    hashes: list[int] = []
-    starts: list[int] = []
-    rows: list[int] = []
-    for row, text in enumerate(texts):
-        grams = shingles(text, settings.shingle_words)
-        if grams:
-            starts.append(len(hashes))
-            rows.append(row)
-            hashes += map(xxhash.xxh32_intdigest, grams)
-    if hashes:
+    return signatures_of_hashes([shingle_hashes(text, settings.shingle_words) for text in texts], settings)
+
+
+def shingle_hashes(text: str, words: int) -> np.ndarray:
+    """The hashes of the shingles of ``text``, mixed (xxh32, then MurmurHash3's finalizer):
+    what every permutation of every sketch is applied to. Computed once per paragraph, they
+    feed both its own signature and its document's (:func:`union_signature`)."""
+    grams = shingles(text, words)
+    return _fmix32(np.fromiter(map(xxhash.xxh32_intdigest, grams), dtype=np.uint32, count=len(grams)))
+
+
+def signatures_of_hashes(hashes: list[np.ndarray], settings: SketchSettings) -> np.ndarray:
+    """One signature per array of :func:`shingle_hashes`, in one batch (see :func:`signatures`)."""
+    out = np.full((len(hashes), settings.num_perm), EMPTY, dtype=np.uint32)
+    rows = [row for row, h in enumerate(hashes) if len(h)]
+    if rows:
         a, b = permutations(settings)
-        hv = _fmix32(np.array(hashes, dtype=np.uint32)).reshape(-1, 1)
+        starts = np.cumsum([0, *(len(hashes[row]) for row in rows[:-1])])
+        hv = np.concatenate([hashes[row] for row in rows]).reshape(-1, 1)
         out[rows] = np.minimum.reduceat(hv * a + b, starts, axis=0)
     return out
+
+
+def union_signature(hashes: list[np.ndarray], settings: SketchSettings, batch: int = 8192) -> np.ndarray:
+    """The signature of the union of several texts' shingles (a document's, from its
+    paragraphs' :func:`shingle_hashes`); ``batch`` shingles at a time bound the working memory."""
+    sig = np.full(settings.num_perm, EMPTY, dtype=np.uint32)
+    every = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint32)
+    a, b = permutations(settings)
+    for start in range(0, len(every), batch):
+        np.minimum(sig, (every[start : start + batch, None] * a + b).min(axis=0), out=sig)
+    return sig
 
 
 def _fmix32(hv: np.ndarray) -> np.ndarray:

@@ -15,7 +15,14 @@ from typing import ClassVar
 
 import numpy as np
 
-from cleaner.dedup.minhash import PARAGRAPH_SKETCH, estimated_jaccard, signatures
+from cleaner.dedup.minhash import (
+    DOCUMENT_SKETCH,
+    PARAGRAPH_SKETCH,
+    estimated_jaccard,
+    shingle_hashes,
+    signatures_of_hashes,
+    union_signature,
+)
 from cleaner.document import Document, Edit
 
 REPEAT_THRESHOLD = 0.8
@@ -23,26 +30,52 @@ REPEAT_WINDOW = 1
 REPEAT_MIN_WORDS = 2  # a one-word line doubled is a divider or a list marker, not a scraper's copy
 
 
+# Each line's shingle hashes and paragraph signature, remembered: passes ask for the same lines
+# round after round, and the document's signature is made of its lines' hashes.
 _SIGNATURES: dict[str, np.ndarray] = {}
+_HASHES: dict[str, np.ndarray] = {}
 SIGNATURE_CACHE_SIZE = 16384
 
 
+def _make_room(count: int) -> None:
+    if len(_SIGNATURES) + count >= SIGNATURE_CACHE_SIZE:
+        _SIGNATURES.clear()
+        _HASHES.clear()
+
+
 def paragraph_signatures_of(lines: list[str]) -> list[np.ndarray]:
-    """The signatures of ``lines``, remembered (passes ask for the same lines round after round);
-    the ones not seen yet are computed in one batch."""
+    """The signatures of ``lines``, remembered; the ones not seen yet are computed in one batch."""
     missing = [line for line in dict.fromkeys(lines) if line not in _SIGNATURES]
     if missing:
-        if len(_SIGNATURES) + len(missing) >= SIGNATURE_CACHE_SIZE:
-            _SIGNATURES.clear()
-            missing = list(dict.fromkeys(lines))
-        _SIGNATURES.update(zip(missing, signatures(missing, PARAGRAPH_SKETCH), strict=True))
+        _make_room(len(missing))
+        missing = [line for line in dict.fromkeys(lines) if line not in _SIGNATURES]
+        hashes = [_HASHES.get(line) for line in missing]
+        words = PARAGRAPH_SKETCH.shingle_words
+        for n, line in enumerate(missing):
+            if hashes[n] is None:
+                hashes[n] = _HASHES[line] = shingle_hashes(line, words)
+        sigs = signatures_of_hashes(hashes, PARAGRAPH_SKETCH)  # type: ignore[arg-type]
+        _SIGNATURES.update(zip(missing, sigs, strict=True))
     return [_SIGNATURES[line] for line in lines]
+
+
+def document_signature(lines: list[str]) -> np.ndarray:
+    """The document signature: MinHash of the union of its paragraphs' shingles, from the
+    hashes its paragraph signatures were made of (one tokenisation for both). Shingles do not
+    cross paragraph boundaries: a paragraph is where the text of a page is cut."""
+    words = DOCUMENT_SKETCH.shingle_words
+    if words != PARAGRAPH_SKETCH.shingle_words:
+        return union_signature([shingle_hashes(line, words) for line in lines], DOCUMENT_SKETCH)
+    hashes = []
+    for line in lines:
+        found = _HASHES.get(line)
+        hashes.append(shingle_hashes(line, words) if found is None else found)
+    return union_signature(hashes, DOCUMENT_SKETCH)
 
 
 def remember_signatures(lines: list[str], sigs: np.ndarray) -> None:
     """Seed the cache with signatures computed elsewhere (stage 1's, for stage 3)."""
-    if len(_SIGNATURES) + len(lines) >= SIGNATURE_CACHE_SIZE:
-        _SIGNATURES.clear()
+    _make_room(len(lines))
     _SIGNATURES.update(zip(lines, sigs, strict=True))
 
 

@@ -18,7 +18,9 @@ from cleaner.dedup.boilerplate import BANDS, ROWS, BoilerplateIndex
 from cleaner.dedup.documents import DocumentIndex
 from cleaner.dedup.minhash import DOCUMENT_SKETCH, PARAGRAPH_SKETCH
 
-STATE_VERSION = 1
+# 3: document signatures are made of their paragraphs' shingles (none across paragraphs).
+# (2 is the caption templates' version, on another branch.)
+STATE_VERSION = 3
 
 
 class StateError(Exception):
@@ -44,6 +46,13 @@ def load_state(
     if not meta.exists():
         return 0
     stored = json.loads(meta.read_text(encoding="utf-8"))
+    version = stored.get("state_version") if isinstance(stored, dict) else None
+    if version != settings["state_version"]:
+        raise StateError(
+            f"{directory}: state format version {version}, but this cleaner reads version "
+            f"{settings['state_version']} only (its document signatures are computed differently); "
+            "use a new --state directory"
+        )
     if stored != settings:
         changed = sorted(k for k in settings.keys() | stored.keys() if settings.get(k) != stored.get(k))
         raise StateError(
