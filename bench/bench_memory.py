@@ -71,16 +71,19 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("sizes", nargs="+", type=int)
     ap.add_argument("--jobs", type=int, default=1, help="worker processes (their peak is shown apart)")
+    ap.add_argument("--dedup-only", action="store_true", help="skip the run without dedup")
     args = ap.parse_args()
     for n in args.sizes:
         path = Path(tempfile.mkdtemp()) / f"news-{n}.jsonl"
         with path.open("w", encoding="utf-8") as f:
             subprocess.run([sys.executable, str(HERE / "generate.py"), str(n)], stdout=f, check=True)
         mb = path.stat().st_size / 2**20
-        for label, extra in (("no dedup", ("--no-dedup",)), ("dedup", ())):
+        variants = (("no dedup", ("--no-dedup",)), ("dedup", ()))
+        for label, extra in variants[1:] if args.dedup_only else variants:
             r = measure(path, args.jobs, *extra)
             print(
-                f"{n:>8,} docs ({mb:,.0f} MB) {label:9} peak RSS {r['peak_mb']:7.0f} MB (largest worker {r['worker_mb']:4.0f} MB)"
+                f"{n:>8,} docs ({mb:,.0f} MB) {label:9} peak RSS {r['peak_mb']:7.0f} MB"
+                f" (largest worker {r['worker_mb']:4.0f} MB)"
                 f"  index {r['index_mb']:6.1f} MB ({r['paragraphs']:,.0f} paragraphs)"
                 f"  {r['seconds']:6.0f} s",
                 flush=True,

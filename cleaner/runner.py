@@ -83,7 +83,7 @@ def run(options: RunOptions, warn: Callable[[str], None] = lambda _: None) -> Ru
         if progress is not None:
             progress.close()
         stats.documents_in = spill.count
-        stats.index_bytes = collector.nbytes()
+        stats.index_bytes = collector.nbytes() + documents.nbytes()  # the whole signature index
         stats.index_paragraphs = collector.count()
         # Stage 2: duplicate documents, then site boilerplate among the kept ones.
         duplicates = documents.decide() if dedup.enabled else {}

@@ -11,6 +11,7 @@ import random
 from pathlib import Path
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -373,3 +374,21 @@ def test_verified_pairs_are_minhashlsh_candidates_that_verify() -> None:
         }
         lsh.insert(n, lean)
     assert index.verified_pairs() == sorted(expected) and len(expected) > 10
+
+
+def test_the_collector_keeps_every_row_across_its_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    import cleaner.dedup.boilerplate as boilerplate
+
+    monkeypatch.setattr(boilerplate, "COLLECTOR_BLOCK", 5)
+    collected = ParagraphCollector()
+    rng = np.random.default_rng(3)
+    sigs = rng.integers(0, 2**32, size=(13, PARAGRAPH_SKETCH.num_perm), dtype=np.uint32)
+    collected.add("a", 0, sigs[:7])  # across the first block's end
+    collected.add("b", 1, sigs[7:7])  # a document without paragraphs
+    collected.add("b", 2, sigs[7:])
+    assert collected.count() == 13 and collected.doc_groups == {0: 0, 1: 1, 2: 1}
+    assert collected.codes().tolist() == [0] * 7 + [1] * 6
+    assert collected.doc_numbers().tolist() == [0] * 7 + [2] * 6
+    rows = np.array([1, 4, 5, 9, 12])
+    assert np.array_equal(collected.band(rows, 8, 12), sigs[rows, 8:12])
+    assert np.array_equal(collected.signatures(rows[::-1]), sigs[rows[::-1]])
