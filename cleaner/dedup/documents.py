@@ -70,18 +70,15 @@ def document_lsh(threshold: float, num_perm: int, weights: tuple[float, float] =
     >>> (lsh.b, lsh.r)
     (16, 8)
     """
-    best, choice = float("inf"), (0, 0)
-    below = np.linspace(0.0, threshold, 2001)
-    above = np.linspace(threshold, 1.0, 2001)
-    for b in range(1, num_perm + 1):
-        rows = np.arange(1, num_perm // b + 1, dtype=float)[:, None]
-        false_positive = _integral(1 - (1 - below**rows) ** b, 0.0, threshold)
-        false_negative = _integral((1 - above**rows) ** b, threshold, 1.0)
-        error = false_positive * weights[0] + false_negative * weights[1]
-        r = int(np.argmin(error))
-        if error[r] < best:
-            best, choice = float(error[r]), (b, r + 1)
-    return LshBands(*choice)
+    pairs = np.array([(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)])
+    b, r = pairs[:, :1].astype(float), pairs[:, 1:].astype(float)
+    below = np.linspace(0.0, threshold, 1025)
+    above = np.linspace(threshold, 1.0, 1025)
+    false_positive = _integral(1 - (1 - below**r) ** b, 0.0, threshold)
+    false_negative = _integral((1 - above**r) ** b, threshold, 1.0)
+    error = false_positive * weights[0] + false_negative * weights[1]
+    choice = pairs[int(np.argmin(error))]  # the first of equals, in datasketch's (b, r) order
+    return LshBands(int(choice[0]), int(choice[1]))
 
 
 @dataclass(frozen=True)
