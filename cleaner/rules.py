@@ -174,6 +174,9 @@ class _RuleGroup:
     max_words: int
     phrases: dict[str, tuple[int, ...]]  # phrase key -> the rules that list it, in order
     segments: tuple[_Segment, ...]
+    # When every pattern of the group requires some text: all of it, so that a line with none
+    # of it is answered with one test instead of one per rule (most lines, for credits).
+    gate: tuple[str, ...] | None = None
 
     @classmethod
     def of(cls, rules: tuple[Rule, ...]) -> _RuleGroup:
@@ -198,7 +201,11 @@ class _RuleGroup:
         if run:
             segments.append(_Segment.of(rules, run))
         longest = max((r.max_words for r in rules), default=-1)
-        return cls(rules, longest, phrases, tuple(segments))
+        patterned = [r for r in rules if r.pattern is not None]
+        gate = None
+        if patterned and all(r.requires for r in patterned):
+            gate = tuple(dict.fromkeys(t for r in patterned for t in r.requires))
+        return cls(rules, longest, phrases, tuple(segments), gate)
 
     def first_match(self, line: str) -> Rule | None:
         """The first rule, in order, that takes ``line`` (what trying each in turn would give)."""
@@ -210,7 +217,10 @@ class _RuleGroup:
         if self.phrases:
             listed = self.phrases.get(phrase_key(line), ())
             limit = next((i for i in listed if words <= rules[i].max_words), limit)
-        for segment in self.segments:
+        segments = self.segments
+        if self.gate is not None and not any(token in line for token in self.gate):
+            segments = ()  # no pattern of the group can match without one of these
+        for segment in segments:
             if segment.indexes[0] >= limit:
                 break
             if segment.combined is None:

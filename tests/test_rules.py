@@ -333,3 +333,18 @@ def test_a_catastrophic_user_pattern_among_shipped_rules_times_out_instead_of_st
 ) -> None:
     write_rules(tmp_path, "evil.toml", "[[rule]]\nid = \"user.evil\"\npattern = '(a|aa)+$'\n")
     assert load_rules([tmp_path]).first_match("a" * 40 + "b", "junk", ("line", "block")) is None
+
+
+def test_a_group_whose_patterns_all_require_text_still_matches_a_line_with_it(tmp_path: Path) -> None:
+    write_rules(
+        tmp_path,
+        "a.toml",
+        '[[rule]]\nid = "caption.one"\npass = "captions"\nwhere = "credit"\n'
+        "pattern = 'ONE/\\w+'\nrequires = [\"ONE/\"]\n"
+        '[[rule]]\nid = "caption.two"\npass = "captions"\nwhere = "credit"\n'
+        "pattern = 'TWO/\\w+'\nrequires = [\"TWO/\"]\n",
+    )
+    for rules in (load_rules([tmp_path], defaults=False), as_shipped(load_rules([tmp_path], defaults=False))):
+        assert rules.first_match("A harbour at dawn. TWO/Kim", "captions", ("credit",)).id == "caption.two"  # type: ignore[union-attr]
+        assert rules.first_match("A harbour at dawn. ONE/Kim", "captions", ("credit",)).id == "caption.one"  # type: ignore[union-attr]
+        assert rules.first_match("A harbour at dawn. Kim", "captions", ("credit",)) is None
