@@ -8,6 +8,7 @@ synced before the rename, so after a crash the name holds the old content or the
 
 Ctrl-C and SIGTERM are held while a temporary file is created and remembered, and during the
 rename (see :class:`DeferInterrupts`), so an interrupt never leaves a temporary file behind.
+A failing write, sync or close (a full disk) still removes the temporary file.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import stat
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -58,6 +60,28 @@ class DeferInterrupts:
             signal.raise_signal(pending[0])
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (what systemd, Kubernetes and ``kill`` send), raised where Ctrl-C would be, so
+    every clean-up that holds for Ctrl-C holds for it too."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM raises :class:`Terminated` in the main thread while the block runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @contextlib.contextmanager
 def signals_held() -> Iterator[None]:
     """Hold SIGINT and SIGTERM while the block runs (see :class:`DeferInterrupts`)."""
@@ -70,6 +94,16 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def _keep_mode(path: Path, tmp: Path) -> None:
+    """A file replaced keeps its permission bits (a new one has the umask's, set at creation)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if stat.S_ISREG(mode):
+        tmp.chmod(stat.S_IMODE(mode))
 
 
 class AtomicFile:
@@ -95,20 +129,32 @@ class AtomicFile:
         if self._tmp is None:
             return
         with signals_held():
-            self.stream.flush()
-            os.fsync(self.stream.fileno())
-            self.stream.close()
-            self._tmp.replace(self.path)
+            try:
+                self.stream.flush()
+                os.fsync(self.stream.fileno())
+                self.stream.close()
+                _keep_mode(self.path, self._tmp)
+                self._tmp.replace(self.path)
+            except BaseException:
+                self.abort()  # a full disk fails here: the temporary file goes all the same
+                raise
             self._tmp = None
 
     def abort(self) -> None:
-        """Close and remove the temporary file; ``path`` stays as it was."""
+        """Close and remove the temporary file; ``path`` stays as it was.
+
+        Closing flushes, and on a full disk that fails again: the file is removed whatever the
+        close says (the descriptor is closed even when the flush fails).
+        """
         if self._tmp is None:
             return
-        self.stream.close()
-        with contextlib.suppress(FileNotFoundError):
-            self._tmp.unlink()
-        self._tmp = None
+        tmp, self._tmp = self._tmp, None
+        try:
+            with contextlib.suppress(OSError, ValueError):
+                self.stream.close()
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
 
 
 @contextlib.contextmanager

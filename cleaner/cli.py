@@ -9,19 +9,40 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from cleaner import __version__
-from cleaner.cli_options import read_options, rules_option, sources_argument, user_errors
-from cleaner.options import DedupOptions, RunOptions
-from cleaner.readers import ReadOptions
+from cleaner.atomic import Terminated, sigterm_as_interrupt, write_atomic
+from cleaner.cli_help import SectionedCommand, sections
+from cleaner.cli_options import (
+    dedup_from,
+    dedup_options,
+    read_options,
+    rules_option,
+    sources_argument,
+    user_errors,
+)
+from cleaner.escapes import terminal_safe
+from cleaner.options import RunOptions
+from cleaner.passes import record_rule_ids, registered
+from cleaner.paths import Output, PathError, check_outputs, earlier_outputs
+from cleaner.readers import MAX_DOC_BYTES, ReadOptions
 from cleaner.records import BAD_INPUT_REASONS
 from cleaner.report.commands import register
 from cleaner.report.html import HtmlReport
-from cleaner.rules import load_rules
+from cleaner.rulecheck import check_folder
+from cleaner.rules import Rule, RuleSet, load_rules
 from cleaner.runner import run
+from cleaner.stats import RunStats
 from cleaner.workers import default_jobs
+
+
+class UsageLine(click.ClickException):
+    """A usage error said in one line (exit status 2), without click's usage block."""
+
+    exit_code = 2
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -30,7 +51,43 @@ def cli() -> None:
     """Clean scraped news text into JSONL, explaining every removal."""
 
 
-@cli.command("run")
+class RunCommand(SectionedCommand):
+    """``run``: its options by section, and a missing DEST said as such.
+
+    ``cleaner run seeds/`` gives click one argument for two (SOURCE... and DEST); click fills
+    DEST first and would then say SOURCE is missing, which sends the user looking in the
+    wrong place.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        original = list(args)  # click's parser consumes the list it is given
+        try:
+            return super().parse_args(ctx, args)
+        except click.MissingParameter as e:
+            if e.param is None or e.param.name != "sources":
+                raise
+            opts, _, _ = self.make_parser(ctx).parse_args(args=original)
+            given = opts.get("destination")
+            if not isinstance(given, str):  # no argument at all: click's own message
+                raise
+            raise click.UsageError(
+                f"DEST is missing: cleaner run {given} DEST (a .jsonl file, or - for standard output)",
+                ctx,
+            ) from None
+
+
+RUN_SECTIONS = {
+    "Input": ["text_field", "id_field", "title_field", "max_doc_bytes", "strict"],
+    "Output": ["rejects", "stats_path", "report_path", "shard_size", "resume"],
+    "Cleaning": ["rules", "languages"],
+    "Dedup": ["no_dedup", "dup_threshold", "min_docs", "min_share", "state"],
+    "Engine": ["jobs", "engine", "master", "single_file"],
+    "Messages": ["quiet", "debug"],
+}
+
+
+@cli.command("run", cls=RunCommand)
+@sections(RUN_SECTIONS)
 @sources_argument
 @click.argument("destination", metavar="DEST")
 @click.option(
@@ -48,30 +105,14 @@ def cli() -> None:
 )
 @rules_option
 @read_options
-@click.option("--no-dedup", is_flag=True, help="Skip near-duplicate documents and site boilerplate.")
 @click.option(
-    "--dup-threshold",
-    type=click.FloatRange(0.0, 1.0),
-    default=DedupOptions.duplicate_threshold,
+    "--max-doc-bytes",
+    type=click.IntRange(1),
+    default=MAX_DOC_BYTES,
     show_default=True,
-    help="Estimated Jaccard at which a document duplicates an earlier one.",
+    help="Reject larger documents as too-large (a text file's bytes, unpacked; a JSONL line's).",
 )
-@click.option(
-    "--boilerplate-min-docs",
-    "min_docs",
-    type=click.IntRange(2),
-    default=DedupOptions.boilerplate_min_docs,
-    show_default=True,
-    help="Documents of one source a paragraph must appear in to be boilerplate.",
-)
-@click.option(
-    "--boilerplate-min-share",
-    "min_share",
-    type=click.FloatRange(0.0, 1.0),
-    default=DedupOptions.boilerplate_min_share,
-    show_default=True,
-    help="Share of a source's documents a paragraph must appear in to be boilerplate.",
-)
+@dedup_options
 @click.option(
     "--state",
     "state",
@@ -126,6 +167,7 @@ def run_command(
     text_field: str,
     id_field: str,
     title_field: str,
+    max_doc_bytes: int,
     no_dedup: bool,
     dup_threshold: float,
     min_docs: int,
@@ -165,13 +207,10 @@ def run_command(
         rejects=rejects,
         rules=list(rules),
         languages=languages,
-        read=ReadOptions(text_field=text_field, id_field=id_field, title_field=title_field),
-        dedup=DedupOptions(
-            enabled=not no_dedup,
-            duplicate_threshold=dup_threshold,
-            boilerplate_min_docs=min_docs,
-            boilerplate_min_share=min_share,
+        read=ReadOptions(
+            text_field=text_field, id_field=id_field, title_field=title_field, max_doc_bytes=max_doc_bytes
         ),
+        dedup=dedup_from(no_dedup, dup_threshold, min_docs, min_share),
         state=state,
         jobs=jobs or default_jobs(),
         shard_size=shard_size,
@@ -184,7 +223,30 @@ def run_command(
 
     def warn(message: str) -> None:
         if not quiet or ": duplicate id" not in message:
-            click.echo(f"cleaner: {message}", err=True)
+            click.echo(f"cleaner: {terminal_safe(message)}", err=True)  # file names and ids are input
+
+    outputs = [
+        Output("DEST", destination, folder=folder_dest),
+        *([Output("--rejects", rejects)] if rejects is not None else []),
+        *([Output("--stats", str(stats_path))] if stats_path is not None else []),
+        *([Output("--report", str(report_path))] if report_path is not None else []),
+        *([Output("--state", str(state), folder=True, holds_input=False)] if state is not None else []),
+    ]
+    try:
+        check_outputs(sources, outputs)
+    except PathError as e:
+        raise UsageLine(str(e)) from e
+    for warning in earlier_outputs(sources, destination):
+        warn(warning)  # (said even with --quiet)
+
+    def write_side_files(stats: RunStats) -> None:
+        if stats_path is not None:
+            write_atomic(stats_path, json.dumps(stats.to_json(), indent=2) + "\n")
+        if report is not None:
+            report.close(stats.to_json())
+
+    if engine == "local":
+        options.before_commit = write_side_files
 
     if master is not None and engine != "spark":
         raise click.UsageError("--master goes with --engine spark")
@@ -196,26 +258,24 @@ def run_command(
     if engine == "local" and not single_file:
         raise click.UsageError("--part-files goes with --engine spark")
     try:
-        with user_errors(destination):
+        with sigterm_as_interrupt(), user_errors(destination):
             if engine == "spark":
                 from cleaner.spark.engine import run_spark
 
                 stats = run_spark(options, master=master, single_file=single_file, warn=warn)
+                write_side_files(stats)
             else:
                 stats = run(options, warn)
-            if report is not None:
-                report.close(stats.to_json())
     except click.ClickException:
         raise
-    except KeyboardInterrupt:
-        click.echo("cleaner: interrupted (outputs are written whole or not at all)", err=True)
-        sys.exit(130)
+    except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM (Terminated): the same clean exit
+        what, status = ("terminated", 143) if isinstance(e, Terminated) else ("interrupted", 130)
+        click.echo(f"cleaner: {what} (outputs are written whole or not at all)", err=True)
+        sys.exit(status)
     except Exception as e:
         if debug:
             raise
         raise click.ClickException(f"unexpected error: {type(e).__name__}: {e} (run with --debug)") from e
-    if stats_path is not None:
-        stats_path.write_text(json.dumps(stats.to_json(), indent=2) + "\n", encoding="utf-8")
     if not quiet:
         click.echo(f"cleaner: {stats.summary()}", err=True)
     if not stats.balanced:  # pragma: no cover - an invariant, checked here so it is never silent
@@ -226,15 +286,78 @@ def run_command(
         sys.exit(1)
 
 
-@cli.command("rules")
+@cli.group("rules", invoke_without_command=True)
 @rules_option
-def rules_command(rules: tuple[Path, ...]) -> None:
-    """List the rules in force: id, pass, where it applies, and what it is for."""
+@click.option("--json", "as_json", is_flag=True, help="Print the rules as one JSON array of objects.")
+@click.pass_context
+def rules_command(ctx: click.Context, rules: tuple[Path, ...], as_json: bool) -> None:
+    """List every rule id a record's "removed" can carry: the passes' own and the rules files'.
+
+    \b
+    cleaner rules check DIR   checks a rules folder before you use it with --rules.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     with user_errors():
         ruleset = load_rules(rules)
-    for rule in ruleset:
-        state = "" if rule.enabled else "  (disabled)"
-        click.echo(f"{rule.id:32} {rule.pass_name:9} {rule.where:7} {rule.description}{state}")
+    rows = rule_listing(ruleset)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    width = max(len(row["id"]) for row in rows)
+    for row in rows:
+        state = "" if row["enabled"] else "  (disabled)"
+        click.echo(f"{row['id']:{width}}  {row['pass']:11} {row['where']:6} {row['description']}{state}")
+
+
+def rule_listing(ruleset: RuleSet) -> list[dict[str, Any]]:
+    """Every rule id a record can carry (:func:`cleaner.passes.record_rule_ids`), then the
+    rules files' disabled ones: id, pass, where (``code`` for a pass's own), description."""
+    by_id = {rule.id: rule for rule in ruleset}
+    docs = {cls.name: (cls.__doc__ or "").strip().splitlines()[0] for cls in registered()}
+    rows: list[dict[str, Any]] = []
+    for rule_id, pass_name in record_rule_ids(ruleset).items():
+        rule = by_id.get(rule_id)
+        if rule is None:
+            rows.append(
+                {
+                    "id": rule_id,
+                    "pass": pass_name,
+                    "where": "code",
+                    "description": docs[pass_name],
+                    "enabled": True,
+                }
+            )
+        else:
+            rows.append(_rule_row(rule))
+    rows.extend(_rule_row(rule) for rule in ruleset if not rule.enabled)
+    return rows
+
+
+def _rule_row(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "pass": rule.pass_name,
+        "where": rule.where,
+        "description": rule.description,
+        "enabled": rule.enabled,
+        "origin": rule.origin,
+    }
+
+
+@rules_command.command("check")
+@click.argument("folder", metavar="DIR", type=click.Path(exists=True, path_type=Path))
+def rules_check_command(folder: Path) -> None:
+    """Check a rules folder (or file) for use with --rules: fields and their types, patterns
+    that compile, and every example of every rule through the real pipeline. Exit status 1
+    when anything is wrong, with one line per problem."""
+    with user_errors():
+        checked, problems = check_folder(folder)
+    for problem in problems:
+        click.echo(f"cleaner: {problem}", err=True)
+    if problems:
+        raise click.ClickException(f"{folder}: {len(problems)} problems in {checked} rules checked")
+    click.echo(f"{folder}: {checked} rules checked, their examples hold")
 
 
 register(cli)

@@ -52,8 +52,11 @@ class Decoded:
     compressed: bool = False
 
 
-def decode_bytes(data: bytes) -> Decoded:
+def decode_bytes(data: bytes, max_bytes: int = MAX_GZIP_BYTES) -> Decoded:
     """Decode a whole file's bytes (see the module docstring for the order of the checks).
+
+    Gzipped data that unpacks to more than ``max_bytes`` is refused (``too-large``), unpacked
+    no further than that.
 
     >>> decode_bytes("café".encode("utf-8")).encoding
     'utf-8'
@@ -68,10 +71,12 @@ def decode_bytes(data: bytes) -> Decoded:
     """
     if data.startswith(GZIP_MAGIC):
         try:
-            inner = _gunzip(data)
+            inner = _gunzip(data, max_bytes)
         except (OSError, EOFError, zlib.error) as e:
             raise DecodeError(Reason.UNREADABLE, f"corrupt gzip data: {e}") from e
-        decoded = decode_bytes(inner)
+        if len(inner) > max_bytes:
+            raise DecodeError(Reason.TOO_LARGE, f"more than {max_bytes} bytes once unpacked")
+        decoded = decode_bytes(inner, max_bytes)
         return Decoded(decoded.text, decoded.encoding, compressed=True)
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -102,12 +107,10 @@ def decode_bytes(data: bytes) -> Decoded:
         return Decoded(data.decode("latin-1"), "latin-1")
 
 
-def _gunzip(data: bytes) -> bytes:
+def _gunzip(data: bytes, max_bytes: int) -> bytes:
+    """The unpacked bytes, at most ``max_bytes + 1`` of them (more means too large)."""
     with gzip.GzipFile(fileobj=io.BytesIO(data)) as f:
-        out = f.read(MAX_GZIP_BYTES + 1)
-    if len(out) > MAX_GZIP_BYTES:
-        raise OSError(f"more than {MAX_GZIP_BYTES} bytes once unpacked")
-    return out
+        return f.read(max_bytes + 1)
 
 
 def _bomless_utf16(data: bytes) -> Decoded | None:

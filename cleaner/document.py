@@ -9,7 +9,7 @@ every character that differs from the input and :func:`replay` can rebuild the t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -47,7 +47,11 @@ class AppliedEdit:
     """An edit as it was applied: positions refer to the text at the moment it was applied.
 
     Replaying the applied edits of a document in order, on the lines its input was split into,
-    gives its output text (see :func:`replay`).
+    gives its output text (see :func:`replay`); un-applying them in reverse order, on the output's
+    paragraphs, gives the input's back (see :func:`unapply`). For that, an edit that leaves its
+    paragraph blank is recorded as removing the paragraph whole (``at`` 0, ``text`` the whole
+    paragraph, no replacement) and says so with ``dropped``: without the flag, "Foo" removed at
+    the start of "Foobar" and a paragraph "Foo" removed above "bar" would read the same.
     """
 
     pass_name: str
@@ -57,19 +61,24 @@ class AppliedEdit:
     text: str
     replacement: str = ""
     moved_to: MoveTarget | None = None
+    dropped: bool = False
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
+        """The edit as an entry of a record's ``removed`` list."""
         out: dict[str, Any] = {"pass": self.pass_name, "rule": self.rule, "text": self.text}
         if self.replacement:
             out["replacement"] = self.replacement
         if self.moved_to:
             out["to"] = self.moved_to
+        if self.dropped:
+            out["dropped"] = True
         out["line"] = self.line
         out["at"] = self.at
         return out
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> AppliedEdit:
+    def from_dict(cls, data: Mapping[str, Any]) -> AppliedEdit:
+        """The edit of a ``removed`` entry (:meth:`to_dict`'s inverse)."""
         return cls(
             data["pass"],
             data["rule"],
@@ -78,7 +87,12 @@ class AppliedEdit:
             data["text"],
             data.get("replacement", ""),
             data.get("to"),
+            data.get("dropped") is True,
         )
+
+    # The older names, kept for callers written before the public API.
+    to_json = to_dict
+    from_json = from_dict
 
 
 @dataclass(slots=True)
@@ -139,6 +153,44 @@ def replay(lines: Iterable[str], applied: Iterable[AppliedEdit]) -> list[str]:
     return out
 
 
+def unapply_one(lines: list[str], edit: AppliedEdit) -> None:
+    """Undo one applied edit on ``lines`` in place: the inverse of :func:`apply_one`.
+
+    A ``dropped`` edit puts its paragraph back at ``line``; any other puts ``text`` back where
+    its ``replacement`` stands. Raises ``ValueError`` when the edit does not fit (a record edited
+    by hand, or written by a cleaner older than the ``dropped`` flag).
+    """
+    if edit.dropped:
+        if edit.at != 0 or edit.replacement or not 0 <= edit.line <= len(lines):
+            raise ValueError(f"dropped paragraph does not fit line {edit.line}: {edit!r}")
+        lines.insert(edit.line, edit.text)
+        return
+    if not 0 <= edit.line < len(lines):
+        raise ValueError(f"edit names line {edit.line} of {len(lines)}: {edit!r}")
+    line = lines[edit.line]
+    end = edit.at + len(edit.replacement)
+    if line[edit.at : end] != edit.replacement:
+        raise ValueError(f"edit does not match line {edit.line}: {edit!r}")
+    lines[edit.line] = line[: edit.at] + edit.text + line[end:]
+
+
+def unapply(lines: Iterable[str], applied: Iterable[AppliedEdit]) -> list[str]:
+    """Rebuild a document's *input* paragraphs from its output paragraphs and its applied edits.
+
+    The inverse of :func:`replay`: ``unapply(replay(p, edits), edits) == p``, which is what lets
+    ``cleaner diff OUT.jsonl`` show a document's diff from the output file alone.
+
+    >>> unapply(["Body text."], [AppliedEdit("junk", "junk.ad", 0, 0, "Advertisement", dropped=True)])
+    ['Advertisement', 'Body text.']
+    >>> unapply(["Café"], [AppliedEdit("ftfy", "ftfy.fix-encoding", 0, 3, "Ã©", "é")])
+    ['CafÃ©']
+    """
+    out = list(lines)
+    for edit in reversed(list(applied)):
+        unapply_one(out, edit)
+    return out
+
+
 def apply_edits(doc: Document, edits: Iterable[Edit]) -> int:
     """Apply a batch of edits proposed on the same state of ``doc``; return how many applied.
 
@@ -160,10 +212,15 @@ def apply_edits(doc: Document, edits: Iterable[Edit]) -> int:
             continue
         index = edit.line - dropped_above
         at = edit.start + shift
-        removed = doc.lines[index][at : edit.end + shift]
+        line = doc.lines[index]
+        removed = line[at : edit.end + shift]
         if not removed and not edit.replacement:
             continue
-        applied = AppliedEdit(edit.pass_name, edit.rule, index, at, removed, edit.replacement, edit.moved_to)
+        name, rule, moved_to = edit.pass_name, edit.rule, edit.moved_to
+        if (line[:at] + edit.replacement + line[edit.end + shift :]).strip():
+            applied = AppliedEdit(name, rule, index, at, removed, edit.replacement, moved_to)
+        else:  # the paragraph goes: recorded whole, white space left over included (see AppliedEdit)
+            applied = AppliedEdit(name, rule, index, 0, line, "", moved_to, dropped=True)
         before = len(doc.lines)
         apply_one(doc.lines, applied)
         doc.applied.append(applied)

@@ -37,6 +37,17 @@ class Language:
     prob: float
 
 
+def known_languages() -> frozenset[str]:
+    """The codes langdetect can answer (its profiles' names), and ``und`` (it could not tell).
+
+    Read from the profile folder's listing, so checking ``--lang`` does not load the profiles.
+    """
+    from importlib import resources
+
+    profiles = resources.files("langdetect") / "profiles"
+    return frozenset({UNKNOWN, *(entry.name for entry in profiles.iterdir())})
+
+
 def warm_up() -> None:
     """Load langdetect's profiles now (a worker does it once, before its first document)."""
     init_factory()

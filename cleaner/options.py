@@ -15,6 +15,7 @@ from cleaner.dedup.boilerplate import BOILERPLATE_MIN_DOCS, BOILERPLATE_MIN_SHAR
 from cleaner.dedup.documents import DOCUMENT_THRESHOLD
 from cleaner.readers import ReadOptions
 from cleaner.records import ReportItem
+from cleaner.stats import RunStats
 
 
 class RunError(Exception):
@@ -54,6 +55,8 @@ class RunOptions:
 
     ``destination`` None decides and reports but writes no output file (the review commands);
     ``observer`` receives every document as a :class:`~cleaner.records.ReportItem`, in order.
+    ``before_commit`` writes the run's side files (stats, report) once every record is out and
+    before DEST and the rejects appear, so a failure there leaves the old outputs in place.
     """
 
     sources: list[str]
@@ -69,3 +72,4 @@ class RunOptions:
     shard_size: int | None = None
     resume: bool = False
     progress: bool = False
+    before_commit: Callable[[RunStats], None] | None = None

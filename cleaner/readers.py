@@ -15,10 +15,12 @@ import contextlib
 import errno
 import gzip
 import json
+import math
 import os
+import re
 import sys
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -33,11 +35,23 @@ JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 STDIN = "-"
 
 
+# A document larger than this (a text file's bytes, unpacked; a JSONL line's bytes) is rejected
+# ``too-large`` unread: a news article is a few kilobytes, and a multi-megabyte "article" is a
+# scraper's mistake (a whole feed, a binary blob) that would cost a hundred times its size in
+# memory while the passes work on it.
+MAX_DOC_BYTES = 8 * 1024 * 1024
+# Containers nested deeper than this in a record are refused: real records are a few levels
+# deep, and deeply nested values exhaust the recursion of pickle and json on their way through
+# the workers, the spill and the writers.
+MAX_DEPTH = 64
+
+
 @dataclass(frozen=True)
 class ReadOptions:
     text_field: str = "text"
     id_field: str = "id"
     title_field: str = "title"
+    max_doc_bytes: int = MAX_DOC_BYTES
 
 
 @dataclass
@@ -130,7 +144,7 @@ def read_sources(
         if source.is_jsonl:
             yield from read_jsonl(source, options, counter)
         else:
-            yield read_text_file(source)
+            yield read_text_file(source, options.max_doc_bytes)
         counter.done = base + source.size()
 
 
@@ -152,16 +166,21 @@ def _os_error(e: OSError) -> str:
     return e.strerror or str(e)
 
 
-def read_text_file(source: SourceFile) -> Document | Reject:
+def read_text_file(source: SourceFile, max_bytes: int = MAX_DOC_BYTES) -> Document | Reject:
     """One article; any encoding :func:`~cleaner.decoding.decode_bytes` can tell."""
     assert source.path is not None
     doc_id = text_id(source.name)
     try:
-        data = source.path.read_bytes()
+        with source.path.open("rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            # a huge file is not read at all (nor is a buffer of the limit's size made for it)
+            data = b"" if size > max_bytes else f.read()
     except OSError as e:
         return Reject(doc_id, source.name, Reason.UNREADABLE, _os_error(e))
+    if size > max_bytes or len(data) > max_bytes:
+        return Reject(doc_id, source.name, Reason.TOO_LARGE, f"more than --max-doc-bytes {max_bytes}")
     try:
-        decoded = decode_bytes(data)
+        decoded = decode_bytes(data, max_bytes)
     except DecodeError as e:
         return Reject(doc_id, source.name, e.reason, e.detail)
     doc = Document(doc_id, source.name, split_paragraphs(decoded.text))
@@ -209,7 +228,11 @@ def read_jsonl_stream(stream: IO[bytes], name: str, options: ReadOptions) -> Ite
     while True:
         lineno += 1
         try:
-            raw = stream.readline()
+            raw = stream.readline(options.max_doc_bytes + 1)
+            if len(raw) > options.max_doc_bytes:  # too large: the rest is skipped, not kept
+                size = len(raw) + (0 if raw.endswith(b"\n") else _skip_line(stream))
+                yield too_large_line(name, lineno, size, options.max_doc_bytes)
+                continue
         except (OSError, EOFError, zlib.error) as e:
             yield unreadable_line(name, lineno, e)
             return
@@ -218,6 +241,22 @@ def read_jsonl_stream(stream: IO[bytes], name: str, options: ReadOptions) -> Ite
         item = parse_jsonl_line(raw, name, lineno, options)
         if item is not None:
             yield item
+
+
+def _skip_line(stream: IO[bytes], block: int = 1 << 20) -> int:
+    """Read past the rest of a line, a block at a time; returns how many bytes it had."""
+    skipped = 0
+    while chunk := stream.readline(block):
+        skipped += len(chunk)
+        if chunk.endswith(b"\n"):
+            break
+    return skipped
+
+
+def too_large_line(name: str, lineno: int, size: int, limit: int) -> Reject:
+    """The reject of a JSONL line longer than ``--max-doc-bytes``."""
+    detail = f"line of {size} bytes, more than --max-doc-bytes {limit}"
+    return Reject(f"{name}:{lineno}", name, Reason.TOO_LARGE, detail, line=lineno)
 
 
 def unreadable_line(name: str, lineno: int, error: Exception) -> Reject:
@@ -235,6 +274,8 @@ def parse_jsonl_line(raw: bytes, name: str, lineno: int, options: ReadOptions) -
         raw = raw[len(codecs.BOM_UTF8) :]
     if not raw.strip():
         return None
+    if len(raw) > options.max_doc_bytes:
+        return too_large_line(name, lineno, len(raw), options.max_doc_bytes)
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -243,17 +284,120 @@ def parse_jsonl_line(raw: bytes, name: str, lineno: int, options: ReadOptions) -
     return record_to_document(line, name, lineno, options)
 
 
+class _NonFinite:
+    """Collects the NaN and infinities of one record while it is parsed (they become null)."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def constant(self, name: str) -> None:
+        self.seen.append(name)
+
+    def number(self, text: str) -> float | None:
+        value = float(text)
+        if math.isfinite(value):
+            return value
+        self.seen.append(text)  # 1e400: valid JSON, but no double holds it
+        return None
+
+
+# A JSON \u escape of a UTF-16 surrogate: the only way a lone surrogate gets into decoded text.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def record_problem(record: Any, precheck: str | None = None) -> str | None:
+    """Why a parsed record cannot travel through a run, or None.
+
+    Every place a record's values go (pickling to workers, the spill, the JSON writers, the
+    report, Spark rows) needs strings that encode as UTF-8 and nesting its recursion can
+    follow; a record is checked once, here, so none of them has to. ``precheck`` (the line the
+    record was parsed from) skips the walk when the line cannot hold a surrogate or deep nesting.
+    """
+    if precheck is not None:
+        deep = precheck.count("[") + precheck.count("{") > MAX_DEPTH
+        if not deep and not _SURROGATE_ESCAPE.search(precheck):
+            return None
+    stack: list[tuple[Any, int, str]] = [(record, 0, "")]
+    while stack:
+        value, depth, where = stack.pop()
+        if isinstance(value, str):
+            if (found := _SURROGATE.search(value)) is not None:
+                code = ascii(found.group())[1:-1]
+                return f"lone surrogate {code} in {where or 'the record'} (not UTF-8 text)"
+        elif isinstance(value, Mapping | list | tuple):
+            if depth >= MAX_DEPTH:
+                return f"{where or 'the record'} is nested deeper than {MAX_DEPTH} levels"
+            pairs = value.items() if isinstance(value, Mapping) else enumerate(value)
+            for key, inner in pairs:
+                inside = where or f"field {key!r}"  # the top-level field is name enough
+                if isinstance(key, str) and _SURROGATE.search(key):
+                    return f"lone surrogate in a field name of {where or 'the record'} (not UTF-8 text)"
+                stack.append((inner, depth + 1, inside))
+    return None
+
+
 def record_to_document(line: str, name: str, lineno: int, options: ReadOptions) -> Document | Reject:
-    """One JSONL line as a document; every field but the text passes through untouched."""
+    """One JSONL line as a document; every field but the text passes through untouched.
+
+    The record must be one every later step can carry (:func:`record_problem`), else it is a
+    reject. ``NaN`` and ``Infinity`` are not JSON (RFC 8259): they are read as null, with a note,
+    so the output is strict JSON and the article is not lost for a metadata number.
+    """
     fallback_id = f"{name}:{lineno}"
+    non_finite = _NonFinite()
     try:
-        record: Any = json.loads(line)
+        record: Any = json.loads(line, parse_constant=non_finite.constant, parse_float=non_finite.number)
     except json.JSONDecodeError as e:
         return Reject(fallback_id, name, Reason.INVALID_JSON, e.msg, line=lineno)
+    except RecursionError:
+        detail = f"nested deeper than {MAX_DEPTH} levels"
+        return Reject(fallback_id, name, Reason.INVALID_JSON, detail, line=lineno)
     if not isinstance(record, dict):
         return Reject(fallback_id, name, Reason.INVALID_JSON, "not a JSON object", line=lineno)
+    return mapping_to_document(record, name, lineno, options, line, non_finite.seen)
+
+
+def mapping_to_document(
+    record: Mapping[str, Any],
+    name: str,
+    lineno: int,
+    options: ReadOptions,
+    line: str | None = None,
+    non_finite: list[str] | None = None,
+) -> Document | Reject:
+    """A record already parsed (a JSONL line's object, or any mapping the Python API is given)
+    as a document; every field but the text passes through untouched.
+
+    The record must be one every later step can carry (:func:`record_problem`), else it is a
+    reject. ``line``: the JSONL line it was parsed from (spares the check when the line cannot
+    hold a problem); ``non_finite``: the NaN and infinities the parse turned into null. A mapping
+    given directly has its non-finite floats turned into null here (on a copy), noted alike.
+    """
+    fallback_id = f"{name}:{lineno}"
+    problem = record_problem(record, line)
+    if problem is not None:
+        return Reject(fallback_id, name, Reason.INVALID_JSON, problem, line=lineno)
+    notes: list[str] = []
+    if line is None:
+        non_finite = []
+        record = _finite(record, non_finite)
+    if non_finite:
+        notes.append(f"{', '.join(sorted(set(non_finite)))} is not JSON: written as null")
     raw_id = record.get(options.id_field)
-    doc_id = str(raw_id) if isinstance(raw_id, str | int) and str(raw_id) else fallback_id
+    if isinstance(raw_id, str) and raw_id:
+        doc_id = raw_id
+    elif isinstance(raw_id, int) and not isinstance(raw_id, bool):
+        doc_id = str(raw_id)
+    else:
+        doc_id = fallback_id
+        if options.id_field in record:
+            shown = (
+                "an empty string"
+                if raw_id == ""
+                else f"{json.dumps(raw_id, default=repr)[:40]}, not a string"
+            )
+            notes.append(f"id {shown}: used {fallback_id!r} instead")
     src = record.get("source")
     source = src if isinstance(src, str) and src else name
     text = record.get(options.text_field)
@@ -265,6 +409,7 @@ def record_to_document(line: str, name: str, lineno: int, options: ReadOptions) 
     fields = {k: v for k, v in record.items() if k != options.text_field}
     title = record.get(options.title_field)
     doc = Document(doc_id, source, split_paragraphs(text), fields=fields)
+    doc.notes.extend(notes)
     if isinstance(title, str) and title.strip():
         doc.title = title
         doc.title_from_input = True
@@ -272,7 +417,21 @@ def record_to_document(line: str, name: str, lineno: int, options: ReadOptions) 
     return doc
 
 
-def _carry_earlier_run(record: dict[str, Any], doc: Document) -> None:
+def _finite(value: Any, seen: list[str]) -> Any:
+    """``value`` with every NaN and infinity replaced by None (a copy where one was found)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        seen.append(repr(value).replace("inf", "Infinity").replace("nan", "NaN"))
+        return None
+    if isinstance(value, Mapping):
+        items = {k: _finite(v, seen) for k, v in value.items()}
+        return items if any(items[k] is not value[k] for k in items) else value
+    if isinstance(value, list | tuple):
+        values = [_finite(v, seen) for v in value]
+        return values if any(a is not b for a, b in zip(values, value, strict=True)) else value
+    return value
+
+
+def _carry_earlier_run(record: Mapping[str, Any], doc: Document) -> None:
     """A record cleaner already cleaned keeps its captions and its headline decisions.
 
     Cleaning cleaner's own output again must change nothing: its captions are not in its text

@@ -323,6 +323,7 @@ def load_rules(extra: Iterable[Path] = (), *, defaults: bool = True) -> RuleSet:
     touched: set[str] = set()  # ids a user's file defines or retunes
     for n, path in enumerate(paths):
         for entry in _read_rule_file(path):
+            check_field_types(entry, str(path))  # here: the file named is the one that says it
             merged = raw.setdefault(entry["id"], {})
             merged.update(entry)
             merged["origin"] = str(path)
@@ -347,8 +348,53 @@ def _read_rule_file(path: Path) -> list[dict[str, Any]]:
     return entries
 
 
+def compile_rule(data: dict[str, Any]) -> Rule:
+    """One rule's merged fields as a :class:`Rule` (``origin``: the file it came from)."""
+    return _compile(data)
+
+
+def read_rule_file(path: Path) -> list[dict[str, Any]]:
+    """The ``[[rule]]`` tables of one rules file, each with a string ``id``."""
+    return _read_rule_file(path)
+
+
+# The type each rule field must have (TOML gives ``enabled = "false"``, a string, as easily as
+# ``enabled = false``): a wrong type is an error naming the file and rule, never a guess.
+FIELD_TYPES: dict[str, tuple[type, str]] = {
+    "id": (str, "a string"),
+    "description": (str, "a string"),
+    "pass": (str, "a string"),
+    "where": (str, "a string"),
+    "pattern": (str, "a string"),
+    "phrases": (list, "a list of strings"),
+    "remove": (list, "a list of strings"),
+    "keep": (list, "a list of strings"),
+    "requires": (list, "a list of strings"),
+    "max_words": (int, "a whole number"),
+    "enabled": (bool, "true or false"),
+    "ignore_case": (bool, "true or false"),
+}
+
+
+def check_field_types(data: dict[str, Any], origin: str) -> None:
+    """Every known field of a rule has its type (lists hold strings, numbers are not booleans)."""
+    for name, value in data.items():
+        if name not in FIELD_TYPES:
+            continue
+        kind, said = FIELD_TYPES[name]
+        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+        if ok and kind is list:
+            ok = all(isinstance(item, str) for item in value)
+        if not ok:
+            raise RuleError(
+                f"{origin}: rule {data.get('id', '?')}: {name} = {value!r} must be {said}, "
+                f"not {type(value).__name__}"
+            )
+
+
 def _compile(data: dict[str, Any]) -> Rule:
     rid, origin = data["id"], data.get("origin", "?")
+    check_field_types(data, origin)
     where = data.get("where", "line")
     pass_name = data.get("pass", "junk")
     if where not in WHERE:

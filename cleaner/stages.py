@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Container
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import overload
 from urllib.parse import urlsplit
@@ -25,9 +25,10 @@ from cleaner.dedup.documents import Duplicate
 from cleaner.dedup.repeats import document_signature, remember_signatures
 from cleaner.document import Document
 from cleaner.language import Language, detect_language
+from cleaner.layout import render as render_paragraphs
 from cleaner.passes import Pass
 from cleaner.pipeline import CleaningSetup, run_passes
-from cleaner.records import Reason, Reject, ReportItem, dumps, output_record
+from cleaner.records import Reason, Record, Reject, ReportItem, dumps
 from cleaner.stats import RunStats
 from cleaner.textfix import normalize_fragment
 
@@ -46,10 +47,40 @@ class Cleaned:
 
 @dataclass
 class Dropped:
-    """A document that is not in the output, with its input paragraphs for the review report."""
+    """A document that is not in the output, with its input paragraphs and its ``url`` (so that
+    its reject line can be reviewed, and counted under its site, without the input)."""
 
     reject: Reject
     input_lines: tuple[str, ...] | None = None
+    url: str | None = None
+
+    def full_reject(self) -> Reject:
+        """The reject with the input's ``url`` and ``text``, so that it can be reviewed from the
+        rejects file alone (what every engine writes)."""
+        if self.url is None and not self.input_lines:
+            return self.reject
+        text = render_paragraphs(list(self.input_lines)) if self.input_lines else None
+        return replace(self.reject, url=self.url, text=text)
+
+    @classmethod
+    def of(cls, reject: Reject, doc: Document) -> Dropped:
+        url = doc.fields.get("url")
+        return cls(reject, doc.input_lines, url if isinstance(url, str) and url else None)
+
+
+def url_host(url: object) -> str:
+    """The site of a URL: its host without ``www.``; "" when there is none.
+
+    >>> url_host("https://www.example.com/a"), url_host("not a url"), url_host(None)
+    ('example.com', '', '')
+    """
+    if not isinstance(url, str) or not url:
+        return ""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        host = ""
+    return host.removeprefix("www.")
 
 
 def document_group(doc: Document) -> str:
@@ -62,14 +93,9 @@ def document_group(doc: Document) -> str:
     >>> document_group(Document("world/a", "world/a.txt", []))
     'world'
     """
-    url = doc.fields.get("url")
-    if isinstance(url, str) and url:
-        try:
-            host = urlsplit(url).hostname or ""
-        except ValueError:
-            host = ""
-        if host:
-            return host.removeprefix("www.")
+    host = url_host(doc.fields.get("url"))
+    if host:
+        return host
     source = doc.fields.get("source")
     if isinstance(source, str) and source:
         return source
@@ -84,18 +110,18 @@ def clean_one(item: Document | Reject, cleaner: CleaningSetup, sketch: bool = Tr
         return Dropped(item)
     doc = item
     if not doc.input_lines:
-        return Dropped(Reject(doc.id, doc.source, Reason.EMPTY, "the input holds no text"), doc.input_lines)
+        return Dropped.of(Reject(doc.id, doc.source, Reason.EMPTY, "the input holds no text"), doc)
     if doc.title is not None:
         doc.title = normalize_fragment(doc.title)
     run_passes(doc, cleaner.passes, cleaner.max_rounds)
     if not doc.lines:
         reject = Reject(doc.id, doc.source, Reason.EMPTY, "no article text left after cleaning")
-        return Dropped(reject, doc.input_lines)
+        return Dropped.of(reject, doc)
     lang = detect_language(doc.text)
     if cleaner.languages and lang.code not in cleaner.languages:
         wanted = ",".join(sorted(cleaner.languages))
         detail = f"detected {lang.code} ({lang.prob:.2f}); wanted {wanted}"
-        return Dropped(Reject(doc.id, doc.source, Reason.LANGUAGE, detail), doc.input_lines)
+        return Dropped.of(Reject(doc.id, doc.source, Reason.LANGUAGE, detail), doc)
     doc.group = document_group(doc)
     if not sketch:
         return Cleaned(doc, lang)
@@ -121,20 +147,22 @@ def unique_id(original: str, taken: Container[str], start: int = 2) -> tuple[str
 
 
 @overload
-def rename(item: Document, new_id: str) -> tuple[Document, str]: ...
+def rename(item: Document, new_id: str) -> tuple[Document, str | None]: ...
 @overload
-def rename(item: Reject, new_id: str) -> tuple[Reject, str]: ...
+def rename(item: Reject, new_id: str) -> tuple[Reject, str | None]: ...
 @overload
-def rename(item: Item, new_id: str) -> tuple[Item, str]: ...
-def rename(item: Item, new_id: str) -> tuple[Item, str]:
-    """``item`` under ``new_id`` (a document notes it) and the warning that says so."""
+def rename(item: Item, new_id: str) -> tuple[Item, str | None]: ...
+def rename(item: Item, new_id: str) -> tuple[Item, str | None]:
+    """``item`` under ``new_id``, and the warning that says so: for a document None, since the
+    note it gets is said with its other notes (:func:`note_warnings`), once."""
     original = item.id
+    said = f"duplicate id {original!r}, renamed {new_id!r}"
     if isinstance(item, Document):
         item.id = new_id
-        item.notes.append(f"id {original!r} was already used; renamed {new_id!r}")
-    else:
-        item = dataclasses.replace(item, id=new_id)
-    return item, f"{item.source}: duplicate id {original!r}, renamed {new_id!r}"
+        item.notes.append(said)
+        return item, None
+    item = dataclasses.replace(item, id=new_id)
+    return item, f"{item.source}: {said}"
 
 
 def as_duplicate(result: Cleaned, duplicate: Duplicate) -> Dropped:
@@ -142,7 +170,7 @@ def as_duplicate(result: Cleaned, duplicate: Duplicate) -> Dropped:
     doc = result.doc
     detail = f"estimated Jaccard {duplicate.similarity:.2f} with {duplicate.of}"
     reject = Reject(doc.id, doc.source, Reason.NEAR_DUPLICATE, detail, duplicate_of=duplicate.of)
-    return Dropped(reject, doc.input_lines)
+    return Dropped.of(reject, doc)
 
 
 def finishing_passes(boilerplate: BoilerplateIndex, setup: CleaningSetup) -> list[Pass]:
@@ -165,9 +193,7 @@ def finish_one(result: Cleaned, passes: list[Pass], max_rounds: int) -> Cleaned 
         return result  # nothing of the site's boilerplate here: the document is settled already
     run_passes(doc, passes, max_rounds)
     if not doc.lines:
-        return Dropped(
-            Reject(doc.id, doc.source, Reason.EMPTY, "only site boilerplate left"), doc.input_lines
-        )
+        return Dropped.of(Reject(doc.id, doc.source, Reason.EMPTY, "only site boilerplate left"), doc)
     return result
 
 
@@ -199,21 +225,25 @@ class Rendered:
     removals: Counter[str] = field(default_factory=Counter)
     chars_removed: int = 0
     report: ReportItem | None = None
+    outcome: Record | Reject | None = None
 
 
-def render(result: Cleaned | Dropped, keep: bool = False) -> Rendered:
-    """The output line (or reject line) of a finished document; ``keep``: its report item too."""
+def render(result: Cleaned | Dropped, keep: bool = False, outcome: bool = False) -> Rendered:
+    """The output line (or reject line) of a finished document; ``keep``: its report item too;
+    ``outcome``: the :class:`Record` or :class:`Reject` itself (for the Python API)."""
     if isinstance(result, Dropped):
-        reject = result.reject
-        data = reject.to_json()
+        reject = result.full_reject()
+        data = reject.to_dict()
         return Rendered(
             reject_line=dumps(data),
             reason=reject.reason,
             warning=bad_input_warning(reject),
             report=ReportItem(reject.id, reject.source, result.input_lines, None, data) if keep else None,
+            outcome=reject if outcome else None,
         )
     doc = result.doc
-    record = output_record(doc, result.lang)
+    made = Record.from_document(doc, result.lang)
+    record = made.to_dict()
     counts = RunStats()
     counts.count_edits(doc.applied)
     return Rendered(
@@ -221,6 +251,7 @@ def render(result: Cleaned | Dropped, keep: bool = False) -> Rendered:
         removals=counts.removals,
         chars_removed=counts.chars_removed,
         report=ReportItem(doc.id, doc.source, doc.input_lines, record, None) if keep else None,
+        outcome=made if outcome else None,
     )
 
 

@@ -23,6 +23,8 @@ class RunStats:
     skipped_files: list[str] = field(default_factory=list)
     index_paragraphs: int = 0
     index_bytes: int = 0
+    # The run's exact settings (cleaner.settings.run_settings): what re-creates it.
+    settings: dict[str, Any] = field(default_factory=dict)
 
     def count_edits(self, edits: list[AppliedEdit]) -> None:
         for edit in edits:
@@ -73,6 +75,7 @@ class RunStats:
             "skipped_files": list(self.skipped_files),
             "index_paragraphs": self.index_paragraphs,
             "index_bytes": self.index_bytes,
+            **({"settings": self.settings} if self.settings else {}),
         }
 
     def summary(self) -> str:

@@ -25,6 +25,7 @@ import multiprocessing
 import multiprocessing.pool
 import os
 import pickle
+import signal
 import tempfile
 import threading
 from collections import deque
@@ -61,7 +62,25 @@ def default_jobs() -> int:
 def _pool(jobs: int, initializer: object, initargs: tuple[object, ...]) -> multiprocessing.pool.Pool:
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    return context.Pool(jobs, initializer=initializer, initargs=initargs)  # type: ignore[arg-type]
+    return context.Pool(jobs, initializer=_init_worker, initargs=(initializer, initargs))
+
+
+def _init_worker(initializer: Callable[..., None], initargs: tuple[object, ...]) -> None:
+    """A worker leaves Ctrl-C to the main process, which ends the pool, and leaves quietly on
+    SIGTERM (the pool's own, or systemd's to the whole group): a fork inherits the main
+    process's handlers, which would print a traceback.
+
+    SIGTERM raises ``SystemExit`` rather than killing outright: a worker waiting for work holds
+    the pool's queue lock, and one killed there would leave the main process waiting for that
+    lock forever; the exception releases it on its way out.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _leave)
+    initializer(*initargs)
+
+
+def _leave(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _map_chunk(func: Callable[[T], R], chunk: list[T]) -> list[R]:
@@ -211,11 +230,16 @@ def clean_and_pickle(
 
 
 def finish_and_render(
-    blob: bytes, duplicate: Duplicate | None, passes: list[Pass], max_rounds: int, keep: bool = False
+    blob: bytes,
+    duplicate: Duplicate | None,
+    passes: list[Pass],
+    max_rounds: int,
+    keep: bool = False,
+    outcome: bool = False,
 ) -> Rendered:
     """Stage 3 for one spilled stage-1 result (pickled), where it runs: the line to write."""
     result: Cleaned | Dropped = pickle.loads(blob)
-    return render(finish(result, duplicate, passes, max_rounds), keep)
+    return render(finish(result, duplicate, passes, max_rounds), keep, outcome)
 
 
 _worker_setup: CleaningSetup | None = None
@@ -251,7 +275,7 @@ def clean_all(items: Iterable[Item], pool: WorkerPool) -> Iterator[tuple[Account
 
 
 _finish_source = ""
-_finish_setup: tuple[list[Pass], int, bool] = ([], 0, False)
+_finish_setup: tuple[list[Pass], int, bool, bool] = ([], 0, False, False)
 
 
 def _finish(task: tuple[str, bytes, Duplicate | None]) -> Rendered:
@@ -262,8 +286,8 @@ def _finish(task: tuple[str, bytes, Duplicate | None]) -> Rendered:
         with Path(source).open("rb") as f:
             _finish_setup = pickle.load(f)
         _finish_source = source
-    passes, max_rounds, keep = _finish_setup
-    return finish_and_render(blob, duplicate, passes, max_rounds, keep)
+    passes, max_rounds, keep, outcome = _finish_setup
+    return finish_and_render(blob, duplicate, passes, max_rounds, keep, outcome)
 
 
 def finish_all(
@@ -272,6 +296,7 @@ def finish_all(
     max_rounds: int,
     pool: WorkerPool,
     keep: bool = False,
+    outcome: bool = False,
 ) -> Iterator[Rendered]:
     """Stage 3 over spilled results in input order, in ``pool`` (the one stage 1 used).
 
@@ -279,7 +304,7 @@ def finish_all(
     to write: unpickling, finishing and rendering happen where the work is done.
     """
     global _finish_source, _finish_setup
-    setup = (passes, max_rounds, keep)
+    setup = (passes, max_rounds, keep, outcome)
     source = pool.share(setup) if pool.jobs > 1 else ""
     _finish_source, _finish_setup = source, setup  # this process: no file to read
     return pool.map(_finish, ((source, blob, duplicate) for blob, duplicate in tasks))

@@ -507,7 +507,7 @@ def test_a_run_failing_after_dest_was_opened_leaves_no_file_behind(tmp_path: Pat
     result = invoke(
         "run", tmp_path / "in", out / "out.jsonl", "--rejects", tmp_path / "no-such-dir" / "rej.jsonl"
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # refused before any work: the rejects' folder is missing
     assert list(out.iterdir()) == []
 
 

@@ -10,6 +10,7 @@ import json
 import random
 from pathlib import Path
 
+import datasketch  # noqa: F401  (cleaner imports it on first use; no test's deadline should pay for that)
 import numpy as np
 import pytest
 from click.testing import CliRunner

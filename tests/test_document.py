@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from cleaner.document import AppliedEdit, Document, Edit, apply_edits, apply_one, replay
+from cleaner.document import AppliedEdit, Document, Edit, apply_edits, apply_one, replay, unapply
 
 
 def doc_of(*lines: str) -> Document:
@@ -228,3 +228,49 @@ def test_to_json_includes_a_replacement_and_a_destination_only_when_there_are_so
 def test_applied_edit_round_trips_through_json(applied: AppliedEdit) -> None:
     assert AppliedEdit.from_json(applied.to_json()) == applied
     assert AppliedEdit.from_json(json.loads(json.dumps(applied.to_json()))) == applied
+
+
+# --- the inverse: un-applying the edits ------------------------------------------------------
+
+
+def test_an_edit_that_empties_its_paragraph_is_recorded_as_dropping_it_whole() -> None:
+    doc = doc_of("Advertisement \u2028", "Body.")  # white space that strip() knows, no trim rule does
+    apply_edits(doc, [edit(0, 0, len("Advertisement"))])
+    (applied,) = doc.applied
+    assert applied.dropped
+    assert (applied.at, applied.text, applied.replacement) == (0, "Advertisement \u2028", "")
+    assert applied.to_json()["dropped"] is True
+    assert AppliedEdit.from_json(json.loads(json.dumps(applied.to_json()))) == applied
+    assert unapply(doc.lines, doc.applied) == ["Advertisement \u2028", "Body."]
+
+
+def test_an_edit_that_leaves_text_is_not_a_drop_and_says_nothing_about_it() -> None:
+    doc = doc_of("Foobar")
+    apply_edits(doc, [edit(0, 0, 3)])
+    assert not doc.applied[0].dropped and "dropped" not in doc.applied[0].to_json()
+    assert unapply(doc.lines, doc.applied) == ["Foobar"]
+
+
+def test_a_part_removed_and_a_paragraph_removed_above_it_un_apply_differently() -> None:
+    # The same output, "bar", from two inputs: only the dropped flag tells them apart.
+    part, whole = doc_of("Foobar"), doc_of("Foo", "bar")
+    apply_edits(part, [edit(0, 0, 3)])
+    apply_edits(whole, [edit(0, 0, 3)])
+    assert part.lines == whole.lines == ["bar"]
+    assert unapply(part.lines, part.applied) == ["Foobar"]
+    assert unapply(whole.lines, whole.applied) == ["Foo", "bar"]
+
+
+def test_replacements_un_apply_to_the_original_text() -> None:
+    doc = doc_of("Caf\u00c3\u00a9 &amp; bar", "Last.")
+    apply_edits(doc, [edit(0, 3, 5, "\u00e9"), edit(0, 6, 11, "&")])
+    apply_edits(doc, [edit(1, 0, 5)])
+    assert doc.lines == ["Caf\u00e9 & bar"]
+    assert unapply(doc.lines, doc.applied) == ["Caf\u00c3\u00a9 &amp; bar", "Last."]
+
+
+def test_an_edit_that_does_not_fit_does_not_un_apply() -> None:
+    with pytest.raises(ValueError):
+        unapply(["Other text"], [AppliedEdit("test", "t.r", 0, 0, "Caf\u00c3\u00a9", "Caf\u00e9")])
+    with pytest.raises(ValueError):
+        unapply(["x"], [AppliedEdit("test", "t.r", 5, 0, "Gone", dropped=True)])

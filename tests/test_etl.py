@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from cleaner.atomic import DeferInterrupts
 from cleaner.cli import cli
 from cleaner.decoding import DecodeError, decode_bytes
+from cleaner.pausepoints import PAUSE_AT, PAUSE_MARKER
 from cleaner.readers import ReadOptions, SourceFile, read_jsonl, read_text_file
 from cleaner.rules import PATTERN_TIMEOUT, load_rules
 from cleaner.writers import open_jsonl
@@ -185,37 +186,64 @@ def big_input(path: Path, docs: int, footer: bool = False) -> None:
             f.write(json.dumps({"id": f"d{n}", "url": f"https://courier.example/{n}", "text": text}) + "\n")
 
 
-def spawn(*args: str | Path) -> subprocess.Popen[bytes]:
+def spawn(*args: str | Path, pause: str, marker: Path, jobs: int = 1) -> subprocess.Popen[bytes]:
+    """``cleaner run ARGS`` in its own process group, told to wait at the pause point ``pause``
+    (see :mod:`cleaner.pausepoints`) after writing ``marker``."""
+    env = {**os.environ, PAUSE_AT: pause, PAUSE_MARKER: str(marker)}
     return subprocess.Popen(
-        [sys.executable, "-m", "cleaner", "run", *map(str, args), "-q", "-j", "1"],
+        [sys.executable, "-m", "cleaner", "run", *map(str, args), "-q", "-j", str(jobs)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        env=env,
+        start_new_session=True,  # its own group: a signal to the group reaches its workers too
     )
 
 
-def wait_for(predicate: object, proc: subprocess.Popen[bytes], limit: float = 120) -> None:
-    deadline = time.monotonic() + limit
-    while not predicate():  # type: ignore[operator]
-        assert proc.poll() is None, "the run ended before it could be interrupted"
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
+def wait_at_pause(marker: Path, proc: subprocess.Popen[bytes]) -> None:
+    """Until the run has reached its pause point (where it waits for a signal)."""
+    while not marker.exists():
+        if proc.poll() is not None:
+            raise AssertionError(f"the run ended before its pause point: {proc.communicate()[1]!r}")
+        time.sleep(0.01)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM])
 def test_a_killed_or_interrupted_run_leaves_the_destination_as_it_was(tmp_path: Path, sig: int) -> None:
     src, dest, rejects = tmp_path / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
-    big_input(src, 1500, footer=True)
+    big_input(src, 40, footer=True)  # more than the serial head: worker processes are running
     dest.write_text("yesterday's output\n", encoding="utf-8")
     rejects.write_text("yesterday's rejects\n", encoding="utf-8")
-    proc = spawn(src, dest, "--rejects", rejects)
-    wait_for(lambda: any(tmp_path.glob(".out.jsonl.*.tmp")), proc)  # writing has begun
-    proc.send_signal(sig)
-    _, stderr = proc.communicate(timeout=60)
+    marker = tmp_path / "paused"
+    proc = spawn(src, dest, "--rejects", rejects, pause="stage3@30", marker=marker, jobs=2)
+    wait_at_pause(marker, proc)
+    assert list(tmp_path.glob(".out.jsonl.*.tmp"))  # writing has begun
+    os.killpg(proc.pid, sig)  # as a terminal (Ctrl-C), systemd or Kubernetes signal a job
+    _, stderr = proc.communicate(timeout=120)
     assert dest.read_text(encoding="utf-8") == "yesterday's output\n"
     assert rejects.read_text(encoding="utf-8") == "yesterday's rejects\n"
-    if sig == signal.SIGINT:
-        assert proc.returncode == 130 and b"interrupted" in stderr
+    if sig != signal.SIGKILL:
+        status, said = (130, b"interrupted") if sig == signal.SIGINT else (143, b"terminated")
+        assert proc.returncode == status and said in stderr, stderr
+        assert b"Traceback" not in stderr  # nor from a worker process
         assert not list(tmp_path.glob(".*.tmp"))  # cleaned up on the way out
+
+
+def test_sigterm_during_the_commit_waits_until_every_output_is_in_place(tmp_path: Path) -> None:
+    src, dest, rejects = tmp_path / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
+    big_input(src, 5)
+    with src.open("a", encoding="utf-8") as f:
+        f.write("{not json\n")
+    dest.write_text("yesterday's output\n", encoding="utf-8")
+    marker, stats = tmp_path / "paused", tmp_path / "stats.json"
+    proc = spawn(src, dest, "--rejects", rejects, "--stats", stats, pause="commit", marker=marker)
+    wait_at_pause(marker, proc)
+    os.killpg(proc.pid, signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 143 and b"Traceback" not in stderr, stderr
+    assert len(dest.read_text(encoding="utf-8").splitlines()) == 5  # committed whole, then stopped
+    assert len(rejects.read_text(encoding="utf-8").splitlines()) == 1
+    assert json.loads(stats.read_text(encoding="utf-8"))["documents_in"] == 6
+    assert not list(tmp_path.glob(".*.tmp"))
 
 
 def test_an_interrupt_during_the_commit_waits_until_output_and_rejects_are_both_in_place(
@@ -229,8 +257,9 @@ def test_an_interrupt_during_the_commit_waits_until_output_and_rejects_are_both_
             a.write({"id": "kept"})
             b.write({"id": "dropped"})
             together.hold()
-            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C right before the two renames
-            time.sleep(0.1)  # (a signal not held would interrupt here)
+            # Ctrl-C right before the two renames: a signal sent to oneself is handled before
+            # the next line runs, so a signal not held would interrupt here.
+            os.kill(os.getpid(), signal.SIGINT)
     except KeyboardInterrupt:
         interrupted = True
     assert interrupted  # delivered after the block, not lost
@@ -239,18 +268,19 @@ def test_an_interrupt_during_the_commit_waits_until_output_and_rejects_are_both_
     assert not list(tmp_path.glob(".*.tmp"))
 
 
-def test_a_killed_sharded_run_resumes_to_the_same_output(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop_at", ["stage1@50", "stage3@60"])
+def test_a_killed_sharded_run_resumes_to_the_same_output(tmp_path: Path, stop_at: str) -> None:
     src = tmp_path / "in.jsonl"
-    big_input(src, 900)
+    big_input(src, 120)
     fresh, resumed = tmp_path / "fresh", tmp_path / "resumed"
-    assert invoke("run", src, fresh, "--shard-size", "100", "-j", "1", "-q")[0] == 0
-    proc = spawn(src, resumed, "--shard-size", "100")
-    spill = resumed / "_work" / "spill.bin"
-    wait_for(lambda: spill.exists() and spill.stat().st_size > 200_000, proc)
-    proc.kill()
+    assert invoke("run", src, fresh, "--shard-size", "25", "-j", "1", "-q")[0] == 0
+    marker = tmp_path / "paused"
+    proc = spawn(src, resumed, "--shard-size", "25", pause=stop_at, marker=marker)
+    wait_at_pause(marker, proc)
+    os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     assert not (resumed / "_manifest.json").exists()
-    code, _, stderr = invoke("run", src, resumed, "--shard-size", "100", "--resume", "-j", "1", "-q")
+    code, _, stderr = invoke("run", src, resumed, "--shard-size", "25", "--resume", "-j", "1", "-q")
     assert code == 0, stderr
     names = sorted(p.name for p in fresh.iterdir())
     assert names == sorted(p.name for p in resumed.iterdir()) and "_manifest.json" in names

@@ -26,6 +26,7 @@ from cleaner.cli import cli
 from cleaner.document import AppliedEdit, Document, replay
 from cleaner.layout import split_paragraphs
 from cleaner.pipeline import run_passes
+from cleaner.report.outputs import input_lines
 from cleaner.textfix import FTFY_CONFIG, normalize_fragment
 
 PROPERTY_SETTINGS = settings(
@@ -309,3 +310,40 @@ def test_cleaning_again_keeps_a_title_with_a_tab() -> None:
 def test_cleaning_again_keeps_a_title_that_needed_several_repairs() -> None:
     first, second = clean_twice("Budget &amp; vote â€” latest\n\n" + BODY_TEXT)
     assert second["title"] == first["title"]
+
+
+# --- the inverse: a finished run's records give back their input ------------------------------
+
+
+@PROPERTY_SETTINGS
+@given(articles())
+def test_un_applying_the_removed_list_gives_back_the_inputs_paragraphs(text: str) -> None:
+    record = clean_record({"id": "doc", "text": text})
+    if record is None:
+        return
+    assert input_lines(record) == split_paragraphs(text)
+
+
+FOOTER = "The Tidewater Courier is published every weekday by Harbour Lane Media of Port Arlen, Maine."
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+@given(st.lists(articles(), min_size=5, max_size=7), st.booleans())
+def test_un_applying_holds_with_site_boilerplate_and_duplicates_too(texts: list[str], copy: bool) -> None:
+    """Every document of one site carries its footer (site boilerplate, removed in stage 3), and
+    maybe one is a copy of another (a near-duplicate): every output record un-applies to its
+    input, and every reject carries its input's paragraphs."""
+    texts = [f"{text}\n{FOOTER}\n" for text in texts]
+    if copy:
+        texts.append(texts[0])
+    lines = [
+        json.dumps({"id": f"d{n}", "url": f"https://www.courier.example/{n}", "text": t}, ensure_ascii=False)
+        for n, t in enumerate(texts)
+    ]
+    out, rejected, _ = run_cli("".join(line + "\n" for line in lines), "--boilerplate-min-docs", "2")
+    by_id = {f"d{n}": text for n, text in enumerate(texts)}
+    for record in out:
+        assert input_lines(record) == split_paragraphs(by_id[record["id"]])
+    for reject in rejected:
+        assert reject["url"].startswith("https://www.courier.example/")
+        assert reject["text"].split("\n\n") == split_paragraphs(by_id[reject["id"]])

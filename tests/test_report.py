@@ -578,3 +578,169 @@ def test_labels_render_as_tags_coloured_by_pass() -> None:
     )[0]
     assert row.dropped == Label("junk.advertisement", "junk", None)
     assert '<span class="tag p-junk"' in render_row(row)
+
+
+# --- sites, charts, the documents to check first, the run's settings -------------------------
+
+FOOTER = "The Tidewater Courier is published every weekday by Harbour Lane Media of Port Arlen, Maine."
+
+
+def write_sites_corpus(root: Path) -> Path:
+    """One JSONL file of two sites: six Courier articles carrying its footer (site boilerplate),
+    one Courier copy of another (a near-duplicate), and two Quayside articles, one of them
+    nothing but junk around a short note (it loses most of its text)."""
+    records = [
+        {
+            "id": f"courier-{n}",
+            "url": f"https://www.courier.example/{n}",
+            "text": article_text(n, "Advertisement", FOOTER),
+        }
+        for n in range(6)
+    ]
+    records.append(
+        {"id": "courier-copy", "url": "https://www.courier.example/copy", "text": article_text(0, FOOTER)}
+    )
+    records.append(
+        {
+            "id": "quay-1",
+            "url": "https://quayside.example/1",
+            "text": "\n\n".join(["Quayside fishers protest quotas", *BODY[:3]]),
+        }
+    )
+    junk = [
+        "Advertisement",
+        "Share this article",
+        "Story continues below",
+        "Sign up for our morning newsletter",
+    ]
+    records.append(
+        {
+            "id": "quay-junk",
+            "url": "https://quayside.example/2",
+            "text": "\n\n".join([*junk, "Ferry fares rise."]),
+        }
+    )
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / "feed.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def sites_report(tmp_path: Path, **kwargs: Any) -> tuple[str, dict[str, Any], list[ReportItem]]:
+    items, stats = run_items([write_sites_corpus(tmp_path / "in")])
+    report = HtmlReport(tmp_path / "report.html", **kwargs)
+    for item in items:
+        report.add(item)
+    report.close(stats)
+    return (tmp_path / "report.html").read_text(encoding="utf-8"), stats, items
+
+
+def svg_totals(html: str, chart: str) -> dict[str, int]:
+    """The ``data-total*`` attributes of one chart's ``<svg>``."""
+    match = re.search(rf'<svg [^>]*data-chart="{chart}"[^>]*>', html)
+    assert match is not None, chart
+    return {k: int(v) for k, v in re.findall(r'data-(total(?:-\w+)?)="(\d+)"', match.group(0))}
+
+
+def site_row(html: str, site: str) -> list[str]:
+    match = re.search(rf'<tr data-site-row="{re.escape(site)}">(.*?)</tr>', html, re.S)
+    assert match is not None, site
+    return re.findall(r"<td class=num>([\d,]+)</td>", match.group(1))
+
+
+def test_sources_are_sites_and_each_site_has_its_row_with_its_boilerplate(tmp_path: Path) -> None:
+    html, stats, _ = sites_report(tmp_path)
+    # documents, kept, rejected, then removals per pass (as many columns as passes that removed)
+    courier, quayside = site_row(html, "courier.example"), site_row(html, "quayside.example")
+    assert courier[:3] == ["7", "6", "1"] and quayside[:3] == ["2", "2", "0"]
+    row = re.search(r'<tr data-site-row="courier.example">(.*?)</tr>', html, re.S)
+    assert row is not None
+    assert f"<q>{esc(FOOTER)}</q> <span class=n>6 documents</span>" in row.group(1)
+    assert 'data-set-filter="site" data-value="courier.example"' in row.group(1)
+    assert 'data-source="courier.example"' in html and 'data-source="feed.jsonl"' not in html
+    # characters removed per site add up to the run's count
+    assert (
+        sum(int(site_row(html, s)[-1].replace(",", "")) for s in ("courier.example", "quayside.example"))
+        == (stats["chars_removed"])
+    )
+
+
+def test_the_charts_are_inline_svg_carrying_the_runs_totals(tmp_path: Path) -> None:
+    html, stats, items = sites_report(tmp_path)
+    removals = sum(stats["removals"].values())
+    assert svg_totals(html, "passes") == {"total": removals}
+    assert svg_totals(html, "rules") == {"total": removals}
+    assert svg_totals(html, "shares") == {"total": stats["documents_out"]}
+    assert svg_totals(html, "languages") == {"total": stats["documents_out"]}
+    kept = [i for i in items if i.record is not None]
+    chars_in = sum(len(line) for i in items for line in i.input_lines or ())
+    chars_kept = sum(len(p) for i in kept for p in (i.record or {})["text"].split("\n\n"))
+    chars_rejected = sum(len(line) for i in items if i.record is None for line in i.input_lines or ())
+    sites = svg_totals(html, "sites")
+    assert sites["total-kept"] == chars_kept and sites["total-rejected"] == chars_rejected
+    assert sites["total-kept"] + sites["total-removed"] + sites["total-rejected"] == chars_in
+    assert '<g class="bar p-junk" data-label="junk"' in html  # coloured by pass, as the tags are
+    assert "<svg" in html and "<script src" not in html
+
+
+def test_documents_that_lost_most_of_their_text_are_listed_first_and_always_shown(tmp_path: Path) -> None:
+    html, _, items = sites_report(tmp_path, max_documents=3)
+    assert html.count('<article class="doc') == 3
+    check_first = html.index('id="check-first"')
+    assert check_first < html.index('<section id="documents">')
+    first_row = re.search(
+        r'<table class="heavy">.*?<tr><td class=num>(\d+)%</td><td><a href="#d(\d+)"', html, re.S
+    )
+    assert first_row is not None
+    position = int(first_row.group(2))
+    assert items[position].id == "quay-junk" and int(first_row.group(1)) > 50
+    assert f'id="d{position}"' in html  # its article is on the page, though the sample is small
+
+
+def test_the_run_settings_are_shown_with_the_options_that_re_create_it(tmp_path: Path) -> None:
+    items, stats = run_items([write_corpus(tmp_path / "in")])
+    report = HtmlReport(tmp_path / "report.html")
+    for item in items:
+        report.add(item)
+    stats["settings"]["options"] = ["--dup-threshold", "0.9", "--lang", "en,<b>x</b>"]
+    report.close(stats)
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    digest = stats["settings"]["rules"]["digest"]
+    assert f"<th>rules.digest</th><td><code>{digest}</code></td>" in html
+    assert "cleaner diff SOURCE --dup-threshold 0.9 --lang &#x27;en,&lt;b&gt;x&lt;/b&gt;&#x27;" in html
+    assert_safe_page(html)
+
+
+def test_site_names_rule_ids_and_boilerplate_from_the_input_stay_text_in_tables_and_charts(
+    tmp_path: Path,
+) -> None:
+    hostile = '<script>window.__pwned=9</script><img src=x onerror="window.__pwned=10">'
+    items = [
+        ReportItem(
+            f'doc{n}"><svg onload=alert(1)>',
+            hostile,
+            (f"Body {n}.", hostile),
+            {
+                "id": f"doc{n}",
+                "source": hostile,
+                "text": f"Body {n}.",
+                "lang": hostile,
+                "removed": [
+                    {"pass": "boilerplate", "rule": "boilerplate.site", "text": hostile, "line": 1, "at": 0},
+                    {"pass": hostile, "rule": hostile, "text": "x", "line": 0, "at": 0, "replacement": ""},
+                ],
+            },
+        )
+        for n in range(3)
+    ]
+    items[0].record["text"] = "xBody 0."  # type: ignore[index]
+    report = HtmlReport(tmp_path / "report.html")
+    for item in items:
+        report.add(item)
+    report.close({"settings": {"rules": {"files": [hostile]}, "options": ["--rules", hostile]}})
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert_safe_page(html)
+    assert "<script>window.__pwned" not in html and "<svg onload" not in html
+    assert esc(hostile) in html
+    for chart in ("passes", "rules", "sites", "shares", "languages"):
+        assert f'data-chart="{chart}"' in html

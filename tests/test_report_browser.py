@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_report import HOSTILE, _stats, _synthetic_items, build_report, run_items, write_corpus
+from test_report import HOSTILE, _stats, _synthetic_items, build_report, run_items, sites_report, write_corpus
 
 from cleaner.report import html as report_html
 from cleaner.report.compare import Outcome, compare
@@ -189,3 +189,60 @@ def test_the_comparison_in_chromium(browser: Any, tmp_path: Path) -> None:
     driver.find_element("id", "f-source").send_keys("zzz")
     assert visible_docs(driver) == []
     assert_nothing_ran(driver)
+
+
+def test_sites_and_charts_in_chromium(browser: Any, tmp_path: Path) -> None:
+    _, stats, items = sites_report(tmp_path)
+    open_page(browser, tmp_path / "report.html")
+    driver = browser
+
+    # Every chart is drawn: an inline SVG with bars of real size, totals as the run counted.
+    charts = {
+        svg.get_attribute("data-chart"): svg
+        for svg in driver.find_elements("css selector", "figure.chart svg")
+    }
+    assert set(charts) == {"passes", "rules", "sites", "shares", "languages"}
+    for name, svg in charts.items():
+        width = driver.execute_script("return arguments[0].getBBox().width", svg)
+        assert width > 100, name
+        assert svg.find_elements("css selector", "rect"), name
+    removals = sum(stats["removals"].values())
+    values = driver.execute_script(
+        "return Array.from(document.querySelectorAll('svg[data-chart=passes] g.bar'))"
+        ".map(g => Number(g.getAttribute('data-value')))"
+    )
+    assert sum(values) == removals == int(charts["passes"].get_attribute("data-total"))
+    assert int(charts["languages"].get_attribute("data-total")) == stats["documents_out"]
+    kept = sum(len(p) for i in items if i.record is not None for p in i.record["text"].split("\n\n"))
+    assert int(charts["sites"].get_attribute("data-total-kept")) == kept
+    # A pass's bar has its pass's colour, as its tags do.
+    junk_bar = driver.find_element("css selector", "svg[data-chart=passes] g.p-junk rect")
+    junk_tag = driver.find_element("css selector", "#documents .tag.p-junk")
+    rgb = junk_tag.value_of_css_property("color").replace("rgba", "rgb").replace(", 1)", ")")
+    assert junk_bar.value_of_css_property("fill") == rgb
+
+    # The site table links to the site's documents.
+    driver.find_element(
+        "css selector", "button[data-set-filter='site'][data-value='quayside.example']"
+    ).click()
+    assert sorted(d.get_attribute("data-source") for d in visible_docs(driver)) == ["quayside.example"] * 2
+    assert driver.find_element("id", "match-count").text == "2 of 9 documents"
+    # The documents to check first link to them.
+    choose(driver, "f-site", "")
+    first = driver.find_element("css selector", "table.heavy a")
+    first.click()
+    target = driver.find_element("id", first.get_attribute("href").split("#")[1])
+    assert target.is_displayed() and "quay-junk" in target.text
+    assert_nothing_ran(driver)
+
+
+def test_hostile_names_in_tables_and_charts_run_nothing_in_chromium(browser: Any, tmp_path: Path) -> None:
+    from test_report import (
+        test_site_names_rule_ids_and_boilerplate_from_the_input_stay_text_in_tables_and_charts,
+    )
+
+    test_site_names_rule_ids_and_boilerplate_from_the_input_stay_text_in_tables_and_charts(tmp_path)
+    open_page(browser, tmp_path / "report.html")
+    assert_nothing_ran(browser)
+    label = browser.find_element("css selector", "svg[data-chart=rules] g.bar text.label")
+    assert label.text.startswith("<script>")  # shown as text, shortened

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from test_report import CAPTION, SCRIPT_LINE, assert_safe_page, write_corpus
 
 from cleaner.cli import cli
 from cleaner.report.commands import register
+from cleaner.report.outputs import sniff
 
 register(cli)
 
@@ -186,3 +188,140 @@ def test_run_writes_the_report_next_to_the_output(tmp_path: Path) -> None:
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert_safe_page(html)
     assert html.count('<article class="doc') == 6
+
+
+# --- cleaner diff OUT.jsonl: a finished run, read, not re-run --------------------------------
+
+
+def _finished(tmp_path: Path, *extra: str | Path) -> tuple[Path, Path, Path]:
+    corpus = write_corpus(tmp_path / "in")
+    out, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
+    assert_ok(invoke("run", corpus, out, "--rejects", rejects, "-q", *extra))
+    return corpus, out, rejects
+
+
+def _blocks(diff: str) -> list[str]:
+    """A multi-document diff as one block per document."""
+    blocks: list[str] = []
+    for line in diff.splitlines(keepends=True):
+        if line.startswith("--- ") or not blocks:
+            blocks.append("")
+        blocks[-1] += line
+    return blocks
+
+
+def test_diff_of_an_output_file_is_the_diff_re_cleaning_prints(tmp_path: Path) -> None:
+    corpus, out, rejects = _finished(tmp_path)
+    ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(ids) == 5
+    for doc_id in ids:
+        from_output = invoke("diff", out, "--id", doc_id, "--no-color")
+        assert_ok(from_output)
+        assert "read, not re-run" in from_output.stderr
+        re_cleaned = invoke("diff", corpus, "--id", doc_id, "--no-color")
+        assert from_output.stdout == re_cleaned.stdout
+    # A rejected document, from the rejects file: the same diff as well (its input, its reason).
+    from_rejects = invoke("diff", out, "--rejects", rejects, "--id", "b/copy", "--no-color")
+    assert_ok(from_rejects)
+    reject_diff = invoke("diff", corpus, "--id", "b/copy", "--no-color").stdout
+    assert from_rejects.stdout.startswith(reject_diff.rstrip("\n"))
+
+
+def test_a_near_duplicate_is_shown_next_to_the_document_it_duplicates(tmp_path: Path) -> None:
+    _, out, rejects = _finished(tmp_path)
+    result = invoke("diff", out, "--rejects", rejects, "--id", "b/copy", "--no-color")
+    assert_ok(result)
+    assert "+++ b/copy (rejected: near-duplicate" in result.stdout
+    side = result.stdout.split("\n\n", 1)[1]
+    header = side.splitlines()[0]
+    assert header.startswith("b/copy (rejected)") and header.rstrip().endswith("a/ferry (kept)")
+    # Without the output file there is no kept document to show: the reason only.
+    alone = invoke("diff", rejects, "--id", "b/copy", "--no-color")
+    assert_ok(alone)
+    assert "+++ b/copy (rejected: near-duplicate" in alone.stdout and "(kept)" not in alone.stdout
+
+
+def test_diff_of_an_output_file_filters_by_rule_and_by_source(tmp_path: Path) -> None:
+    _, out, rejects = _finished(tmp_path)
+    by_rule = invoke("diff", out, "--rule", "junk.share", "--no-color")
+    assert_ok(by_rule)
+    assert [b.splitlines()[1] for b in _blocks(by_rule.stdout)] == ["+++ a/ferry (output, 3 paragraphs)"]
+    by_source = invoke("diff", out, "--rejects", rejects, "--source", "b/copy.txt", "--no-color")
+    assert_ok(by_source)
+    assert [b.splitlines()[0] for b in _blocks(by_source.stdout)] == ["--- b/copy.txt (input, 7 paragraphs)"]
+    nothing = invoke("diff", out, "--rule", "no.such-rule", "--no-color")
+    assert_ok(nothing)
+    assert nothing.stdout == ""
+
+
+def test_the_source_of_a_jsonl_document_is_its_urls_host(tmp_path: Path) -> None:
+    records = [
+        {"id": "p1", "url": "https://www.tidewater.example/a", "text": "Harbour fees rise.\n\nAdvertisement"},
+        {"id": "p2", "url": "https://quayside.example/b", "text": "Ferry times change.\n\nAdvertisement"},
+    ]
+    source = tmp_path / "feed.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert_ok(invoke("run", source, out, "-q"))
+    result = invoke("diff", out, "--source", "tidewater.example", "--no-color")
+    assert_ok(result)
+    assert "+++ p1 " in result.stdout and "p2" not in result.stdout
+
+
+def test_a_file_is_read_as_a_finished_run_only_when_it_is_one(tmp_path: Path) -> None:
+    corpus, out, rejects = _finished(tmp_path)
+    assert (sniff(out), sniff(rejects), sniff(corpus), sniff(corpus / "a" / "ferry.txt")) == (
+        "output",
+        "rejects",
+        "input",
+        "input",
+    )
+    raw = tmp_path / "raw.jsonl"
+    raw.write_text('{"id": "x", "text": "Ferry fares rise.\\n\\nAdvertisement"}\n', encoding="utf-8")
+    assert sniff(raw) == "input"
+    # --reclean cleans an output file again, as input (a second run finds nothing more to do).
+    again = invoke("diff", out, "--reclean", "--id", "a/ferry", "--no-color")
+    assert_ok(again)
+    assert "read, not re-run" not in again.stderr and "(no changes)" in again.stdout
+
+
+def test_options_that_change_a_run_are_refused_on_a_finished_run(tmp_path: Path) -> None:
+    corpus, out, rejects = _finished(tmp_path)
+    error = one_line_error(invoke("diff", out, "--dup-threshold", "0.9"), code=2)
+    assert "--dup-threshold" in error and "--reclean" in error
+    one_line_error(invoke("diff", out, "--rules", disable_ads(tmp_path / "rules")), code=2)
+    one_line_error(invoke("diff", corpus, "--rejects", rejects), code=2)
+    assert "no document with id nope" in one_line_error(invoke("diff", out, "--id", "nope"))
+
+
+def test_an_edited_record_is_said_to_be_unusable_not_shown_wrong(tmp_path: Path) -> None:
+    _, out, _ = _finished(tmp_path)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[0])
+    record["text"] = "Somebody rewrote this."
+    edited = tmp_path / "edited.jsonl"
+    edited.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = invoke("diff", edited, "--id", record["id"], "--no-color")
+    assert_ok(result)
+    assert "does not un-apply" in result.stderr
+
+
+def test_diff_re_creates_a_run_made_with_other_settings(tmp_path: Path) -> None:
+    corpus, out, _ = _finished(tmp_path, "--no-dedup", "--stats", tmp_path / "stats.json")
+    settings = json.loads((tmp_path / "stats.json").read_text(encoding="utf-8"))["settings"]
+    assert settings["options"] == ["--no-dedup"] and settings["dedup"]["enabled"] is False
+    # b/copy is kept by this run; re-cleaning with the run's options shows what the run did.
+    from_output = invoke("diff", out, "--id", "b/copy", "--no-color").stdout
+    assert from_output == invoke("diff", corpus, *settings["options"], "--id", "b/copy", "--no-color").stdout
+    assert "rejected" in invoke("diff", corpus, "--id", "b/copy", "--no-color").stdout
+
+
+def test_a_gzipped_output_is_read_the_same(tmp_path: Path) -> None:
+    _, out, _ = _finished(tmp_path)
+    packed = tmp_path / "out.jsonl.gz"
+    packed.write_bytes(gzip.compress(out.read_bytes()))
+    assert sniff(packed) == "output"
+    plain = invoke("diff", out, "--id", "a/ferry", "--no-color")
+    gzipped = invoke("diff", packed, "--id", "a/ferry", "--no-color")
+    assert_ok(gzipped)
+    assert gzipped.stdout == plain.stdout and "[junk.advertisement]" in plain.stdout

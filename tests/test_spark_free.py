@@ -13,12 +13,11 @@ from pathlib import Path
 import numpy as np
 from builders import BODY
 
+from cleaner.api import Cleaner, Stages
 from cleaner.dedup.boilerplate import BoilerplateIndex
-from cleaner.options import DedupOptions
 from cleaner.pipeline import CleaningSetup
 from cleaner.readers import ReadOptions, SourceFile, read_jsonl, read_text_file
 from cleaner.records import Reason, Reject, output_record
-from cleaner.runner import _unique_ids
 from cleaner.spark import tasks
 from cleaner.spark.engine import settings_for
 from cleaner.stages import Cleaned, clean_one
@@ -34,7 +33,7 @@ def test_renaming_by_family_replays_the_local_engines_sequence() -> None:
     for _ in range(200):
         ids = [rng.choice(["a", "a#2", "a#3", "b", "a#2#2", "c#x"]) for _ in range(rng.randrange(1, 12))]
         items = [Reject(i, "s", Reason.EMPTY) for i in ids]
-        expected = [item.id for item in _unique_ids(items, set(), lambda _: None)]
+        expected = [item.id for item in Stages(Cleaner(dedup=False)).unique_ids(items)]
         renamed: dict[int, str] = {}
         for family in {tasks.id_family(i) for i in ids}:
             members = [(p, i) for p, i in enumerate(ids) if tasks.id_family(i) == family]
@@ -82,7 +81,7 @@ def test_stage_one_and_stage_three_are_the_local_functions() -> None:
     local = clean_one(read_text_file(SourceFile(SEEDS / name, name)), CleaningSetup.from_options())
     assert isinstance(result, Cleaned) and isinstance(local, Cleaned)
     local.doc.id = "004#2"
-    local.doc.notes.append("id '004_derby-late-winner' was already used; renamed '004#2'")
+    local.doc.notes.append("duplicate id '004_derby-late-winner', renamed '004#2'")
     assert output_record(result.doc, result.lang) == output_record(local.doc, local.lang)
 
 
@@ -117,7 +116,7 @@ def test_band_keys_pair_exactly_what_minhashlsh_pairs() -> None:
     from cleaner.dedup.documents import LSH_WEIGHTS
 
     sigs = lsh_corpus()
-    settings = settings_for(CleaningSetup.from_options(), ReadOptions(), DedupOptions())
+    settings = settings_for(Cleaner())
     lsh = MinHashLSH(threshold=0.8, num_perm=128, weights=LSH_WEIGHTS)
     assert (lsh.b, lsh.r) == (document_lsh(0.8, 128).b, document_lsh(0.8, 128).r)
     for number, sig in enumerate(sigs):

@@ -11,7 +11,7 @@ from builders import B1, B2, default_cleaner, make_document
 from cleaner.dedup.documents import Duplicate
 from cleaner.readers import ReadOptions, parse_jsonl_line, read_jsonl_stream
 from cleaner.records import BAD_INPUT_REASONS, Reason, Reject
-from cleaner.stages import Cleaned, Dropped, clean_one, finish, rename, render, unique_id
+from cleaner.stages import Cleaned, Dropped, clean_one, finish, note_warnings, rename, render, unique_id
 from cleaner.stats import RunStats
 
 
@@ -32,10 +32,12 @@ def test_unique_id_takes_the_first_free_suffix() -> None:
 def test_a_renamed_document_notes_it_and_a_renamed_reject_is_a_new_reject() -> None:
     doc, warning = rename(make_document([B1], doc_id="story"), "story#2")
     assert doc.id == "story#2"
-    assert doc.notes == ["id 'story' was already used; renamed 'story#2'"]
-    assert warning == "story.txt: duplicate id 'story', renamed 'story#2'"
+    assert doc.notes == ["duplicate id 'story', renamed 'story#2'"]
+    assert warning is None  # the note is the warning, said once with the document's other notes
+    assert note_warnings(doc) == ["story.txt: duplicate id 'story', renamed 'story#2'"]
     reject = Reject("r", "f.jsonl", Reason.INVALID_JSON, "bad", line=3)
-    renamed, _ = rename(reject, "r#2")
+    renamed, said = rename(reject, "r#2")
+    assert said == "f.jsonl: duplicate id 'r', renamed 'r#2'"
     assert renamed == Reject("r#2", "f.jsonl", Reason.INVALID_JSON, "bad", line=3)
     assert reject.id == "r"
 

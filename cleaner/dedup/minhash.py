@@ -10,6 +10,7 @@ run does not import datasketch, which imports scipy: a second of start-up per pr
 from __future__ import annotations
 
 import re
+from array import array
 from dataclasses import asdict, dataclass
 from functools import cache
 from typing import Any
@@ -90,34 +91,67 @@ def signatures(texts: list[str], settings: SketchSettings) -> np.ndarray:
     return signatures_of_hashes([shingle_hashes(text, settings.shingle_words) for text in texts], settings)
 
 
+# Shingles turned into permuted hashes per step: a (BLOCK, num_perm) uint32 matrix, 2 MB at 128
+# permutations. One matrix for a whole text would cost num_perm * 4 bytes per word of it (850 MB
+# for a 10 MB document at 128 permutations); in blocks, memory does not grow with the text.
+BLOCK = 1 << 12
+
+
+def _stream_hashes(text: str, words: int, into: array[int]) -> None:
+    """Append the xxh32 of every ``words``-word shingle of ``text`` to ``into`` (repeats too:
+    a minimum does not care), as :func:`shingles` cuts them. The tokens are streamed, so no
+    list of tokens or set of shingles of a long text is built."""
+    window: list[str] = []
+    first = len(into)
+    for match in _WORD.finditer(text.casefold()):
+        window.append(match.group())
+        if len(window) > words:
+            del window[0]
+        if len(window) == words:
+            into.append(xxhash.xxh32_intdigest(" ".join(window).encode()))
+    if len(into) == first and window:  # shorter than one shingle: the words it has, as one
+        into.append(xxhash.xxh32_intdigest(" ".join(window).encode()))
+
+
 def shingle_hashes(text: str, words: int) -> np.ndarray:
     """The hashes of the shingles of ``text``, mixed (xxh32, then MurmurHash3's finalizer):
     what every permutation of every sketch is applied to. Computed once per paragraph, they
     feed both its own signature and its document's (:func:`union_signature`)."""
-    grams = shingles(text, words)
-    return _fmix32(np.fromiter(map(xxhash.xxh32_intdigest, grams), dtype=np.uint32, count=len(grams)))
+    hashes = array("I")  # 4 bytes a shingle (a list of ints costs 36)
+    _stream_hashes(text, words, hashes)
+    return _fmix32(np.frombuffer(hashes, dtype=np.uint32)) if hashes else np.zeros(0, dtype=np.uint32)
 
 
 def signatures_of_hashes(hashes: list[np.ndarray], settings: SketchSettings) -> np.ndarray:
-    """One signature per array of :func:`shingle_hashes`, in one batch (see :func:`signatures`)."""
+    """One signature per array of :func:`shingle_hashes`, in one batch (see :func:`signatures`),
+    ``BLOCK`` shingles at a time."""
     out = np.full((len(hashes), settings.num_perm), EMPTY, dtype=np.uint32)
     rows = [row for row, h in enumerate(hashes) if len(h)]
-    if rows:
-        a, b = permutations(settings)
-        starts = np.cumsum([0, *(len(hashes[row]) for row in rows[:-1])])
-        hv = np.concatenate([hashes[row] for row in rows]).reshape(-1, 1)
-        out[rows] = np.minimum.reduceat(hv * a + b, starts, axis=0)
+    if not rows:
+        return out
+    a, b = permutations(settings)
+    begin = np.cumsum([0, *(len(hashes[row]) for row in rows[:-1])])
+    hv = np.concatenate([hashes[row] for row in rows]).reshape(-1, 1)
+    end = np.append(begin[1:], len(hv))
+    texts_of = np.array(rows)
+    for s in range(0, len(hv), BLOCK):
+        e = min(s + BLOCK, len(hv))
+        first = int(np.searchsorted(end, s, side="right"))  # the texts with shingles in [s, e)
+        last = int(np.searchsorted(begin, e, side="left"))
+        mins = np.minimum.reduceat(hv[s:e] * a + b, np.maximum(begin[first:last], s) - s, axis=0)
+        mine = texts_of[first:last]
+        out[mine] = np.minimum(out[mine], mins)
     return out
 
 
-def union_signature(hashes: list[np.ndarray], settings: SketchSettings, batch: int = 8192) -> np.ndarray:
+def union_signature(hashes: list[np.ndarray], settings: SketchSettings) -> np.ndarray:
     """The signature of the union of several texts' shingles (a document's, from its
-    paragraphs' :func:`shingle_hashes`); ``batch`` shingles at a time bound the working memory."""
+    paragraphs' :func:`shingle_hashes`), ``BLOCK`` shingles at a time."""
     sig = np.full(settings.num_perm, EMPTY, dtype=np.uint32)
     every = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint32)
     a, b = permutations(settings)
-    for start in range(0, len(every), batch):
-        np.minimum(sig, (every[start : start + batch, None] * a + b).min(axis=0), out=sig)
+    for start in range(0, len(every), BLOCK):
+        np.minimum(sig, (every[start : start + BLOCK, None] * a + b).min(axis=0), out=sig)
     return sig
 
 

@@ -3,11 +3,21 @@
 Tomorrow's batch is checked against the documents kept today and cleaned of the boilerplate
 found so far. Signatures are only comparable under the same sketch settings, so the settings
 are stored beside them and a run with other settings stops instead of mixing sketches.
+
+A run holds the folder's lock (``flock`` on ``DIR/.lock``) from loading the state to saving it:
+a second run started meanwhile waits for the first to finish and then builds on its state, so
+neither loses the other's documents. A folder that is not a complete state (files but no
+``settings.json``, or a missing or unreadable part) is refused, naming the file.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
+import os
+import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +31,8 @@ from cleaner.dedup.minhash import DOCUMENT_SKETCH, PARAGRAPH_SKETCH
 # 3: document signatures are made of their paragraphs' shingles (none across paragraphs).
 # (2 is the caption templates' version, on another branch.)
 STATE_VERSION = 3
+LOCK = ".lock"
+STATE_FILES = ("documents.npz", "boilerplate.npz")
 
 
 class StateError(Exception):
@@ -44,8 +56,21 @@ def load_state(
     """Load a state directory into ``documents`` (before this run's, in order) and ``boilerplate``."""
     meta = directory / "settings.json"
     if not meta.exists():
+        others = sorted(p.name for p in directory.iterdir() if p.name != LOCK) if directory.is_dir() else []
+        if others:
+            found = ", ".join(others[:3])
+            raise StateError(
+                f"{directory}: not a complete cleaner state (no settings.json beside {found}); "
+                "give an empty or new folder, or the state folder of an earlier run"
+            )
         return 0
-    stored = json.loads(meta.read_text(encoding="utf-8"))
+    for name in STATE_FILES:
+        if not (directory / name).is_file():
+            raise StateError(f"{directory / name}: missing from the state folder (an incomplete state)")
+    try:
+        stored = json.loads(meta.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise StateError(f"{meta}: unreadable state settings: {e}") from e
     version = stored.get("state_version") if isinstance(stored, dict) else None
     if version != settings["state_version"]:
         raise StateError(
@@ -59,16 +84,54 @@ def load_state(
             f"{directory}: state was built with other settings ({', '.join(changed)} differ); "
             "use a new --state directory or the settings it was built with"
         )
-    with np.load(directory / "documents.npz", allow_pickle=False) as data:
+    with (
+        _corrupt_names(directory / "documents.npz"),
+        np.load(directory / "documents.npz", allow_pickle=False) as data,
+    ):
         count = len(data["ids"])
         for n, (doc_id, sig) in enumerate(zip(data["ids"].tolist(), data["sigs"], strict=True)):
             documents.add(str(doc_id), n - count, sig)
-    with np.load(directory / "boilerplate.npz", allow_pickle=False) as data:
+    with (
+        _corrupt_names(directory / "boilerplate.npz"),
+        np.load(directory / "boilerplate.npz", allow_pickle=False) as data,
+    ):
         for group, sig, docs in zip(
             data["groups"].tolist(), data["sigs"], data["docs"].tolist(), strict=True
         ):
             boilerplate.add(str(group), sig, int(docs))
     return count
+
+
+@contextlib.contextmanager
+def _corrupt_names(path: Path) -> Iterator[None]:
+    """A state file that cannot be read is a :class:`StateError` naming it."""
+    try:
+        yield
+    except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile) as e:
+        raise StateError(f"{path}: corrupt state file ({type(e).__name__}: {e})") from e
+
+
+@contextlib.contextmanager
+def state_lock(directory: Path, notify: Callable[[str], None] = lambda _: None) -> Iterator[None]:
+    """Hold the state folder's lock (created with the folder if missing) while the block runs.
+
+    Another run holding it is waited for (``notify`` is told, once): the state it saves is the
+    one this run must load. The lock is ``flock``, released by the kernel when a run dies.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    fd = os.open(directory / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            notify(f"--state {directory} is in use by another run (pid {holder}); waiting for it to finish")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # (closing releases the lock)
 
 
 def save_state(

@@ -36,6 +36,8 @@ def first_ftfy_fix(line: str) -> tuple[str, str] | None:
     ('ftfy.unescape-html', 'Fish & chips')
     >>> first_ftfy_fix("Nothing to fix.") is None
     True
+    >>> first_ftfy_fix("One&#10;two")
+    ('ftfy.unescape-html', 'One two')
     """
     result = ftfy.fix_and_explain(line, config=FTFY_CONFIG)
     if result.text == line or not result.explanation:
@@ -47,6 +49,9 @@ def first_ftfy_fix(line: str) -> tuple[str, str] | None:
     else:
         group, rule = plan[:1], "ftfy." + plan[0][1].replace("_", "-")
     fixed = ftfy.apply_plan(line, [(op, arg) for op, arg in group])
+    # An entity can decode to a line break ("&#10;"): inside a paragraph that is a space, or the
+    # output's blank-line-separated paragraphs would no longer split back into the same ones.
+    fixed = fixed.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
     if fixed == line:
         return None
     return rule, fixed

@@ -6,29 +6,45 @@ adds them to the top-level group (idempotently, so tests and the CLI can both ca
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from cleaner.cli_options import (
+    RUN_PARAMETERS,
     check_sources,
+    dedup_from,
+    dedup_options,
     read_options,
     rules_option,
     rules_paths_option,
-    sources_argument,
     user_errors,
 )
-from cleaner.options import RunOptions
+from cleaner.escapes import terminal_safe
+from cleaner.options import DedupOptions, RunOptions
 from cleaner.readers import ReadOptions
 from cleaner.report.compare import CompareError, Comparison, Outcome, compare, read_outcomes
 from cleaner.report.html import write_compare_html
 from cleaner.report.model import ReportItem
+from cleaner.report.outputs import (
+    Line,
+    RecordError,
+    RecordFile,
+    record_item,
+    reject_item,
+    rule_needle,
+    site_of,
+    sniff,
+    text_needle,
+)
 from cleaner.report.sample import StableSample, sample_key
-from cleaner.report.terminal import render_compare_terminal, render_diff
+from cleaner.report.terminal import render_compare_terminal, render_diff, render_side_by_side
 from cleaner.runner import run
 from cleaner.stats import RunStats
 
@@ -57,21 +73,47 @@ def _run(
     languages: list[str],
     read: ReadOptions,
     observer: Callable[[ReportItem], None],
+    dedup: DedupOptions | None = None,
 ) -> RunStats:
     """Run the pipeline for review: decide everything, write nothing, report to ``observer``."""
     options = RunOptions(
-        sources=sources, destination=None, rules=rules, languages=languages, read=read, observer=observer
+        sources=sources,
+        destination=None,
+        rules=rules,
+        languages=languages,
+        read=read,
+        dedup=dedup or DedupOptions(),
+        observer=observer,
     )
 
     def warn(message: str) -> None:
-        click.echo(f"cleaner: {message}", err=True)
+        click.echo(f"cleaner: {terminal_safe(message)}", err=True)  # file names and ids are input
 
     with user_errors():
         return run(options, warn)
 
 
+def _wanted(item: ReportItem, rule: str | None, site: str | None) -> bool:
+    """Whether ``item`` passes ``--rule`` (a removal by that rule) and ``--source`` (its site)."""
+    if site is not None and site_of(item.source, item.record or item.reject) != site:
+        return False
+    if rule is not None:
+        removed = (item.record or {}).get("removed") or []
+        return any(isinstance(e, dict) and e.get("rule") == rule for e in removed)
+    return True
+
+
+def _checked_diff_sources(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    check_sources(value)
+    return value
+
+
 @click.command("diff")
-@sources_argument
+@click.argument(
+    "sources", nargs=-1, required=True, metavar="OUT.jsonl | SOURCE...", callback=_checked_diff_sources
+)
 @click.option(
     "--id",
     "ids",
@@ -87,32 +129,101 @@ def _run(
     help=f"Show N documents picked by a stable hash of their id, documents with removals or "
     f"rejects first [default: {DEFAULT_SAMPLE}, or 0 with --id].",
 )
+@click.option("--rule", metavar="RULE", help="Sample only documents with a removal by RULE.")
+@click.option(
+    "--source",
+    "site",
+    metavar="SITE",
+    help="Sample only documents of SITE: the host of their url (without www.), else their source.",
+)
+@click.option(
+    "--rejects",
+    "rejects_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="With OUT.jsonl: the run's rejects file, so rejected documents are shown with their reason "
+    "(a near-duplicate next to the document it duplicates).",
+)
+@click.option(
+    "--reclean",
+    is_flag=True,
+    help="Clean the file again even when it is a run's output (default: an output is read, not re-run).",
+)
 @rules_option
 @read_options
+@dedup_options
 @_color_option
+@click.pass_context
 def diff_command(
+    ctx: click.Context,
     sources: tuple[str, ...],
     ids: tuple[str, ...],
     sample: int | None,
+    rule: str | None,
+    site: str | None,
+    rejects_path: Path | None,
+    reclean: bool,
     rules: tuple[Path, ...],
     languages: list[str],
     text_field: str,
     id_field: str,
     title_field: str,
+    no_dedup: bool,
+    dup_threshold: float,
+    min_docs: int,
+    min_share: float,
     color: bool | None,
 ) -> None:
-    """Show what cleaning SOURCE... removes: input against output, each removal labelled by rule.
+    """Show what cleaning removed: input against output, each removal labelled by rule.
 
     A unified-style diff per document, one line per paragraph: - removed (with its [rule]),
     -/+ edited in place, @@ hunks with context. Plain text when not writing to a terminal.
 
     \b
+    Two ways, told apart by the file:
+      OUT.jsonl  the output of `cleaner run` (records with a `removed` list), or its
+                 rejects file: read, not re-run. Each record's input is rebuilt from its text
+                 and its removed list, so no input is needed; --id finds the record by a scan
+                 of the file that stops at it. Add --rejects FILE for rejected documents.
+      SOURCE...  input: cleaned now, with the same options as `cleaner run` (--rules, --lang,
+                 the dedup thresholds...), so any run can be re-created. --reclean treats an
+                 output file as input.
+
+    \b
     Examples:
-        cleaner diff seeds/
-        cleaner diff seeds/ --id 001_harbor-bridge-vote --rules my-rules/
+        cleaner diff out.jsonl --id 001_harbor-bridge-vote
+        cleaner diff out.jsonl --rejects rejects.jsonl --rule boilerplate.site --sample 10
+        cleaner diff seeds/ --id 001_harbor-bridge-vote --rules my-rules/ --dup-threshold 0.9
         cleaner diff big.jsonl --sample 20 --no-color > review.txt
     """
     size = sample if sample is not None else (0 if ids else DEFAULT_SAMPLE)
+    filtered = rule is not None or site is not None
+    if filtered and sample is None:
+        size = DEFAULT_SAMPLE
+    kind = sniff(sources[0]) if len(sources) == 1 and not reclean else "input"
+    use_color = _use_color(color)
+    if kind != "input":
+        given = [
+            name
+            for name in RUN_PARAMETERS
+            if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE
+        ]
+        if given:
+            flags = ", ".join("--" + name.replace("_", "-") for name in given)
+            raise click.UsageError(
+                f"{sources[0]} is a finished run's {kind} and is read, not cleaned again, so {flags} "
+                "cannot apply; give the input SOURCE to re-run it (or --reclean to clean this file again)"
+            )
+        output, rejects = (Path(sources[0]), rejects_path) if kind == "output" else (None, Path(sources[0]))
+        if kind == "rejects" and rejects_path is not None:
+            raise click.UsageError("give the output file as OUT.jsonl and its rejects with --rejects")
+        try:
+            _diff_finished(output, rejects, list(ids), size, rule, site, use_color)
+        except OSError as e:
+            raise click.ClickException(f"{e.filename or sources[0]}: {e.strerror or e}") from e
+        return
+    if rejects_path is not None:
+        raise click.UsageError("--rejects goes with a run's output file (OUT.jsonl), not with input")
     wanted = set(ids)
     by_id: list[ReportItem] = []
     picked: StableSample[ReportItem] = StableSample(size, per_label=0)
@@ -125,22 +236,136 @@ def diff_command(
         changed = item.record is None or bool(item.record.get("removed"))
         key = sample_key(item.id, position, 0 if changed else 1)
         position += 1
-        if picked.wants(key, ()):
+        if _wanted(item, rule, site) and picked.wants(key, ()):
             picked.add(key, (), item)
 
     read = ReadOptions(text_field=text_field, id_field=id_field, title_field=title_field)
-    stats = _run(list(sources), list(rules), languages, read, observe)
+    dedup = dedup_from(no_dedup, dup_threshold, min_docs, min_share)
+    stats = _run(list(sources), list(rules), languages, read, observe, dedup)
     missing = sorted(wanted - {item.id for item in by_id})
     if missing:
         raise click.ClickException(f"no document with id {', '.join(missing)} in the input")
     shown: dict[int, ReportItem] = {id(item): item for item in by_id}
     for item in picked.chosen():
         shown.setdefault(id(item), item)
-    use_color = _use_color(color)
     for item in shown.values():
         click.echo(render_diff(item, color=use_color), color=use_color)
     how = "by id" if not size else f"by id hash, {'plus --id, ' if ids else ''}changed first"
     click.echo(f"cleaner: {stats.summary()}; showed {len(shown)} of {stats.documents_in} ({how})", err=True)
+
+
+def _diff_finished(
+    output: Path | None,
+    rejects: Path | None,
+    ids: list[str],
+    size: int,
+    rule: str | None,
+    site: str | None,
+    color: bool,
+) -> None:
+    """``cleaner diff OUT.jsonl``: the diffs of a finished run, read from its files alone."""
+    with contextlib.ExitStack() as stack:
+        files = [stack.enter_context(RecordFile(p)) if p is not None else None for p in (output, rejects)]
+        out_file, rej_file = files
+        chosen: list[ReportItem] = []
+        seen: set[str] = set()
+        for doc_id in ids:
+            item = None
+            for record_file in files:
+                found = record_file.find(doc_id) if record_file is not None else None
+                if found is not None:
+                    item = _item(found, is_reject=record_file is rej_file)
+                    break
+            if item is None:
+                names = " or ".join(str(p) for p in (output, rejects) if p is not None)
+                hint = " (if it was rejected, add --rejects FILE)" if rejects is None else ""
+                raise click.ClickException(f"no document with id {doc_id} in {names}{hint}")
+            chosen.append(item)
+            seen.add(doc_id)
+        picked: StableSample[tuple[RecordFile, Line]] = StableSample(size, per_label=0)
+        if size:
+            position = 0
+            for record_file in (out_file, rej_file):
+                if record_file is None:
+                    continue
+                rejects_file = record_file is rej_file
+                for doc_id, line, changed in _candidates(record_file, rule, site, rejects_file):
+                    key = sample_key(doc_id, position, 0 if changed or rejects_file else 1)
+                    position += 1
+                    if doc_id not in seen and picked.wants(key, ()):
+                        picked.add(key, (), (record_file, line))
+        for record_file, line in picked.chosen():
+            data = record_file.load(line)
+            if data is not None:
+                chosen.append(_item(data, is_reject=record_file is rej_file))
+        for item in chosen:
+            click.echo(render_diff(item, color=color), color=color)
+            twin = _twin(item, out_file)
+            if twin is not None:
+                width = shutil.get_terminal_size((120, 24)).columns
+                click.echo(
+                    render_side_by_side(
+                        f"{item.id} (rejected)",
+                        item.input_lines or (),
+                        f"{twin.id} (kept)",
+                        twin.input_lines or (),
+                        width=width,
+                        color=color,
+                    ),
+                    color=color,
+                )
+        names = " and ".join(str(p) for p in (output, rejects) if p is not None)
+        how = "by id" if not size else f"by id hash, {'plus --id, ' if ids else ''}changed first"
+        filters = "".join(f", {k} {v}" for k, v in (("rule", rule), ("source", site)) if v is not None)
+        click.echo(
+            f"cleaner: showed {len(chosen)} documents of {names} ({how}{filters}); read, not re-run", err=True
+        )
+
+
+def _item(data: dict[str, Any], *, is_reject: bool) -> ReportItem:
+    if is_reject:
+        return reject_item(data)
+    try:
+        return record_item(data)
+    except RecordError as e:
+        click.echo(f"cleaner: {data.get('id')}: {e}", err=True)
+        return ReportItem(str(data.get("id", "")), str(data.get("source", "")), None, data, None)
+
+
+def _candidates(
+    record_file: RecordFile, rule: str | None, site: str | None, rejects: bool
+) -> Iterator[tuple[str, Line, bool]]:
+    """The records a sample may take: all of them (ids read without parsing), or those passing
+    ``--rule`` and ``--source`` (lines pre-selected by their bytes, then parsed and checked)."""
+    if rule is None and site is None:
+        yield from record_file.ids()
+        return
+    if rule is not None and rejects:
+        return  # a rejected document has no removals
+    needles = [n for n in (rule_needle(rule) if rule else None, text_needle(site) if site else None) if n]
+    for line, data in record_file.matching(*needles):
+        item = ReportItem(
+            str(data.get("id", "")),
+            str(data.get("source", "")),
+            None,
+            None if rejects else data,
+            data if rejects else None,
+        )
+        if _wanted(item, rule, site):
+            yield item.id, line, bool(data.get("removed")) or rejects
+
+
+def _twin(item: ReportItem, out_file: RecordFile | None) -> ReportItem | None:
+    """The kept document a near-duplicate duplicates, rebuilt from the output file."""
+    reject = item.reject or {}
+    of = reject.get("duplicate_of")
+    if out_file is None or not isinstance(of, str) or reject.get("reason") != "near-duplicate":
+        return None
+    record = out_file.find(of)
+    if record is None:
+        return None
+    twin = _item(record, is_reject=False)
+    return twin if twin.input_lines is not None else None
 
 
 @click.command("compare")

@@ -13,15 +13,30 @@ page says what was sampled. All document text is escaped (see :mod:`cleaner.repo
 
 from __future__ import annotations
 
+import heapq
+import shlex
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cleaner.passes import colours
+from cleaner.report.charts import (
+    SHARE_BINS,
+    Bar,
+    Segment,
+    Stack,
+    bar_chart,
+    column_chart,
+    share_bin,
+    stacked_chart,
+)
 from cleaner.report.compare import KINDS, Comparison, DiffLine, DocChange, RuleDelta, diff_lines, docs_summary
 from cleaner.report.model import ReportItem
+from cleaner.report.outputs import paragraphs, site_of
 from cleaner.report.page import (
+    css_name,
     esc,
     filter_bar,
     filter_button,
@@ -46,6 +61,27 @@ EXAMPLE_TEXTS = 3  # removed texts quoted per rule in the rules table
 EXAMPLE_CHARS = 160
 MAX_DOC_CHARS = 200_000  # a document longer than this is shown up to here (a scrape gone wrong)
 MAX_SOURCE_OPTIONS = 500
+MAX_SITES = 200  # rows of the per-site table (the sites with most documents)
+CHART_SITES = 25  # bars of the per-site chart
+CHART_RULES = 30  # bars of the per-rule chart
+# Documents that lost most of their text: listed first and always shown (at most a tenth of the page).
+MOST_REMOVED = 20
+BOILERPLATE_SHOWN = 10  # boilerplate paragraphs listed per site
+
+
+@dataclass
+class _Site:
+    """What one site (a URL's host, else the document's source) went through."""
+
+    documents: int = 0
+    kept: int = 0
+    rejected: int = 0
+    removals: Counter[str] = field(default_factory=Counter)  # by pass
+    chars_removed: int = 0  # removed texts, as the run's own count
+    chars_in: int = 0
+    chars_kept: int = 0  # the output text's paragraphs
+    chars_rejected: int = 0  # the input of documents not kept
+    boilerplate: Counter[str] = field(default_factory=Counter)  # paragraph -> documents
 
 
 @dataclass
@@ -62,7 +98,7 @@ class _Shown:
 
     position: int
     doc_id: str
-    source: str
+    source: str  # the site: a URL's host, else the document's source
     rules: tuple[str, ...]
     reason: str
     attrs: str
@@ -94,6 +130,12 @@ class HtmlReport:
         self._rules: dict[str, _RuleCount] = {}
         self._examples: dict[str, list[str]] = {}
         self._shown_positions: set[int] = set()
+        self._sites: dict[str, _Site] = {}
+        self._shares = [0] * len(SHARE_BINS)
+        self._languages: Counter[str] = Counter()
+        # (removed share, -position, document): the documents that lost most of their text
+        self._most_removed: list[tuple[float, int, _Shown]] = []
+        self._most_removed_size = min(MOST_REMOVED, max(1, max_documents // 10))
 
     # -- collecting ---------------------------------------------------------------------------
 
@@ -121,11 +163,58 @@ class HtmlReport:
             self._remember_example(rule, text)
         for rule in per_rule:
             self._rules[rule].documents += 1
+        site = site_of(item.source, item.record or item.reject)
+        share = self._count_site(item, site, entries)
         labels = [f"rule:{r}" for r in per_rule] + ([f"reason:{reason}"] if reason else [])
         # Documents with removals or rejects sort first: an unchanged document explains nothing.
         key = sample_key(item.id, position, 0 if labels else 1)
-        if self._sample.wants(key, labels):
-            self._sample.add(key, labels, self._render(item, position, entries, reason))
+        heavy = share is not None and share > 0 and self._wants_heavy(share, position)
+        if heavy or self._sample.wants(key, labels):
+            shown = self._render(item, position, entries, reason, site)
+            self._sample.add(key, labels, shown)
+            if heavy:
+                assert share is not None
+                ranked = (share, -position, shown)
+                if len(self._most_removed) < self._most_removed_size:
+                    heapq.heappush(self._most_removed, ranked)
+                else:
+                    heapq.heapreplace(self._most_removed, ranked)
+
+    def _wants_heavy(self, share: float, position: int) -> bool:
+        if len(self._most_removed) < self._most_removed_size:
+            return True
+        return (share, -position) > self._most_removed[0][:2]
+
+    def _count_site(self, item: ReportItem, site: str, entries: list[dict[str, Any]]) -> float | None:
+        """Count a document under its site, its language and its removed share (returned, for a
+        kept document: the share of its input's characters not in its output text)."""
+        counts = self._sites.get(site)
+        if counts is None:
+            counts = self._sites[site] = _Site()
+        counts.documents += 1
+        chars_in = sum(len(line) for line in item.input_lines or ())
+        counts.chars_in += chars_in
+        if item.record is None:
+            counts.rejected += 1
+            counts.chars_rejected += chars_in
+            return None
+        counts.kept += 1
+        boilerplate: set[str] = set()
+        for entry in entries:
+            counts.removals[pass_of(str(entry.get("rule", "")), str(entry.get("pass", "")))] += 1
+            counts.chars_removed += len(str(entry.get("text", "")))
+            if entry.get("rule") == "boilerplate.site":
+                boilerplate.add(" ".join(str(entry.get("text", "")).split()))
+        counts.boilerplate.update(boilerplate)
+        text = item.record.get("text")
+        kept = sum(len(p) for p in paragraphs(text)) if isinstance(text, str) else 0
+        kept = min(kept, chars_in)  # (a repair that lengthens text must not make the removed share negative)
+        counts.chars_kept += kept
+        lang = item.record.get("lang")
+        self._languages[str(lang) if lang else "none"] += 1
+        share = 1 - kept / chars_in if chars_in else 0.0
+        self._shares[share_bin(share)] += 1
+        return share
 
     def _remember_example(self, rule: str, text: str) -> None:
         examples = self._examples.setdefault(rule, [])
@@ -133,7 +222,9 @@ class HtmlReport:
         if len(examples) < EXAMPLE_TEXTS and text and text not in examples:
             examples.append(text if len(text) <= EXAMPLE_CHARS else text[: EXAMPLE_CHARS - 1] + "…")
 
-    def _render(self, item: ReportItem, position: int, entries: list[dict[str, Any]], reason: str) -> _Shown:
+    def _render(
+        self, item: ReportItem, position: int, entries: list[dict[str, Any]], reason: str, site: str
+    ) -> _Shown:
         record, reject = item.record, item.reject
         rules = tuple(dict.fromkeys(str(e.get("rule", "?")) for e in entries))
         classes = "doc rejected" if reason else "doc"
@@ -143,9 +234,10 @@ class HtmlReport:
             outcome = "kept changed" if entries else "kept unchanged"
         attrs = (
             f'class="{classes}" id="d{position}" data-rule="{esc(" ".join(word(r) for r in rules))}" '
-            f'data-source="{esc(item.source)}" data-outcome="{esc(outcome)}"'
+            f'data-source="{esc(site)}" data-site="{esc(word(site))}" data-outcome="{esc(outcome)}"'
         )
-        head = [f"<h3>{esc(item.id)}</h3>", f'<span class="src">{esc(item.source)}</span>']
+        from_file = f" ({item.source})" if site != item.source else ""
+        head = [f"<h3>{esc(item.id)}</h3>", f'<span class="src">{esc(site + from_file)}</span>']
         if reason:
             head.append(reason_tag(reason))
         else:
@@ -169,13 +261,14 @@ class HtmlReport:
         if record is not None:
             parts.append(_meta(record))
         parts.append(f'<div class="body">{_body(item, entries)}</div>')
-        return _Shown(position, item.id, item.source, rules, reason, attrs, "".join(parts))
+        return _Shown(position, item.id, site, rules, reason, attrs, "".join(parts))
 
     # -- writing ------------------------------------------------------------------------------
 
     def close(self, stats: dict[str, Any]) -> None:
         """Write the report: ``stats`` (``RunStats.to_json()``) gives the run's own counts."""
-        shown = self._sample.chosen()
+        heavy = [entry[2] for entry in sorted(self._most_removed, reverse=True)]
+        shown = self._within_budget(self._sample.chosen(), heavy)
         self._shown_positions = {s.position for s in shown}
         rejected = stats.get("rejected")
         reasons = sorted(set(rejected) if isinstance(rejected, dict) else set(self._rejected))
@@ -185,8 +278,12 @@ class HtmlReport:
             [
                 "<main>",
                 self._header(stats, len(shown)),
+                self._charts(stats),
                 self._rejects_table(stats),
                 self._rules_table(stats),
+                self._sites_table(),
+                _settings(stats),
+                self._most_removed_table(heavy),
                 _filters(shown, rules, reasons),
                 '<section id="documents">',
                 *(
@@ -201,6 +298,28 @@ class HtmlReport:
             ]
         )
         write_atomic(self.path, page(self.title, body, page_size=PAGE_SIZE))
+
+    def _within_budget(self, sampled: list[_Shown], heavy: list[_Shown]) -> list[_Shown]:
+        """The sample with the documents that lost most of their text added (always shown), and
+        as many of the sample's general picks dropped (the largest keys first) as keep the page
+        at ``max_documents``; examples of rules and reasons stay."""
+        chosen = {s.position: s for s in sampled}
+        chosen.update({s.position: s for s in heavy})
+        excess = len(chosen) - max(self.max_documents, len(heavy))
+        if excess > 0:
+            heavy_positions = {s.position for s in heavy}
+            examples = {s.position for label in self._sample.labels() for s in self._sample.examples(label)}
+            droppable = sorted(
+                (s for s in chosen.values() if s.position not in heavy_positions),
+                key=lambda s: (
+                    s.position not in examples,  # general picks go before examples of a rule or reason
+                    sample_key(s.doc_id, s.position, 0 if s.rules or s.reason else 1),
+                ),
+                reverse=True,
+            )
+            for s in droppable[:excess]:
+                del chosen[s.position]
+        return [chosen[position] for position in sorted(chosen)]
 
     def _header(self, stats: dict[str, Any], shown: int) -> str:
         total = int(stats.get("documents_in", self._count))
@@ -242,6 +361,121 @@ class HtmlReport:
             f"<header><h1>{esc(self.title)}</h1>"
             f'<p class="sub">What cleaner removed, by rule, and why documents were rejected.</p></header>'
             f'<div class="cards">{card_html}</div><p class="note">{note}</p>'
+        )
+
+    # -- the pictures, the sites and the documents to check first -----------------------------
+
+    def _charts(self, stats: dict[str, Any]) -> str:
+        removals = stats.get("removals")
+        totals: dict[str, int] = (
+            {str(k): int(v) for k, v in removals.items()}
+            if isinstance(removals, dict)
+            else {r: c.removals for r, c in self._rules.items()}
+        )
+        order = list(colours())
+        by_pass: Counter[str] = Counter()
+        for rule, n in totals.items():
+            by_pass[pass_of(rule, self._rules.get(rule, _RuleCount()).pass_name)] += n
+        pass_bars = [
+            Bar(name, n, f"p-{css_name(name)}")
+            for name, n in sorted(
+                by_pass.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else 99, kv[0])
+            )
+        ]
+        ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+        rule_bars = [
+            Bar(rule, n, f"p-{css_name(pass_of(rule, self._rules.get(rule, _RuleCount()).pass_name))}")
+            for rule, n in ranked[:CHART_RULES]
+        ]
+        if len(ranked) > CHART_RULES:
+            rest = ranked[CHART_RULES:]
+            rule_bars.append(Bar(f"{len(rest)} other rules", sum(n for _, n in rest), "p-other"))
+        sites = sorted(self._sites.items(), key=lambda kv: (-kv[1].chars_in, kv[0]))
+        stacks = [_stack(site, counts) for site, counts in sites[:CHART_SITES]]
+        if len(sites) > CHART_SITES:
+            rest_sites = _Site()
+            for _, counts in sites[CHART_SITES:]:
+                rest_sites.chars_in += counts.chars_in
+                rest_sites.chars_kept += counts.chars_kept
+                rest_sites.chars_rejected += counts.chars_rejected
+            stacks.append(_stack(f"{len(sites) - CHART_SITES} other sites", rest_sites))
+        kinds = [("kept", "kept"), ("removed", "removed by cleaning"), ("rejected", "in rejected documents")]
+        share_bars = [Bar(label, n, "share") for label, n in zip(SHARE_BINS, self._shares, strict=True)]
+        languages = [
+            Bar(code, n, "lang")
+            for code, n in sorted(self._languages.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+        charts = [
+            bar_chart("passes", "Removals by pass", pass_bars),
+            bar_chart("rules", "Removals by rule", rule_bars),
+            stacked_chart(
+                "sites",
+                "Characters kept and removed, by site",
+                stacks,
+                kinds,
+                note="Each site's input characters, as shares: kept in the output text, removed by "
+                "cleaning (moved to the title or captions included), or in documents the run rejected; "
+                "the number is the site's input characters. Sites with the most input first.",
+            ),
+            column_chart(
+                "shares",
+                "Kept documents by the share of their text removed",
+                share_bars,
+                note="A document that lost most of its text is the first to check for over-cleaning: "
+                "they are listed under “Check first” below.",
+            ),
+            bar_chart("languages", "Kept documents by language", languages),
+        ]
+        drawn = "".join(c for c in charts if c)
+        return f'<h2>At a glance</h2><div class="charts">{drawn}</div>' if drawn else ""
+
+    def _sites_table(self) -> str:
+        if not self._sites:
+            return ""
+        passes = [name for name in colours() if any(s.removals.get(name) for s in self._sites.values())]
+        passes += sorted({p for s in self._sites.values() for p in s.removals} - set(passes))
+        ranked = sorted(self._sites.items(), key=lambda kv: (-kv[1].documents, kv[0]))
+        rows: list[str] = []
+        for site, counts in ranked[:MAX_SITES]:
+            link = filter_button("site", site, f"<code>{esc(site)}</code>")
+            cells = "".join(f"<td class=num>{number(counts.removals.get(p, 0))}</td>" for p in passes)
+            rows.append(
+                f'<tr data-site-row="{esc(site)}"><td>{link}</td>'
+                f"<td class=num>{number(counts.documents)}</td>"
+                f"<td class=num>{number(counts.kept)}</td><td class=num>{number(counts.rejected)}</td>"
+                f"{cells}<td class=num>{number(counts.chars_removed)}</td>"
+                f'<td class="ex">{_boilerplate(counts)}</td></tr>'
+            )
+        heads = "".join(f'<th class="num">{tag(Label(p + ".", p), text=p)}</th>' for p in passes)
+        more = (
+            f'<p class="note">{number(len(ranked) - MAX_SITES)} more sites with fewer documents are not '
+            "listed (the charts and counts include them).</p>"
+            if len(ranked) > MAX_SITES
+            else ""
+        )
+        return (
+            '<h2 id="sites">Sites</h2><p class="note">A site is the host of a document’s URL, else its '
+            "source. Removals per pass; the site’s boilerplate paragraphs with the number of documents "
+            "that carried each. A site’s name shows its documents below.</p>"
+            '<table class="sites"><thead><tr><th>Site</th><th class=num>Documents</th><th class=num>Kept</th>'
+            f"<th class=num>Rejected</th>{heads}<th class=num>Characters removed</th>"
+            f"<th>Boilerplate</th></tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
+        )
+
+    def _most_removed_table(self, heavy: list[_Shown]) -> str:
+        if not heavy:
+            return ""
+        shares = {entry[2].position: entry[0] for entry in self._most_removed}
+        rows = "".join(
+            f'<tr><td class=num>{shares[s.position]:.0%}</td><td><a href="#d{s.position}" class="mono">'
+            f"{esc(_short(s.doc_id, 48))}</a></td><td>{esc(s.source)}</td>"
+            f"<td>{''.join(tag(Label(r)) for r in s.rules[:6])}</td></tr>"
+            for s in heavy
+        )
+        return (
+            '<h2 id="check-first">Check first: documents that lost most of their text</h2>'
+            f'<table class="heavy"><thead><tr><th class=num>Removed</th><th>Document</th><th>Site</th>'
+            f"<th>Rules</th></tr></thead><tbody>{rows}</tbody></table>"
         )
 
     def _shown_examples(self, label: str) -> str:
@@ -292,6 +526,68 @@ class HtmlReport:
             "<th class=num>Documents</th><th class=num>Characters</th><th>Examples</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>"
         )
+
+
+def _stack(site: str, counts: _Site) -> Stack:
+    removed = max(0, counts.chars_in - counts.chars_kept - counts.chars_rejected)
+    segments = (
+        Segment("kept", counts.chars_kept),
+        Segment("removed", removed),
+        Segment("rejected", counts.chars_rejected),
+    )
+    return Stack(site, segments)
+
+
+def _boilerplate(counts: _Site) -> str:
+    if not counts.boilerplate:
+        return ""
+    ranked = sorted(counts.boilerplate.items(), key=lambda kv: (-kv[1], kv[0]))
+    items = "".join(
+        f"<li><q>{esc(_short(text, EXAMPLE_CHARS))}</q> <span class=n>{number(n)} documents</span></li>"
+        for text, n in ranked[:BOILERPLATE_SHOWN]
+    )
+    more = (
+        f"<li>and {number(len(ranked) - BOILERPLATE_SHOWN)} more</li>"
+        if len(ranked) > BOILERPLATE_SHOWN
+        else ""
+    )
+    return (
+        f"<details><summary>{number(len(ranked))} paragraph{'s' if len(ranked) != 1 else ''}</summary>"
+        f'<ul class="boilerplate">{items}{more}</ul></details>'
+    )
+
+
+def _settings(stats: dict[str, Any]) -> str:
+    """The run's exact settings (``--stats``'s ``settings``) and the options that re-create it."""
+    settings = stats.get("settings")
+    if not isinstance(settings, dict) or not settings:
+        return ""
+    rows: list[tuple[str, str]] = []
+    for key, value in settings.items():
+        if key == "options":
+            continue
+        if isinstance(value, dict):
+            rows.extend((f"{key}.{k}", _setting(v)) for k, v in value.items())
+        else:
+            rows.append((key, _setting(value)))
+    options = settings.get("options")
+    args = " ".join(shlex.quote(str(a)) for a in options) if isinstance(options, list) else ""
+    body = "".join(f"<tr><th>{esc(k)}</th><td><code>{esc(v)}</code></td></tr>" for k, v in rows)
+    return (
+        '<h2 id="settings">Run settings</h2><p class="note">Everything that decides this run\u2019s output. '
+        "To re-create it (and see any document\u2019s diff): "
+        f"<code>cleaner diff SOURCE {esc(args)}</code></p>"
+        f"<details><summary>{number(len(rows))} settings</summary>"
+        f'<table class="settings">{body}</table></details>'
+    )
+
+
+def _setting(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "(none)"
+    if value is None:
+        return "(none)"
+    return str(value)
 
 
 def _short(text: str, limit: int = 32) -> str:
@@ -354,7 +650,8 @@ def _filters(shown: list[_Shown], rules: list[str], reasons: list[str]) -> str:
     rule_docs: Counter[str] = Counter(rule for s in shown for rule in s.rules)
     rule_docs.update(dict.fromkeys(rules, 0))
     reasons = sorted(set(reasons) | {s.reason for s in shown if s.reason})
-    sources = sorted({s.source for s in shown})[:MAX_SOURCE_OPTIONS]
+    site_docs = Counter(s.source for s in shown)
+    sources = sorted(site_docs)[:MAX_SOURCE_OPTIONS]
     rule_options = [
         (rule, f"{rule} ({number(n)})")
         for rule, n in sorted(rule_docs.items(), key=lambda kv: (pass_of(kv[0]), kv[0]))
@@ -369,6 +666,12 @@ def _filters(shown: list[_Shown], rules: list[str], reasons: list[str]) -> str:
     return "<h2>Documents</h2>" + filter_bar(
         [
             select_filter("rule", "Rule", "any rule", rule_options),
+            select_filter(
+                "site",
+                "Site",
+                "any site",
+                [(site, f"{site} ({number(site_docs[site])})") for site in sources],
+            ),
             text_filter("source", "Source", "any source", sources),
             select_filter("outcome", "Outcome", "any outcome", outcomes),
         ],

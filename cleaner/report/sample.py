@@ -126,6 +126,10 @@ class StableSample(Generic[T]):
             picked.setdefault(key[2], (key, payload))
         return [payload for _, (_, payload) in sorted(picked.items())]
 
+    def labels(self) -> list[str]:
+        """Every label seen, sorted."""
+        return sorted(self._labels)
+
     def examples(self, label: str) -> list[T]:
         """The examples kept for ``label`` (whether or not :meth:`chosen` made room for them)."""
         bottom = self._labels.get(label)

@@ -15,13 +15,17 @@ paragraph (:func:`side_text`) and the line format (:func:`format_line`).
 
 from __future__ import annotations
 
+import difflib
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from cleaner.escapes import terminal_safe as safe
 from cleaner.report.compare import KINDS, Comparison, DiffLine, DocChange, diff_lines, docs_summary
 from cleaner.report.model import ReportItem
 from cleaner.report.page import number
 from cleaner.report.spans import Label, Piece, ReplayError, Row, hunks, mark_rows, pair_pieces, visible
+from cleaner.textfix import normalize_fragment
 
 RESET = "\x1b[0m"
 BOLD = "\x1b[1m"
@@ -54,7 +58,7 @@ def paint(color: bool, code: str, text: str) -> str:
 
 def label_text(label: Label, count: int = 1) -> str:
     """A rule label as the diff shows it: ``junk.share``, ``caption.ap → caption``, ``ftfy.x ×3``."""
-    text = label.rule
+    text = safe(label.rule)
     if label.moved_to:
         text += f" → {_MOVED.get(label.moved_to, label.moved_to)}"
     return text + (f" ×{count}" if count > 1 else "")
@@ -70,7 +74,7 @@ def side_text(pieces: Sequence[Piece], sign: str, color: bool) -> str:
     out: list[str] = []
     for piece in pieces:
         if piece.kind == "keep":
-            out.append(piece.text)
+            out.append(safe(piece.text))
         elif piece.kind == "del" and sign == "-" and not piece.was_inserted:
             # (a piece inserted by one edit and removed by a later one is in neither side)
             shown = visible(piece.text)
@@ -83,9 +87,9 @@ def side_text(pieces: Sequence[Piece], sign: str, color: bool) -> str:
 
 def _row_lines(row: Row, color: bool) -> list[_Line]:
     if row.dropped is not None:
-        return [_Line("-", row.before, _labels(row))]
+        return [_Line("-", safe(row.before), _labels(row))]
     if not row.changed:
-        return [_Line(" ", row.before, changed=False)]
+        return [_Line(" ", safe(row.before), changed=False)]
     old, new = side_text(row.pieces, "-", color), side_text(row.pieces, "+", color)
     return [_Line("-", old, _labels(row)), _Line("+", new)]
 
@@ -121,34 +125,37 @@ def render_diff(item: ReportItem, *, color: bool) -> str:
     """
     record, reject = item.record, item.reject
     inputs = item.input_lines
-    out: list[str] = [paint(color, BOLD, f"--- {item.source} (input, {_paragraphs(inputs)})")]
+    out: list[str] = [paint(color, BOLD, f"--- {safe(item.source)} (input, {_paragraphs(inputs)})")]
     if record is None:
-        reason = str((reject or {}).get("reason") or "rejected")
-        detail = str((reject or {}).get("detail") or "")
-        out.append(paint(color, BOLD, f"+++ {item.id} (rejected: {reason}{': ' + detail if detail else ''})"))
+        reason = safe(str((reject or {}).get("reason") or "rejected"))
+        detail = safe(str((reject or {}).get("detail") or ""))
+        out.append(
+            paint(color, BOLD, f"+++ {safe(item.id)} (rejected: {reason}{': ' + detail if detail else ''})")
+        )
         if inputs:
             out.append(paint(color, CYAN, f"@@ -1,{len(inputs)} +0,0 @@"))
             labels = [f"[reject: {reason}]"] + [""] * (len(inputs) - 1)
             out.extend(
-                _format(_Line("-", line, label), color) for line, label in zip(inputs, labels, strict=True)
+                _format(_Line("-", safe(line), label), color)
+                for line, label in zip(inputs, labels, strict=True)
             )
         return "\n".join(out) + "\n"
     removed = [e for e in record.get("removed") or [] if isinstance(e, dict)]
     try:
         rows = mark_rows(inputs or (), removed)
     except ReplayError as e:
-        out.append(paint(color, BOLD, f"+++ {item.id} (output)"))
-        out.append(f"! the removed list does not replay on the input: {e}")
+        out.append(paint(color, BOLD, f"+++ {safe(item.id)} (output)"))
+        out.append(f"! the removed list does not replay on the input: {safe(str(e))}")
         text = str(record.get("text") or "")
-        out.extend(_format(_Line("+", p), color) for p in text.split("\n\n") if p)
+        out.extend(_format(_Line("+", safe(p)), color) for p in text.split("\n\n") if p)
         return "\n".join(out) + "\n"
     kept = sum(1 for row in rows if row.dropped is None)
-    out.append(paint(color, BOLD, f"+++ {item.id} (output, {_paragraphs(range(kept))})"))
+    out.append(paint(color, BOLD, f"+++ {safe(item.id)} (output, {_paragraphs(range(kept))})"))
     title = record.get("title")
     if isinstance(title, str) and title:
-        out.append(paint(color, BLUE, f"title: {title}"))
+        out.append(paint(color, BLUE, f"title: {safe(title)}"))
     for caption in record.get("captions") or []:
-        out.append(paint(color, BLUE, f"caption: {caption}"))
+        out.append(paint(color, BLUE, f"caption: {safe(str(caption))}"))
     lines: list[_Line] = []
     positions: list[tuple[int, int]] = []  # (old paragraph number, new paragraph number) before the line
     old_no = new_no = 0
@@ -189,12 +196,12 @@ def _paragraphs(lines: Sequence[object] | None) -> str:
 def _compare_line(line: DiffLine, color: bool) -> str:
     """A line of a document's comparison: a hunk header, or a paragraph (its changes marked)."""
     if line.sign == "@":
-        return paint(color, CYAN, line.text)
-    text = line.text
+        return paint(color, CYAN, safe(line.text))
+    text = safe(line.text)
     if line.pair is not None:
         old, new = (line.text, line.pair) if line.sign == "-" else (line.pair, line.text)
         text = side_text(pair_pieces(old, new), line.sign, color)
-    label = "[" + ", ".join(line.labels) + "]" if line.labels else ""
+    label = "[" + ", ".join(map(safe, line.labels)) + "]" if line.labels else ""
     return format_line(line.sign, text, label, color)
 
 
@@ -205,8 +212,16 @@ def _counts(counter: Mapping[str, int], sign: str) -> str:
 def render_compare_terminal(result: Comparison, *, color: bool) -> str:
     """The comparison as text: totals, the rules table, reject changes, then each changed document."""
     out = [
-        paint(color, BOLD, f"--- old: {result.old_name} ({docs_summary(result.old_docs, result.old_kept)})"),
-        paint(color, BOLD, f"+++ new: {result.new_name} ({docs_summary(result.new_docs, result.new_kept)})"),
+        paint(
+            color,
+            BOLD,
+            f"--- old: {safe(result.old_name)} ({docs_summary(result.old_docs, result.old_kept)})",
+        ),
+        paint(
+            color,
+            BOLD,
+            f"+++ new: {safe(result.new_name)} ({docs_summary(result.new_docs, result.new_kept)})",
+        ),
         "documents: "
         + ", ".join(
             [f"{number(result.unchanged)} unchanged"]
@@ -220,19 +235,21 @@ def render_compare_terminal(result: Comparison, *, color: bool) -> str:
         for d in deltas:
             gained = f"+{d.gained}" if d.gained else "0"
             lost = f"-{d.lost}" if d.lost else "0"
-            out.append(f"{d.rule:{width}}  {d.old:>7}  {d.new:>7}  {gained:>7}  {lost:>7}  {d.documents:>5}")
+            out.append(
+                f"{safe(d.rule):{width}}  {d.old:>7}  {d.new:>7}  {gained:>7}  {lost:>7}  {d.documents:>5}"
+            )
     same = len(result.rules) - len(deltas)
     if same:
         out.append(f"({same} other rules removed the same in both runs)")
     if result.transitions:
         out += ["", "rejects changed:"]
         for (before, after), n in sorted(result.transitions.items()):
-            out.append(f"  {before} → {after}: {n}")
+            out.append(f"  {safe(before)} → {safe(after)}: {n}")
     if result.changes:
         out += ["", "labels: +rule = the new run removes this text, -rule = the old run removed it"]
     for change in result.changes:
         out.append("")
-        out.append(paint(color, BOLD, _change_title(change)))
+        out.append(paint(color, BOLD, safe(_change_title(change))))
         out.extend(_compare_line(line, color) for line in diff_lines(change))
     hidden = result.total_changes - len(result.changes)
     if hidden > 0:
@@ -258,3 +275,70 @@ def _change_title(change: DocChange) -> str:
         text += f" (was {change.old.state})"
     rules = ", ".join(x for x in (_counts(change.gained, "+"), _counts(change.lost, "-")) if x)
     return text + (f"  rules: {rules}" if rules else "")
+
+
+# -- a near-duplicate next to the document it duplicates ---------------------------------------
+
+
+def render_side_by_side(
+    left_title: str,
+    left: Sequence[str],
+    right_title: str,
+    right: Sequence[str],
+    *,
+    width: int,
+    color: bool,
+) -> str:
+    """Two documents' paragraphs in two columns, aligned paragraph by paragraph.
+
+    Paragraphs are matched after repair (mojibake, entities, case and spacing do not count: a
+    syndicated copy differs in exactly those). The middle column says how a row compares: a
+    space for the same paragraph, ``~`` for the same after repair, ``|`` for paragraphs that
+    differ, ``<`` for one only on the left, ``>`` only on the right. Paragraphs are wrapped to
+    the column; differing ones are red (left) and green (right) with ``color``.
+
+    >>> print(render_side_by_side("a", ["Same.", "Old."], "b", ["Same.", "New."], width=21, color=False))
+    a         | b
+    Same.       Same.
+    Old.      | New.
+    <BLANKLINE>
+    """
+    column = max(8, (width - 3) // 2)
+    out = [f"{_cut(left_title, column):{column}} | {_cut(right_title, column)}"]
+    matcher = difflib.SequenceMatcher(None, _keys(left), _keys(right), autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        pairs: list[tuple[str | None, str | None]]
+        if op == "equal":
+            pairs = [(left[i], right[j]) for i, j in zip(range(i1, i2), range(j1, j2), strict=True)]
+        else:
+            lefts, rights = list(left[i1:i2]), list(right[j1:j2])
+            count = max(len(lefts), len(rights))
+            pairs = [
+                (lefts[n] if n < len(lefts) else None, rights[n] if n < len(rights) else None)
+                for n in range(count)
+            ]
+        for a, b in pairs:
+            if op == "equal":
+                mark = " " if a == b else "~"
+            else:
+                mark = "|" if a is not None and b is not None else "<" if b is None else ">"
+            a_lines = textwrap.wrap(a, column) or [""] if a is not None else [""]
+            b_lines = textwrap.wrap(b, column) or [""] if b is not None else [""]
+            for n in range(max(len(a_lines), len(b_lines))):
+                a_text = a_lines[n] if n < len(a_lines) else ""
+                b_text = b_lines[n] if n < len(b_lines) else ""
+                shown_mark = mark if n == 0 else " "
+                a_cell = f"{a_text:{column}}"
+                if op != "equal":
+                    a_cell = paint(color, RED, a_cell)
+                    b_text = paint(color, GREEN, b_text)
+                out.append(f"{a_cell} {shown_mark} {b_text}".rstrip())
+    return "\n".join(out) + "\n"
+
+
+def _keys(paragraphs: Sequence[str]) -> list[str]:
+    return [normalize_fragment(p).casefold() for p in paragraphs]
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -10,10 +10,10 @@ record contract of docs/design.md as typed columns:
 
 - ``id``, ``source``, ``title``, ``text`` (strings), ``captions`` (array<string>), ``lang``,
   ``lang_prob`` (double), ``notes`` (array<string>, null when there are none);
-- ``removed``: array<struct<pass, rule, text, replacement, to, line, at>>, not JSON strings, so
-  that a job can query it (``explode(removed).rule``); ``replacement`` and ``to`` are null where
-  the local record leaves the key out, and Spark's JSON writer leaves null fields out too, so
-  ``toJSON()`` gives the same entries;
+- ``removed``: array<struct<pass, rule, text, replacement, to, dropped, line, at>>, not JSON
+  strings, so that a job can query it (``explode(removed).rule``); ``replacement``, ``to`` and
+  ``dropped`` are null where the local record leaves the key out, and Spark's JSON writer
+  leaves null fields out too, so ``toJSON()`` gives the same entries;
 - every other input column, passed through with its own type (the text column, and columns
   named like contract fields, are replaced as the local engine replaces them).
 
@@ -22,8 +22,8 @@ Spark's JSON writer omits null fields (``title`` when no headline was found), be
 DataFrame cannot tell a missing field from a null one. :func:`to_json_lines` keeps the
 contract's nulls. An input column named ``notes`` is replaced by cleaner's notes.
 
-The rejects have the columns of ``Reject.to_json``, with ``duplicate_of`` and ``line`` null where
-the local reject leaves them out (so their ``toJSON()`` is the local reject exactly).
+The rejects have the columns of ``Reject.to_json``, with ``duplicate_of``, ``line``, ``url`` and
+``text`` null where the local reject leaves them out (so their ``toJSON()`` is the local reject exactly).
 """
 
 from __future__ import annotations
@@ -32,11 +32,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cleaner.api import Cleaner
 from cleaner.options import DedupOptions
-from cleaner.pipeline import CleaningSetup
-from cleaner.readers import ReadOptions
 from cleaner.records import CONTRACT_FIELDS
-from cleaner.rules import RuleSet, load_rules
+from cleaner.rules import RuleSet
 from cleaner.spark import core, tasks
 from cleaner.spark.engine import settings_for
 from cleaner.stages import Item
@@ -65,8 +64,12 @@ def clean_dataframe(
     boilerplate_min_share: float = DedupOptions.boilerplate_min_share,
     order_column: str | None = None,
     source_name: str = "-",
+    cleaner: Cleaner | None = None,
 ) -> tuple[DataFrame, DataFrame]:
     """Clean the records of ``df``: (clean records, rejects), as ``cleaner run`` would.
+
+    ``cleaner``: a configured :class:`cleaner.Cleaner` (the Python API's), used instead of the
+    keyword arguments from ``rules`` to ``boilerplate_min_share``, which build one otherwise.
 
     Input order decides which of two duplicates is kept and which repeated id is renamed: the
     order of ``order_column`` (give one with unique values), else the DataFrame's own partition
@@ -79,12 +82,22 @@ def clean_dataframe(
     from pyspark import StorageLevel
 
     spark = df.sparkSession
-    ruleset = rules if isinstance(rules, RuleSet) else load_rules(Path(p) for p in rules)
-    read = ReadOptions(text_field=text_field, id_field=id_field, title_field=title_field)
-    dedup_options = DedupOptions(
-        dedup, duplicate_threshold, boilerplate_min_docs, boilerplate_threshold, boilerplate_min_share
-    )
-    settings = settings_for(CleaningSetup(ruleset, frozenset(languages)), read, dedup_options)
+    if cleaner is None:
+        cleaner = Cleaner(
+            rules if isinstance(rules, RuleSet) else [Path(p) for p in rules],
+            languages=list(languages),
+            dedup=dedup,
+            duplicate_threshold=duplicate_threshold,
+            boilerplate_min_docs=boilerplate_min_docs,
+            boilerplate_min_share=boilerplate_min_share,
+            boilerplate_threshold=boilerplate_threshold,
+            text_field=text_field,
+            id_field=id_field,
+            title_field=title_field,
+        )
+    settings = settings_for(cleaner)
+    read = cleaner.read
+    text_field, id_field, title_field = read.text_field, read.id_field, read.title_field
     columns = df.columns
     read_fields = _unique([c for c in (id_field, text_field, title_field, *_READ_ALSO) if c in columns])
     passthrough = [
@@ -134,6 +147,7 @@ def record_schema(passthrough: Sequence[StructField] = ()) -> StructType:
             st.StructField("text", st.StringType(), False),
             st.StructField("replacement", st.StringType(), True),
             st.StructField("to", st.StringType(), True),
+            st.StructField("dropped", st.BooleanType(), True),
             st.StructField("line", st.LongType(), False),
             st.StructField("at", st.LongType(), False),
         ]
@@ -166,6 +180,8 @@ def reject_schema() -> StructType:
             st.StructField("detail", st.StringType(), False),
             st.StructField("duplicate_of", st.StringType(), True),
             st.StructField("line", st.LongType(), True),
+            st.StructField("url", st.StringType(), True),
+            st.StructField("text", st.StringType(), True),
         ]
     )
 

@@ -7,9 +7,10 @@ counts newlines per range). Executors read with the local readers, so ids, sourc
 bad-input rejects are the same, and every document gets an explicit ``position`` (file index
 times 2**32 plus its line or record number): the order the local engine reads in.
 
-Stages 1 to 3 are :mod:`cleaner.spark.core`. Records and rejects are sorted by position and
-written with :func:`cleaner.records.dumps`, so the files are byte-identical to the local
-engine's; the statistics are the same :class:`~cleaner.stats.RunStats`.
+The run is configured by the Python API's :class:`cleaner.Cleaner` (built from the options, as
+the local engine builds it); stages 1 to 3 are :mod:`cleaner.spark.core`. Records and rejects
+are sorted by position and written with :func:`cleaner.records.dumps`, so the files are
+byte-identical to the local engine's; the statistics are the same :class:`~cleaner.stats.RunStats`.
 
 Paths are read by the executors' Python: with a cluster, SOURCE and DEST must be on a
 filesystem every node mounts at the same path. For HDFS or S3, read with Spark and call
@@ -28,12 +29,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cleaner.api import Cleaner
 from cleaner.decoding import GZIP_MAGIC
 from cleaner.dedup.documents import document_lsh
 from cleaner.dedup.minhash import DOCUMENT_SKETCH, PARAGRAPH_SKETCH
-from cleaner.options import DedupOptions, RunError, RunOptions
-from cleaner.pipeline import CleaningSetup
+from cleaner.options import RunError, RunOptions
 from cleaner.readers import ReadOptions, SourceFile, list_sources
+from cleaner.settings import run_settings
 from cleaner.shards import shard_name
 from cleaner.spark import core, tasks
 from cleaner.spark.tasks import ReadUnit, Settings
@@ -57,13 +59,17 @@ INDEX_BYTES_PER_PARAGRAPH = (
 _TO_EOF = 1 << 62
 
 
-def settings_for(setup: CleaningSetup, read: ReadOptions, dedup: DedupOptions) -> Settings:
-    """What the executors need, with the LSH bands the local engine uses (``document_lsh``)."""
+def settings_for(cleaner: Cleaner) -> Settings:
+    """What the executors need of a :class:`cleaner.Cleaner` (its rules, languages, fields and
+    dedup thresholds), with the LSH bands the local engine uses (``document_lsh``)."""
+    dedup = cleaner.dedup
     bands: tuple[tuple[int, int], ...] = ()
     if dedup.enabled:
         lsh = document_lsh(dedup.duplicate_threshold, DOCUMENT_SKETCH.num_perm)
         bands = tuple((int(start), int(end)) for start, end in lsh.hashranges)
-    return Settings(rules=setup.rules, languages=setup.languages, read=read, dedup=dedup, bands=bands)
+    return Settings(
+        rules=cleaner.rules, languages=cleaner.languages, read=cleaner.read, dedup=dedup, bands=bands
+    )
 
 
 def run_spark(
@@ -87,8 +93,9 @@ def run_spark(
     _refuse_unsupported(options)
     stats = RunStats()
     files = list_sources(options.sources, stats.skipped_files)
-    setup = CleaningSetup.from_options(options.rules, options.languages)  # rule errors before Spark starts
-    settings = settings_for(setup, options.read, options.dedup)
+    cleaner = Cleaner.from_options(options)  # rule errors before Spark starts
+    settings = settings_for(cleaner)
+    stats.settings = run_settings(options, cleaner.rules, engine="spark")
     session, owned = (spark, False) if spark is not None else _start(master)
     frames: list[DataFrame] = []
     try:

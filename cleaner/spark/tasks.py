@@ -224,7 +224,12 @@ def record_to_item(record: dict[str, Any], name: str, lineno: int, options: Read
     """
     import json
 
-    return record_to_document(json.dumps(record, default=str), name, lineno, options)
+    try:
+        line = json.dumps(record, default=str)
+    except (ValueError, RecursionError) as e:  # a circular or too deeply nested value
+        detail = f"row cannot be written as JSON: {type(e).__name__}"
+        return Reject(f"{name}:{lineno}", name, Reason.INVALID_JSON, detail, line=lineno)
+    return record_to_document(line, name, lineno, options)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -407,8 +412,9 @@ def finish(
             result.doc, warning = rename(result.doc, new_id)
         else:
             reject, warning = rename(result.reject, new_id)
-            result = Dropped(reject, result.input_lines)
-        warnings.append(warning)
+            result = Dropped(reject, result.input_lines, result.url)
+        if warning is not None:  # (a document's note is said with its other notes)
+            warnings.append(warning)
     duplicate = None
     passes = passes_for(settings, finishing)
     if isinstance(result, Cleaned):
@@ -479,12 +485,25 @@ def api_rows(
     """
     for result, extra, _warnings, position in finish_rows(rows, settings, finishing):
         if isinstance(result, Dropped):
-            r = result.reject
-            yield position, False, (r.id, r.source, r.reason.value, r.detail, r.duplicate_of, r.line)
+            r = result.full_reject()
+            yield (
+                position,
+                False,
+                (r.id, r.source, r.reason.value, r.detail, r.duplicate_of, r.line, r.url, r.text),
+            )
             continue
         record = output_record(result.doc, result.lang)
         removed = [
-            (e["pass"], e["rule"], e["text"], e.get("replacement"), e.get("to"), e["line"], e["at"])
+            (
+                e["pass"],
+                e["rule"],
+                e["text"],
+                e.get("replacement"),
+                e.get("to"),
+                e.get("dropped"),
+                e["line"],
+                e["at"],
+            )
             for e in record["removed"]
         ]
         lang_prob = record["lang_prob"]
