@@ -34,7 +34,7 @@ HERE = Path(__file__).resolve().parent
 
 CHILD = """
 import json, resource, sys, time
-import cleaner.runner as runner
+import cleaner.api as api
 from cleaner.cli import cli
 
 stage2 = [0.0]
@@ -47,8 +47,7 @@ def timed(func):
             stage2[0] += time.perf_counter() - start
     return wrapper
 
-runner.find_boilerplate = timed(runner.find_boilerplate)
-runner.DocumentIndex.decide = timed(runner.DocumentIndex.decide)
+api.Stages.decide = timed(api.Stages.decide)
 start = time.perf_counter()
 cli(sys.argv[1:], standalone_mode=False)
 wall = time.perf_counter() - start

@@ -101,6 +101,7 @@ class WorkerPool:
         self._initialised = False
         self._pool: multiprocessing.pool.Pool | None = None
         self._files: list[Path] = []
+        self._active = 0  # maps started and not run to their end
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -109,8 +110,14 @@ class WorkerPool:
         self.close()
 
     def close(self) -> None:
+        """Let the workers go: told to leave once idle after complete work (ending an idle pool
+        with ``terminate`` can wait forever for the queue lock an idle worker holds), ended at
+        once when a stage was interrupted."""
         if self._pool is not None:
-            self._pool.terminate()
+            if self._active:
+                self._pool.terminate()
+            else:
+                self._pool.close()
             self._pool.join()
             self._pool = None
         for path in self._files:
@@ -150,7 +157,9 @@ class WorkerPool:
             return
         if self._pool is None:
             self._pool = _pool(self.jobs, self._initializer, self._initargs)
+        self._active += 1
         yield from _in_order(self._pool, func, itertools.chain([first], chunks), self.jobs)
+        self._active -= 1
 
 
 def _in_order(
