@@ -24,7 +24,6 @@ from cleaner.dedup.minhash import (
     DOCUMENT_SKETCH,
     PARAGRAPH_SKETCH,
     estimated_jaccard,
-    shingles,
     signature,
     signatures,
 )
@@ -324,18 +323,20 @@ def test_a_state_of_an_older_format_version_is_refused_naming_the_versions(tmp_p
     assert "state format version 1" in result.output and "version 3 only" in result.output
 
 
-def test_a_document_signature_is_the_union_of_its_paragraphs_shingles() -> None:
-    from cleaner.dedup.repeats import document_signature
+def test_a_document_signature_from_its_paragraphs_is_the_signature_of_its_whole_text() -> None:
+    from cleaner.dedup.repeats import document_signature, paragraph_signatures_of
 
-    paragraphs = article(3, 4)
-    union = set().union(*(shingles(p, 3) for p in paragraphs))
-    reference = signatures(["\n".join(sorted(g.decode() for g in union))], DOCUMENT_SKETCH)[0]
-    by_shingle = np.full(DOCUMENT_SKETCH.num_perm, 0xFFFFFFFF, dtype=np.uint32)
-    for gram in union:  # each shingle alone is a one-shingle text: its signature is its hash
-        by_shingle = np.minimum(by_shingle, signature(gram.decode(), DOCUMENT_SKETCH))
-    assert np.array_equal(document_signature(paragraphs), by_shingle)
-    assert not np.array_equal(document_signature(paragraphs), reference)  # no shingle across lines
-    assert np.array_equal(document_signature(paragraphs[::-1]), by_shingle)  # a set: order-free
+    rng = random.Random(11)
+    words = ["Harbour", "ferry", "ß", "ﬁne", "x1", "it's", "—", "de"]
+    for n in range(300):
+        lines = [
+            " ".join(rng.choice(words) for _ in range(rng.choice([1, 1, 2, 3, 5, 120])))
+            for _ in range(rng.randint(1, 5))
+        ]
+        if n % 2:
+            paragraph_signatures_of(lines)  # the hashes remembered, as in a run
+        text = "\n\n".join(lines)
+        assert np.array_equal(document_signature(lines), signature(text, DOCUMENT_SKETCH)), lines
 
 
 def test_the_bands_are_those_datasketch_picks_at_any_threshold() -> None:

@@ -122,6 +122,14 @@ def shingle_hashes(text: str, words: int) -> np.ndarray:
     return _fmix32(np.frombuffer(hashes, dtype=np.uint32)) if hashes else np.zeros(0, dtype=np.uint32)
 
 
+def mixed_hashes(grams: list[str]) -> np.ndarray:
+    """The mixed hashes of shingles given as text (words joined by one space)."""
+    found = np.fromiter(
+        (xxhash.xxh32_intdigest(g.encode()) for g in grams), dtype=np.uint32, count=len(grams)
+    )
+    return _fmix32(found)
+
+
 def signatures_of_hashes(hashes: list[np.ndarray], settings: SketchSettings) -> np.ndarray:
     """One signature per array of :func:`shingle_hashes`, in one batch (see :func:`signatures`),
     ``BLOCK`` shingles at a time."""

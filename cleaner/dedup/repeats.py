@@ -8,6 +8,7 @@ item, a summary line), far apart; scrapers double a paragraph right where it sta
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import takewhile
@@ -19,6 +20,7 @@ from cleaner.dedup.minhash import (
     DOCUMENT_SKETCH,
     PARAGRAPH_SKETCH,
     estimated_jaccard,
+    mixed_hashes,
     shingle_hashes,
     signatures_of_hashes,
     union_signature,
@@ -59,17 +61,50 @@ def paragraph_signatures_of(lines: list[str]) -> list[np.ndarray]:
     return [_SIGNATURES[line] for line in lines]
 
 
+_WORD = re.compile(r"\w+")
+_EDGE = 256  # characters read at each end of a paragraph for the words across its breaks
+
+
+def _words(line: str) -> tuple[int, list[str], list[str]]:
+    """How many words ``line`` has (exactly when fewer than 3, else at least 3), its first two
+    and its last two, case-folded as :func:`~cleaner.dedup.minhash.shingles` cuts them. Only
+    the ends are read (a word cut by the slice is never among the two kept)."""
+    if len(line) > _EDGE:
+        head = _WORD.findall(line[:_EDGE].casefold())
+        tail = _WORD.findall(line[-_EDGE:].casefold())
+        if len(head) >= 3 and len(tail) >= 3:
+            return len(head), head[:2], tail[-2:]
+    every = _WORD.findall(line.casefold())
+    return len(every), every[:2], every[-2:]
+
+
 def document_signature(lines: list[str]) -> np.ndarray:
-    """The document signature: MinHash of the union of its paragraphs' shingles, from the
-    hashes its paragraph signatures were made of (one tokenisation for both). Shingles do not
-    cross paragraph boundaries: a paragraph is where the text of a page is cut."""
+    """The document signature: MinHash of the shingles of the whole text (``lines`` joined),
+    value for value what :func:`~cleaner.dedup.minhash.signature` of the text gives, without
+    tokenising it again: the shingles inside each paragraph are the hashes its paragraph
+    signature was made of; only the few shingles across each paragraph break are new."""
     words = DOCUMENT_SKETCH.shingle_words
-    if words != PARAGRAPH_SKETCH.shingle_words:
-        return union_signature([shingle_hashes(line, words) for line in lines], DOCUMENT_SKETCH)
-    hashes = []
+    if words != PARAGRAPH_SKETCH.shingle_words or words != 3:
+        return union_signature([shingle_hashes("\n\n".join(lines), words)], DOCUMENT_SKETCH)
+    hashes: list[np.ndarray] = []
+    across: list[str] = []  # the shingles that span a paragraph break
+    recent: list[str] = []  # the last two words of the text so far
+    total = 0
     for line in lines:
-        found = _HASHES.get(line)
-        hashes.append(shingle_hashes(line, words) if found is None else found)
+        count, head, tail = _words(line)
+        if not count:
+            continue
+        if count >= words:
+            found = _HASHES.get(line)
+            hashes.append(shingle_hashes(line, words) if found is None else found)
+        run = recent + head
+        across += [" ".join(run[i : i + words]) for i in range(len(recent)) if i + words <= len(run)]
+        recent = (recent + (head if count < words else tail))[-(words - 1) :]
+        total += count
+    if 0 < total < words:  # a text shorter than one shingle is one shingle
+        across.append(" ".join(recent[-total:]))
+    if across:
+        hashes.append(mixed_hashes(across))
     return union_signature(hashes, DOCUMENT_SKETCH)
 
 

@@ -28,8 +28,8 @@ from cleaner.dedup.boilerplate import BANDS, ROWS, BoilerplateIndex
 from cleaner.dedup.documents import DocumentIndex
 from cleaner.dedup.minhash import DOCUMENT_SKETCH, PARAGRAPH_SKETCH
 
-# 3: document signatures are made of their paragraphs' shingles (none across paragraphs).
-# (2 is the caption templates' version, on another branch.)
+# 3: the sketch settings no longer name datasketch's version (cleaner computes the same MinHash
+# values itself). (2 is the caption templates' version, on another branch.)
 STATE_VERSION = 3
 LOCK = ".lock"
 STATE_FILES = ("documents.npz", "boilerplate.npz")
@@ -75,7 +75,7 @@ def load_state(
     if version != settings["state_version"]:
         raise StateError(
             f"{directory}: state format version {version}, but this cleaner reads version "
-            f"{settings['state_version']} only (its document signatures are computed differently); "
+            f"{settings['state_version']} only (its settings are recorded differently); "
             "use a new --state directory"
         )
     if stored != settings:
