@@ -281,7 +281,7 @@ class Stages:
             if on_each is not None:
                 on_each()
         self.stats.documents_in = spill.count
-        self.stats.index_bytes = self.collector.nbytes() + self.documents.nbytes()  # the whole index
+        self.stats.index_bytes = self.collector.nbytes()
         self.stats.index_paragraphs = self.collector.count()
 
     def _account(self, accounted: Accounted, number: int) -> None:
