@@ -87,6 +87,9 @@ def _map_chunk(func: Callable[[T], R], chunk: list[T]) -> list[R]:
     return [func(item) for item in chunk]
 
 
+_interrupted: list[multiprocessing.pool.Pool] = []
+
+
 class WorkerPool:
     """``jobs`` worker processes for the stages of one run, started when first needed.
 
@@ -110,15 +113,16 @@ class WorkerPool:
         self.close()
 
     def close(self) -> None:
-        """Let the workers go: told to leave once idle after complete work (ending an idle pool
-        with ``terminate`` can wait forever for the queue lock an idle worker holds), ended at
-        once when a stage was interrupted."""
+        """Let the workers go: told to leave once idle after complete work (ending a pool with
+        ``terminate`` can wait forever for the queue lock a worker holds). When a stage was
+        interrupted (Ctrl-C, SIGTERM: the process is on its way out) the workers, daemonic, are
+        ended by multiprocessing as the process exits, as they were before there was one pool."""
         if self._pool is not None:
             if self._active:
-                self._pool.terminate()
+                _interrupted.append(self._pool)  # kept referenced until the process exits
             else:
                 self._pool.close()
-            self._pool.join()
+                self._pool.join()
             self._pool = None
         for path in self._files:
             path.unlink(missing_ok=True)
