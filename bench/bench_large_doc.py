@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import argparse
 import random
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
+
+from bench_memory import measure  # bench/ is on the path when the script runs
 
 WORDS = [
     "council",
@@ -59,21 +59,8 @@ def article(size: int, one_line: bool, seed: int = 1) -> str:
 
 
 def peak_rss_kb(path: Path, limit: int) -> int:
-    code = (
-        "import resource, sys\n"
-        "from cleaner.cli import cli\n"
-        "try:\n"
-        "    cli(sys.argv[1:], standalone_mode=False)\n"
-        "finally:\n"
-        "    print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
-    )
-    out = Path(tempfile.mkdtemp()) / "out.jsonl"
-    args = ["run", str(path), str(out), "-j", "1", "-q", "--max-doc-bytes", str(limit)]
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=False)
-    peak = [line for line in done.stderr.splitlines() if line.startswith("PEAK")]
-    if not peak:
-        raise SystemExit(done.stderr)
-    return int(peak[-1].split()[1])
+    """The peak RSS of ``cleaner run PATH`` in one process, in KiB (bench_memory's measurement)."""
+    return round(measure(path, 1, "--max-doc-bytes", str(limit))["peak_mb"] * 1024)
 
 
 def main() -> None:

@@ -33,7 +33,7 @@ from cleaner.readers import ReadOptions, mapping_to_document
 from cleaner.records import Reason, Record, Reject
 from cleaner.rules import RuleSet, load_rules
 from cleaner.spill import Spill
-from cleaner.stages import Item, Rendered, clean_one, finish, finishing_passes, rename, render, unique_id
+from cleaner.stages import Item, Rendered, clean_one, finishing_passes, rename, render, unique_id
 from cleaner.stats import RunStats
 from cleaner.workers import Accounted, account, clean_all, finish_all
 
@@ -163,7 +163,7 @@ class Cleaner:
         'Rain is due.'
         """
         (item,) = self.items([document], source)
-        rendered = render(finish(clean_one(item, self.setup, sketch=False), None, [], 0), outcome=True)
+        rendered = render(clean_one(item, self.setup, sketch=False), outcome=True)
         assert rendered.outcome is not None
         return rendered.outcome
 
@@ -337,7 +337,7 @@ class Stages:
             for warning in account(result).warnings:
                 self.warn(warning)
             self.stats.documents_in += 1
-            rendered = render(finish(result, None, [], setup.max_rounds), outcome=True)
+            rendered = render(result, outcome=True)
             self.stats.add_outcome(rendered.reason, rendered.removals, rendered.chars_removed)
             if rendered.warning is not None:
                 self.warn(rendered.warning)

@@ -36,6 +36,7 @@ from cleaner.captions.templates import (
     MIN_DESCRIPTION_WORDS,
     CaptionTemplates,
     default_grammar,
+    description_words,
     template_matches,
 )
 from cleaner.document import Document, Edit
@@ -111,7 +112,7 @@ class MoveCaptions:
             return None
         if credit.start and self.grammar.source_note(line[: credit.start]):
             return None  # "Source: Acme analysis of city data | Image credit: Acme": a chart's notes
-        described = credit.leading or len(line[: credit.start].split()) >= MIN_DESCRIPTION_WORDS
+        described = credit.leading or description_words(line, credit.start) >= MIN_DESCRIPTION_WORDS
         if credit.strong and (
             credit.start > 0 or credit.leading or credit_alone_is_caption(line, credit, self.grammar)
         ):

@@ -42,7 +42,7 @@ from cleaner.content.features import (
 )
 from cleaner.content.model import shipped_model
 from cleaner.document import Document, Edit, MoveTarget
-from cleaner.passes.title import headline_key
+from cleaner.passes.title import headline_key, is_prose_line
 
 ContentMode = Literal["off", "conservative", "aggressive"]
 CONTENT_MODES: tuple[ContentMode, ...] = ("off", "conservative", "aggressive")
@@ -186,7 +186,7 @@ def looks_like_page(doc: Document, headline_at: int | None) -> bool:
         return False  # headline, its scraper's repeat, then the article
     key = headline_key(doc.title)
     for line in doc.lines:
-        if len(line.split()) >= PROSE_SAFE_WORDS and line.rstrip().endswith((".", "!", "?", '"', "”")):
+        if is_prose_line(line):
             return False
         if headline_key(line) == key:
             return True

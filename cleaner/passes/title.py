@@ -116,7 +116,7 @@ def similar_headline(lines: list[str]) -> int | None:
     title = set(_WORD.findall(lines[0].casefold()))
     best, best_score = None, 0.0
     for i, line in enumerate(lines[1:], start=1):
-        if len(line.split()) >= PROSE_WORDS and line.rstrip().endswith((".", "!", "?", '"', "”")):
+        if is_prose_line(line):
             break
         if not looks_like_headline(line, repeated=False):
             continue
@@ -182,11 +182,21 @@ PAGE_MIN_LEADING = 8
 PROSE_WORDS = 25
 
 
+def is_prose_line(line: str) -> bool:
+    """A paragraph of the article's prose: PROSE_WORDS words or more, ending like a sentence
+    (what a page's menus, link lists and headlines never are).
+
+    >>> is_prose_line("word " * 24 + "end."), is_prose_line("Home | News | Sport")
+    (True, False)
+    """
+    return len(line.split()) >= PROSE_WORDS and line.rstrip().endswith((".", "!", "?", '"', "”"))
+
+
 def _menu_above(lines: list[str]) -> bool:
     """Whether a page's text stands above the first prose paragraph (at least PAGE_MIN_LEADING
     lines): a whole page, whose first line is its ``<title>``, not an article's headline."""
     for i, line in enumerate(lines):
-        if len(line.split()) >= PROSE_WORDS and line.rstrip().endswith((".", "!", "?", '"', "”")):
+        if is_prose_line(line):
             return i >= PAGE_MIN_LEADING
     return len(lines) >= PAGE_MIN_LEADING
 
@@ -226,7 +236,8 @@ class ExtractTitle:
             key = headline_key(first)
             page = len(doc.lines) > 2 and headline_key(doc.lines[1]) != key and not done
             if page and _menu_above(doc.lines):
-                headline = find_headline(doc.lines, _host(doc))
+                host = _host(doc)
+                headline = find_headline(doc.lines, host)
                 if headline is None and _AFFIX.search(first):  # a page title with a site name
                     headline = similar_headline(doc.lines)
                 if headline is not None and looks_like_headline(doc.lines[headline], repeated=True):
@@ -235,7 +246,7 @@ class ExtractTitle:
                         self.name, "title.headline", headline, doc.lines[headline], moved_to="title"
                     )
                     return
-                span = site_name_span(first, _host(doc))
+                span = site_name_span(first, host)
                 if span is not None and looks_like_headline(first, repeated=False):
                     # The headline is the title without the site's name (taken next round).
                     yield Edit(self.name, "title.site-name", 0, span[0], span[1])

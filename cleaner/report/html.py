@@ -718,12 +718,8 @@ def _html_change(change: DocChange, position: int, passes: Mapping[str, str]) ->
             head.append(
                 reason_tag(outcome.reason) if not outcome.kept else '<span class="tag kept">kept</span>'
             )
-    tags = "".join(
-        _label_tag(f"+{rule}", passes).replace("</span>", f" {n}</span>", 1)
-        for rule, n in sorted(change.gained.items())
-    ) + "".join(
-        _label_tag(f"-{rule}", passes).replace("</span>", f" {n}</span>", 1)
-        for rule, n in sorted(change.lost.items())
+    tags = "".join(_label_tag(f"+{rule}", passes, n) for rule, n in sorted(change.gained.items())) + "".join(
+        _label_tag(f"-{rule}", passes, n) for rule, n in sorted(change.lost.items())
     )
     if change.kind == "changed":
         head.append(f'<span class="src">{esc(", ".join(change.fields))}</span>')

@@ -205,7 +205,7 @@ def to_json_lines(clean: DataFrame) -> DataFrame:
     def line(row: Any) -> tuple[str]:
         record = _plain(row)
         record["removed"] = [{k: v for k, v in e.items() if v is not None} for e in record["removed"]]
-        for optional in ("byline", "published", "notes"):
+        for optional in OPTIONAL_FIELDS:
             if record.get(optional) is None:
                 record.pop(optional, None)
         return (dumps(record),)

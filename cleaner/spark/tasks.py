@@ -18,7 +18,7 @@ import re
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -232,8 +232,6 @@ def record_to_item(record: dict[str, Any], name: str, lineno: int, options: Read
     (an id that is a string or an integer, a text that is a string...) applies unchanged;
     values JSON has no type for (dates, decimals) arrive as their ``str()``.
     """
-    import json
-
     try:
         line = json.dumps(record, default=str)
     except (ValueError, RecursionError) as e:  # a circular or too deeply nested value
@@ -443,7 +441,7 @@ def finish(
             result.doc, warning = rename(result.doc, new_id)
         else:
             reject, warning = rename(result.reject, new_id)
-            result = Dropped(reject, result.input_lines, result.url)
+            result = replace(result, reject=reject)
         if warning is not None:  # (a document's note is said with its other notes)
             warnings.append(warning)
     duplicate = None
