@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cleaner.report.page import esc, number
+from cleaner.report.page import esc, number, shorten
 
 WIDTH = 760
 LABEL_WIDTH = 210
@@ -56,8 +56,8 @@ class Stack:
         return sum(s.value for s in self.segments)
 
 
-def _short(text: str, limit: int = LABEL_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _short(text: str) -> str:
+    return shorten(text, LABEL_CHARS)
 
 
 def _open(name: str, title: str, height: int, attrs: str) -> str:

@@ -47,6 +47,7 @@ from cleaner.report.page import (
     render_plain_rows,
     render_row,
     select_filter,
+    shorten,
     tag,
     text_filter,
     word,
@@ -591,7 +592,7 @@ def _setting(value: Any) -> str:
 
 
 def _short(text: str, limit: int = 32) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(text, limit)
 
 
 def _meta(record: dict[str, Any]) -> str:

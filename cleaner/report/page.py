@@ -206,6 +206,15 @@ def number(n: int) -> str:
     return f"{n:,}"
 
 
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, the last one an ellipsis when it was longer.
+
+    >>> shorten("caption.credit", 9), shorten("junk", 9)
+    ('caption.…', 'junk')
+    """
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def word(value: str) -> str:
     """A value as one word of a space-separated data attribute (filters match whole words)."""
     return "_".join(value.split()) or "_"

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from cleaner.escapes import terminal_safe as safe
 from cleaner.report.compare import KINDS, Comparison, DiffLine, DocChange, diff_lines, docs_summary
 from cleaner.report.model import ReportItem
-from cleaner.report.page import number
+from cleaner.report.page import number, shorten
 from cleaner.report.spans import Label, Piece, ReplayError, Row, hunks, mark_rows, pair_pieces, visible
 from cleaner.textfix import normalize_fragment
 
@@ -304,7 +304,7 @@ def render_side_by_side(
     <BLANKLINE>
     """
     column = max(8, (width - 3) // 2)
-    out = [f"{_cut(left_title, column):{column}} | {_cut(right_title, column)}"]
+    out = [f"{shorten(left_title, column):{column}} | {shorten(right_title, column)}"]
     matcher = difflib.SequenceMatcher(None, _keys(left), _keys(right), autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         pairs: list[tuple[str | None, str | None]]
@@ -338,7 +338,3 @@ def render_side_by_side(
 
 def _keys(paragraphs: Sequence[str]) -> list[str]:
     return [normalize_fragment(p).casefold() for p in paragraphs]
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
