@@ -27,7 +27,16 @@ from cleaner.content.features import (
 from cleaner.content.model import ContentModel, ModelError, shipped_model
 from cleaner.document import Document, replay
 from cleaner.layout import split_paragraphs
-from cleaner.passes.content import RULE_IDS, TRUSTED_LANGUAGES, FindContent, decide, protected, sandwiched
+from cleaner.passes.content import (
+    RULE_IDS,
+    TRUSTED_LANGUAGES,
+    FindContent,
+    decide,
+    framed_by_page,
+    inner_sentences,
+    protected,
+    sandwiched,
+)
 from cleaner.pipeline import CleaningSetup, run_passes
 from cleaner.records import output_record
 
@@ -279,14 +288,17 @@ def test_the_conservative_mode_trusts_the_model_only_in_the_languages_it_was_tra
 def test_short_lines_between_two_prose_paragraphs_are_the_articles_in_the_conservative_mode() -> None:
     f = document_features(["Home", LONG, "What the vote means", "- Two days of strikes", LONGER, "Related"])
     assert decide(f, np.zeros(6), "conservative").tolist() == [True, False, False, False, False, True]
-    assert sandwiched(np.array([True, False, False, False, True])).tolist() == [False] * 5
+    assert sandwiched(np.array([True, False, False, False, True])).tolist() == [False, True, True, True, False]
+    assert sandwiched(np.array([True, False, False, False, False, True])).tolist() == [False] * 6
 
 
 def test_a_shorter_sentence_is_kept_inside_the_main_block_and_not_outside_it() -> None:
     sentence = "The crews said they would meet again on the morning of the vote."
     f = document_features(["Home", LONG, "Advertisement", "Share", "Print", sentence, LONGER, sentence])
     kept = [False, True, False, False, False, True, True, False]
-    assert (~decide(f, np.zeros(8), "conservative")).tolist() == kept
+    # the model outlines the main block from the first prose paragraph to the last
+    scores = np.array([0.0, 0.9, 0.0, 0.0, 0.0, 0.2, 0.9, 0.0])
+    assert (~decide(f, scores, "conservative")).tolist() == kept
 
 
 def test_a_long_paragraph_of_running_text_is_protected_without_a_sentence_ending() -> None:
@@ -316,3 +328,105 @@ def test_a_model_for_other_features_is_refused(tmp_path: Path) -> None:
     ContentModel(model.stages, {**model.meta, "features": ["log_words"]}).save(tmp_path / "m.npz")
     with pytest.raises(ModelError):
         ContentModel.load(tmp_path / "m.npz")
+
+
+# --- pages whose headline the title pass did not find; the balanced mode -------------------------
+
+GAZETTE = (Path(__file__).parent / "fixtures" / "content" / "lantern_gazette_page.txt").read_text(
+    encoding="utf-8"
+)
+GAZETTE_ARTICLE = split_paragraphs(GAZETTE)[12:27]  # from "Teachers, parents..." to "A final vote..."
+
+
+def clean_gazette(mode: str) -> Document:
+    doc = Document(
+        "gazette", "gazette.txt", split_paragraphs(GAZETTE), fields={"url": "https://lanterngazette.example/x"}
+    )
+    run_passes(doc, CleaningSetup.from_options(content=mode).passes)
+    return doc
+
+
+def test_the_fixture_article_is_the_one_between_the_headline_and_the_share_bar() -> None:
+    assert GAZETTE_ARTICLE[0].startswith("Teachers, parents")
+    assert GAZETTE_ARTICLE[-1].startswith("A final vote")
+
+
+@pytest.mark.parametrize("mode", ["conservative", "balanced", "aggressive"])
+def test_a_page_framed_by_menus_and_footers_is_judged_though_its_headline_was_not_found(mode: str) -> None:
+    doc = clean_gazette(mode)
+    assert not any(e.rule == "title.headline" for e in doc.applied)  # no page title to match
+    removed = content_removals(doc)
+    for item in ("County", "Obituaries", "Log in", "Local › Schools"):
+        assert removed.get(item) == "content.navigation", item
+    # its one-line paragraph, the list and the figures it announces with ':', and the quote stay
+    for line in GAZETTE_ARTICLE:
+        assert line in doc.lines, line
+
+
+def test_the_first_line_is_left_to_the_title_pass_while_the_document_has_no_title() -> None:
+    doc = Document("gazette", "gazette.txt", split_paragraphs(GAZETTE))
+    removed = {doc.lines[e.line] for e in FindContent("balanced")(doc)}
+    assert "County" in removed and "The Lantern Gazette" not in removed
+
+
+def framing(above: list[str], below: list[str]) -> PageFeatures:
+    return document_features([*above, LONG, "The vote is on Thursday.", LONGER, *below])
+
+
+MENU = ["Home", "Local", "County", "Schools", "Arts", "Events", "Log in", "Subscribe"]
+
+
+def test_a_page_is_prose_framed_by_eight_mostly_short_lines_on_either_side() -> None:
+    assert framed_by_page(framing(MENU, MENU))
+    assert not framed_by_page(framing(MENU[:7], MENU))
+    assert not framed_by_page(framing(MENU, MENU[:7]))
+    assert not framed_by_page(document_features(MENU * 2))  # no prose at all: nothing to frame
+
+
+def test_an_article_opening_with_shorter_sentences_and_lists_is_not_a_framed_page() -> None:
+    intro = [
+        "Sorting a workshop starts with deciding which tools belong together on one shelf.",
+        "This guide groups the usual ones so that you do not have to think about it.",
+        "We begin with why grouping helps, then go through the groups one by one.",
+        "Why group at all",
+        "Grouping saves the minutes you lose looking for the right screwdriver every day.",
+    ]
+    items = ["Hammers", "Saws", "Chisels", "Files", "Clamps", "Drills", "Levels", "Pliers", "Wrenches"]
+    f = framing([*intro, *items[:3]], items)
+    assert not framed_by_page(f)  # the lines above its prose are mostly its own sentences
+    for mode in ("conservative", "balanced"):
+        doc = make_document(["How to sort a workshop", *intro, *items[:3], LONG, LONGER, *items])
+        run_passes(doc, CleaningSetup.from_options(content=mode).passes)
+        assert doc.title == "How to sort a workshop"
+        assert content_removals(doc) == {}
+
+
+def test_the_balanced_mode_removes_prose_outside_the_main_block_when_sure_the_conservative_never() -> None:
+    teaser = LONG.upper().capitalize()
+    f = document_features([LONG, LONGER, "Related", teaser])
+    scores = np.array([0.95, 0.95, 0.05, 0.05])
+    assert decide(f, scores, "balanced").tolist() == [False, False, True, True]
+    assert decide(f, scores, "conservative").tolist() == [False] * 4  # "Related": between prose
+    assert decide(f, np.array([0.95, 0.95, 0.05, 0.35]), "balanced").tolist() == [False, False, True, False]
+
+
+def test_a_shorter_sentence_below_the_models_main_block_is_not_protected_as_the_articles() -> None:
+    sentence = "Sign up for the morning briefing to get the day's news in your inbox."
+    lines = [LONG, LONGER, "Share", "Print", "Email", sentence, LONG]
+    f = document_features(lines)
+    below = np.array([0.95, 0.95, 0.05, 0.05, 0.05, 0.05, 0.2])
+    assert decide(f, below, "conservative").tolist() == [False, False, True, True, True, True, False]
+    inside = np.array([0.95, 0.95, 0.05, 0.05, 0.05, 0.2, 0.95])
+    assert decide(f, inside, "conservative").tolist() == [False, False, True, True, True, False, False]
+    assert inner_sentences(f).tolist()[5] and not inner_sentences(f, (0, 1)).tolist()[5]
+
+
+def test_a_table_inside_the_article_is_kept_between_its_prose() -> None:
+    rows = ["Buses: $410,000 a year", "Heating: $95,000 a year"]
+    f = document_features(["Home", LONG, "Its figures were:", *rows, LONGER, "Careers"])
+    assert decide(f, np.zeros(7), "conservative").tolist() == [True] + [False] * 5 + [True]
+    # a longer table between prose: the model's scores decide, and they keep it
+    rows.append("Total: $625,000 a year")
+    f = document_features(["Home", LONG, "Its figures were:", *rows, LONGER, "Careers"])
+    for mode in ("conservative", "balanced"):
+        assert not decide(f, shipped_model().predict(f), mode)[1:7].any()

@@ -95,9 +95,12 @@ SENTENCE_STOP_SHARE = 0.35
 # Documents shorter than this are left alone: too little context to judge a paragraph by.
 MIN_LINES = 4
 # A document whose prose stands between at least this many lines above it and this many below
-# it (menus, then footers) is a page even when its headline was not found in the body: an
-# extractor's output or a scraped article has at most a few lines around its prose.
+# it (menus, then footers), more than FRAME_SHORT_SHARE of them short lines, is a page even when
+# its headline was not found in the body: an extractor's output or a scraped article has at
+# most a few lines around its prose, and an article's own lines above its first long paragraph
+# (an introduction of shorter sentences, a list it announces) are mostly not short.
 PAGE_MARGIN = 8
+FRAME_SHORT_SHARE = 0.5
 # In the conservative mode only a page is judged: a document whose headline stood in the body
 # under a page title, or stands there again below the first line (the page title was the
 # headline). An article as an extractor or a scraper left it (headline, maybe its repeat right
@@ -161,8 +164,8 @@ def sandwiched(safe: np.ndarray, limit: int = SANDWICH) -> np.ndarray:
     """The paragraphs in a run of at most ``limit`` unprotected ones between two protected
     paragraphs: inside the article's prose (its subheadings, list items, short sentences).
 
-    >>> sandwiched(np.array([True, False, True, False, False, False, True])).tolist()
-    [False, True, False, False, False, False, False]
+    >>> sandwiched(np.array([True, False, True, False, False, False, False, True])).tolist()
+    [False, True, False, False, False, False, False, False]
     """
     out = np.zeros(len(safe), dtype=bool)
     at = np.flatnonzero(safe)
@@ -224,12 +227,16 @@ def framed_by_lines(lines: list[str]) -> bool:
 
 def framed_by_page(features: PageFeatures) -> bool:
     """Whether the document's prose stands between at least PAGE_MARGIN lines above its first
-    prose paragraph and PAGE_MARGIN below its last (a menu above, footers below): a whole page
-    whose headline the title pass did not find in the body."""
+    prose paragraph and PAGE_MARGIN below its last, mostly short ones on either side (a menu
+    above, footers below): a whole page whose headline the title pass did not find in the body."""
     prose = np.flatnonzero(protected(features))
     if not len(prose):
         return False
-    return int(prose[0]) >= PAGE_MARGIN and len(features.words) - 1 - int(prose[-1]) >= PAGE_MARGIN
+    first, last = int(prose[0]), int(prose[-1])
+    if first < PAGE_MARGIN or len(features.words) - 1 - last < PAGE_MARGIN:
+        return False
+    short = features.matrix[:, _COL["short"]] > 0
+    return bool(short[:first].mean() > FRAME_SHORT_SHARE and short[last + 1 :].mean() > FRAME_SHORT_SHARE)
 
 
 def article_head(lines: list[str], features: PageFeatures) -> list[int]:
@@ -284,6 +291,8 @@ class FindContent:
             return
         drop = decide(features, shipped_model().predict(features), self.mode)
         drop[article_head(doc.lines, features)] = True
+        if doc.title is None:
+            drop[0] = False  # the title pass's to take (a page title whose site name it cut)
         for i in np.flatnonzero(drop).tolist():
             line = doc.lines[i]
             rule, moved_to = rule_for(line, i, features)
