@@ -81,7 +81,7 @@ class Cleaner:
     ``--lang``). ``dedup`` and the thresholds: as ``--no-dedup``, ``--dup-threshold``,
     ``--boilerplate-min-docs``, ``--boilerplate-min-share``. ``text_field``, ``id_field``,
     ``title_field``: the fields a mapping is read from (as ``--text-field``...). ``content``:
-    the content pass's mode (as ``--content``: ``off``, ``conservative``, ``aggressive``).
+    the content pass's mode (as ``--content``: ``off``, ``conservative``, ``balanced``, ``aggressive``).
 
     :attr:`stats` holds the counts of the last :meth:`clean` (those of ``cleaner run --stats``).
     """

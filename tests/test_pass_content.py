@@ -288,7 +288,8 @@ def test_the_conservative_mode_trusts_the_model_only_in_the_languages_it_was_tra
 def test_short_lines_between_two_prose_paragraphs_are_the_articles_in_the_conservative_mode() -> None:
     f = document_features(["Home", LONG, "What the vote means", "- Two days of strikes", LONGER, "Related"])
     assert decide(f, np.zeros(6), "conservative").tolist() == [True, False, False, False, False, True]
-    assert sandwiched(np.array([True, False, False, False, True])).tolist() == [False, True, True, True, False]
+    three = sandwiched(np.array([True, False, False, False, True]))
+    assert three.tolist() == [False, True, True, True, False]
     assert sandwiched(np.array([True, False, False, False, False, True])).tolist() == [False] * 6
 
 

@@ -71,7 +71,7 @@ def registered() -> tuple[PassClass, ...]:
 def build_passes(rules: RuleSet, content: str = DEFAULT_CONTENT_MODE) -> list[Pass]:
     """The passes of one document, configured with ``rules``, in the order they run.
 
-    ``content`` is the content pass's mode (``off``, ``conservative``, ``aggressive``).
+    ``content`` is the content pass's mode (``off``, ``conservative``, ``balanced``, ``aggressive``).
     """
     return [
         FindContent(content) if cls is FindContent else cls(rules) if cls.reads else cls()
