@@ -341,7 +341,10 @@ GAZETTE_ARTICLE = split_paragraphs(GAZETTE)[12:27]  # from "Teachers, parents...
 
 def clean_gazette(mode: str) -> Document:
     doc = Document(
-        "gazette", "gazette.txt", split_paragraphs(GAZETTE), fields={"url": "https://lanterngazette.example/x"}
+        "gazette",
+        "gazette.txt",
+        split_paragraphs(GAZETTE),
+        fields={"url": "https://lanterngazette.example/x"},
     )
     run_passes(doc, CleaningSetup.from_options(content=mode).passes)
     return doc
