@@ -52,6 +52,29 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
+# _DATE in two parts that say the same (a line has a date when either finds one): the parts that
+# start with a digit, and a month name before a day found as a run of letters whose name is then
+# checked, instead of trying every month at every word of the line.
+_DATE_FROM_DIGIT = re.compile(
+    rf"\b(?:\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}:\d{{2}}"
+    rf"|\d{{1,2}}\.?\s+(?:de\s+)?(?:{_MONTHS})\b"
+    rf"|\d+\s*(?:min|mins|minutes?|h|hrs?|hours?|days?|d)\s+(?:ago|read)\b)",
+    re.IGNORECASE,
+)
+_WORD_BEFORE_DAY = re.compile(r"\b([^\W\d_]+)\.?\s+\d{1,2}\b")
+_MONTH = re.compile(rf"(?:{_MONTHS})", re.IGNORECASE)
+
+
+def _has_date(line: str) -> bool:
+    """``_DATE.search(line)``, cheaper: every date has a digit, and a month is looked for only
+    in the words right before a day."""
+    if _DIGIT.search(line) is None:
+        return False
+    if _DATE_FROM_DIGIT.search(line):
+        return True
+    return any(_MONTH.fullmatch(found.group(1)) for found in _WORD_BEFORE_DAY.finditer(line))
+
+
 # Lines of at most SHORT_WORDS words that do not end a sentence make link lists and menus.
 SHORT_WORDS = 8
 # A prose line: long enough, and (when the language is known) rich in stop words.
@@ -207,8 +230,6 @@ def _distance_to(flags: np.ndarray) -> np.ndarray:
 
 _CLOSERS = "'\"’”»)]"
 _ENDERS = (".", "!", "?", "…", "。", "！", "？")
-# Characters without which _SEPARATORS cannot match: most lines are spared its scan.
-_SEPARATOR_POINTS = np.array([ord(c) for c in "|»›•·/>~→←▸►-–—"], dtype=np.uint32)
 
 
 def _urlish(line: str) -> bool:
@@ -218,41 +239,45 @@ def _urlish(line: str) -> bool:
     return False
 
 
+# Character classes, one per character: other, digit (str.isdigit), punctuation (neither
+# alphanumeric nor space), the comma, and the punctuation _SEPARATORS needs.
+_OTHER, _DIGIT_CLASS, _PUNCT, _COMMA, _SEPARATOR_CLASS = range(5)
+_SEPARATOR_CHARS = "|»›•·/>~→←▸►-–—"
+
+
+def _char_class(char: str) -> int:
+    if char.isdigit():
+        return _DIGIT_CLASS
+    if char.isalnum() or char.isspace():
+        return _OTHER
+    return _COMMA if char == "," else _SEPARATOR_CLASS if char in _SEPARATOR_CHARS else _PUNCT
+
+
 @cache
-def _char_classes() -> tuple[np.ndarray, np.ndarray]:
-    """For every character of the Basic Multilingual Plane: whether it is a digit
-    (``str.isdigit``) and whether it is punctuation (neither alphanumeric nor space), the way
-    the per-line counts classify them; built once per process."""
-    chars = [chr(c) for c in range(0x10000)]
-    digit = np.fromiter((c.isdigit() for c in chars), dtype=bool, count=len(chars))
-    punct = np.fromiter((not c.isalnum() and not c.isspace() for c in chars), dtype=bool, count=len(chars))
-    return digit, punct
+def _char_classes() -> np.ndarray:
+    """:func:`_char_class` of every character of the Basic Multilingual Plane, built once per
+    process."""
+    return np.fromiter((_char_class(chr(c)) for c in range(0x10000)), dtype=np.intp, count=0x10000)
 
 
 def _char_counts(lines: list[str], lengths: np.ndarray) -> tuple[np.ndarray, ...]:
     """Per line: its digits, its punctuation characters, its commas and the characters
     :data:`_SEPARATORS` needs, classified over the whole document's code points at once
-    (:func:`_char_classes`)."""
+    (:func:`_char_classes`) and counted in one pass."""
     points = np.frombuffer("".join(lines).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    digit_of, punct_of = _char_classes()
-    wide = points >= len(digit_of)
+    class_of = _char_classes()
+    wide = points >= len(class_of)
     if wide.any():  # beyond the Basic Multilingual Plane (emoji, rare scripts): one by one
-        narrow = np.where(wide, 0, points)
-        digit, punct = digit_of[narrow], punct_of[narrow]
+        classes = class_of[np.where(wide, 0, points)]
         for at in np.flatnonzero(wide).tolist():
-            char = chr(int(points[at]))
-            digit[at] = char.isdigit()
-            punct[at] = not char.isalnum() and not char.isspace()
+            classes[at] = _char_class(chr(int(points[at])))
     else:
-        digit, punct = digit_of[points], punct_of[points]
-    bounds = np.zeros(len(lines) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=bounds[1:])
-    counts = []
-    for flags in (digit, punct, points == ord(","), np.isin(points, _SEPARATOR_POINTS)):
-        running = np.zeros(len(points) + 1, dtype=np.int64)
-        np.cumsum(flags, out=running[1:])
-        counts.append((running[bounds[1:]] - running[bounds[:-1]]).astype(np.float64))
-    return tuple(counts)
+        classes = class_of[points]
+    line_of = np.repeat(np.arange(len(lines)), lengths)
+    table = np.bincount(line_of * 5 + classes, minlength=5 * len(lines)).reshape(len(lines), 5)
+    table = table.astype(np.float64)
+    punct = table[:, _PUNCT] + table[:, _COMMA] + table[:, _SEPARATOR_CLASS]
+    return table[:, _DIGIT_CLASS], punct, table[:, _COMMA], table[:, _SEPARATOR_CLASS]
 
 
 def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
@@ -332,7 +357,7 @@ def document_features(
     for i in np.flatnonzero(per_line <= 12).tolist():
         base[i, 15] = _BYLINE.match(lines[i]) is not None
     for i in np.flatnonzero((per_line <= 14) & (digits > 0)).tolist():  # every date has a digit
-        base[i, 16] = _DATE.search(lines[i]) is not None
+        base[i, 16] = _has_date(lines[i])
     base[:, 17] = [line[:1].islower() for line in lines]
     base[:, 21] = np.minimum(np.array([counts[key] for key in folded_lines], dtype=np.float64) - 1, 3)
     ends = base[:, 2] > 0
@@ -499,5 +524,4 @@ def is_dateline(line: str) -> bool:
     >>> is_dateline("The vote on 4 Feb 2025 passed by two votes after a long debate in the hall.")
     False
     """
-    # Every date, time and reading time has a digit: a line without one is spared the scan.
-    return len(line.split()) <= 10 and _DIGIT.search(line) is not None and bool(_DATE.search(line))
+    return len(line.split()) <= 10 and _has_date(line)
