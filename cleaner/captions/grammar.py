@@ -34,6 +34,7 @@ and "Photographer Ana Ruiz, 34, said" cannot parse.
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property
@@ -51,6 +52,8 @@ LEADING_MAX_WORDS = 35
 CREDIT_TAIL = 300
 # Lines whose credit is remembered.
 CACHE_SIZE = 65536
+# Parts whose kind is remembered (a site's names and outlets recur on every page).
+PART_CACHE_SIZE = 65536
 # A credit has at most this many parts ("REUTERS/NAME/File Photo" has three).
 MAX_PARTS = 6
 # A name or outlet has at most this many words.
@@ -70,6 +73,9 @@ _STOP_SET = frozenset(_STOP.split("|"))
 _PARTICLE_SET = frozenset(_PARTICLES.split("|"))
 _ARTICLES = frozenset({"The", "THE", "the", "Le", "La", "Les", "El", "Der", "Die", "Das", "De", "Il", "Het"})
 _TOKENS = regex.compile(r"[\s/|]+")
+# The characters ``str.split()`` takes for white space and ``regex``'s ``\s`` does not: a line
+# without them splits the same both ways (``str.split`` is several times cheaper).
+_SPLIT_ONLY = re.compile(r"[\x1c-\x1f]")
 _OUTLET_IN_BRACKETS = regex.compile(r"\s+\(([^()]{2,60})\)$")
 _WORD_DECORATION = ":|/()[],.;!?\"'”’“‘"
 _COPYRIGHT = frozenset({"©", "copyright"})
@@ -182,6 +188,7 @@ class CreditGrammar:
         self._source_labels = {w.casefold() for w in v.source_labels}
         self._not_credit = regex.compile(rf"(?i:{not_credit})\b")
         self._cache: dict[str, Credit | None] = {}
+        self._kinds: dict[str, str | None] = {}
         # Cheap first tests, before any pattern runs: most lines hold no label and no credit.
         self._label_words = {w.split()[0].casefold().strip(_WORD_DECORATION) for w in labels}
         self._not_credit_words = {w.split()[0].casefold() for w in v.not_credits}
@@ -189,13 +196,27 @@ class CreditGrammar:
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
         state["_cache"] = {}  # a worker process starts with its own
+        state["_kinds"] = {}
         return state
 
     # --- parts ---------------------------------------------------------------------------
 
     def part_kind(self, part: str) -> str | None:
         """What one part of a credit is: "desk", "agency", "suffix", "handle", "name" (a person's
-        name: two to five capitalised words), "outlet" (any other capitalised name), or None."""
+        name: two to five capitalised words), "outlet" (any other capitalised name), or None.
+
+        Answers are remembered: a site's names and outlets, and its navigation's words, come
+        back on every page and at every place a credit may start."""
+        kinds = self._kinds
+        if part in kinds:
+            return kinds[part]
+        kind = self._part_kind(part)
+        if len(kinds) >= PART_CACHE_SIZE:
+            kinds.clear()
+        kinds[part] = kind
+        return kind
+
+    def _part_kind(self, part: str) -> str | None:
         part = part.strip().rstrip(".").strip()
         if not part:
             return None
@@ -250,6 +271,12 @@ class CreditGrammar:
         return word[0].isupper() or (word[0].islower() and any(c.isupper() for c in word))
 
     def _split(self, body: str) -> tuple[list[str], list[str]] | None:
+        """``body``'s parts and separators; None if it has too many parts, an empty one, or a
+        first part that is no party to a credit (the common case, told before splitting the rest)."""
+        first = _SEPARATOR.search(body)
+        head = body if first is None else body[: first.start()]
+        if not head.strip() or self.part_kind(head) is None:
+            return None
         pieces = _SEPARATOR.split(body)
         parts, seps = pieces[0::2], [s.strip().casefold() or " " for s in pieces[1::2]]
         if len(parts) > MAX_PARTS or any(not p.strip() for p in parts):
@@ -300,9 +327,12 @@ class CreditGrammar:
         if split is None:
             return None
         parts, seps = split
-        kinds = [self.part_kind(p) for p in parts]
-        if any(k is None for k in kinds):
-            return None
+        kinds: list[str] = []
+        for p in parts:
+            kind = self.part_kind(p)
+            if kind is None:
+                return None  # every part must be a party to the credit: the first that is not ends it
+            kinds.append(kind)
         if label_kind is not None and slashed and not {"name", "agency", "desk"} & set(kinds):
             return None
         known = {"agency", "desk"} & set(kinds)
@@ -330,7 +360,13 @@ class CreditGrammar:
 
     def _label_match(self, text: str) -> regex.Match[str] | None:
         """The label opening ``text`` (after an outlet that parses as a part, if any)."""
-        words = {w.strip(_WORD_DECORATION).casefold() for w in _TOKENS.split(text)[: MAX_PART_WORDS + 1]}
+        # The first words alone (a text is stripped: without "/", "|" and the characters only
+        # str.split takes for white space, str.split gives the same tokens, more cheaply).
+        if "/" in text or "|" in text or _SPLIT_ONLY.search(text):
+            first = _TOKENS.split(text, MAX_PART_WORDS + 1)[: MAX_PART_WORDS + 1]
+        else:
+            first = text.split(None, MAX_PART_WORDS + 1)[: MAX_PART_WORDS + 1]
+        words = {w.strip(_WORD_DECORATION).casefold() for w in first}
         if not words & self._label_words:
             return None
         for pattern in self._labels_re:
@@ -361,7 +397,10 @@ class CreditGrammar:
         tail = line[-CREDIT_TAIL:]
         if "/" in tail or "|" in tail:
             return True
-        words = {w.strip(_WORD_DECORATION).casefold() for w in _TOKENS.split(tail)}
+        # Without "/" and "|", the tokens are the white-space-separated words: ``str.split``
+        # gives them, but for the leading and trailing empty strings (in no word list).
+        tokens = _TOKENS.split(tail) if _SPLIT_ONLY.search(tail) else tail.split()
+        words = {w.strip(_WORD_DECORATION).casefold() for w in tokens}
         if words & self._label_words or words & _JOINING:
             return True
         last = tail.rsplit(". ", 1)[-1].strip().rstrip(".")

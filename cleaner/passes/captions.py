@@ -86,11 +86,13 @@ class MoveCaptions:
 
     def __call__(self, doc: Document) -> Iterator[Edit]:
         enabled = {r.id for r in self.rules.select(self.name, "evidence")}
+        # Without credit rules (the shipped set has none), no line needs asking.
+        credit_rules = bool(self.rules.select(self.name, "credit"))
         prints: dict[str, list[int]] = defaultdict(list)
         for i, line in enumerate(doc.lines):
             prints[line.strip()].append(i)
         for i, line in enumerate(doc.lines):
-            rule = self.rules.first_match(line, self.name, ("credit",))
+            rule = self.rules.first_match(line, self.name, ("credit",)) if credit_rules else None
             at = prints[line.strip()]
             # A document's first line is its headline until the title pass says otherwise: a
             # headline printed twice at the top is no caption, whatever its last words.

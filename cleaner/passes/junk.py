@@ -28,6 +28,9 @@ LINK_MAX_WORDS = 20
 BLOCK_MAX_LINKS = 6
 JUNK_RUN = 3
 BULLETS = ("- ", "• ", "* ", "· ", "– ", "— ")
+# The placements the pass matches: anywhere in the document, and (at the edges, in junk runs) all.
+ANYWHERE = ("line", "block")
+EVERYWHERE = ("line", "block", "edge")
 
 
 def looks_like_link(line: str) -> bool:
@@ -53,12 +56,20 @@ class RemoveJunk:
     code_rules: ClassVar[tuple[str, ...]] = ()
 
     def _match(self, line: str, where: tuple[str, ...]) -> Rule | None:
+        if where == ANYWHERE:
+            # The rules placed anywhere are the rules of every placement less the edge ones, in
+            # the same order: unless the first of every placement is an edge rule, it is also the
+            # first placed anywhere. The pass asks both of every line; this answers most twice
+            # from one match.
+            rule = self.rules.first_match(line, self.name, EVERYWHERE)
+            if rule is None or rule.where != "edge":
+                return rule
         return self.rules.first_match(line, self.name, where)
 
     def __call__(self, doc: Document) -> Iterator[Edit]:
         lines = doc.lines
         taken: set[int] = set()
-        anywhere = ("line", "block")
+        anywhere = ANYWHERE
         for i, line in enumerate(lines):
             if i in taken:
                 continue
@@ -72,7 +83,7 @@ class RemoveJunk:
             if rule.where == "block":
                 yield from self._links_after(doc, i, rule, taken)
         # The junk runs at the two edges: there, "edge" rules apply too.
-        every = ("line", "block", "edge")
+        every = EVERYWHERE
         edge_lines: list[int] = []
         for i, line in enumerate(lines):
             if i not in taken and self._match(line, every) is None:
@@ -91,7 +102,7 @@ class RemoveJunk:
 
     def _junk_runs(self, lines: list[str]) -> list[int]:
         """Lines inside runs of at least JUNK_RUN consecutive junk lines, wherever they stand."""
-        every = ("line", "block", "edge")
+        every = EVERYWHERE
         found: list[int] = []
         run: list[int] = []
         for i, line in enumerate([*lines, ""]):
@@ -111,7 +122,7 @@ class RemoveJunk:
                 i in taken
                 or not looks_like_link(line)
                 or line.startswith(BULLETS)
-                or self._match(line, ("line", "block", "edge"))
+                or self._match(line, EVERYWHERE)
             ):
                 break
             taken.add(i)
