@@ -110,6 +110,32 @@ def ftfy_changes_nothing(line: str) -> bool:
     return _MOJIBAKE_MARKS is not None and "\ufffc" not in line and _MOJIBAKE_MARKS.search(line) is None
 
 
+# Lines a normalisation pass found nothing to do in, remembered per pass (and per process): the
+# pass is asked again after every change elsewhere in the document, about the same lines.
+SETTLED_SIZE = 16384
+
+
+class SettledLines:
+    """A bounded memory of lines a pass found nothing to change in (cleared when full): the
+    pass's answer depends on the line alone, so a line seen settled is settled."""
+
+    def __init__(self, size: int = SETTLED_SIZE) -> None:
+        self.size = size
+        self.lines: set[str] = set()
+
+    def __contains__(self, line: str) -> bool:
+        return line in self.lines
+
+    def add(self, line: str) -> None:
+        if len(self.lines) >= self.size:
+            self.lines.clear()
+        self.lines.add(line)
+
+
+_FTFY_SETTLED = SettledLines()
+_TIDY_SETTLED = SettledLines()
+
+
 @lru_cache(maxsize=8192)
 def first_ftfy_fix(line: str) -> tuple[str, str] | None:
     """The first fix ftfy would make to ``line``, as ``(rule id, fixed line)``, or None.
@@ -165,14 +191,17 @@ class FixUnicode:
     )
 
     def __call__(self, doc: Document) -> Iterator[Edit]:
+        settled = _FTFY_SETTLED
         for i, line in enumerate(doc.lines):
-            if ftfy_changes_nothing(line):
+            if line in settled:
                 continue
-            fix = first_ftfy_fix(line)
-            if fix is not None:
-                rule, fixed = fix
-                for start, end, new in span_edits(line, fixed):
-                    yield Edit(self.name, rule, i, start, end, new)
+            fix = None if ftfy_changes_nothing(line) else first_ftfy_fix(line)
+            if fix is None:
+                settled.add(line)
+                continue
+            rule, fixed = fix
+            for start, end, new in span_edits(line, fixed):
+                yield Edit(self.name, rule, i, start, end, new)
 
 
 @dataclass(frozen=True)
@@ -237,8 +266,12 @@ class TidyWhitespace:
     code_rules: ClassVar[tuple[str, ...]] = (*WHITESPACE_RULES, "ws.invisible-line")
 
     def __call__(self, doc: Document) -> Iterator[Edit]:
+        settled = _TIDY_SETTLED
         for i, line in enumerate(doc.lines):
+            if line in settled:
+                continue
             if _NOTHING_TO_TIDY.fullmatch(line):
+                settled.add(line)
                 continue
             if is_invisible(line):
                 yield Edit.drop_line(self.name, "ws.invisible-line", i, line)
