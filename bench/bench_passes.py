@@ -21,7 +21,7 @@ from typing import Any
 
 from cleaner.captions.templates import template_candidates
 from cleaner.document import Document, Edit
-from cleaner.language import detect_language
+from cleaner.language import detect_language, warm_up
 from cleaner.pipeline import CleaningSetup, run_passes
 from cleaner.readers import list_sources, read_sources
 
@@ -51,6 +51,7 @@ def main() -> None:
     cost: dict[str, float] = defaultdict(float)
     passes: list[Any] = [Timed(p, cost) for p in setup.passes]
     docs = [d for d in read_sources(list_sources(args.sources)) if isinstance(d, Document)]
+    warm_up()  # langdetect loads its profiles once per process, before the first document
     begin = time.process_time()
     for doc in docs:
         run_passes(doc, passes, setup.max_rounds)
