@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, ClassVar
 
 import ftfy
@@ -87,7 +87,11 @@ def _chars(op: Any, arg: Any, constants: Any) -> set[str] | None:
     return chars
 
 
-_MOJIBAKE_MARKS = _mojibake_marks() if ftfy.__version__.startswith(_FTFY_READ) else None
+@cache
+def mojibake_marks() -> re.Pattern[str] | None:
+    """:func:`_mojibake_marks` of the installed ftfy, if its fixers are the ones read (the first
+    line that needs it pays the reading, not the import)."""
+    return _mojibake_marks() if ftfy.__version__.startswith(_FTFY_READ) else None
 
 
 def ftfy_changes_nothing(line: str) -> bool:
@@ -107,7 +111,8 @@ def ftfy_changes_nothing(line: str) -> bool:
         return False
     if line.isascii():
         return True
-    return _MOJIBAKE_MARKS is not None and "\ufffc" not in line and _MOJIBAKE_MARKS.search(line) is None
+    marks = mojibake_marks()
+    return marks is not None and "\ufffc" not in line and marks.search(line) is None
 
 
 # Lines a normalisation pass found nothing to do in, remembered per pass (and per process): the
