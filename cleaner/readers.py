@@ -228,9 +228,8 @@ def read_jsonl_stream(stream: IO[bytes], name: str, options: ReadOptions) -> Ite
     while True:
         lineno += 1
         try:
-            raw = stream.readline(options.max_doc_bytes + 1)
-            if len(raw) > options.max_doc_bytes:  # too large: the rest is skipped, not kept
-                size = len(raw) + (0 if raw.endswith(b"\n") else _skip_line(stream))
+            raw, size = read_bounded_line(stream, options.max_doc_bytes)
+            if size > options.max_doc_bytes:
                 yield too_large_line(name, lineno, size, options.max_doc_bytes)
                 continue
         except (OSError, EOFError, zlib.error) as e:
@@ -241,6 +240,25 @@ def read_jsonl_stream(stream: IO[bytes], name: str, options: ReadOptions) -> Ite
         item = parse_jsonl_line(raw, name, lineno, options)
         if item is not None:
             yield item
+
+
+def read_bounded_line(stream: IO[bytes], limit: int) -> tuple[bytes, int]:
+    """The next line of ``stream`` (b"" at its end) and its size in bytes, reading at most
+    ``limit`` + 1 bytes of it into memory: a longer line (a too-large document) comes back cut,
+    its rest read past a block at a time, so one huge line costs no more memory than the limit.
+
+    Every engine reads JSONL lines through this function, the whole-file reader and the Spark
+    engine's byte ranges alike, so both reject the same lines with the same sizes.
+
+    >>> import io
+    >>> stream = io.BytesIO(b"short\\n" + b"x" * 10 + b"\\nnext")
+    >>> read_bounded_line(stream, 8), read_bounded_line(stream, 8), read_bounded_line(stream, 8)
+    ((b'short\\n', 6), (b'xxxxxxxxx', 11), (b'next', 4))
+    """
+    raw = stream.readline(limit + 1)
+    if len(raw) <= limit or raw.endswith(b"\n"):
+        return raw, len(raw)
+    return raw, len(raw) + _skip_line(stream)  # too large: the rest is read past, not kept
 
 
 def _skip_line(stream: IO[bytes], block: int = 1 << 20) -> int:

@@ -27,7 +27,7 @@ import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import regex
 
@@ -44,7 +44,6 @@ WHERE = {
 
 # Punctuation and bullets that decorate UI labels: "Read more »", "Share:", "• Twitter".
 _DECORATION = " \t:;.,!?|»«›‹>→←•·*–—-_#()[]{}…\"'“”‘’"
-_SPACES = re.compile(r"\s+")
 # Seconds a rule's pattern may spend on one line (see Rule.matches).
 PATTERN_TIMEOUT = 0.25
 # Junk is short: a rule matches lines of at most this many words unless it says otherwise.
@@ -53,6 +52,8 @@ JUNK_MAX_WORDS = 40
 CREDIT_TAIL = 300
 # Lines whose first matching rule is remembered (passes look at every line in every round).
 MATCH_CACHE_SIZE = 65536
+# What the match cache gives for a line it has not seen (None is an answer: no rule takes it).
+_UNKNOWN = object()
 
 
 class RuleError(ValueError):
@@ -65,7 +66,8 @@ def phrase_key(text: str) -> str:
     >>> phrase_key("  » SHARE  this article: ")
     'share this article'
     """
-    return _SPACES.sub(" ", text.strip(_DECORATION).casefold()).strip()
+    # str.split() splits on what re's \s matches: the same as re.sub(r"\s+", " ", ...).strip().
+    return " ".join(text.strip(_DECORATION).casefold().split())
 
 
 @dataclass(frozen=True)
@@ -281,8 +283,9 @@ class RuleSet:
         than every rule of the group allows is answered at once (most article paragraphs).
         """
         cache_key = (line, pass_name, where)
-        if cache_key in self._matches:
-            return self._matches[cache_key]
+        known = self._matches.get(cache_key, _UNKNOWN)  # one look-up, not ``in`` then ``[]``
+        if known is not _UNKNOWN:
+            return cast("Rule | None", known)
         found = self._group(pass_name, where).first_match(line)
         if len(self._matches) >= MATCH_CACHE_SIZE:
             self._matches.clear()

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 from builders import B1, B2, HEADLINE, clean, rules_applied
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner.document import Document
 
@@ -231,3 +233,53 @@ def test_every_normalisation_edit_is_small() -> None:
     doc = clean_paragraph(paragraph)
     assert doc.lines[1].endswith("didn’t stop.")
     assert all(len(e.text) <= 3 for e in doc.applied if e.pass_name == "ftfy")
+
+
+# --- the first test before ftfy: a line it lets pass is one ftfy leaves as it is -------------
+
+FTFY_TRICKS = [
+    "Café society",
+    "CafÃ© society",  # mojibake
+    "It’s done – at last… “Yes”, he said.",
+    "â€œQuotedâ€\x9d",
+    "Fish &amp; chips",
+    "Line\x1b[31mred\x1b[0m",
+    "Object \ufffc here",
+    "Soft\u00adhyphen and\u00a0no-break space",
+    "Ελληνικά και Русский текст",
+    "Ð¡Ð¾Ð±Ð°ÐºÐ°",
+    "Ã  la carte",
+    "100 € – 20 °C × 3",
+]
+MOJIBAKE_ALPHABET = "aéÃ©â€™œ\x9d’“”–°€×ÂÐ¡Ñ\u00a0 &;#x\ufffc\x85ĂŸ"
+
+
+def test_the_first_test_lets_through_only_lines_ftfy_leaves_alone() -> None:
+    from cleaner.passes.normalize import first_ftfy_fix, ftfy_changes_nothing
+
+    passed = [line for line in FTFY_TRICKS if ftfy_changes_nothing(line)]
+    assert "Café society" in passed and "It’s done – at last… “Yes”, he said." not in passed
+    assert "CafÃ© society" not in passed and "Fish &amp; chips" not in passed
+    assert "Object \ufffc here" not in passed
+    for line in passed:
+        assert first_ftfy_fix(line) is None, line
+
+
+def test_the_first_test_is_read_from_the_installed_ftfy() -> None:
+    from cleaner.passes.normalize import mojibake_marks
+
+    marks = mojibake_marks()
+    assert marks is not None  # the fast path is on with the ftfy we ship against
+    assert marks.search("Ã") and not marks.search("’–…é")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=MOJIBAKE_ALPHABET, min_size=1, max_size=12))
+def test_the_first_test_never_skips_a_line_ftfy_would_change(line: str) -> None:
+    import ftfy
+
+    from cleaner.passes.normalize import ftfy_changes_nothing
+    from cleaner.textfix import FTFY_CONFIG
+
+    if ftfy_changes_nothing(line):
+        assert ftfy.fix_and_explain(line, config=FTFY_CONFIG).text == line

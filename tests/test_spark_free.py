@@ -7,6 +7,8 @@ the LSH band keys against datasketch's ``MinHashLSH``. The texts are invented fo
 
 from __future__ import annotations
 
+import io
+import json
 import random
 from pathlib import Path
 
@@ -15,8 +17,9 @@ from builders import BODY
 
 from cleaner.api import Cleaner, Stages
 from cleaner.dedup.boilerplate import BoilerplateIndex
+from cleaner.document import Document
 from cleaner.pipeline import CleaningSetup
-from cleaner.readers import ReadOptions, SourceFile, read_jsonl, read_text_file
+from cleaner.readers import ReadOptions, SourceFile, read_bounded_line, read_jsonl, read_text_file
 from cleaner.records import Reason, Reject, output_record
 from cleaner.spark import tasks
 from cleaner.spark.engine import settings_for
@@ -55,20 +58,69 @@ def test_byte_range_reading_equals_the_jsonl_reader(tmp_path: Path) -> None:
         b'{"text": "no id here"}',
     ]
     path.write_bytes(b"\n".join(lines) + b'\n{"id": "last", "text": "no newline at the end"}')
-    options = ReadOptions()
-    expected = [
-        (i.id, i.source, getattr(i, "reason", None)) for i in read_jsonl(SourceFile(path, "m.jsonl"), options)
+    assert_byte_ranges_read_as_the_jsonl_reader(path, ReadOptions())
+
+
+def test_byte_range_reading_rejects_too_large_lines_as_the_jsonl_reader_does(tmp_path: Path) -> None:
+    path = tmp_path / "large.jsonl"
+    long_text = "The harbour plan was approved. " * 8
+    lines = [
+        b'\xef\xbb\xbf{"id": "bom", "text": "Body."}',  # 34 bytes with its mark and newline, 31 without
+        json.dumps({"id": "long", "text": long_text}).encode(),
+        b'{"id": "fits", "text": "Body two."}',
+        b"{" + b" " * 300 + b"}",
+        json.dumps({"id": "last-long", "text": long_text}).encode(),  # no newline at the end
     ]
+    path.write_bytes(b"\n".join(lines))
+    for limit in (31, 32, 33, 34, 100):
+        options = ReadOptions(max_doc_bytes=limit)
+        got = assert_byte_ranges_read_as_the_jsonl_reader(path, options)
+        assert ("large.jsonl:2", "large.jsonl", Reason.TOO_LARGE) in got
+        assert ("large.jsonl:5", "large.jsonl", Reason.TOO_LARGE) in got
+
+
+def assert_byte_ranges_read_as_the_jsonl_reader(
+    path: Path, options: ReadOptions
+) -> list[tuple[str, str, object]]:
+    """Read ``path`` whole with read_jsonl and in byte ranges of many sizes with read_chunk: the
+    same items, rejects with the same details (a too-large line's size included)."""
+
+    def key(item: Document | Reject) -> tuple[str, str, object, object]:
+        return item.id, item.source, getattr(item, "reason", None), getattr(item, "detail", None)
+
+    expected = [key(i) for i in read_jsonl(SourceFile(path, path.name), options)]
     size = path.stat().st_size
     for split in (1, 2, 7, 16, 40, size, size + 5):
         got = []
         newlines = 0
         for start in range(0, size, split):
             end = start + split if start + split < size else 1 << 62
-            for _, item in tasks.read_chunk(str(path), "m.jsonl", start, end, 1 + newlines, options):
-                got.append((item.id, item.source, getattr(item, "reason", None)))
+            for _, item in tasks.read_chunk(str(path), path.name, start, end, 1 + newlines, options):
+                got.append(key(item))
             newlines += tasks.count_newlines(str(path), start, start + split)
         assert got == expected, split
+    return [k[:3] for k in expected]
+
+
+class MeasuredStream(io.BytesIO):
+    """A byte stream that remembers the most bytes one read returned."""
+
+    most = 0
+
+    def readline(self, size: int | None = -1) -> bytes:
+        line = super().readline(size)
+        self.most = max(self.most, len(line))
+        return line
+
+
+def test_a_huge_line_is_measured_without_being_held_whole() -> None:
+    huge = b'{"id": "huge", "text": "' + b"x" * (3 << 20) + b'"}\n'
+    stream = MeasuredStream(huge + b'{"id": "next"}\n')
+    raw, size = read_bounded_line(stream, 1000)
+    assert (len(raw), size) == (1001, len(huge))
+    assert stream.most <= 1 << 20  # the rest was read past a block at a time
+    assert read_bounded_line(stream, 1000) == (b'{"id": "next"}\n', 15)
+    assert read_bounded_line(stream, 1000) == (b"", 0)
 
 
 def test_stage_one_and_stage_three_are_the_local_functions() -> None:

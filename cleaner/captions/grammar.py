@@ -34,7 +34,10 @@ and "Photographer Ana Ruiz, 34, said" cannot parse.
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -49,8 +52,12 @@ TIMEOUT = 0.25
 LEADING_MAX_WORDS = 35
 # How far from the end of a line a credit can start, in characters.
 CREDIT_TAIL = 300
+# How long a credit opening a line can be, in characters.
+LEADING_MAX_CHARS = 120
 # Lines whose credit is remembered.
 CACHE_SIZE = 65536
+# Parts whose kind is remembered (a site's names and outlets recur on every page).
+PART_CACHE_SIZE = 65536
 # A credit has at most this many parts ("REUTERS/NAME/File Photo" has three).
 MAX_PARTS = 6
 # A name or outlet has at most this many words.
@@ -70,8 +77,15 @@ _STOP_SET = frozenset(_STOP.split("|"))
 _PARTICLE_SET = frozenset(_PARTICLES.split("|"))
 _ARTICLES = frozenset({"The", "THE", "the", "Le", "La", "Les", "El", "Der", "Die", "Das", "De", "Il", "Het"})
 _TOKENS = regex.compile(r"[\s/|]+")
+# The characters ``str.split()`` takes for white space and ``regex``'s ``\s`` does not: a line
+# without them splits the same both ways (``str.split`` is several times cheaper).
+_SPLIT_ONLY = re.compile(r"[\x1c-\x1f]")
+_WORD_RUN = re.compile(r"\w+")
 _OUTLET_IN_BRACKETS = regex.compile(r"\s+\(([^()]{2,60})\)$")
 _WORD_DECORATION = ":|/()[],.;!?\"'”’“‘"
+# The decoration as white space: a word that a line's token is, once undecorated, is a word of
+# the line's text with its decoration made spaces (see CreditGrammar._words_in).
+_UNDECORATE = str.maketrans(dict.fromkeys(_WORD_DECORATION, " "))
 _COPYRIGHT = frozenset({"©", "copyright"})
 _JOINING = frozenset({"via", "for"})
 _COURTESY = frozenset({"courtesy", "by", "von", "de", "por", "par"})
@@ -79,7 +93,7 @@ _HANDLE = regex.compile(r"@[\w.]{2,40}")
 _ARABIC_PARTICLE = regex.compile(r"(?:al|el|ad|as|ben|bin)-\p{Lu}[\p{L}'’]*")
 _FIRST_WORD_COLON = regex.compile(r"\s*([^\W\d]+)\s*:")
 _SENTENCE_END = regex.compile(r'[.!?"”’]\s*$')
-_LEADING = regex.compile(r"(.{4,120}?)(?:\s+[|–—-]\s+|\.\s+)(?=\S)")
+_LEADING = regex.compile(rf"(.{{4,{LEADING_MAX_CHARS}}}?)(?:\s+[|–—-]\s+|\.\s+)(?=\S)")
 _BOUNDARY = regex.compile(r'(?:[.!?"”’)\]]\s+|[|:;–—-]\s+|[.!?"”’)\]](?=\p{Lu}))')
 _SEPARATOR = regex.compile(
     r"(\s*/\s*|\s+\|\s+|\|\s*|\s*:\s+|,\s+|;\s+|\s+(?:via|for|on|VIA|FOR|ON)\s+|\s+[-–—]\s+)"
@@ -182,20 +196,40 @@ class CreditGrammar:
         self._source_labels = {w.casefold() for w in v.source_labels}
         self._not_credit = regex.compile(rf"(?i:{not_credit})\b")
         self._cache: dict[str, Credit | None] = {}
+        self._kinds: dict[str, str | None] = {}
         # Cheap first tests, before any pattern runs: most lines hold no label and no credit.
         self._label_words = {w.split()[0].casefold().strip(_WORD_DECORATION) for w in labels}
         self._not_credit_words = {w.split()[0].casefold() for w in v.not_credits}
+        # Words with decoration inside (a user's vocabulary may have one) defeat _words_in.
+        self._plain_words = not any(
+            c in _WORD_DECORATION or c.isspace() for word in self._label_words for c in word
+        )
+        self._agency_runs = _agency_runs(v.known)
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
         state["_cache"] = {}  # a worker process starts with its own
+        state["_kinds"] = {}
         return state
 
     # --- parts ---------------------------------------------------------------------------
 
     def part_kind(self, part: str) -> str | None:
         """What one part of a credit is: "desk", "agency", "suffix", "handle", "name" (a person's
-        name: two to five capitalised words), "outlet" (any other capitalised name), or None."""
+        name: two to five capitalised words), "outlet" (any other capitalised name), or None.
+
+        Answers are remembered: a site's names and outlets, and its navigation's words, come
+        back on every page and at every place a credit may start."""
+        kinds = self._kinds
+        if part in kinds:
+            return kinds[part]
+        kind = self._part_kind(part)
+        if len(kinds) >= PART_CACHE_SIZE:
+            kinds.clear()
+        kinds[part] = kind
+        return kind
+
+    def _part_kind(self, part: str) -> str | None:
         part = part.strip().rstrip(".").strip()
         if not part:
             return None
@@ -250,6 +284,12 @@ class CreditGrammar:
         return word[0].isupper() or (word[0].islower() and any(c.isupper() for c in word))
 
     def _split(self, body: str) -> tuple[list[str], list[str]] | None:
+        """``body``'s parts and separators; None if it has too many parts, an empty one, or a
+        first part that is no party to a credit (the common case, told before splitting the rest)."""
+        first = _SEPARATOR.search(body)
+        head = body if first is None else body[: first.start()]
+        if not head.strip() or self.part_kind(head) is None:
+            return None
         pieces = _SEPARATOR.split(body)
         parts, seps = pieces[0::2], [s.strip().casefold() or " " for s in pieces[1::2]]
         if len(parts) > MAX_PARTS or any(not p.strip() for p in parts):
@@ -264,6 +304,11 @@ class CreditGrammar:
         ``after_sentence``: whether it follows a sentence's end (or starts the line), which a
         bracketed NAME/OUTLET needs to be strong.
         """
+        return self._parse(text, after_sentence, labelled=True)
+
+    def _parse(self, text: str, after_sentence: bool, labelled: bool) -> Credit | None:
+        """:meth:`parse`; ``labelled``: False when the line ``text`` is cut from has no label
+        word (:meth:`_may_be_labelled`), so no label can open it."""
         text = text.strip()
         if text.endswith(".") and not text.endswith(".."):
             text = text[:-1].rstrip()
@@ -276,7 +321,7 @@ class CreditGrammar:
         slashed = False
         outlet: str | None = None
         body = text
-        match = self._label_match(text)
+        match = self._label_match(text) if labelled else None
         if match is not None:
             label = match.group("label").casefold()
             outlet = match.group("outlet") or None
@@ -300,9 +345,12 @@ class CreditGrammar:
         if split is None:
             return None
         parts, seps = split
-        kinds = [self.part_kind(p) for p in parts]
-        if any(k is None for k in kinds):
-            return None
+        kinds: list[str] = []
+        for p in parts:
+            kind = self.part_kind(p)
+            if kind is None:
+                return None  # every part must be a party to the credit: the first that is not ends it
+            kinds.append(kind)
         if label_kind is not None and slashed and not {"name", "agency", "desk"} & set(kinds):
             return None
         known = {"agency", "desk"} & set(kinds)
@@ -330,7 +378,13 @@ class CreditGrammar:
 
     def _label_match(self, text: str) -> regex.Match[str] | None:
         """The label opening ``text`` (after an outlet that parses as a part, if any)."""
-        words = {w.strip(_WORD_DECORATION).casefold() for w in _TOKENS.split(text)[: MAX_PART_WORDS + 1]}
+        # The first words alone (a text is stripped: without "/", "|" and the characters only
+        # str.split takes for white space, str.split gives the same tokens, more cheaply).
+        if "/" in text or "|" in text or _SPLIT_ONLY.search(text):
+            first = _TOKENS.split(text, MAX_PART_WORDS + 1)[: MAX_PART_WORDS + 1]
+        else:
+            first = text.split(None, MAX_PART_WORDS + 1)[: MAX_PART_WORDS + 1]
+        words = {w.strip(_WORD_DECORATION).casefold() for w in first}
         if not words & self._label_words:
             return None
         for pattern in self._labels_re:
@@ -361,11 +415,43 @@ class CreditGrammar:
         tail = line[-CREDIT_TAIL:]
         if "/" in tail or "|" in tail:
             return True
-        words = {w.strip(_WORD_DECORATION).casefold() for w in _TOKENS.split(tail)}
+        # Without "/" and "|", the tokens are the white-space-separated words: ``str.split``
+        # gives them, but for the leading and trailing empty strings (in no word list).
+        tokens = _TOKENS.split(tail) if _SPLIT_ONLY.search(tail) else tail.split()
+        words = {w.strip(_WORD_DECORATION).casefold() for w in tokens}
         if words & self._label_words or words & _JOINING:
             return True
         last = tail.rsplit(". ", 1)[-1].strip().rstrip(".")
         return self.vocabulary.known.get(_key(last)) is not None or last.upper() in self.vocabulary.known
+
+    def _words_in(self, text: str, words: set[str] | frozenset[str]) -> bool:
+        """A necessary condition, tested at C speed, for a token of ``text`` (or of any text cut
+        from it where a credit may start: after white space, "/", "|" or a decoration character)
+        to be one of ``words`` once undecorated and case-folded: with the decoration made
+        spaces, the case-folded text has one of ``words`` as a white-space-separated word.
+        (Case-folding leaves decoration and white space as they are.) False means none is."""
+        if not self._plain_words:
+            return True
+        return not words.isdisjoint(text.casefold().translate(_UNDECORATE).split())
+
+    def _may_name_agency(self, line: str) -> bool:
+        """A necessary condition, tested at C speed, for a part cut from ``line`` to be a known
+        agency or picture desk (:meth:`part_kind`: the part is a name, or its case-folded or
+        upper-cased form is one of the known keys).
+
+        Such a part is cut at white space, separators, brackets, "©" or sentence ends, none of
+        them a word character nor changed by case mappings, which map a line character by
+        character. So each run of word characters of the part's case-folded (upper-cased) form
+        is one of the case-folded (upper-cased) line's, in the same order: the name's first run
+        is among the line's (followed by its second, when it has one). On an ASCII line the
+        case-folded form alone tells (a part there equals a key only if their lower cases do).
+        """
+        if self._agency_runs is None:
+            return True
+        folded, upper = self._agency_runs
+        if _has_runs(line.casefold(), folded):
+            return True
+        return not line.isascii() and _has_runs(line.upper(), upper)
 
     def credit(self, line: str) -> Credit | None:
         """The strongest credit ending ``line`` (or, failing that, opening it); None if none.
@@ -385,9 +471,26 @@ class CreditGrammar:
         line = line.rstrip()
         if not self._may_hold_credit(line):
             return None
+        # The credits ending the line are cut from its last CREDIT_TAIL characters or from the
+        # bracketed group closing it; one opening it, from its first LEADING_MAX_CHARS.
+        bracket = _closing_bracket(line)
+        lo = max(0, len(line) - CREDIT_TAIL)
+        if bracket is not None:
+            lo = min(lo, bracket)
+        tail = line[lo:]
+        # Without a label word, no text cut from there opens with a label: the label patterns
+        # need not be tried.
+        labelled = self._words_in(tail, self._label_words)
+        if not labelled and "/" not in tail and "|" not in tail and not self._may_name_agency(tail):
+            # Nor can a credit without a label end the line: one of NAME/OUTLET or NAME | OUTLET
+            # shape needs the "/" or "|", any other a known agency or picture desk (see parse).
+            # Only a labelled one opening the line may be left.
+            if lo == 0 or not self._words_in(line[:LEADING_MAX_CHARS], self._label_words):
+                return None
+            return self.leading_credit(line)
         best: Credit | None = None
         for start in self.starts(line):
-            found = self.parse(line[start:], after_sentence=True)
+            found = self._parse(line[start:], True, labelled)
             if found is not None:
                 best = _stronger(
                     best,
@@ -395,13 +498,14 @@ class CreditGrammar:
                 )
                 if best.strong:
                     return best
-        bracket = _closing_bracket(line)
         if bracket is not None and bracket > 0:
             after_sentence = bool(_SENTENCE_END.search(line[:bracket]))
-            found = self.parse(line[bracket:], after_sentence=after_sentence)
+            found = self._parse(line[bracket:], after_sentence, labelled)
             if found is not None:
                 best = _stronger(best, dataclasses.replace(found, start=bracket, bracketed=True))
-        if best is None or not best.strong:
+        if (best is None or not best.strong) and (
+            labelled if lo == 0 else self._words_in(line[:LEADING_MAX_CHARS], self._label_words)
+        ):
             leading = self.leading_credit(line)
             if leading is not None:
                 return leading
@@ -419,6 +523,42 @@ class CreditGrammar:
             # "© Harbour Post. All rights reserved." opens a footer, not a caption
             return None
         return dataclasses.replace(found, leading=True)
+
+
+_Runs = tuple[frozenset[str], frozenset[tuple[str, str]]]
+
+
+def _first_runs(names: Iterable[str]) -> _Runs | None:
+    """The names' first runs of word characters: alone for a name of one run, with the second
+    for a longer one; None if a name has no word character (the test would not hold)."""
+    singles: set[str] = set()
+    pairs: set[tuple[str, str]] = set()
+    for name in names:
+        runs = _WORD_RUN.findall(name)
+        if not runs:
+            return None
+        if len(runs) == 1:
+            singles.add(runs[0])
+        else:
+            pairs.add((runs[0], runs[1]))
+    return frozenset(singles), frozenset(pairs)
+
+
+def _has_runs(text: str, first: _Runs) -> bool:
+    """Whether ``text`` has one of the names' first runs (:func:`_first_runs`)."""
+    singles, pairs = first
+    runs = _WORD_RUN.findall(text)
+    return not singles.isdisjoint(runs) or not pairs.isdisjoint(itertools.pairwise(runs))
+
+
+def _agency_runs(known: dict[str, str]) -> tuple[_Runs, _Runs] | None:
+    """For :meth:`CreditGrammar._may_name_agency`: the agency and desk keys' first runs, as the
+    case-folded line shows them (the key, or its case-folded form) and as the upper-cased line
+    does (the key); None if the test would not hold."""
+    keys = [key for key, kind in known.items() if kind in ("agency", "desk")]
+    folded = _first_runs([*keys, *(key.casefold() for key in keys)])
+    upper = _first_runs(keys)
+    return None if folded is None or upper is None else (folded, upper)
 
 
 def _stronger(a: Credit | None, b: Credit) -> Credit:

@@ -28,6 +28,9 @@ LINK_MAX_WORDS = 20
 BLOCK_MAX_LINKS = 6
 JUNK_RUN = 3
 BULLETS = ("- ", "• ", "* ", "· ", "– ", "— ")
+# The placements the pass matches: anywhere in the document, and (at the edges, in junk runs) all.
+ANYWHERE = ("line", "block")
+EVERYWHERE = ("line", "block", "edge")
 
 
 def looks_like_link(line: str) -> bool:
@@ -52,17 +55,23 @@ class RemoveJunk:
     colour: ClassVar[tuple[str, str]] = ("#bc4c00", "#fff1e5")
     code_rules: ClassVar[tuple[str, ...]] = ()
 
-    def _match(self, line: str, where: tuple[str, ...]) -> Rule | None:
-        return self.rules.first_match(line, self.name, where)
+    def _anywhere(self, line: str, every: Rule | None) -> Rule | None:
+        """The first rule placed anywhere that takes ``line``, given ``every``, the first of
+        every placement. The rules placed anywhere are those of every placement less the edge
+        ones, in the same order: unless ``every`` is an edge rule, it is the answer."""
+        if every is None or every.where != "edge":
+            return every
+        return self.rules.first_match(line, self.name, ANYWHERE)
 
     def __call__(self, doc: Document) -> Iterator[Edit]:
         lines = doc.lines
+        # Each line's first rule of every placement, asked once: the loops below all read it.
+        every = [self.rules.first_match(line, self.name, EVERYWHERE) for line in lines]
         taken: set[int] = set()
-        anywhere = ("line", "block")
         for i, line in enumerate(lines):
             if i in taken:
                 continue
-            rule = self._match(line, anywhere)
+            rule = self._anywhere(line, every[i])
             if rule is None:
                 continue
             if rule.where == "block" and i + 1 < len(lines) and lines[i + 1].startswith(BULLETS):
@@ -70,32 +79,31 @@ class RemoveJunk:
             taken.add(i)
             yield Edit.drop_line(self.name, rule.id, i, line)
             if rule.where == "block":
-                yield from self._links_after(doc, i, rule, taken)
+                yield from self._links_after(doc, i, rule, taken, every)
         # The junk runs at the two edges: there, "edge" rules apply too.
-        every = ("line", "block", "edge")
         edge_lines: list[int] = []
-        for i, line in enumerate(lines):
-            if i not in taken and self._match(line, every) is None:
+        for i in range(len(lines)):
+            if i not in taken and every[i] is None:
                 break
             edge_lines.append(i)
         for i in range(len(lines) - 1, -1, -1):
-            if i not in taken and self._match(lines[i], every) is None:
+            if i not in taken and every[i] is None:
                 break
             edge_lines.append(i)
-        edge_lines.extend(self._junk_runs(lines))
+        edge_lines.extend(self._junk_runs(lines, every))
         for i in sorted(set(edge_lines) - taken):
-            rule = self._match(lines[i], every)
-            if rule is not None:
+            found = every[i]
+            if found is not None:
                 taken.add(i)
-                yield Edit.drop_line(self.name, rule.id, i, lines[i])
+                yield Edit.drop_line(self.name, found.id, i, lines[i])
 
-    def _junk_runs(self, lines: list[str]) -> list[int]:
-        """Lines inside runs of at least JUNK_RUN consecutive junk lines, wherever they stand."""
-        every = ("line", "block", "edge")
+    def _junk_runs(self, lines: list[str], every: list[Rule | None]) -> list[int]:
+        """Lines inside runs of at least JUNK_RUN consecutive junk lines, wherever they stand
+        (``every``: each line's first rule of every placement)."""
         found: list[int] = []
         run: list[int] = []
         for i, line in enumerate([*lines, ""]):
-            if line and self._match(line, every) is not None:
+            if line and every[i] is not None:
                 run.append(i)
                 continue
             if len(run) >= JUNK_RUN:
@@ -103,16 +111,13 @@ class RemoveJunk:
             run = []
         return found
 
-    def _links_after(self, doc: Document, header: int, rule: Rule, taken: set[int]) -> Iterator[Edit]:
+    def _links_after(
+        self, doc: Document, header: int, rule: Rule, taken: set[int], every: list[Rule | None]
+    ) -> Iterator[Edit]:
         """The link lines under a block header, up to the next line that is not link-like."""
         for i in range(header + 1, min(header + 1 + BLOCK_MAX_LINKS, len(doc.lines))):
             line = doc.lines[i]
-            if (
-                i in taken
-                or not looks_like_link(line)
-                or line.startswith(BULLETS)
-                or self._match(line, ("line", "block", "edge"))
-            ):
+            if i in taken or not looks_like_link(line) or line.startswith(BULLETS) or every[i] is not None:
                 break
             taken.add(i)
             yield Edit.drop_line(self.name, rule.id, i, line)

@@ -7,12 +7,14 @@ e.g. ``ftfy.fix-encoding`` for ``"â€™" -> "’"``.
 
 from __future__ import annotations
 
+import importlib
 import re
 import unicodedata
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import ClassVar
+from functools import cache, lru_cache
+from typing import Any, ClassVar
 
 import ftfy
 
@@ -22,6 +24,121 @@ from cleaner.textdiff import span_edits
 from cleaner.textfix import FTFY_CONFIG
 
 _ENCODING_STEPS = {"encode", "decode", "transcode"}
+# The ftfy releases whose fix_and_explain was read for :func:`ftfy_changes_nothing`: what each
+# fixer of FTFY_CONFIG needs in a line before it can change it.
+_FTFY_READ = ("6.2", "6.3")
+# Typography that text uses as it is: a mojibake test that needs one of these (or a letter) is a
+# poor first test (see _mojibake_marks).
+_TYPOGRAPHY = frozenset("“”„‘’‚«»‹›–—…•·©®°€£×\u00a0")
+
+
+def _mojibake_marks() -> re.Pattern[str] | None:
+    """Characters one of which every match of ftfy's badness pattern (its mojibake test) needs,
+    as a character class; None when that cannot be told.
+
+    Read from ftfy's own pattern: each of its alternatives is a sequence, and one of the
+    sequence's required items is a class of non-ASCII characters only (the one with the least
+    everyday letters and typography is taken, so that accented letters alone do not count). A
+    line without any of them cannot look like mojibake to ftfy."""
+    try:
+        from ftfy.badness import BADNESS_RE
+
+        parser: Any = importlib.import_module("re._parser")
+        constants: Any = importlib.import_module("re._constants")
+        parsed = parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
+        (op, (_, branches)), *rest = parsed.data
+        if op is not constants.BRANCH or rest:
+            return None
+        marks: set[str] = set()
+        for branch in branches:
+            classes = []
+            for item_op, arg in branch.data:
+                chars = _chars(item_op, arg, constants)
+                if chars and not any(c.isascii() for c in chars):
+                    classes.append(chars)
+            if not classes:
+                return None
+            marks |= min(classes, key=_everyday)
+    except Exception:  # another ftfy or Python: no first test, ftfy decides
+        return None
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(marks)) + "]")
+
+
+def _everyday(chars: AbstractSet[str]) -> int:
+    """How many of ``chars`` text uses as it is: letters and typography."""
+    return sum(1 for c in chars if c.isalpha() or c in _TYPOGRAPHY)
+
+
+def _chars(op: Any, arg: Any, constants: Any) -> set[str] | None:
+    """The characters one required item of a parsed pattern matches (a literal or a class of
+    literals and ranges); None for anything else."""
+    if op is constants.LITERAL:
+        return {chr(arg)}
+    if op is not constants.IN:
+        return None
+    chars: set[str] = set()
+    for member_op, member in arg:
+        if member_op is constants.LITERAL:
+            chars.add(chr(member))
+        elif member_op is constants.RANGE:
+            chars.update(map(chr, range(member[0], member[1] + 1)))
+        else:
+            return None  # a negated class or a category: not a plain set
+    return chars
+
+
+@cache
+def mojibake_marks() -> re.Pattern[str] | None:
+    """:func:`_mojibake_marks` of the installed ftfy, if its fixers are the ones read (the first
+    line that needs it pays the reading, not the import)."""
+    return _mojibake_marks() if ftfy.__version__.startswith(_FTFY_READ) else None
+
+
+def ftfy_changes_nothing(line: str) -> bool:
+    """Whether ftfy, as FTFY_CONFIG sets it, certainly leaves ``line`` as it is (False: it may not).
+
+    Its fixers under that configuration: HTML entities need "&"; mojibake needs one of the
+    characters of :func:`_mojibake_marks` (and ASCII text is never taken for mojibake); C1 and
+    other control characters, terminal escapes, surrogates and the format characters ftfy
+    removes are all unprintable, but for U+FFFC, which it removes too.
+
+    >>> ftfy_changes_nothing("Café society"), ftfy_changes_nothing("CafÃ© society")
+    (True, False)
+    >>> ftfy_changes_nothing("It’s done – at last"), ftfy_changes_nothing("Fish &amp; chips")
+    (True, False)
+    """
+    if "&" in line or not line.isprintable():
+        return False
+    if line.isascii():
+        return True
+    marks = mojibake_marks()
+    return marks is not None and "\ufffc" not in line and marks.search(line) is None
+
+
+# Lines a normalisation pass found nothing to do in, remembered per pass (and per process): the
+# pass is asked again after every change elsewhere in the document, about the same lines.
+SETTLED_SIZE = 16384
+
+
+class SettledLines:
+    """A bounded memory of lines a pass found nothing to change in (cleared when full): the
+    pass's answer depends on the line alone, so a line seen settled is settled."""
+
+    def __init__(self, size: int = SETTLED_SIZE) -> None:
+        self.size = size
+        self.lines: set[str] = set()
+
+    def __contains__(self, line: str) -> bool:
+        return line in self.lines
+
+    def add(self, line: str) -> None:
+        if len(self.lines) >= self.size:
+            self.lines.clear()
+        self.lines.add(line)
+
+
+_FTFY_SETTLED = SettledLines()
+_TIDY_SETTLED = SettledLines()
 
 
 @lru_cache(maxsize=8192)
@@ -79,14 +196,17 @@ class FixUnicode:
     )
 
     def __call__(self, doc: Document) -> Iterator[Edit]:
+        settled = _FTFY_SETTLED
         for i, line in enumerate(doc.lines):
-            if line.isascii() and "&" not in line and "\x1b" not in line and line.isprintable():
-                continue  # nothing ftfy could change
-            fix = first_ftfy_fix(line)
-            if fix is not None:
-                rule, fixed = fix
-                for start, end, new in span_edits(line, fixed):
-                    yield Edit(self.name, rule, i, start, end, new)
+            if line in settled:
+                continue
+            fix = None if ftfy_changes_nothing(line) else first_ftfy_fix(line)
+            if fix is None:
+                settled.add(line)
+                continue
+            rule, fixed = fix
+            for start, end, new in span_edits(line, fixed):
+                yield Edit(self.name, rule, i, start, end, new)
 
 
 @dataclass(frozen=True)
@@ -151,8 +271,12 @@ class TidyWhitespace:
     code_rules: ClassVar[tuple[str, ...]] = (*WHITESPACE_RULES, "ws.invisible-line")
 
     def __call__(self, doc: Document) -> Iterator[Edit]:
+        settled = _TIDY_SETTLED
         for i, line in enumerate(doc.lines):
+            if line in settled:
+                continue
             if _NOTHING_TO_TIDY.fullmatch(line):
+                settled.add(line)
                 continue
             if is_invisible(line):
                 yield Edit.drop_line(self.name, "ws.invisible-line", i, line)

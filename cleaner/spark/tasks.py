@@ -38,10 +38,12 @@ from cleaner.readers import (
     ReadOptions,
     SourceFile,
     parse_jsonl_line,
+    read_bounded_line,
     read_jsonl,
     read_jsonl_stream,
     read_text_file,
     record_to_document,
+    too_large_line,
     unreadable_line,
 )
 from cleaner.records import Reason, Reject, output_record
@@ -213,12 +215,17 @@ def read_chunk(
                 lineno += 1
         while stream.tell() < end:
             try:
-                raw = stream.readline()
+                # bounded as read_jsonl reads: a huge line is measured, never held whole
+                raw, size = read_bounded_line(stream, options.max_doc_bytes)
             except OSError as e:
                 yield lineno, unreadable_line(name, lineno, e)
                 return
             if not raw:
                 return
+            if size > options.max_doc_bytes:
+                yield lineno, too_large_line(name, lineno, size, options.max_doc_bytes)
+                lineno += 1
+                continue
             item = parse_jsonl_line(raw, name, lineno, options)
             if item is not None:
                 yield lineno, item

@@ -1,0 +1,145 @@
+"""The credit grammar's cheap first tests: each is a necessary condition, so a line it turns away
+gets the answer the full parse would give. Checked against a grammar without them, on credits,
+on prose, and on lines made of the words, separators and letters that could fool them."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cleaner.captions.grammar import CREDIT_TAIL, CreditGrammar
+
+
+class Ungated(CreditGrammar):
+    """The grammar with its first tests always saying "maybe": every line is parsed in full."""
+
+    def _words_in(self, text: str, words: set[str] | frozenset[str]) -> bool:
+        return True
+
+    def _may_name_agency(self, line: str) -> bool:
+        return True
+
+
+GATED = CreditGrammar()
+FULL = Ungated()
+
+LINES = [
+    "Crowds gather at the gate on Monday. Ana Ruiz/Harbour Post",
+    "Handout photo of the new bridge, released on Monday. Handout via Reuters",
+    "The mayor opens the market hall. Photo: Ana Ruiz",
+    "Fishermen mend nets at dawn.Photo: Ana Ruiz",  # a credit glued to the sentence's end
+    "Fishermen mend nets at dawn (Getty Images)",
+    "Fishermen mend nets at dawn. GETTY IMAGES",
+    "Fishermen mend nets at dawn. Getty",
+    "Fishermen mend nets at dawn. Ana Ruiz for The New York Times",
+    "Fishermen mend nets at dawn. Ana Ruiz for THE NEW YORK TIMES",
+    "Fischer flicken Netze im Morgengrauen. Foto: Jörg Müller",
+    "Straßenfest in der Altstadt. Bild: © dpa",
+    "Pêcheurs au port d’Ostende. Crédit photo : Ana Ruiz",
+    "İstanbul’da balıkçılar ağlarını onarıyor. ANADOLU AJANSI",
+    "The council voted for the plan on Monday, the mayor said.",
+    "He went for a walk via the old harbour and came back by noon.",
+    "The file was sent to the top of the list, she said.",
+    "Photo: Ana Ruiz/Harbour Post | Crowds gather at the gate on Monday",
+    "Photo: Ana Ruiz | " + "Crowdsgatheringatthegateonthemorningofthefestival " * 7,
+    "An AP reporter asked for comment; the EPA did not answer.",
+    "x" * (CREDIT_TAIL + 40) + ". Handout via AFP",
+]
+
+
+def test_the_first_tests_never_change_an_answer_on_credits_and_prose() -> None:
+    for line in LINES:
+        assert GATED._credit(line) == FULL._credit(line), line
+
+
+def test_the_first_tests_turn_away_prose_without_a_label_or_an_agency() -> None:
+    prose = "He went for a walk along the old harbour and came back by noon."
+    assert not GATED._words_in(prose, GATED._label_words)
+    assert not GATED._may_name_agency(prose)
+    assert GATED._credit(prose) is None
+
+
+def test_the_first_tests_let_through_what_may_be_a_credit() -> None:
+    assert GATED._words_in("dawn.Photo: Ana Ruiz", GATED._label_words)  # glued to the sentence
+    assert GATED._words_in("(FOTO) Ana Ruiz", GATED._label_words)
+    assert GATED._may_name_agency("Ana Ruiz for THE NEW YORK TIMES")
+    assert GATED._may_name_agency("dawn (Getty Images)")
+    assert GATED._may_name_agency("Ana Ruiz/dpa")
+
+
+TOKENS = [
+    "Photo",
+    "PHOTO",
+    "photo",
+    "Foto:",
+    "Bild",
+    "©",
+    "Credit",
+    "Image",
+    "file",
+    "Top",
+    "via",
+    "for",
+    "VIA",
+    "by",
+    "Courtesy",
+    "of",
+    "Reuters",
+    "REUTERS",
+    "AP",
+    "ap",
+    "Getty",
+    "Images",
+    "GETTY",
+    "dpa",
+    "DPA",
+    "AFP",
+    "The",
+    "New",
+    "York",
+    "Times",
+    "Ana",
+    "Ruiz",
+    "Jörg",
+    "Müller",
+    "İstanbul",
+    "Straße",
+    "STRASSE",
+    "ﬁle",
+    "Harbour",
+    "Post",
+    "Monday",
+    "said",
+    "the",
+    "plan",
+    "1",
+]
+SEPARATORS = [
+    " ",
+    " ",
+    " ",
+    "/",
+    " / ",
+    " | ",
+    "|",
+    ": ",
+    ", ",
+    "; ",
+    ". ",
+    ".",
+    " - ",
+    " (",
+    ") ",
+    "’ ",
+    "” ",
+]
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(TOKENS), st.sampled_from(SEPARATORS)), min_size=1, max_size=14))
+def test_the_first_tests_never_change_an_answer_on_lines_made_to_fool_them(
+    pieces: list[tuple[str, str]],
+) -> None:
+    line = "".join(token + sep for token, sep in pieces).strip()
+    for variant in (line, line + ")", "(" + line + ")", "Crowds at the gate. " + line):
+        assert GATED._credit(variant) == FULL._credit(variant), variant
