@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 from urllib.parse import urlsplit
 
+from cleaner.content.features import is_byline, is_dateline
 from cleaner.document import Document, Edit, MoveTarget
 
 _WORD = re.compile(r"\w+")
@@ -38,10 +39,62 @@ def _letters(text: str) -> str:
     return "".join(_WORD.findall(text.casefold())).replace("_", "")
 
 
+def _host_labels(host: str) -> list[str]:
+    """The labels of a host that can name a site: not ``www``/``m`` and not the last (the TLD).
+
+    >>> _host_labels("www.ers.usda.gov"), _host_labels("harbourpost.co.uk")
+    (['ers', 'usda'], ['harbourpost', 'co'])
+    """
+    labels = host.casefold().split(".")[:-1]
+    return [label for label in labels if label and label not in ("www", "m")]
+
+
+SITE_INITIALS_MAX_WORDS = 6
+SITE_LABEL_MIN_LETTERS = 5
+SITE_WORD_MIN_LETTERS = 4
+
+
+def names_site(part: str, host: str, loose: bool = False) -> bool:
+    """Whether a part of a page title names the site the URL's host names: its letters are
+    part of the host ("Harbour Post" on harbourpost.example), so are those of its longer words
+    ("The Tide Studies Centre" on tidestudiescentre.example), or the initials of its capitalised
+    words are a host label ("Economic Research Service" on ers.usda.gov). ``loose`` also
+    accepts a long host label inside the part ("Harbour Post Weekend" on harbourpost.example):
+    good enough to say that the side cut away is the site's, not to refuse a headline that
+    names the site ("Pricing changes for Harbour Post readers").
+
+    >>> names_site("Harbour Post", "www.harbourpost.example")
+    True
+    >>> names_site("Tide Lab of Northport", "tln.example.org")
+    True
+    >>> names_site("Storm closes bridge", "www.harbourpost.example")
+    False
+    >>> names_site("The Tide Studies Centre", "tidestudiescentre.example")
+    True
+    >>> names_site("Harbour Post Weekend", "harbourpost.example", loose=True)
+    True
+    """
+    letters = _letters(part)
+    if not letters or not host:
+        return False
+    labels = _host_labels(host)
+    joined = "".join(labels)
+    words = _WORD.findall(part)
+    longer = "".join(w for w in words if len(w) >= SITE_WORD_MIN_LETTERS).casefold()
+    initials = "".join(w[0] for w in words if w[0].isupper()).casefold()
+    return (
+        letters in joined
+        or (len(longer) >= SITE_LABEL_MIN_LETTERS and longer in joined)
+        or (len(words) <= SITE_INITIALS_MAX_WORDS and len(initials) >= 2 and initials in labels)
+        or (loose and any(len(label) >= SITE_LABEL_MIN_LETTERS and label in letters for label in labels))
+    )
+
+
 def page_title_cuts(first: str, host: str = "") -> list[str]:
     """The headlines a page title may hold, most words first: the text on one side of a
     separator, when it has at least as many words as the side cut away (the site's name is the
-    short side) and is not the site's host name.
+    short side) and does not name the URL's host; when the side cut away names the host, the
+    other side is a cut however short ("Coffee - Tide Lab of Northport" on tln.example.org).
 
     >>> page_title_cuts("Ten Family Cars Tested | Motor Weekly")
     ['Ten Family Cars Tested']
@@ -49,17 +102,19 @@ def page_title_cuts(first: str, host: str = "") -> list[str]:
     ['The Harbour Post - Storm closes bridge', 'Storm closes bridge - Local']
     >>> page_title_cuts("Harbour Post | Bridge Vote", host="harbourpost.com")
     ['Bridge Vote']
+    >>> page_title_cuts("Tides | Tide Lab of Northport", host="tln.example.org")
+    ['Tides']
     """
     cuts: list[str] = []
-    site = _letters(host)
     for match in _AFFIX.finditer(first):
         left, right = first[: match.start()].strip(), first[match.end() :].strip()
         for cut, rest in ((left, right), (right, left)):
             words = len(_WORD.findall(cut))
+            long_enough = words >= PAGE_TITLE_MIN_WORDS and words >= len(_WORD.findall(rest))
             if (
-                words >= PAGE_TITLE_MIN_WORDS
-                and words >= len(_WORD.findall(rest))
-                and not (site and _letters(cut) in site)
+                words
+                and (long_enough or names_site(rest, host, loose=True))
+                and not names_site(cut, host)
                 and cut not in cuts
             ):
                 cuts.append(cut)
@@ -85,66 +140,102 @@ def site_name_span(first: str, host: str = "") -> tuple[int, int] | None:
     matches = list(_AFFIX.finditer(first))
     if not matches:
         return None
-    site = _letters(host)
     last, head = matches[-1], matches[0]
     tail, lead = first[last.end() :], first[: head.start()]
     tail_words, lead_words = len(_WORD.findall(tail)), len(_WORD.findall(lead))
     rest_words = len(_WORD.findall(first[: last.start()]))
     short_tail = 0 < tail_words <= SITE_NAME_MAX_WORDS and tail_words < rest_words
-    if short_tail and ("|" in last.group() or (site and _letters(tail) in site)):
+    if short_tail and ("|" in last.group() or names_site(tail, host)):
         return last.start(), len(first)
     rest_words = len(_WORD.findall(first[head.end() :]))
-    if 0 < lead_words <= SITE_NAME_MAX_WORDS and lead_words < rest_words and site and _letters(lead) in site:
+    if 0 < lead_words <= SITE_NAME_MAX_WORDS and lead_words < rest_words and names_site(lead, host):
         return 0, head.end()
     return None
 
 
-HEADLINE_MIN_DICE = 0.6
-HEADLINE_MIN_SHARED = 3
+HEADLINE_MIN_SCORE = 0.4
+HEADLINE_MIN_SHARED = 2
+BYLINE_BONUS = 0.3
+BYLINE_WINDOW = 4
 
 
-def similar_headline(lines: list[str]) -> int | None:
-    """On a whole page, the headline-like line above the first prose paragraph that shares
-    most words with the page title (Dice >= HEADLINE_MIN_DICE, HEADLINE_MIN_SHARED words at
-    least): the page title often words the headline a little differently ("Top 11 SEO
-    Strategies | Site" over "11 SEO Strategies for 2025 to Boost Rankings").
+def similar_headline(lines: list[str], host: str = "") -> int | None:
+    """On a whole page whose title no body line prints, the headline-like line above the first
+    prose paragraph that best matches it: the page title often words the headline a little
+    differently ("Top 11 SEO Strategies | Site" over "11 SEO Strategies for 2025 to Boost
+    Rankings"). A line's score is the Dice overlap of its words with the page title's (the
+    site's name cut off), plus BYLINE_BONUS when a byline or dateline follows it within
+    BYLINE_WINDOW lines (where a headline stands); it needs HEADLINE_MIN_SCORE and
+    HEADLINE_MIN_SHARED shared words. The nearest the prose wins a tie. A line that is a part of
+    the page title (the site's name in the menu) is never taken, and a page whose title stands
+    whole in the body has its headline already.
 
     >>> similar_headline(["Top 11 SEO Strategies for 2025 | Site", "Home", "Blog",
     ...     "11 SEO Strategies for 2025 to Boost Rankings", "x " * 30 + "end."])
     3
+    >>> similar_headline(["Storm closes harbour bridge | Harbour Post", "Harbour Post Weekend",
+    ...     "Sport", "x " * 30 + "end."]) is None
+    True
     """
-    title = set(_WORD.findall(lines[0].casefold()))
+    first = lines[0]
+    parts = {headline_key(part) for part in _AFFIX.split(first)} | {headline_key(first)}
+    prose = first_prose(lines)
+    if any(headline_key(lines[i]) == headline_key(first) for i in range(1, len(lines))):
+        return None
+    span = site_name_span(first, host)
+    title = set(_WORD.findall((first[: span[0]] + first[span[1] :] if span else first).casefold()))
     best, best_score = None, 0.0
-    for i, line in enumerate(lines[1:], start=1):
-        if is_prose_line(line):
-            break
-        if not looks_like_headline(line, repeated=False):
+    for i in range(1, prose):
+        line = lines[i]
+        if not looks_like_headline(line, repeated=False) or is_byline(line) or is_dateline(line):
+            continue
+        if headline_key(line) in parts:
             continue
         words = set(_WORD.findall(line.casefold()))
         shared = len(title & words)
-        score = 2 * shared / (len(title) + len(words)) if words else 0.0
-        if shared >= HEADLINE_MIN_SHARED and score >= HEADLINE_MIN_DICE and score > best_score:
+        if shared < HEADLINE_MIN_SHARED:
+            continue
+        score = 2 * shared / (len(title) + len(words))
+        after = lines[i + 1 : min(prose, i + 1 + BYLINE_WINDOW)]
+        if any(is_byline(x) or is_dateline(x) for x in after):
+            score += BYLINE_BONUS
+        if score >= HEADLINE_MIN_SCORE and score >= best_score:
             best, best_score = i, score
     return best
 
 
-def find_headline(lines: list[str], host: str = "") -> int | None:
-    """The body line a page title (``lines[0]``) names, or None.
+def find_headline(lines: list[str], host: str = "", lead_only: bool = False) -> int | None:
+    """The body line a page title (``lines[0]``) names, or None: of the cuts that stand as a
+    line above the first prose paragraph, the one of most words, at its print nearest the
+    prose (a menu may link the same story higher up); else (unless ``lead_only``) the first
+    line anywhere that a cut names.
 
     >>> find_headline(["Ten Cars Tested | Motor Weekly", "Motor Weekly", "Ten Cars Tested", "Text."])
     2
     >>> find_headline(["Ten Cars Tested", "Home", "Ten Cars Tested", "Text."]) is None
     True
     """
-    cuts = page_title_cuts(lines[0], host)
+    cuts = [headline_key(cut) for cut in page_title_cuts(lines[0], host)]
     if not cuts:
+        return None
+    prose = first_prose(lines)
+    for cut in cuts:
+        lead = [i for i in range(1, prose) if headline_key(lines[i]) == cut]
+        if lead:
+            return lead[-1]
+    if lead_only:
         return None
     keys = {headline_key(line): i for i, line in reversed(list(enumerate(lines[1:], start=1)))}
     for cut in cuts:
-        found = keys.get(headline_key(cut))
+        found = keys.get(cut)
         if found is not None:
             return found
     return None
+
+
+def first_prose(lines: list[str]) -> int:
+    """The index of the first prose line (len(lines) when there is none)."""
+    return next((i for i, line in enumerate(lines) if is_prose_line(line)), len(lines))
 
 
 def headline_key(text: str) -> str:
@@ -234,19 +325,24 @@ class ExtractTitle:
         first = doc.lines[0]
         if doc.title is None:
             key = headline_key(first)
-            page = len(doc.lines) > 2 and headline_key(doc.lines[1]) != key and not done
-            if page and _menu_above(doc.lines):
+            menu = _menu_above(doc.lines)
+            # A page title printed twice (the tab's and the share box's) on a whole page.
+            twice = len(doc.lines) > 2 and headline_key(doc.lines[1]) == key and menu
+            page = len(doc.lines) > 2 and (headline_key(doc.lines[1]) != key or twice) and not done
+            if page:
                 host = _host(doc)
-                headline = find_headline(doc.lines, host)
-                if headline is None and _AFFIX.search(first):  # a page title with a site name
-                    headline = similar_headline(doc.lines)
+                headline = find_headline(doc.lines, host, lead_only=not menu)
+                if headline is None and menu:
+                    headline = similar_headline(doc.lines, host)
                 if headline is not None and looks_like_headline(doc.lines[headline], repeated=True):
                     yield Edit.drop_line(self.name, "title.page-title", 0, first)
+                    if twice and headline != 1:
+                        yield Edit.drop_line(self.name, "title.page-title", 1, doc.lines[1])
                     yield Edit.drop_line(
                         self.name, "title.headline", headline, doc.lines[headline], moved_to="title"
                     )
                     return
-                span = site_name_span(first, host)
+                span = site_name_span(first, host) if menu else None
                 if span is not None and looks_like_headline(first, repeated=False):
                     # The headline is the title without the site's name (taken next round).
                     yield Edit(self.name, "title.site-name", 0, span[0], span[1])
