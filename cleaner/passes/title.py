@@ -80,7 +80,8 @@ def names_site(part: str, host: str, loose: bool = False) -> bool:
     labels = _host_labels(host)
     joined = "".join(labels)
     words = _WORD.findall(part)
-    longer = "".join(w for w in words if len(w) >= SITE_WORD_MIN_LETTERS).casefold()
+    long_words = [w for w in words if len(w) >= SITE_WORD_MIN_LETTERS]
+    longer = "".join(long_words).casefold() if len(long_words) >= 2 else ""
     initials = "".join(w[0] for w in words if w[0].isupper()).casefold()
     return (
         letters in joined
@@ -157,6 +158,11 @@ HEADLINE_MIN_SCORE = 0.4
 HEADLINE_MIN_SHARED = 2
 BYLINE_BONUS = 0.3
 BYLINE_WINDOW = 4
+MENU_ITEM_WORDS = 3
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.casefold()))
 
 
 def similar_headline(lines: list[str], host: str = "") -> int | None:
@@ -166,9 +172,13 @@ def similar_headline(lines: list[str], host: str = "") -> int | None:
     Rankings"). A line's score is the Dice overlap of its words with the page title's (the
     site's name cut off), plus BYLINE_BONUS when a byline or dateline follows it within
     BYLINE_WINDOW lines (where a headline stands); it needs HEADLINE_MIN_SCORE and
-    HEADLINE_MIN_SHARED shared words. The nearest the prose wins a tie. A line that is a part of
-    the page title (the site's name in the menu) is never taken, and a page whose title stands
-    whole in the body has its headline already.
+    HEADLINE_MIN_SHARED shared words, and the nearest the prose wins a tie.
+
+    Never taken: a line that is a part of the page title (the site's name in the menu); any
+    line when the page title stands whole in the body (it is the headline already). A page
+    title without a separator may be the article's own headline (an extractor's output opens
+    with it, above a table of contents), so under one a line is only taken when a menu stands
+    above it: PAGE_MIN_LEADING lines of at most MENU_ITEM_WORDS words.
 
     >>> similar_headline(["Top 11 SEO Strategies for 2025 | Site", "Home", "Blog",
     ...     "11 SEO Strategies for 2025 to Boost Rankings", "x " * 30 + "end."])
@@ -178,20 +188,24 @@ def similar_headline(lines: list[str], host: str = "") -> int | None:
     True
     """
     first = lines[0]
-    parts = {headline_key(part) for part in _AFFIX.split(first)} | {headline_key(first)}
-    prose = first_prose(lines)
-    if any(headline_key(lines[i]) == headline_key(first) for i in range(1, len(lines))):
+    key = headline_key(first)
+    if any(headline_key(line) == key for line in lines[1:]):
         return None
+    parts = {headline_key(part) for part in _AFFIX.split(first)}
+    site_named = _AFFIX.search(first) is not None
     span = site_name_span(first, host)
-    title = set(_WORD.findall((first[: span[0]] + first[span[1] :] if span else first).casefold()))
+    title = _words(first[: span[0]] + first[span[1] :] if span else first)
+    prose = first_prose(lines)
     best, best_score = None, 0.0
+    menu_items = 0
     for i in range(1, prose):
         line = lines[i]
+        above, menu_items = menu_items, menu_items + (len(line.split()) <= MENU_ITEM_WORDS)
         if not looks_like_headline(line, repeated=False) or is_byline(line) or is_dateline(line):
             continue
-        if headline_key(line) in parts:
+        if headline_key(line) in parts or (not site_named and above < PAGE_MIN_LEADING):
             continue
-        words = set(_WORD.findall(line.casefold()))
+        words = _words(line)
         shared = len(title & words)
         if shared < HEADLINE_MIN_SHARED:
             continue
