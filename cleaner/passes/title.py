@@ -247,6 +247,31 @@ def find_headline(lines: list[str], host: str = "", lead_only: bool = False) -> 
     return None
 
 
+def cut_to(first: str, line: str, host: str = "") -> tuple[int, int] | None:
+    """The span of a page title to remove so that what is left is its cut that ``line``
+    prints: the site's name and its separator, at either end. A colon only cuts a prefix
+    ("Harbour Post: Storm closes bridge"): before one stands the headline's own first part
+    ("Storm: what we know").
+
+    >>> first = "Storm closes bridge | Harbour Post"
+    >>> start, end = cut_to(first, "STORM CLOSES BRIDGE")
+    >>> first[:start] + first[end:]
+    'Storm closes bridge'
+    >>> cut_to("Bridge repairs begin today: what we know", "Bridge repairs begin today") is None
+    True
+    """
+    key = headline_key(line)
+    cuts = {headline_key(cut) for cut in page_title_cuts(first, host)}
+    if key not in cuts:
+        return None
+    for match in _AFFIX.finditer(first):
+        if headline_key(first[match.end() :]) == key:
+            return 0, match.end()
+        if headline_key(first[: match.start()]) == key and ":" not in match.group():
+            return match.start(), len(first)
+    return None
+
+
 def first_prose(lines: list[str]) -> int:
     """The index of the first prose line (len(lines) when there is none)."""
     return next((i for i, line in enumerate(lines) if is_prose_line(line)), len(lines))
@@ -356,7 +381,11 @@ class ExtractTitle:
                         self.name, "title.headline", headline, doc.lines[headline], moved_to="title"
                     )
                     return
-                span = site_name_span(first, host) if menu else None
+                if menu:
+                    span = site_name_span(first, host)
+                else:  # a short page: its title names a line printed lower down
+                    below = find_headline(doc.lines, host)
+                    span = None if below is None else cut_to(first, doc.lines[below], host)
                 if span is not None and looks_like_headline(first, repeated=False):
                     # The headline is the title without the site's name (taken next round).
                     yield Edit(self.name, "title.site-name", 0, span[0], span[1])
