@@ -107,14 +107,18 @@ def page_title_cuts(first: str, host: str = "") -> list[str]:
     ['Tides']
     """
     cuts: list[str] = []
-    for match in _AFFIX.finditer(first):
+    matches = list(_AFFIX.finditer(first))
+    for k, match in enumerate(matches):
         left, right = first[: match.start()].strip(), first[match.end() :].strip()
-        for cut, rest in ((left, right), (right, left)):
+        # The parts next to the separator: the site's name may be one of several ("Help | HPS - ...").
+        after = first[match.end() : matches[k + 1].start()] if k + 1 < len(matches) else right
+        before = first[matches[k - 1].end() : match.start()] if k else left
+        for cut, rest, beside in ((left, right, after), (right, left, before)):
             words = len(_WORD.findall(cut))
             long_enough = words >= PAGE_TITLE_MIN_WORDS and words >= len(_WORD.findall(rest))
             if (
                 words
-                and (long_enough or names_site(rest, host, loose=True))
+                and (long_enough or names_site(rest, host, loose=True) or names_site(beside, host))
                 and not names_site(cut, host)
                 and cut not in cuts
             ):
@@ -219,10 +223,15 @@ def similar_headline(lines: list[str], host: str = "") -> int | None:
 
 
 def find_headline(lines: list[str], host: str = "", lead_only: bool = False) -> int | None:
-    """The body line a page title (``lines[0]``) names, or None: of the cuts that stand as a
-    line above the first prose paragraph, the one of most words, at its print nearest the
-    prose (a menu may link the same story higher up); else (unless ``lead_only``) the first
-    line anywhere that a cut names.
+    """The body line a page title (``lines[0]``) names, or None: the line above the first
+    prose paragraph, nearest it, that prints a cut of the page title (the headline stands
+    right above the article; the site's name, when it is also a cut, stands in the header and
+    a menu may link the same story higher up); else (unless ``lead_only``) the first line
+    anywhere that prints a cut, the cut of most words first.
+
+    >>> find_headline(["Tides | Tide Lab of Northport", "Tide Lab of Northport", "Home",
+    ...     "Tides", "x " * 30 + "end."], host="tln.example.org")
+    3
 
     >>> find_headline(["Ten Cars Tested | Motor Weekly", "Motor Weekly", "Ten Cars Tested", "Text."])
     2
@@ -233,10 +242,10 @@ def find_headline(lines: list[str], host: str = "", lead_only: bool = False) -> 
     if not cuts:
         return None
     prose = first_prose(lines)
-    for cut in cuts:
-        lead = [i for i in range(1, prose) if headline_key(lines[i]) == cut]
-        if lead:
-            return lead[-1]
+    wanted = set(cuts)
+    lead = [i for i in range(1, prose) if headline_key(lines[i]) in wanted]
+    if lead:
+        return lead[-1]
     if lead_only:
         return None
     keys = {headline_key(line): i for i, line in reversed(list(enumerate(lines[1:], start=1)))}
