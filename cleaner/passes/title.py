@@ -8,11 +8,17 @@ between are gone by then: the pipeline runs to a fixed point).
 
 Whole pages open with the page's ``<title>``, which carries the site's name ("Ten Family Cars
 Tested | Motor Weekly"), while the headline itself stands lower, after the menus. A page is a
-document with at least PAGE_MIN_LEADING lines above its first prose paragraph; there, when the first
-line, with a site prefix or suffix cut off at a separator, is a line of the body, that body
-line is the headline: it goes to ``title`` (``title.headline``) and the page title is removed
-(``title.page-title``). The cut of most words is tried first, so the site's name alone (a logo's
-text in the menu) is never taken for the headline.
+document with at least PAGE_MIN_LEADING lines above its first prose paragraph. Its title is cut
+at a separator into the headlines it may hold (:func:`page_title_cuts`): the side of as many
+words as the rest, or any side when the rest names the URL's host (:func:`names_site`: its
+letters, its longer words or its initials are the host's). The body line nearest the prose
+that prints a cut is the headline (:func:`find_headline`): it goes to ``title``
+(``title.headline``) and the page title is removed (``title.page-title``). When no line prints
+one, the headline-like line above the prose that shares most words with the page title, helped
+by a byline or dateline below it, is taken (:func:`similar_headline`); failing that, the site's
+name is cut from the page title (``title.site-name``), which is then the title. A short page
+(fewer leading lines: a blog post, an extractor's output) takes a body line only when it prints
+a cut exactly.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ HEADLINE_MAX_WORDS = 30
 HEADLINE_MAX_CHARS = 300
 REPEATED_HEADLINE_MAX_WORDS = 60
 # Where a page title joins its headline and the site's name: "A | Site", "Site - A", "Site: A".
-_AFFIX = re.compile(r"\s+[|\-–—·•»/~]\s+|\s*::\s*|:\s+")
+_AFFIX = re.compile(r"\s+[|\-–—·•»/~⋆]\s+|\s*::\s*|:\s+|\s+[|⋆]$")
 PAGE_TITLE_MIN_WORDS = 2
 
 
@@ -50,8 +56,10 @@ def _host_labels(host: str) -> list[str]:
 
 
 SITE_INITIALS_MAX_WORDS = 6
+SITE_NAME_MAX_WORDS = 4
 SITE_LABEL_MIN_LETTERS = 5
 SITE_WORD_MIN_LETTERS = 4
+SITE_SHORT_LABEL_MIN_LETTERS = 3
 
 
 def names_site(part: str, host: str, loose: bool = False) -> bool:
@@ -83,11 +91,13 @@ def names_site(part: str, host: str, loose: bool = False) -> bool:
     long_words = [w for w in words if len(w) >= SITE_WORD_MIN_LETTERS]
     longer = "".join(long_words).casefold() if len(long_words) >= 2 else ""
     initials = "".join(w[0] for w in words if w[0].isupper()).casefold()
+    # A short part may hold a short label ("QRS Official" on qrs.example); a longer one only a long one.
+    least = SITE_LABEL_MIN_LETTERS if len(words) > SITE_NAME_MAX_WORDS else SITE_SHORT_LABEL_MIN_LETTERS
     return (
         letters in joined
         or (len(longer) >= SITE_LABEL_MIN_LETTERS and longer in joined)
         or (len(words) <= SITE_INITIALS_MAX_WORDS and len(initials) >= 2 and initials in labels)
-        or (loose and any(len(label) >= SITE_LABEL_MIN_LETTERS and label in letters for label in labels))
+        or (loose and any(len(label) >= least and label in letters for label in labels))
     )
 
 
@@ -114,6 +124,8 @@ def page_title_cuts(first: str, host: str = "") -> list[str]:
         after = first[match.end() : matches[k + 1].start()] if k + 1 < len(matches) else right
         before = first[matches[k - 1].end() : match.start()] if k else left
         for cut, rest, beside in ((left, right, after), (right, left, before)):
+            if cut is left and ":" in match.group():  # "Storm: what we know"; "Site: Storm"
+                continue
             words = len(_WORD.findall(cut))
             long_enough = words >= PAGE_TITLE_MIN_WORDS and words >= len(_WORD.findall(rest))
             if (
@@ -126,7 +138,6 @@ def page_title_cuts(first: str, host: str = "") -> list[str]:
     return sorted(cuts, key=lambda c: (-len(_WORD.findall(c)), -len(c)))
 
 
-SITE_NAME_MAX_WORDS = 4
 
 
 def site_name_span(first: str, host: str = "") -> tuple[int, int] | None:
@@ -150,7 +161,7 @@ def site_name_span(first: str, host: str = "") -> tuple[int, int] | None:
     tail_words, lead_words = len(_WORD.findall(tail)), len(_WORD.findall(lead))
     rest_words = len(_WORD.findall(first[: last.start()]))
     short_tail = 0 < tail_words <= SITE_NAME_MAX_WORDS and tail_words < rest_words
-    if short_tail and ("|" in last.group() or names_site(tail, host)):
+    if short_tail and ("|" in last.group() or names_site(tail, host, loose=True)):
         return last.start(), len(first)
     rest_words = len(_WORD.findall(first[head.end() :]))
     if 0 < lead_words <= SITE_NAME_MAX_WORDS and lead_words < rest_words and names_site(lead, host):
