@@ -138,8 +138,6 @@ def page_title_cuts(first: str, host: str = "") -> list[str]:
     return sorted(cuts, key=lambda c: (-len(_WORD.findall(c)), -len(c)))
 
 
-
-
 def site_name_span(first: str, host: str = "") -> tuple[int, int] | None:
     """Where a page title's site name stands (with its separator), when no body line is the
     headline: a short last part after " | ", or a first or last part that is the host's name.
@@ -169,7 +167,8 @@ def site_name_span(first: str, host: str = "") -> tuple[int, int] | None:
     return None
 
 
-HEADLINE_MIN_SCORE = 0.4
+HEADLINE_MIN_DICE = 0.6
+HEADLINE_MIN_DICE_BYLINED = 0.2
 HEADLINE_MIN_SHARED = 2
 BYLINE_BONUS = 0.3
 BYLINE_WINDOW = 4
@@ -184,10 +183,11 @@ def similar_headline(lines: list[str], host: str = "") -> int | None:
     """On a whole page whose title no body line prints, the headline-like line above the first
     prose paragraph that best matches it: the page title often words the headline a little
     differently ("Top 11 SEO Strategies | Site" over "11 SEO Strategies for 2025 to Boost
-    Rankings"). A line's score is the Dice overlap of its words with the page title's (the
-    site's name cut off), plus BYLINE_BONUS when a byline or dateline follows it within
-    BYLINE_WINDOW lines (where a headline stands); it needs HEADLINE_MIN_SCORE and
-    HEADLINE_MIN_SHARED shared words, and the nearest the prose wins a tie.
+    Rankings"). A line needs HEADLINE_MIN_SHARED words in common with the page title (the
+    site's name cut off) and a Dice overlap of HEADLINE_MIN_DICE, or of only
+    HEADLINE_MIN_DICE_BYLINED when a byline or dateline follows it within BYLINE_WINDOW lines
+    (where a headline stands: a related story's link sharing a few words has none). The best
+    overlap wins, plus BYLINE_BONUS for the byline; the nearest the prose wins a tie.
 
     Never taken: a line that is a part of the page title (the site's name in the menu); any
     line when the page title stands whole in the body (it is the headline already). A page
@@ -224,11 +224,11 @@ def similar_headline(lines: list[str], host: str = "") -> int | None:
         shared = len(title & words)
         if shared < HEADLINE_MIN_SHARED:
             continue
-        score = 2 * shared / (len(title) + len(words))
+        dice = 2 * shared / (len(title) + len(words))
         after = lines[i + 1 : min(prose, i + 1 + BYLINE_WINDOW)]
-        if any(is_byline(x) or is_dateline(x) for x in after):
-            score += BYLINE_BONUS
-        if score >= HEADLINE_MIN_SCORE and score >= best_score:
+        bylined = any(is_byline(x) or is_dateline(x) for x in after)
+        score = dice + BYLINE_BONUS * bylined
+        if dice >= (HEADLINE_MIN_DICE_BYLINED if bylined else HEADLINE_MIN_DICE) and score >= best_score:
             best, best_score = i, score
     return best
 
