@@ -169,3 +169,12 @@ def test_under_a_menu_a_headline_worded_differently_replaces_a_plain_page_title(
     lines = ["Winter ferry timetable, route by route", *MENU, headline, "By Ana Ruiz", *PROSE]
     doc = clean_page(lines)
     assert doc.title == headline
+
+
+def test_a_page_title_with_its_own_colon_printed_again_above_the_prose_is_the_title_once() -> None:
+    title = "Ferry strike: what changes for islanders next week"
+    doc = clean_page([title, *MENU, title, *PROSE])
+    assert doc.title == title
+    rules = [(e.rule, e.text) for e in doc.applied if e.pass_name == "title"]
+    assert rules == [("title.first-line", title), ("title.repeat", title)]
+    assert title not in doc.lines

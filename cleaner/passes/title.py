@@ -292,6 +292,17 @@ def cut_to(first: str, line: str, host: str = "") -> tuple[int, int] | None:
     return None
 
 
+def printed_whole(lines: list[str]) -> int | None:
+    """Where the first line is printed again above the first prose paragraph (nearest it).
+
+    >>> printed_whole(["Budget vote: what changes", "Home", "Budget Vote: What Changes", "x " * 30 + "end."])
+    2
+    """
+    key = headline_key(lines[0])
+    found = [i for i in range(1, first_prose(lines)) if headline_key(lines[i]) == key]
+    return found[-1] if found else None
+
+
 def first_prose(lines: list[str]) -> int:
     """The index of the first prose line (len(lines) when there is none)."""
     return next((i for i, line in enumerate(lines) if is_prose_line(line)), len(lines))
@@ -409,6 +420,12 @@ class ExtractTitle:
                 if span is not None and looks_like_headline(first, repeated=False):
                     # The headline is the title without the site's name (taken next round).
                     yield Edit(self.name, "title.site-name", 0, span[0], span[1])
+                    return
+                whole = printed_whole(doc.lines) if menu and _AFFIX.search(first) else None
+                if whole is not None and looks_like_headline(first, repeated=True):
+                    # A headline with a colon or dash of its own, printed again above the prose.
+                    yield Edit.drop_line(self.name, "title.first-line", 0, first, moved_to="title")
+                    yield Edit.drop_line(self.name, "title.repeat", whole, doc.lines[whole])
                     return
             repeated = any(headline_key(line) == key for line in doc.lines[1:])
             if len(doc.lines) < 2 or not key or not looks_like_headline(first, repeated):
