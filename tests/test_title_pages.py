@@ -176,5 +176,14 @@ def test_a_page_title_with_its_own_colon_printed_again_above_the_prose_is_the_ti
     doc = clean_page([title, *MENU, title, *PROSE])
     assert doc.title == title
     rules = [(e.rule, e.text) for e in doc.applied if e.pass_name == "title"]
-    assert rules == [("title.first-line", title), ("title.repeat", title)]
+    assert rules == [("title.page-title", title), ("title.headline", title)]
     assert title not in doc.lines
+
+
+def test_a_print_differing_in_quotes_leaves_the_page_titles_wording() -> None:
+    title = "Ferry strike: what it's like for islanders next week"
+    printed = "Ferry strike: what it’s like for islanders next week"
+    doc = clean_page([title, *MENU, printed, *PROSE])
+    assert doc.title == title
+    rules = [(e.rule, e.text) for e in doc.applied if e.pass_name == "title"]
+    assert rules == [("title.first-line", title), ("title.repeat", printed)]

@@ -423,9 +423,15 @@ class ExtractTitle:
                     return
                 whole = printed_whole(doc.lines) if menu and _AFFIX.search(first) else None
                 if whole is not None and looks_like_headline(first, repeated=True):
-                    # A headline with a colon or dash of its own, printed again above the prose.
-                    yield Edit.drop_line(self.name, "title.first-line", 0, first, moved_to="title")
-                    yield Edit.drop_line(self.name, "title.repeat", whole, doc.lines[whole])
+                    # A headline with a colon or dash of its own, printed again above the prose:
+                    # the print is the headline (where the article starts), unless it differs
+                    # from the page title in case or quotes (the page title's are kept).
+                    if doc.lines[whole] == first:
+                        yield Edit.drop_line(self.name, "title.page-title", 0, first)
+                        yield Edit.drop_line(self.name, "title.headline", whole, first, moved_to="title")
+                    else:
+                        yield Edit.drop_line(self.name, "title.first-line", 0, first, moved_to="title")
+                        yield Edit.drop_line(self.name, "title.repeat", whole, doc.lines[whole])
                     return
             repeated = any(headline_key(line) == key for line in doc.lines[1:])
             if len(doc.lines) < 2 or not key or not looks_like_headline(first, repeated):
