@@ -422,7 +422,7 @@ class ExtractTitle:
                     yield Edit(self.name, "title.site-name", 0, span[0], span[1])
                     return
                 whole = printed_whole(doc.lines) if menu and _AFFIX.search(first) else None
-                if whole is not None and looks_like_headline(first, repeated=True):
+                if whole is not None and whole > 1 and looks_like_headline(first, repeated=True):
                     # A headline with a colon or dash of its own, printed again above the prose:
                     # the print is the headline (where the article starts), unless it differs
                     # from the page title in case or quotes (the page title's are kept).
