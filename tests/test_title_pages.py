@@ -187,3 +187,24 @@ def test_a_print_differing_in_quotes_leaves_the_page_titles_wording() -> None:
     assert doc.title == title
     rules = [(e.rule, e.text) for e in doc.applied if e.pass_name == "title"]
     assert rules == [("title.first-line", title), ("title.repeat", printed)]
+
+
+def test_a_line_of_a_few_of_the_page_titles_words_is_not_its_headline() -> None:
+    lines = ["Northport Rovers against Bayside Athletic", *MENU, "Bayside Athletic", *PROSE]
+    assert similar_headline(lines) is None
+
+
+def test_the_pages_headline_may_be_a_part_of_its_title_when_the_site_name_is_long() -> None:
+    first = "Gull colony counted, Part Two - The Northport Society for Coastal Birds"
+    lines = [first, "Home", *MENU, "Gull colony counted, Part Two", *PROSE]
+    assert similar_headline(lines) == len(MENU) + 2
+
+
+def test_a_hyphenated_host_names_its_site() -> None:
+    assert names_site("Tide Notes", "tide-notes.example")
+    assert page_title_cuts("Gulls | Tide Notes", "www.tide-notes.example") == ["Gulls"]
+
+
+def test_a_long_side_holding_the_headline_and_the_site_does_not_free_a_section_name() -> None:
+    first = "Opinion - Why ferries need a winter timetable | Harbour Post"
+    assert "Opinion" not in page_title_cuts(first, "harbourpost.example")

@@ -48,10 +48,10 @@ def _letters(text: str) -> str:
 def _host_labels(host: str) -> list[str]:
     """The labels of a host that can name a site: not ``www``/``m`` and not the last (the TLD).
 
-    >>> _host_labels("www.ers.usda.gov"), _host_labels("harbourpost.co.uk")
+    >>> _host_labels("www.ers.usda.gov"), _host_labels("harbour-post.co.uk")
     (['ers', 'usda'], ['harbourpost', 'co'])
     """
-    labels = host.casefold().split(".")[:-1]
+    labels = host.casefold().replace("-", "").split(".")[:-1]
     return [label for label in labels if label and label not in ("www", "m")]
 
 
@@ -101,6 +101,11 @@ def names_site(part: str, host: str, loose: bool = False) -> bool:
     )
 
 
+def _is_site(part: str, host: str) -> bool:
+    """Whether a whole side of a page title is the site's name (short, and naming the host)."""
+    return len(_WORD.findall(part)) <= SITE_INITIALS_MAX_WORDS and names_site(part, host, loose=True)
+
+
 def page_title_cuts(first: str, host: str = "") -> list[str]:
     """The headlines a page title may hold, most words first: the text on one side of a
     separator, when it has at least as many words as the side cut away (the site's name is the
@@ -130,7 +135,7 @@ def page_title_cuts(first: str, host: str = "") -> list[str]:
             long_enough = words >= PAGE_TITLE_MIN_WORDS and words >= len(_WORD.findall(rest))
             if (
                 words
-                and (long_enough or names_site(rest, host, loose=True) or names_site(beside, host))
+                and (long_enough or _is_site(rest, host) or names_site(beside, host))
                 and not names_site(cut, host)
                 and cut not in cuts
             ):
@@ -173,6 +178,7 @@ HEADLINE_MIN_SHARED = 2
 BYLINE_BONUS = 0.3
 BYLINE_WINDOW = 4
 MENU_ITEM_WORDS = 3
+FRAGMENT_SHARE = 2 / 3
 
 
 def _words(text: str) -> set[str]:
@@ -189,7 +195,10 @@ def similar_headline(lines: list[str], host: str = "") -> int | None:
     (where a headline stands: a related story's link sharing a few words has none). The best
     overlap wins, plus BYLINE_BONUS for the byline; the nearest the prose wins a tie.
 
-    Never taken: a line that is a part of the page title (the site's name in the menu); any
+    Never taken: a part of the page title that names the site or that the site-name cut
+    removes (the logo's text in the menu); without a byline below, a line whose words are
+    fewer than FRAGMENT_SHARE of the page title's, all of them in it, unless it is a whole part
+    of the page title (a team, a section: "Northport vs Bayside" is not about "Bayside"); any
     line when the page title stands whole in the body (it is the headline already). A page
     title without a separator may be the article's own headline (an extractor's output opens
     with it, above a table of contents), so under one a line is only taken when a menu stands
@@ -206,9 +215,13 @@ def similar_headline(lines: list[str], host: str = "") -> int | None:
     key = headline_key(first)
     if any(headline_key(line) == key for line in lines[1:]):
         return None
-    parts = {headline_key(part) for part in _AFFIX.split(first)}
     site_named = _AFFIX.search(first) is not None
     span = site_name_span(first, host)
+    parts = {headline_key(part) for part in _AFFIX.split(first)}
+    site = {part for part in _AFFIX.split(first) if names_site(part, host, loose=True)}
+    site = {headline_key(part) for part in site}
+    if span is not None:
+        site.add(headline_key(first[span[0] : span[1]]))
     title = _words(first[: span[0]] + first[span[1] :] if span else first)
     prose = first_prose(lines)
     best, best_score = None, 0.0
@@ -218,7 +231,7 @@ def similar_headline(lines: list[str], host: str = "") -> int | None:
         above, menu_items = menu_items, menu_items + (len(line.split()) <= MENU_ITEM_WORDS)
         if not looks_like_headline(line, repeated=False) or is_byline(line) or is_dateline(line):
             continue
-        if headline_key(line) in parts or (not site_named and above < PAGE_MIN_LEADING):
+        if headline_key(line) in site or (not site_named and above < PAGE_MIN_LEADING):
             continue
         words = _words(line)
         shared = len(title & words)
@@ -227,6 +240,9 @@ def similar_headline(lines: list[str], host: str = "") -> int | None:
         dice = 2 * shared / (len(title) + len(words))
         after = lines[i + 1 : min(prose, i + 1 + BYLINE_WINDOW)]
         bylined = any(is_byline(x) or is_dateline(x) for x in after)
+        fragment = words < title and len(words) < FRAGMENT_SHARE * len(title)
+        if fragment and not bylined and headline_key(line) not in parts:
+            continue  # a few of the title's words (a team, a section) with no byline below
         score = dice + BYLINE_BONUS * bylined
         if dice >= (HEADLINE_MIN_DICE_BYLINED if bylined else HEADLINE_MIN_DICE) and score >= best_score:
             best, best_score = i, score
