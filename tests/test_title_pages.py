@@ -208,3 +208,19 @@ def test_a_hyphenated_host_names_its_site() -> None:
 def test_a_long_side_holding_the_headline_and_the_site_does_not_free_a_section_name() -> None:
     first = "Opinion - Why ferries need a winter timetable | Harbour Post"
     assert "Opinion" not in page_title_cuts(first, "harbourpost.example")
+
+
+def test_a_page_title_printed_twice_on_top_of_a_page_goes_twice() -> None:
+    first = "Ferry strike set for next week | Harbour Post"
+    doc = clean_page([first, first, *MENU, "Ferry strike set for next week", *PROSE])
+    assert doc.title == "Ferry strike set for next week"
+    rules = [(e.rule, e.text) for e in doc.applied if e.pass_name == "title"]
+    assert rules.count(("title.page-title", first)) == 2
+
+
+def test_a_short_page_never_takes_a_line_that_is_only_like_its_title() -> None:
+    first = "Notes on slow bread | Crumb Journal"
+    lines = [first, "Slow bread notes, with photos", "By Mira Okafor", *PROSE]
+    doc = clean_page(lines, "https://crumbjournal.example/slow-bread")
+    assert "title.headline" not in title_rules(doc)
+    assert "Slow bread notes, with photos" in doc.lines
