@@ -218,8 +218,7 @@ def similar_headline(lines: list[str], host: str = "") -> int | None:
     site_named = _AFFIX.search(first) is not None
     span = site_name_span(first, host)
     parts = {headline_key(part) for part in _AFFIX.split(first)}
-    site = {part for part in _AFFIX.split(first) if names_site(part, host, loose=True)}
-    site = {headline_key(part) for part in site}
+    site = {headline_key(part) for part in _AFFIX.split(first) if names_site(part, host, loose=True)}
     if span is not None:
         site.add(headline_key(first[span[0] : span[1]]))
     title = _words(first[: span[0]] + first[span[1] :] if span else first)
