@@ -120,7 +120,9 @@ def shingle_hashes(text: str, words: int) -> np.ndarray:
 
 def mixed_hashes(grams: list[str]) -> np.ndarray:
     """The mixed hashes of shingles given as text (words joined by one space)."""
-    found = np.fromiter((xxhash.xxh32_intdigest(g.encode()) for g in grams), dtype=np.uint32, count=len(grams))
+    found = np.fromiter(
+        (xxhash.xxh32_intdigest(g.encode()) for g in grams), dtype=np.uint32, count=len(grams)
+    )
     return _fmix32(found)
 
 
