@@ -257,11 +257,13 @@ class WorkerPool:
 
     def _in_order(self, func: Callable[[T], R], chunks: Iterable[list[T]]) -> Iterator[R]:
         """The chunks' results in order; each chunk goes to the least loaded worker, at most
-        ``IN_FLIGHT_PER_WORKER`` chunks each, ``MAX_PENDING`` chunks not yet yielded."""
+        ``IN_FLIGHT_PER_WORKER`` chunks each, ``MAX_PENDING`` chunks (or twice what all the
+        workers may hold) not yet yielded."""
         done: dict[int, tuple[str, Any]] = {}
         sent = yielded = 0
+        pending = max(MAX_PENDING, 2 * IN_FLIGHT_PER_WORKER * len(self._workers))
         for chunk in chunks:
-            while min(w.load for w in self._workers) >= IN_FLIGHT_PER_WORKER or sent - yielded >= MAX_PENDING:
+            while min(w.load for w in self._workers) >= IN_FLIGHT_PER_WORKER or sent - yielded >= pending:
                 self._receive(done, block=True)
                 yielded = yield from self._ready(done, yielded)
             worker = min(self._workers, key=lambda w: w.load)
