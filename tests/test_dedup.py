@@ -385,3 +385,17 @@ def test_the_collector_keeps_every_row_across_its_blocks(monkeypatch: pytest.Mon
     rows = np.array([1, 4, 5, 9, 12])
     assert np.array_equal(collected.band(rows, 8, 12), sigs[rows, 8:12])
     assert np.array_equal(collected.signatures(rows[::-1]), sigs[rows[::-1]])
+
+
+def test_the_document_index_keeps_every_signature_across_its_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    import cleaner.dedup.documents as documents
+
+    monkeypatch.setattr(documents, "DOCUMENT_BLOCK", 3)
+    texts = ["\n\n".join(article(seed % 4, 5)) for seed in range(8)]  # four stories, twice each
+    sigs = np.stack([signature(text, DOCUMENT_SKETCH) for text in texts])
+    index = DocumentIndex()
+    for n, sig in enumerate(sigs):
+        index.add(f"d{n}", n, sig)
+    assert np.array_equal(index.sigs, sigs) and len(index) == 8
+    assert index.verified_pairs() == [(0, 4), (1, 5), (2, 6), (3, 7)]
+    assert sorted(index.decide()) == [4, 5, 6, 7]

@@ -36,6 +36,9 @@ DOCUMENT_THRESHOLD = 0.8
 LSH_WEIGHTS = (0.05, 0.95)
 # Candidate pairs verified per numpy batch (bounds the working memory of the grouping).
 VERIFY_BATCH = 65536
+# Document signatures per block of the index (2 MB at 128 permutations): fixed blocks, so the
+# index never holds the spare half or the two copies of an array grown by doubling.
+DOCUMENT_BLOCK = 4096
 
 
 @dataclass(frozen=True)
@@ -79,8 +82,8 @@ class Duplicate:
 class DocumentIndex:
     """Document signatures by input position; :meth:`decide` finds the duplicates.
 
-    The signatures are rows of one array, grown by doubling: the index is the only copy, and
-    the grouping works on it in place (band by band, sorting one band's columns at a time).
+    The signatures are rows of fixed blocks (:data:`DOCUMENT_BLOCK`); the grouping works on
+    them as one array, band by band, sorting one band's columns at a time.
     """
 
     def __init__(self, threshold: float = DOCUMENT_THRESHOLD, settings: SketchSettings = DOCUMENT_SKETCH):
@@ -88,35 +91,39 @@ class DocumentIndex:
         self.settings = settings
         self.ids: list[str] = []
         self.positions: list[int] = []
-        self._sigs = np.empty((0, settings.num_perm), dtype=np.uint32)
+        self._blocks: list[np.ndarray] = []
 
     def __len__(self) -> int:
         return len(self.ids)
 
     @property
     def sigs(self) -> np.ndarray:
-        """The signatures, one row per document in the order they were added."""
-        return self._sigs[: len(self.ids)]
+        """The signatures, one row per document in the order they were added (one array: a
+        copy of the blocks, made for stage 2 and let go after it)."""
+        n = len(self.ids)
+        if len(self._blocks) == 1:
+            return self._blocks[0][:n]
+        if not self._blocks:
+            return np.empty((0, self.settings.num_perm), dtype=np.uint32)
+        return np.concatenate(self._blocks)[:n]
 
     def nbytes(self) -> int:
         return len(self.ids) * self.settings.num_perm * 4
 
     def add(self, doc_id: str, position: int, sig: np.ndarray) -> None:
         """Index a document; ``position`` is its place in input order (earlier runs: negative)."""
-        key = len(self.ids)
-        if key == len(self._sigs):
-            grown = np.empty((max(1024, 2 * key), self.settings.num_perm), dtype=np.uint32)
-            grown[:key] = self._sigs[:key]
-            self._sigs = grown
-        self._sigs[key] = sig
+        block, row = divmod(len(self.ids), DOCUMENT_BLOCK)
+        if block == len(self._blocks):
+            self._blocks.append(np.empty((DOCUMENT_BLOCK, self.settings.num_perm), dtype=np.uint32))
+        self._blocks[block][row] = sig
         self.ids.append(doc_id)
         self.positions.append(position)
 
-    def verified_pairs(self) -> list[tuple[int, int]]:
+    def verified_pairs(self, sigs: np.ndarray | None = None) -> list[tuple[int, int]]:
         """Grouping: index pairs (earlier key first) that share a band and whose signatures
         confirm it (estimated Jaccard >= threshold); exactly the pairs ``MinHashLSH`` queries
-        would give, verified."""
-        sigs = self.sigs
+        would give, verified. ``sigs``: :attr:`sigs`, when the caller has it already."""
+        sigs = self.sigs if sigs is None else sigs
         n = len(sigs)
         candidates: list[np.ndarray] = []
         for start, end in document_lsh(self.threshold, self.settings.num_perm).hashranges:
@@ -146,6 +153,7 @@ class DocumentIndex:
     def decide(self) -> dict[int, Duplicate]:
         """Decision: for each duplicate document's position, the kept document it duplicates."""
         parent = list(range(len(self.ids)))
+        sigs = self.sigs
 
         def find(i: int) -> int:
             while parent[i] != i:
@@ -153,14 +161,13 @@ class DocumentIndex:
                 i = parent[i]
             return i
 
-        for a, b in self.verified_pairs():
+        for a, b in self.verified_pairs(sigs):
             ra, rb = find(a), find(b)
             if ra != rb:
                 # The root of a component is its earliest document.
                 first, second = (ra, rb) if self.positions[ra] < self.positions[rb] else (rb, ra)
                 parent[second] = first
         decisions: dict[int, Duplicate] = {}
-        sigs = self.sigs
         for key in range(len(self.ids)):
             root = find(key)
             if root != key:
