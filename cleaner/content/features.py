@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -50,6 +51,30 @@ _DATE = re.compile(
     rf"|\d+\s*(?:min|mins|minutes?|h|hrs?|hours?|days?|d)\s+(?:ago|read)\b)",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
+# _DATE in two parts that say the same (a line has a date when either finds one): the parts that
+# start with a digit, and a month name before a day found as a run of letters whose name is then
+# checked, instead of trying every month at every word of the line.
+_DATE_FROM_DIGIT = re.compile(
+    rf"\b(?:\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}:\d{{2}}"
+    rf"|\d{{1,2}}\.?\s+(?:de\s+)?(?:{_MONTHS})\b"
+    rf"|\d+\s*(?:min|mins|minutes?|h|hrs?|hours?|days?|d)\s+(?:ago|read)\b)",
+    re.IGNORECASE,
+)
+_WORD_BEFORE_DAY = re.compile(r"\b([^\W\d_]+)\.?\s+\d{1,2}\b")
+_MONTH = re.compile(rf"(?:{_MONTHS})", re.IGNORECASE)
+
+
+def _has_date(line: str) -> bool:
+    """``_DATE.search(line)``, cheaper: every date has a digit, and a month is looked for only
+    in the words right before a day."""
+    if _DIGIT.search(line) is None:
+        return False
+    if _DATE_FROM_DIGIT.search(line):
+        return True
+    return any(_MONTH.fullmatch(found.group(1)) for found in _WORD_BEFORE_DAY.finditer(line))
+
+
 # Lines of at most SHORT_WORDS words that do not end a sentence make link lists and menus.
 SHORT_WORDS = 8
 # A prose line: long enough, and (when the language is known) rich in stop words.
@@ -109,14 +134,18 @@ def stop_words() -> dict[str, frozenset[str]]:
 
 
 @cache
-def _language_masks() -> tuple[tuple[str, ...], dict[str, int]]:
-    """Each stop word with a bit per language it is a stop word of: one lookup per token."""
+def _language_table() -> tuple[tuple[str, ...], dict[str, int], np.ndarray]:
+    """The languages, each stop word's row, and a 0/1 matrix (stop word, language) of which
+    languages it is a stop word of: one lookup per distinct word of a document."""
     codes = tuple(sorted(stop_words()))
-    masks: dict[str, int] = {}
-    for bit, code in enumerate(codes):
-        for word in stop_words()[code]:
-            masks[word] = masks.get(word, 0) | (1 << bit)
-    return codes, masks
+    rows: dict[str, int] = {}
+    for code in codes:
+        for word in sorted(stop_words()[code]):
+            rows.setdefault(word, len(rows))
+    table = np.zeros((len(rows), len(codes)), dtype=np.int64)
+    for column, code in enumerate(codes):
+        table[[rows[word] for word in stop_words()[code]], column] = 1
+    return codes, rows, table
 
 
 def guess_language(tokens: list[list[str]]) -> str | None:
@@ -132,19 +161,19 @@ def guess_language(tokens: list[list[str]]) -> str | None:
     >>> guess_language([["xq", "zz"]]) is None
     True
     """
-    codes, masks = _language_masks()
-    counts = np.zeros(len(codes), dtype=np.int64)
-    total = 0
     seen: Counter[str] = Counter()
     for words in tokens:
-        total += len(words)
         seen.update(words)
-    for word, times in seen.items():  # each distinct word once: its bits times its count
-        mask = masks.get(word)
-        while mask:
-            low = mask & -mask
-            counts[low.bit_length() - 1] += times
-            mask ^= low
+    return _best_language(list(seen), np.array(list(seen.values()), dtype=np.int64), seen.total())
+
+
+def _best_language(words: list[str], times: np.ndarray, total: int) -> str | None:
+    """:func:`guess_language` from case-folded words, how often each occurs and the number of
+    words: each distinct word looked up once, its languages added up as one matrix product."""
+    codes, rows, table = _language_table()
+    at = np.fromiter(map(rows.get, words, repeat(-1)), dtype=np.intp, count=len(words))
+    hit = at >= 0
+    counts = times[hit].astype(np.int64) @ table[at[hit]]
     if not total:
         return None
     best = int(np.argmax(counts))
@@ -199,6 +228,66 @@ def _distance_to(flags: np.ndarray) -> np.ndarray:
     return np.minimum(np.abs(right), np.abs(left)).astype(np.float64)
 
 
+_CLOSERS = "'\"’”»)]"
+_ENDERS = (".", "!", "?", "…", "。", "！", "？")
+
+
+def _urlish(line: str) -> bool:
+    """``_URLISH.search(line)``, asked only of lines with the characters it needs."""
+    if "@" in line or "#" in line or "www." in line or "://" in line:
+        return bool(_URLISH.search(line))
+    return False
+
+
+# Character classes, one per character: other, digit (str.isdigit), punctuation (neither
+# alphanumeric nor space), the comma, and the punctuation _SEPARATORS needs.
+_OTHER, _DIGIT_CLASS, _PUNCT, _COMMA, _SEPARATOR_CLASS = range(5)
+_SEPARATOR_CHARS = "|»›•·/>~→←▸►-–—"
+
+
+def _char_class(char: str) -> int:
+    if char.isdigit():
+        return _DIGIT_CLASS
+    if char.isalnum() or char.isspace():
+        return _OTHER
+    return _COMMA if char == "," else _SEPARATOR_CLASS if char in _SEPARATOR_CHARS else _PUNCT
+
+
+@cache
+def _char_classes() -> np.ndarray:
+    """:func:`_char_class` of every character of the Basic Multilingual Plane, built once per
+    process."""
+    return np.fromiter((_char_class(chr(c)) for c in range(0x10000)), dtype=np.intp, count=0x10000)
+
+
+def _char_counts(lines: list[str], lengths: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per line: its digits, its punctuation characters, its commas and the characters
+    :data:`_SEPARATORS` needs, classified over the whole document's code points at once
+    (:func:`_char_classes`) and counted in one pass."""
+    points = np.frombuffer("".join(lines).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    class_of = _char_classes()
+    wide = points >= len(class_of)
+    if wide.any():  # beyond the Basic Multilingual Plane (emoji, rare scripts): one by one
+        classes = class_of[np.where(wide, 0, points)]
+        for at in np.flatnonzero(wide).tolist():
+            classes[at] = _char_class(chr(int(points[at])))
+    else:
+        classes = class_of[points]
+    line_of = np.repeat(np.arange(len(lines)), lengths)
+    table = np.bincount(line_of * 5 + classes, minlength=5 * len(lines)).reshape(len(lines), 5)
+    table = table.astype(np.float64)
+    punct = table[:, _PUNCT] + table[:, _COMMA] + table[:, _SEPARATOR_CLASS]
+    return table[:, _DIGIT_CLASS], punct, table[:, _COMMA], table[:, _SEPARATOR_CLASS]
+
+
+def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    """``part / whole`` where ``whole`` is not 0, else 0 (both exact counts: the same float as
+    Python's ``int / int``)."""
+    out = np.zeros(len(part), dtype=np.float64)
+    np.divide(part, whole, out=out, where=whole > 0)
+    return out
+
+
 def document_features(
     lines: list[str], headline_at: int | None = None, title: str | None = None
 ) -> PageFeatures:
@@ -207,50 +296,70 @@ def document_features(
     ``headline_at``: the index of the first line after the page's headline, when the title pass
     found the headline in the body (the article starts there; menus stand above it).
     ``title``: the headline, when known (article paragraphs share its words, menus rarely do).
+
+    Cost: a page has hundreds of lines and the same words again and again, so each distinct
+    word is described once (case-folded, looked up in the stop words, its capitals counted)
+    and the per-line figures are sums over the document's words and characters at once; only
+    the regular expressions that look at a line's ends run line by line.
     """
     n = len(lines)
     width = len(FEATURE_NAMES)
     if not n:
         return PageFeatures(np.zeros((0, width), dtype=np.float32), np.zeros(0), None)
     tokens = [_TOKEN.findall(line) for line in lines]
-    folded = [[t.casefold() for t in words] for words in tokens]
-    lang = guess_language(folded)
+    per_line = np.fromiter(map(len, tokens), dtype=np.int64, count=n)
+    n_words_all = per_line.astype(np.float64)
+    flat = list(chain.from_iterable(tokens))
+    distinct = list(dict.fromkeys(flat))
+    index = dict(zip(distinct, range(len(distinct)), strict=True))
+    ids = np.fromiter(map(index.__getitem__, flat), dtype=np.intp, count=len(flat))
+    line_of = np.repeat(np.arange(n), per_line)
+    folded = [w.casefold() for w in distinct]
+    times = np.bincount(ids, minlength=len(distinct))
+    lang = _best_language(folded, times, len(flat))
     stops = stop_words().get(lang or "", frozenset())
+
+    def line_sum(word_values: np.ndarray) -> np.ndarray:
+        out: np.ndarray = np.bincount(line_of, weights=word_values[ids], minlength=n)
+        return out
+
+    size = len(distinct)
+    is_stop = np.fromiter(map(stops.__contains__, folded), dtype=bool, count=size)
+    firsts = [w[0] for w in distinct]
+    alpha = np.fromiter(map(str.isalpha, firsts), dtype=bool, count=size)
+    title_case = alpha & np.fromiter(map(str.isupper, firsts), dtype=bool, count=size)
+    word_len = np.fromiter(map(len, distinct), dtype=np.float64, count=size)
+    upper = alpha & np.fromiter(map(str.isupper, distinct), dtype=bool, count=size) & (word_len > 1)
+    alpha_words = line_sum(alpha)
+    chars = np.fromiter(map(len, lines), dtype=np.int64, count=n)
+    digits, punct, commas, separator_chars = _char_counts(lines, chars)
+    chars_f = chars.astype(np.float64)
+    folded_lines = [line.casefold() for line in lines]
+    counts = Counter(folded_lines)
     base = np.zeros((n, len(LINE_FEATURES)), dtype=np.float64)
-    counts: dict[str, int] = {}
-    for line in lines:
-        key = line.casefold()
-        counts[key] = counts.get(key, 0) + 1
-    for i, line in enumerate(lines):
-        words = tokens[i]
-        n_words = len(words)
-        chars = len(line)
-        alpha = [w for w in words if w[0].isalpha()]
-        chars_seen = Counter(line)  # each distinct character classified once
-        digits = sum(k for c, k in chars_seen.items() if c.isdigit())
-        punct = sum(k for c, k in chars_seen.items() if not c.isalnum() and not c.isspace())
-        stripped = line.rstrip()
-        row = base[i]
-        row[0] = np.log1p(n_words)
-        row[1] = np.log1p(chars)
-        row[2] = bool(_SENTENCE_END.search(stripped))
-        row[3] = stripped.endswith(":")
-        row[4] = stripped.endswith(("?", "？"))
-        row[5] = sum(w in stops for w in folded[i]) / n_words if n_words else 0.0
-        row[6] = sum(w[0].isupper() for w in alpha) / len(alpha) if alpha else 0.0
-        row[7] = sum(w.isupper() and len(w) > 1 for w in alpha) / len(alpha) if alpha else 0.0
-        row[8] = digits / chars if chars else 0.0
-        row[9] = punct / chars if chars else 0.0
-        row[10] = line.count(",") / n_words if n_words else 0.0
-        row[11] = min(sum(map(len, words)) / n_words, 20.0) if n_words else 0.0
-        row[12] = min(len(_SEPARATORS.findall(line)), 3)
-        row[13] = bool(_BULLET.match(line))
-        row[14] = bool(_URLISH.search(line))
-        row[15] = n_words <= 12 and bool(_BYLINE.match(line))
-        row[16] = n_words <= 14 and bool(_DATE.search(line))
-        row[17] = line[:1].islower()
-        row[21] = min(counts[line.casefold()] - 1, 3)
-    n_words_all = np.array([len(t) for t in tokens], dtype=np.float64)
+    base[:, 0] = np.log1p(n_words_all)
+    base[:, 1] = np.log1p(chars_f)
+    base[:, 5] = _share(line_sum(is_stop), n_words_all)
+    base[:, 6] = _share(line_sum(title_case), alpha_words)
+    base[:, 7] = _share(line_sum(upper), alpha_words)
+    base[:, 8] = _share(digits, chars_f)
+    base[:, 9] = _share(punct, chars_f)
+    base[:, 10] = _share(commas, n_words_all)
+    base[:, 11] = np.minimum(_share(line_sum(word_len), n_words_all), 20.0)
+    stripped = [line.rstrip() for line in lines]
+    base[:, 2] = [s.rstrip(_CLOSERS).endswith(_ENDERS) for s in stripped]  # _SENTENCE_END
+    base[:, 3] = [s.endswith(":") for s in stripped]
+    base[:, 4] = [s.endswith(("?", "？")) for s in stripped]
+    for i in np.flatnonzero(separator_chars).tolist():
+        base[i, 12] = min(len(_SEPARATORS.findall(lines[i])), 3)
+    base[:, 13] = [_BULLET.match(line) is not None for line in lines]
+    base[:, 14] = list(map(_urlish, lines))
+    for i in np.flatnonzero(per_line <= 12).tolist():
+        base[i, 15] = _BYLINE.match(lines[i]) is not None
+    for i in np.flatnonzero((per_line <= 14) & (digits > 0)).tolist():  # every date has a digit
+        base[i, 16] = _has_date(lines[i])
+    base[:, 17] = [line[:1].islower() for line in lines]
+    base[:, 21] = np.minimum(np.array([counts[key] for key in folded_lines], dtype=np.float64) - 1, 3)
     ends = base[:, 2] > 0
     short = (n_words_all <= SHORT_WORDS) & ~ends
     known = bool(stops)
@@ -267,22 +376,24 @@ def document_features(
         base[:, 24] = idx < first
         base[:, 25] = idx > last
     base[:, 26] = np.log1p(_distance_to(prose))
+    # The content words of each line, once per line: (line, word number) pairs sorted by line.
     vocabulary: dict[str, int] = {}
-    token_ids: list[int] = []
-    token_lines: list[int] = []
-    for i, words in enumerate(folded):
-        for word in set(words) - stops:
-            if len(word) > 1:
-                token_ids.append(vocabulary.setdefault(word, len(vocabulary)))
-                token_lines.append(i)
-    ids = np.array(token_ids, dtype=np.int64)
-    at = np.array(token_lines, dtype=np.int64)
+    word_number = np.fromiter(
+        (vocabulary.setdefault(word, len(vocabulary)) for word in folded), dtype=np.int64, count=size
+    )
+    content = ~is_stop & (np.fromiter(map(len, folded), dtype=np.int64, count=size) > 1)
+    keep = content[ids]
+    span = max(len(vocabulary), 1)
+    pairs = np.sort(line_of[keep].astype(np.int64) * span + word_number[ids[keep]], kind="stable")
+    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
+    at, token_ids = pairs // span, pairs % span
     if title:
         title_words = {w.casefold() for w in _TOKEN.findall(title)} - stops
-        title_ids = np.array([vocabulary[w] for w in title_words if w in vocabulary], dtype=np.int64)
-        hits = np.bincount(at, weights=np.isin(ids, title_ids).astype(np.float64), minlength=n)
-        per_line = np.bincount(at, minlength=n)
-        base[:, 30] = hits / np.maximum(per_line, 1)
+        title_ids = np.array(
+            [vocabulary[w] for w in title_words if w in vocabulary and len(w) > 1], dtype=np.int64
+        )
+        hits = np.bincount(at, weights=np.isin(token_ids, title_ids).astype(np.float64), minlength=n)
+        base[:, 30] = hits / np.maximum(np.bincount(at, minlength=n), 1)
     if headline_at is not None:
         idx = np.arange(n)
         base[:, 27] = 1.0
@@ -308,7 +419,7 @@ def document_features(
     doc = np.array([short.mean(), np.log1p(n), prose.mean(), float(known)], dtype=np.float64)
     blocks.append(np.broadcast_to(doc, (n, len(doc))))
     matrix = np.hstack(blocks).astype(np.float32)
-    return PageFeatures(matrix, n_words_all, lang, ids, at)
+    return PageFeatures(matrix, n_words_all, lang, token_ids, at)
 
 
 CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
@@ -397,7 +508,8 @@ def is_byline(line: str) -> bool:
     >>> is_byline("By the time the bridge reopened, traffic had eased.")
     False
     """
-    return len(line.split()) <= 12 and not _SENTENCE_END.search(line.rstrip()) and bool(_BYLINE.match(line))
+    # The anchored pattern first: it turns most lines away at their first word.
+    return bool(_BYLINE.match(line)) and len(line.split()) <= 12 and not _SENTENCE_END.search(line.rstrip())
 
 
 def is_dateline(line: str) -> bool:
@@ -412,4 +524,4 @@ def is_dateline(line: str) -> bool:
     >>> is_dateline("The vote on 4 Feb 2025 passed by two votes after a long debate in the hall.")
     False
     """
-    return len(line.split()) <= 10 and bool(_DATE.search(line))
+    return len(line.split()) <= 10 and _has_date(line)
