@@ -35,7 +35,7 @@ from cleaner.rules import RuleSet, load_rules
 from cleaner.spill import Spill
 from cleaner.stages import Item, Rendered, clean_one, finishing_passes, rename, render, unique_id
 from cleaner.stats import RunStats
-from cleaner.workers import Accounted, account, clean_all, finish_all
+from cleaner.workers import Accounted, WorkerPool, account, clean_all, finish_all, stage_pool
 
 __all__ = ["Cleaner", "Rejected", "Result", "Stages", "clean_text"]
 
@@ -237,6 +237,7 @@ class Stages:
         self.duplicates: dict[int, Duplicate] = {}
         self.boilerplate = BoilerplateIndex(threshold=dedup.boilerplate_threshold)
         self.templates = CaptionTemplates()
+        self._pool: WorkerPool | None = None  # one for stages 1 and 3 (see cleaner.workers)
 
     @property
     def spill(self) -> Spill:
@@ -244,7 +245,23 @@ class Stages:
             self._spill = Spill()
         return self._spill
 
+    def _workers(self, jobs: int) -> WorkerPool:
+        """The worker processes of stages 1 and 3: started in stage 1, before the indexes grow,
+        so stage 3's workers never held them."""
+        if self._pool is None or self._pool.jobs != jobs:
+            self._close_pool()
+            sketch = self.cleaner.dedup.enabled
+            self._pool = stage_pool(self.cleaner.setup, jobs, sketch=sketch, keep_doc_sig=self.keep_doc_sig)
+        return self._pool
+
+    def _close_pool(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
     def close(self) -> None:
+        """Let go of the workers (ended, if a stage was interrupted) and the spill file."""
+        self._close_pool()
         if self._spill is not None:
             self._spill.close()
 
@@ -270,8 +287,7 @@ class Stages:
     def clean(self, items: Iterable[Item], jobs: int = 1, on_each: Callable[[], None] | None = None) -> None:
         """Stage 1: clean, detect language, sketch; index the signatures, spill the documents."""
         spill = self.spill
-        setup, sketch = self.cleaner.setup, self.cleaner.dedup.enabled
-        for accounted, blob in clean_all(items, setup, jobs, sketch=sketch, keep_doc_sig=self.keep_doc_sig):
+        for accounted, blob in clean_all(items, self._workers(jobs)):
             self._account(accounted, spill.count)
             for warning in accounted.warnings:
                 self.warn(warning)
@@ -322,11 +338,12 @@ class Stages:
         duplicates = self.duplicates
         tasks = ((blob, duplicates.get(n)) for n, blob in enumerate(self.spill.blobs()))
         rounds = self.cleaner.setup.max_rounds
-        for rendered in finish_all(tasks, passes, rounds, jobs, keep, outcome):
+        for rendered in finish_all(tasks, passes, rounds, self._workers(jobs), keep, outcome):
             self.stats.add_outcome(rendered.reason, rendered.removals, rendered.chars_removed)
             if rendered.warning is not None:
                 self.warn(rendered.warning)
             yield rendered
+        self._close_pool()  # the last stage that needs them
 
     def stream(self, items: Iterable[Item]) -> Iterator[Result]:
         """All three stages per document, without dedup (stage 2 has nothing to decide): each

@@ -144,7 +144,7 @@ def _run_locked(
                     stages.templates,
                 )
     finally:
-        spill.close()
+        stages.close()  # the workers (ended, if a stage was interrupted), and the spill
     if work is not None:
         shutil.rmtree(work, ignore_errors=True)
     return stats

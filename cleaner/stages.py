@@ -23,8 +23,7 @@ import numpy as np
 from cleaner.captions.templates import CaptionTemplates, Shape, template_candidates
 from cleaner.dedup.boilerplate import BoilerplateIndex, RemoveSiteBoilerplate, paragraph_signatures
 from cleaner.dedup.documents import Duplicate
-from cleaner.dedup.minhash import DOCUMENT_SKETCH, signature
-from cleaner.dedup.repeats import remember_signatures
+from cleaner.dedup.repeats import document_signature, remember_signatures
 from cleaner.document import Document
 from cleaner.language import Language, detect_language
 from cleaner.layout import render as render_paragraphs
@@ -129,9 +128,8 @@ def clean_one(item: Document | Reject, cleaner: CleaningSetup, sketch: bool = Tr
     doc.group = document_group(doc)
     if not sketch:
         return Cleaned(doc, lang)
-    return Cleaned(
-        doc, lang, signature(doc.text, DOCUMENT_SKETCH), paragraph_signatures(doc), template_candidates(doc)
-    )
+    paragraph_sigs = paragraph_signatures(doc)  # first: the document's signature reuses its hashes
+    return Cleaned(doc, lang, document_signature(doc.lines), paragraph_sigs, template_candidates(doc))
 
 
 def note_warnings(doc: Document) -> list[str]:

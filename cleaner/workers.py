@@ -1,28 +1,44 @@
-"""Stages 1 and 3 on ``--jobs N`` cores: N - 1 worker processes, and the main process too.
+"""Stages 1 and 3 on ``--jobs N`` cores: N worker processes; the main process reads, orders
+and writes.
 
 Both stages are pure functions of a document, so any split of the work gives the same records;
 results are yielded in input order, so the output is byte-identical to ``--jobs 1``.
 
-Why the main process cleans as well: it also reads the input, keeps the indexes and writes the
-output, and on a 2-core machine a third busy process would only take turns with the other two.
-So the main process hands a chunk to the workers while they have room (two chunks each in
-flight) and cleans the next chunk itself when they do not. The split balances itself: the more
-time reading and writing take, the fewer chunks the main process cleans. Documents travel in
-chunks to amortise the pickling, and come back pickled for the spill or rendered as lines.
+The main process does only what cannot be split: it reads and parses the input, keeps the
+indexes, decides (stage 2) and writes. Everything per document (cleaning, language, signatures,
+finishing, rendering) happens in the workers, so N workers can keep N cores busy (the main
+process's share of a two-job run is measured in the README's "Performance"). Documents travel
+in chunks to amortise the transfers, and come back pickled for the spill or rendered as lines.
+
+One pool serves a run's stages 1 and 3 (:class:`WorkerPool`). It starts with the first chunk
+that does not fit the serial start, before the indexes grow, so the workers are forked small
+and never hold the signatures they do not need; their caches (rule matches, repairs, paragraph
+signatures) survive from stage 1 to stage 3, and stage 3's setup reaches each worker once.
+
+Why not ``multiprocessing.Pool``: its workers share one task queue behind a lock that an idle
+worker holds while it waits, and ``Pool.terminate`` takes that lock first, so ending a pool
+while a signal was landing could wait forever (it did, under load). Here every worker has its
+own two pipes and nothing is shared: ending one is a signal and a ``waitpid``, whatever the
+others are doing. A worker whose main process dies (even by SIGKILL) reads the end of its task
+pipe and leaves.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing
-import multiprocessing.pool
+import multiprocessing.connection
 import os
 import pickle
+import queue
 import signal
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+import threading
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TypeVar
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -33,10 +49,11 @@ from cleaner.passes import Pass
 from cleaner.pipeline import CleaningSetup
 from cleaner.stages import Cleaned, Dropped, Item, Rendered, clean_one, finish, note_warnings, render
 
-CHUNK_SIZE = 8
+CHUNK_SIZE = 16
 SERIAL_FIRST = 16
-IN_FLIGHT_PER_WORKER = 2  # chunks: one being worked on, one waiting, so a worker never idles
+IN_FLIGHT_PER_WORKER = 3  # chunks: one being worked on, two waiting, so a worker never idles
 MAX_PENDING = 64  # chunks done or in flight but not yet yielded (one slow chunk holds the rest)
+LEAVE_SECONDS = 10.0  # how long an ended worker gets to exit before it is killed outright
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -50,32 +67,247 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _pool(jobs: int, initializer: object, initargs: tuple[object, ...]) -> multiprocessing.pool.Pool:
+class WorkerError(RuntimeError):
+    """A worker process ended without being told to (killed, out of memory)."""
+
+
+def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    return context.Pool(jobs, initializer=_init_worker, initargs=(initializer, initargs))
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def _init_worker(initializer: Callable[..., None], initargs: tuple[object, ...]) -> None:
-    """A worker leaves Ctrl-C to the main process, which ends the pool, and leaves quietly on
-    SIGTERM (the pool's own, or systemd's to the whole group): a fork inherits the main
-    process's handlers, which would print a traceback.
+@dataclass
+class _Worker:
+    process: BaseProcess
+    tasks: Connection  # main -> worker
+    results: Connection  # worker -> main
+    load: int = 0  # chunks sent and not yet answered
 
-    SIGTERM raises ``SystemExit`` rather than killing outright: a worker waiting for work holds
-    the pool's queue lock, and one killed there would leave the main process waiting for that
-    lock forever; the exception releases it on its way out.
+
+def _serve(
+    tasks: Connection,
+    results: Connection,
+    others: list[Connection],
+    initializer: Callable[..., None],
+    initargs: tuple[object, ...],
+) -> None:
+    """A worker's life: messages from ``tasks`` in order, answers to ``results``.
+
+    Ctrl-C is left to the main process (which ends the workers); SIGTERM (the main process's,
+    or systemd's to the whole group) ends the worker at once and quietly: it holds nothing
+    another process waits for. Answers go out from a thread, so the worker always comes back to
+    read its next task: the main process, sending, never waits for a worker that is itself
+    waiting to send.
     """
+    for conn in others:  # the pipes of the other workers and the main process's ends, forked
+        conn.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _leave)
     initializer(*initargs)
+    out: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+    sender = threading.Thread(target=_send_all, args=(results, out), daemon=True)
+    sender.start()
+    while True:
+        try:
+            message = pickle.loads(tasks.recv_bytes())
+        except EOFError:  # the main process is gone
+            break
+        if message[0] == "stop":
+            break
+        if message[0] == "call":
+            _, func, args = message
+            func(*args)
+            continue
+        _, number, func, chunk = message
+        try:
+            answer: tuple[str, int, object] = ("done", number, [func(item) for item in chunk])
+            data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as error:  # any failure goes to the caller, in order
+            data = _pickled_error(number, error)
+        out.put(data)
+    out.put(None)
+    sender.join()
+
+
+def _pickled_error(number: int, error: Exception) -> bytes:
+    try:
+        return pickle.dumps(("error", number, error), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # an exception that cannot travel: its text can
+        return pickle.dumps(("error", number, RuntimeError(f"{type(error).__name__}: {error}")))
+
+
+def _send_all(results: Connection, out: queue.SimpleQueue[bytes | None]) -> None:
+    while (data := out.get()) is not None:
+        try:
+            results.send_bytes(data)
+        except OSError:  # the main process is gone
+            return
 
 
 def _leave(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
+    os._exit(128 + signum)
 
 
-def _map_chunk(func: Callable[[T], R], chunk: list[T]) -> list[R]:
-    return [func(item) for item in chunk]
+class WorkerPool:
+    """``jobs`` worker processes for the stages of one run, started when first needed.
+
+    ``initializer(*initargs)`` sets up each worker (and this process, before the fork, so the
+    workers inherit what it loaded). With ``jobs <= 1`` there is no pool: the work is done here.
+    """
+
+    def __init__(self, jobs: int, initializer: Callable[..., None], initargs: tuple[object, ...]):
+        self.jobs = jobs
+        self._initializer = initializer
+        self._initargs = initargs
+        self._initialised = False
+        self._workers: list[_Worker] = []
+        self._busy = 0  # maps started and not run to their end
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        self.close()
+
+    def started(self) -> bool:
+        return bool(self._workers)
+
+    def pids(self) -> list[int]:
+        return [w.process.pid for w in self._workers if w.process.pid is not None]
+
+    def _init_here(self) -> None:
+        if not self._initialised:
+            self._initializer(*self._initargs)
+            self._initialised = True
+
+    def _start(self) -> None:
+        context = _context()
+        pipes = [(*context.Pipe(duplex=False), *context.Pipe(duplex=False)) for _ in range(self.jobs)]
+        every = [conn for pipe in pipes for conn in pipe]
+        for task_reader, task_writer, result_reader, result_writer in pipes:
+            others = [c for c in every if c is not task_reader and c is not result_writer]
+            process = context.Process(
+                target=_serve,
+                args=(task_reader, result_writer, others, self._initializer, self._initargs),
+                name="cleaner-worker",
+                daemon=True,  # should this process end unexpectedly, multiprocessing ends them
+            )
+            process.start()
+            self._workers.append(_Worker(process, task_writer, result_reader))
+        for task_reader, _, _, result_writer in pipes:
+            task_reader.close()
+            result_writer.close()
+
+    def call(self, func: Callable[..., None], *args: object) -> None:
+        """``func(*args)`` here, and in every worker before its next task (a stage's setup)."""
+        func(*args)
+        message = pickle.dumps(("call", func, args), protocol=pickle.HIGHEST_PROTOCOL)
+        for worker in self._workers:
+            self._send(worker, message)
+
+    def close(self) -> None:
+        """Let the workers go: told to stop after complete work; ended (SIGTERM, then SIGKILL
+        if they do not leave) when a map was left unfinished, as an interrupted run leaves."""
+        if self._busy:
+            self.abort()
+            return
+        for worker in self._workers:
+            with contextlib.suppress(OSError):  # already gone (a signal to the whole group)
+                worker.tasks.send_bytes(pickle.dumps(("stop",)))
+        self._end(terminate=False)
+
+    def abort(self) -> None:
+        """End the workers now, whatever they are doing."""
+        self._busy = 0
+        self._end(terminate=True)
+
+    def _end(self, terminate: bool) -> None:
+        workers, self._workers = self._workers, []
+        for worker in workers:
+            worker.tasks.close()
+            if terminate:
+                worker.process.terminate()
+        for worker in workers:
+            worker.process.join(LEAVE_SECONDS)
+            if worker.process.exitcode is None:
+                worker.process.kill()
+                worker.process.join()
+            worker.results.close()
+
+    def map(self, func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        """``func`` over ``items``, in order: here for the serial start (and for everything
+        with one job), then in the workers, chunk by chunk."""
+        self._init_here()
+        iterator = iter(items)
+        if self.jobs <= 1:
+            yield from map(func, iterator)
+            return
+        if not self._workers:
+            # Forking costs a few milliseconds a worker: small runs are done before it would start.
+            yield from map(func, list(itertools.islice(iterator, SERIAL_FIRST)))
+        chunks = iter(lambda: list(itertools.islice(iterator, CHUNK_SIZE)), [])
+        first = next(chunks, None)
+        if first is None:
+            return
+        if not self._workers:
+            self._start()
+        self._busy += 1
+        yield from self._in_order(func, itertools.chain([first], chunks))
+        self._busy -= 1
+
+    def _in_order(self, func: Callable[[T], R], chunks: Iterable[list[T]]) -> Iterator[R]:
+        """The chunks' results in order; each chunk goes to the least loaded worker, at most
+        ``IN_FLIGHT_PER_WORKER`` chunks each, ``MAX_PENDING`` chunks (or twice what all the
+        workers may hold) not yet yielded."""
+        done: dict[int, tuple[str, Any]] = {}
+        sent = yielded = 0
+        pending = max(MAX_PENDING, 2 * IN_FLIGHT_PER_WORKER * len(self._workers))
+        for chunk in chunks:
+            while min(w.load for w in self._workers) >= IN_FLIGHT_PER_WORKER or sent - yielded >= pending:
+                self._receive(done, block=True)
+                yielded = yield from self._ready(done, yielded)
+            worker = min(self._workers, key=lambda w: w.load)
+            self._send(worker, pickle.dumps(("map", sent, func, chunk), protocol=pickle.HIGHEST_PROTOCOL))
+            worker.load += 1
+            sent += 1
+            self._receive(done, block=False)
+            yielded = yield from self._ready(done, yielded)
+        while yielded < sent:
+            if yielded not in done:
+                self._receive(done, block=True)
+            yielded = yield from self._ready(done, yielded)
+
+    @staticmethod
+    def _ready(done: dict[int, tuple[str, Any]], yielded: int) -> Generator[Any, None, int]:
+        """Yield the results due next that have come; return the count of chunks yielded."""
+        while yielded in done:
+            kind, payload = done.pop(yielded)
+            if kind == "error":
+                raise payload
+            yield from payload
+            yielded += 1
+        return yielded
+
+    def _send(self, worker: _Worker, message: bytes) -> None:
+        try:
+            worker.tasks.send_bytes(message)
+        except OSError as e:
+            raise WorkerError(f"worker process {worker.process.pid} ended unexpectedly") from e
+
+    def _receive(self, done: dict[int, tuple[str, Any]], block: bool) -> None:
+        waiting = {w.results: w for w in self._workers if w.load}
+        if not waiting:
+            return
+        for conn in multiprocessing.connection.wait(list(waiting), timeout=None if block else 0):
+            worker = waiting[conn]  # type: ignore[index]
+            try:
+                kind, number, payload = pickle.loads(worker.results.recv_bytes())
+            except EOFError as e:
+                worker.process.join(LEAVE_SECONDS)
+                pid, code = worker.process.pid, worker.process.exitcode
+                raise WorkerError(f"worker process {pid} ended unexpectedly (exit {code})") from e
+            done[number] = (kind, payload)
+            worker.load -= 1
 
 
 def ordered_map(
@@ -85,46 +317,13 @@ def ordered_map(
     initializer: Callable[..., None],
     initargs: tuple[object, ...],
 ) -> Iterator[R]:
-    """``func`` over ``items``, in order, on ``jobs`` cores (``jobs - 1`` worker processes).
+    """``func`` over ``items``, in order, on ``jobs`` worker processes (one job: here).
 
     ``func`` and ``initializer`` are module-level functions; ``initializer(*initargs)`` sets up
-    every process that calls ``func``, this one included (before the fork, so workers inherit
-    what it loaded).
+    every process that calls ``func``.
     """
-    initializer(*initargs)
-    iterator = iter(items)
-    if jobs <= 1:
-        yield from map(func, iterator)
-        return
-    # A pool costs a fork per worker: small runs are done before it would start.
-    yield from map(func, list(itertools.islice(iterator, SERIAL_FIRST)))
-    chunks = iter(lambda: list(itertools.islice(iterator, CHUNK_SIZE)), [])
-    first = next(chunks, None)
-    if first is None:
-        return
-    workers = jobs - 1
-    with _pool(workers, initializer, initargs) as pool:
-        pending: deque[multiprocessing.pool.AsyncResult[list[R]] | list[R]] = deque()
-        for chunk in itertools.chain([first], chunks):
-            yield from _done_in_order(pending)
-            busy = sum(1 for p in pending if not isinstance(p, list) and not p.ready())
-            if busy < workers * IN_FLIGHT_PER_WORKER:
-                pending.append(pool.apply_async(_map_chunk, (func, chunk)))
-            else:
-                pending.append(_map_chunk(func, chunk))
-            while len(pending) > MAX_PENDING:
-                yield from _take(pending.popleft())
-        while pending:
-            yield from _take(pending.popleft())
-
-
-def _done_in_order(pending: deque[multiprocessing.pool.AsyncResult[list[R]] | list[R]]) -> Iterator[R]:
-    while pending and (isinstance(pending[0], list) or pending[0].ready()):
-        yield from _take(pending.popleft())
-
-
-def _take(entry: multiprocessing.pool.AsyncResult[list[R]] | list[R]) -> list[R]:
-    return entry if isinstance(entry, list) else entry.get()
+    with WorkerPool(jobs, initializer, initargs) as pool:
+        yield from pool.map(func, items)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -199,19 +398,20 @@ def _clean(item: Item) -> tuple[Accounted, bytes]:
     return clean_and_pickle(item, _worker_setup, _worker_sketch, _worker_keep_sig)
 
 
-def clean_all(
-    items: Iterable[Item],
-    setup: CleaningSetup,
-    jobs: int,
-    sketch: bool = True,
-    keep_doc_sig: bool = False,
-) -> Iterator[tuple[Accounted, bytes]]:
-    """Stage 1 over ``items``, in input order, on ``jobs`` cores.
+def stage_pool(
+    setup: CleaningSetup, jobs: int, sketch: bool = True, keep_doc_sig: bool = False
+) -> WorkerPool:
+    """The pool for a run's stages 1 and 3 (:func:`clean_all`, :func:`finish_all`)."""
+    return WorkerPool(jobs, _init_clean, (setup, sketch, keep_doc_sig))
+
+
+def clean_all(items: Iterable[Item], pool: WorkerPool) -> Iterator[tuple[Accounted, bytes]]:
+    """Stage 1 over ``items``, in input order, in ``pool`` (from :func:`stage_pool`).
 
     Each result comes back pickled, ready for the spill, with what the main process needs of it
     (:func:`clean_and_pickle`): a worker's documents are never unpickled here.
     """
-    return ordered_map(_clean, items, jobs, _init_clean, (setup, sketch, keep_doc_sig))
+    return pool.map(_clean, items)
 
 
 _worker_passes: list[Pass] = []
@@ -233,13 +433,15 @@ def finish_all(
     tasks: Iterable[tuple[bytes, Duplicate | None]],
     passes: list[Pass],
     max_rounds: int,
-    jobs: int,
+    pool: WorkerPool,
     keep: bool = False,
     outcome: bool = False,
 ) -> Iterator[Rendered]:
-    """Stage 3 over spilled results in input order, on ``jobs`` cores.
+    """Stage 3 over spilled results in input order, in ``pool`` (the one stage 1 used).
 
     Each result is handed over still pickled, as the spill holds it, and comes back as the line
-    to write: unpickling, finishing and rendering happen where the work is done.
+    to write: unpickling, finishing and rendering happen where the work is done. The stage's
+    setup (the passes stage 2 made) goes to each worker once.
     """
-    return ordered_map(_finish, tasks, jobs, _init_finish, (passes, max_rounds, keep, outcome))
+    pool.call(_init_finish, passes, max_rounds, keep, outcome)
+    return pool.map(_finish, tasks)

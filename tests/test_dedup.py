@@ -12,14 +12,21 @@ from pathlib import Path
 
 import datasketch  # noqa: F401  (cleaner imports it on first use; no test's deadline should pay for that)
 import numpy as np
+import pytest
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.cli import cli
 from cleaner.dedup.boilerplate import ParagraphCollector, find_boilerplate
 from cleaner.dedup.documents import DocumentIndex
-from cleaner.dedup.minhash import DOCUMENT_SKETCH, PARAGRAPH_SKETCH, estimated_jaccard, signature, signatures
+from cleaner.dedup.minhash import (
+    DOCUMENT_SKETCH,
+    PARAGRAPH_SKETCH,
+    estimated_jaccard,
+    signature,
+    signatures,
+)
 from cleaner.dedup.repeats import RemoveRepeatedParagraphs
 from cleaner.document import Document
 from cleaner.pipeline import run_passes
@@ -125,15 +132,30 @@ def removed_by(record: dict[str, object], rule: str) -> list[str]:
     return [e["text"] for e in record["removed"] if e["rule"] == rule]  # type: ignore[attr-defined]
 
 
+@settings(deadline=None)  # the first example imports datasketch (and scipy)
 @given(st.lists(st.text(alphabet="ab cd.\u00e9", max_size=40), max_size=6))
-def test_batched_signatures_equal_datasketch_one_text_at_a_time(texts: list[str]) -> None:
-    """One batch per document must not change a single value: ``signature`` is datasketch's own
-    ``MinHash.update_batch``; empty and punctuation-only texts keep the all-max signature."""
-    for settings in (PARAGRAPH_SKETCH, DOCUMENT_SKETCH):
-        batch = signatures(texts, settings)
-        assert batch.shape == (len(texts), settings.num_perm)
+def test_signatures_are_datasketchs_minhash_value_for_value(texts: list[str]) -> None:
+    """cleaner computes datasketch 2's ``affine32`` MinHash itself (numpy, no scipy import):
+    one batch per document must give datasketch's ``update_batch`` values exactly; empty and
+    punctuation-only texts keep the all-max signature."""
+    import xxhash
+    from datasketch import MinHash
+
+    from cleaner.dedup.minhash import shingles
+
+    for sketch in (PARAGRAPH_SKETCH, DOCUMENT_SKETCH):
+        batch = signatures(texts, sketch)
+        assert batch.shape == (len(texts), sketch.num_perm)
         for row, text in zip(batch, texts, strict=True):
-            assert np.array_equal(row, signature(text, settings))
+            reference = MinHash(
+                num_perm=sketch.num_perm,
+                seed=sketch.seed,
+                hashfunc=xxhash.xxh32_intdigest,
+                scheme=sketch.scheme,
+            )
+            reference.update_batch(shingles(text, sketch.shingle_words))
+            assert np.array_equal(row, reference.hashvalues)
+            assert np.array_equal(row, signature(text, sketch))
 
 
 def test_site_boilerplate_no_rule_names_is_removed_everywhere_but_a_shared_quote_stays(
@@ -276,7 +298,7 @@ def test_state_deduplicates_tomorrow_against_today(tmp_path: Path) -> None:
     assert [r["id"] for r in run_cli([str(today), "--state", str(state)])] == ["t1"]
     assert run_cli([str(tomorrow), "--state", str(state)]) == []
     settings = json.loads((state / "settings.json").read_text())
-    assert settings["paragraph_sketch"]["datasketch"]
+    assert settings["paragraph_sketch"]["datasketch"] and settings["state_version"] == 3
 
 
 def test_state_with_other_settings_stops_with_a_clear_error(tmp_path: Path) -> None:
@@ -287,3 +309,93 @@ def test_state_with_other_settings_stops_with_a_clear_error(tmp_path: Path) -> N
     result = CliRunner().invoke(cli, ["run", str(src), "-", "--state", str(state), "--dup-threshold", "0.9"])
     assert result.exit_code == 1
     assert "other settings" in result.output and "document_threshold" in result.output
+
+
+def test_a_state_of_an_older_format_version_is_refused_naming_its_file_and_the_versions(
+    tmp_path: Path,
+) -> None:
+    state = tmp_path / "state"
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "x", "text": "\n\n".join(article(9))}) + "\n", encoding="utf-8")
+    run_cli([str(src), "--state", str(state)])
+    meta = state / "settings.json"
+    meta.write_text(meta.read_text().replace('"state_version": 3', '"state_version": 2'))
+    result = CliRunner().invoke(cli, ["run", str(src), "-", "--state", str(state)])
+    assert result.exit_code == 1
+    assert "state format version 2" in result.output and "version 3 only" in result.output
+    assert "settings.json" in result.output
+
+
+def test_a_document_signature_from_its_paragraphs_is_the_signature_of_its_whole_text() -> None:
+    from cleaner.dedup.repeats import document_signature, paragraph_signatures_of
+
+    rng = random.Random(11)
+    words = ["Harbour", "ferry", "ß", "ﬁne", "x1", "it's", "—", "de"]
+    for n in range(300):
+        lines = [
+            " ".join(rng.choice(words) for _ in range(rng.choice([1, 1, 2, 3, 5, 120])))
+            for _ in range(rng.randint(1, 5))
+        ]
+        if n % 2:
+            paragraph_signatures_of(lines)  # the hashes remembered, as in a run
+        text = "\n\n".join(lines)
+        assert np.array_equal(document_signature(lines), signature(text, DOCUMENT_SKETCH)), lines
+
+
+def test_verified_pairs_are_minhashlsh_candidates_that_verify() -> None:
+    from datasketch import LeanMinHash, MinHashLSH
+
+    from cleaner.dedup.documents import LSH_WEIGHTS
+
+    rng = random.Random(5)
+    bodies = [article(seed, 6) for seed in range(12)]
+    texts = []
+    for n in range(60):  # copies of 12 stories, each with a few paragraphs changed or dropped
+        body = list(bodies[n % 12])
+        for _ in range(rng.randrange(3)):
+            body[rng.randrange(len(body))] = " ".join(article(100 + n, 1))
+        texts.append("\n\n".join(body[: rng.randrange(4, 7)]))
+    index = DocumentIndex()
+    lsh = MinHashLSH(threshold=0.8, num_perm=128, weights=LSH_WEIGHTS)
+    expected = set()
+    for n, text in enumerate(texts):
+        sig = signature(text, DOCUMENT_SKETCH)
+        index.add(f"d{n}", n, sig)
+        lean = LeanMinHash(seed=1, hashvalues=sig, scheme="affine32")
+        expected |= {
+            (other, n) for other in lsh.query(lean) if estimated_jaccard(sig, index.sigs[other]) >= 0.8
+        }
+        lsh.insert(n, lean)
+    assert index.verified_pairs() == sorted(expected) and len(expected) > 10
+
+
+def test_the_collector_keeps_every_row_across_its_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    import cleaner.dedup.boilerplate as boilerplate
+
+    monkeypatch.setattr(boilerplate, "COLLECTOR_BLOCK", 5)
+    collected = ParagraphCollector()
+    rng = np.random.default_rng(3)
+    sigs = rng.integers(0, 2**32, size=(13, PARAGRAPH_SKETCH.num_perm), dtype=np.uint32)
+    collected.add("a", 0, sigs[:7])  # across the first block's end
+    collected.add("b", 1, sigs[7:7])  # a document without paragraphs
+    collected.add("b", 2, sigs[7:])
+    assert collected.count() == 13 and collected.doc_groups == {0: 0, 1: 1, 2: 1}
+    assert collected.codes().tolist() == [0] * 7 + [1] * 6
+    assert collected.doc_numbers().tolist() == [0] * 7 + [2] * 6
+    rows = np.array([1, 4, 5, 9, 12])
+    assert np.array_equal(collected.band(rows, 8, 12), sigs[rows, 8:12])
+    assert np.array_equal(collected.signatures(rows[::-1]), sigs[rows[::-1]])
+
+
+def test_the_document_index_keeps_every_signature_across_its_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    import cleaner.dedup.documents as documents
+
+    monkeypatch.setattr(documents, "DOCUMENT_BLOCK", 3)
+    texts = ["\n\n".join(article(seed % 4, 5)) for seed in range(8)]  # four stories, twice each
+    sigs = np.stack([signature(text, DOCUMENT_SKETCH) for text in texts])
+    index = DocumentIndex()
+    for n, sig in enumerate(sigs):
+        index.add(f"d{n}", n, sig)
+    assert np.array_equal(index.sigs, sigs) and len(index) == 8
+    assert index.verified_pairs() == [(0, 4), (1, 5), (2, 6), (3, 7)]
+    assert sorted(index.decide()) == [4, 5, 6, 7]

@@ -163,9 +163,14 @@ def test_band_keys_pair_exactly_what_minhashlsh_pairs() -> None:
     def to_minhash(sig: np.ndarray) -> MinHash:
         return MinHash(num_perm=len(sig), hashvalues=sig, scheme=DOCUMENT_SKETCH.scheme)
 
+    from datasketch import MinHashLSH
+
+    from cleaner.dedup.documents import LSH_WEIGHTS
+
     sigs = lsh_corpus()
     settings = settings_for(Cleaner())
-    lsh = document_lsh(0.8, 128)
+    lsh = MinHashLSH(threshold=0.8, num_perm=128, weights=LSH_WEIGHTS)
+    assert (lsh.b, lsh.r) == (document_lsh(0.8, 128).b, document_lsh(0.8, 128).r)
     for number, sig in enumerate(sigs):
         lsh.insert(number, to_minhash(sig))
     expected = {(a, b) for a, sig in enumerate(sigs) for b in lsh.query(to_minhash(sig)) if a < b}

@@ -1,13 +1,18 @@
-"""The ordered map behind ``--jobs``: input order out, whichever process did the work."""
+"""The worker pool behind ``--jobs``: input order out, the workers do the work, and ending it
+(finished, abandoned, interrupted, a worker or the main process killed) leaves no process."""
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
-from cleaner.workers import SERIAL_FIRST, ordered_map
+from cleaner.workers import SERIAL_FIRST, WorkerError, WorkerPool, ordered_map
 
 _setting = ""
 
@@ -28,13 +33,39 @@ def _fail_on_13(n: int) -> int:
     return n
 
 
-def test_results_come_in_input_order_and_both_processes_work() -> None:
+def _pid(n: int) -> int:
+    return os.getpid()
+
+
+def _gone(pid: int) -> bool:
+    """True once ``pid`` is no process or a zombie nobody waits for any more."""
+    try:
+        status = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return status == "Z"
+
+
+def test_results_come_in_input_order_and_the_workers_do_the_work() -> None:
     items = list(range(SERIAL_FIRST + 300))
     results = list(ordered_map(_slow_square, items, 2, _init, ("ready",)))
     assert [r[0] for r in results] == [n * n for n in items]
     assert {r[2] for r in results} == {"ready"}  # every process was initialised
-    pids = {r[1] for r in results}
-    assert os.getpid() in pids and len(pids) == 2  # the main process and one worker
+    assert {r[1] for r in results[:SERIAL_FIRST]} == {os.getpid()}  # the serial start
+    pids = {r[1] for r in results[SERIAL_FIRST:]}
+    assert os.getpid() not in pids and len(pids) == 2  # then two workers; this process only orders
+
+
+def test_one_pool_serves_several_stages_and_a_stage_setup_reaches_every_worker() -> None:
+    with WorkerPool(2, _init, ("stage 1",)) as pool:
+        first = list(pool.map(_slow_square, range(SERIAL_FIRST + 100)))
+        pool.call(_init, "stage 3")
+        second = list(pool.map(_slow_square, range(200)))
+        workers = set(pool.pids())
+    assert {r[1] for r in first[SERIAL_FIRST:]} == workers  # stage 1 started them
+    assert {r[1] for r in second} == workers  # the same processes, not new ones
+    assert {r[2] for r in second} == {"stage 3"}
+    assert all(_gone(pid) for pid in workers)
 
 
 def test_one_job_works_in_this_process_only() -> None:
@@ -48,6 +79,51 @@ def test_a_run_smaller_than_the_serial_start_forks_nothing() -> None:
     assert {r[1] for r in results} == {os.getpid()}
 
 
-def test_an_error_wherever_it_happens_reaches_the_caller() -> None:
-    with pytest.raises(ValueError, match="document 13 is broken"):
-        list(ordered_map(_fail_on_13, range(SERIAL_FIRST + 200), 2, _init, ("x",)))
+def test_an_error_wherever_it_happens_reaches_the_caller_and_the_workers_are_ended() -> None:
+    pool = WorkerPool(2, _init, ("x",))
+    with pytest.raises(ValueError, match="document 13 is broken"), pool:
+        list(pool.map(_fail_on_13, range(SERIAL_FIRST + 200)))
+    assert not pool.started()
+
+
+def test_an_abandoned_map_ends_its_workers_and_leaves_no_process() -> None:
+    pool = WorkerPool(2, _init, ("x",))
+    results = pool.map(_slow_square, range(SERIAL_FIRST + 500))
+    for _ in range(SERIAL_FIRST + 5):  # the workers are busy, results wait in their pipes
+        next(results)
+    workers = pool.pids()
+    assert len(workers) == 2
+    pool.close()  # as an interrupted run does on its way out
+    assert all(_gone(pid) for pid in workers)
+
+
+def test_a_worker_killed_midway_is_an_error_not_a_hang() -> None:
+    with WorkerPool(2, _init, ("x",)) as pool:
+        results = pool.map(_slow_square, range(SERIAL_FIRST + 2000))
+        for _ in range(SERIAL_FIRST + 5):
+            next(results)
+        os.kill(pool.pids()[0], signal.SIGKILL)
+        with pytest.raises(WorkerError, match="ended unexpectedly"):
+            list(results)
+
+
+def test_workers_leave_when_their_main_process_is_killed(tmp_path: Path) -> None:
+    script = (
+        "import sys, time\n"
+        "from tests.test_workers import _init, _pid\n"
+        "from cleaner.workers import SERIAL_FIRST, WorkerPool\n"
+        "pool = WorkerPool(2, _init, ('x',))\n"
+        "pids = set(pool.map(_pid, range(SERIAL_FIRST + 64)))\n"
+        "print(*pool.pids(), flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, cwd=Path(__file__).parent.parent
+    )
+    assert proc.stdout is not None
+    workers = [int(pid) for pid in proc.stdout.readline().split()]
+    assert len(workers) == 2
+    proc.kill()  # SIGKILL: no handler runs, no atexit; only the pipes tell the workers
+    proc.wait()
+    while not all(_gone(pid) for pid in workers):  # they read the end of their task pipes and leave
+        time.sleep(0.01)

@@ -71,31 +71,76 @@ class BoilerplateIndex:
         return matched
 
 
-@dataclass
-class ParagraphCollector:
-    """The first pass's memory: per paragraph a source code, a document number, a signature."""
+COLLECTOR_BLOCK = 65536  # paragraphs per block of the collector's arrays
 
-    groups: dict[str, int] = field(default_factory=dict)
-    doc_groups: dict[int, int] = field(default_factory=dict)
-    group_codes: list[np.ndarray] = field(default_factory=list)
-    doc_numbers: list[np.ndarray] = field(default_factory=list)
-    sigs: list[np.ndarray] = field(default_factory=list)
+
+class ParagraphCollector:
+    """The first pass's memory: per paragraph a source code, a document number, a signature.
+
+    Rows are copied into fixed blocks as they come (a list of small arrays would cost about
+    a hundred bytes of object per document; one array grown by doubling would hold two copies
+    while it grows). The grouping reads the blocks in place: only a band's columns at a time
+    are gathered, never a second copy of the signatures.
+    """
+
+    def __init__(self, num_perm: int = PARAGRAPH_SKETCH.num_perm) -> None:
+        self.groups: dict[str, int] = {}
+        self.doc_groups: dict[int, int] = {}
+        self.num_perm = num_perm
+        self._codes: list[np.ndarray] = []
+        self._docs: list[np.ndarray] = []
+        self._sigs: list[np.ndarray] = []
+        self._count = 0
 
     def add(self, group: str, doc_number: int, paragraph_sigs: np.ndarray) -> None:
         code = self.groups.setdefault(group, len(self.groups))
         self.doc_groups[doc_number] = code
-        n = len(paragraph_sigs)
-        if not n:
-            return
-        self.group_codes.append(np.full(n, code, dtype=np.int32))
-        self.doc_numbers.append(np.full(n, doc_number, dtype=np.int64))
-        self.sigs.append(np.asarray(paragraph_sigs, dtype=np.uint32))
+        done = 0
+        while done < len(paragraph_sigs):
+            block, at = divmod(self._count, COLLECTOR_BLOCK)
+            if block == len(self._sigs):
+                self._codes.append(np.empty(COLLECTOR_BLOCK, dtype=np.int32))
+                self._docs.append(np.empty(COLLECTOR_BLOCK, dtype=np.int64))
+                self._sigs.append(np.empty((COLLECTOR_BLOCK, self.num_perm), dtype=np.uint32))
+            take = min(len(paragraph_sigs) - done, COLLECTOR_BLOCK - at)
+            self._codes[block][at : at + take] = code
+            self._docs[block][at : at + take] = doc_number
+            self._sigs[block][at : at + take] = paragraph_sigs[done : done + take]
+            done += take
+            self._count += take
 
     def nbytes(self) -> int:
-        return sum(a.nbytes for a in self.group_codes + self.doc_numbers + self.sigs)
+        """The bytes of the rows collected (group code, document number, signature)."""
+        return self._count * (4 + 8 + 4 * self.num_perm)
 
     def count(self) -> int:
-        return sum(len(a) for a in self.group_codes)
+        return self._count
+
+    def _gather(self, blocks: list[np.ndarray]) -> np.ndarray:
+        last = self._count - (len(blocks) - 1) * COLLECTOR_BLOCK
+        return np.concatenate([*blocks[:-1], blocks[-1][:last]]) if blocks else np.zeros(0)
+
+    def codes(self) -> np.ndarray:
+        return self._gather(self._codes)
+
+    def doc_numbers(self) -> np.ndarray:
+        return self._gather(self._docs)
+
+    def band(self, rows: np.ndarray, start: int, end: int) -> np.ndarray:
+        """Columns ``start:end`` of the signatures of ``rows`` (ascending row numbers)."""
+        bounds = np.searchsorted(rows, np.arange(len(self._sigs) + 1) * COLLECTOR_BLOCK).tolist()
+        parts = [
+            self._sigs[b][rows[bounds[b] : bounds[b + 1]] - b * COLLECTOR_BLOCK, start:end]
+            for b in range(len(self._sigs))
+        ]
+        return np.concatenate(parts) if parts else np.zeros((0, end - start), dtype=np.uint32)
+
+    def signatures(self, rows: np.ndarray) -> np.ndarray:
+        """The whole signatures of ``rows`` (any order)."""
+        out = np.empty((len(rows), self.num_perm), dtype=np.uint32)
+        for n, row in enumerate(rows.tolist()):
+            out[n] = self._sigs[row // COLLECTOR_BLOCK][row % COLLECTOR_BLOCK]
+        return out
 
 
 def _find(parent: np.ndarray, i: int) -> int:
@@ -118,16 +163,18 @@ def find_boilerplate(
 
     Documents numbered in ``exclude`` (duplicates of a kept document) do not count: ten
     syndicated copies of one story must not make its paragraphs look like a template.
+
+    The signatures are read where the collector holds them: what is made here is a band's
+    columns at a time, and a few integers per paragraph.
     """
     index = BoilerplateIndex(threshold=threshold)
-    if not collected.sigs:
+    if not collected.count():
         return index
-    groups = np.concatenate(collected.group_codes)
-    docs = np.concatenate(collected.doc_numbers)
-    sigs = np.concatenate(collected.sigs)
+    groups = collected.codes()
+    docs = collected.doc_numbers()
+    keep = np.ones(len(groups), dtype=bool)
     if exclude:
-        keep = ~np.isin(docs, np.fromiter(exclude, dtype=np.int64))
-        groups, docs, sigs = groups[keep], docs[keep], sigs[keep]
+        keep &= ~np.isin(docs, np.fromiter(exclude, dtype=np.int64))
     group_docs = np.bincount(
         [code for doc, code in collected.doc_groups.items() if doc not in exclude],
         minlength=len(collected.groups),
@@ -136,44 +183,54 @@ def find_boilerplate(
     # are left out of the grouping (a crawl of many small sites costs nothing here).
     small = np.flatnonzero(group_docs < min_docs)
     if len(small):
-        keep = ~np.isin(groups, small)
-        groups, docs, sigs = groups[keep], docs[keep], sigs[keep]
-    n = len(sigs)
+        keep &= ~np.isin(groups, small)
+    rows = np.flatnonzero(keep)  # the paragraphs grouped, by their row in the collector
+    groups, docs = groups[rows], docs[rows]
+    del keep
+    n = len(rows)
     if not n:
         return index
     parent = np.arange(n, dtype=np.int64)
     for band in range(BANDS):
-        cols = sigs[:, band * ROWS : (band + 1) * ROWS]
+        cols = collected.band(rows, band * ROWS, (band + 1) * ROWS)
         keys = np.column_stack([groups.astype(np.uint32), cols])
+        del cols
         order = np.lexsort(keys.T[::-1])
         sorted_keys = keys[order]
+        del keys
         boundaries = np.flatnonzero(np.any(sorted_keys[1:] != sorted_keys[:-1], axis=1)) + 1
+        del sorted_keys
         starts = np.concatenate([[0], boundaries])
         ends = np.concatenate([boundaries, [n]])
         for start, end in zip(starts[ends - starts >= 2], ends[ends - starts >= 2], strict=True):
             members = order[start:end]
             if len(np.unique(docs[members])) < 2:
                 continue
-            member_sigs = sigs[members]
-            rep = members[np.lexsort(member_sigs.T[::-1])[0]]
-            agree = np.count_nonzero(member_sigs == sigs[rep], axis=1) / sigs.shape[1]
+            member_sigs = collected.signatures(rows[members])
+            first = np.lexsort(member_sigs.T[::-1])[0]
+            rep = members[first]
+            agree = np.count_nonzero(member_sigs == member_sigs[first], axis=1) / collected.num_perm
             root = _find(parent, int(rep))
             for m in members[agree >= threshold]:
                 other = _find(parent, int(m))
                 if other != root:
                     parent[max(other, root)] = min(other, root)
                     root = min(other, root)
+        del order
     roots = np.array([_find(parent, i) for i in range(n)], dtype=np.int64)
     pairs = np.unique(np.column_stack([roots, docs]), axis=0)
     component_roots, doc_counts = np.unique(pairs[:, 0], return_counts=True)
+    by_root = np.argsort(roots, kind="stable")  # each component's members, ascending
+    sorted_roots = roots[by_root]
     names = {code: name for name, code in collected.groups.items()}
     for root, count in zip(component_roots.tolist(), doc_counts.tolist(), strict=True):
         group = int(groups[root])
         if count < min_docs or count < min_share * group_docs[group]:
             continue
-        members = np.flatnonzero(roots == root)
-        rep = members[np.lexsort(sigs[members].T[::-1])[0]]
-        index.add(names[int(groups[rep])], sigs[rep], count)
+        members = by_root[np.searchsorted(sorted_roots, root) : np.searchsorted(sorted_roots, root, "right")]
+        member_sigs = collected.signatures(rows[members])
+        first = np.lexsort(member_sigs.T[::-1])[0]
+        index.add(names[int(groups[members[first]])], member_sigs[first], count)
     return index
 
 

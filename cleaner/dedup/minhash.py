@@ -3,7 +3,9 @@
 The sketches are datasketch's MinHash, 2.x ``affine32`` permutation scheme, fed a fast 32-bit
 hash (xxhash's xxh32) instead of the default SHA-1, which costs several times more and buys
 nothing here: shingles are not adversarial, they only need to spread well. :func:`signatures`
-computes datasketch's values itself, in batches and in bounded memory (the tests compare them).
+computes datasketch's values itself, in batches and in bounded memory (the tests compare them),
+from datasketch's own permutations. A paragraph is tokenised once: its shingle hashes make its
+own signature and, with the few shingles across paragraph breaks, its document's.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import numpy as np
 import xxhash
 
 if TYPE_CHECKING:  # datasketch is imported where it is used: it brings scipy, a second to import
-    from datasketch import LeanMinHash, MinHash
+    from datasketch import MinHash
 
 _WORD = re.compile(r"\w+")
 HASH_NAME = "xxh32"
@@ -90,12 +92,10 @@ def signature(text: str, settings: SketchSettings) -> np.ndarray:
 BLOCK = 1 << 12
 
 
-def _shingle_hashes(text: str, words: int, into: array[int]) -> bool:
+def _stream_hashes(text: str, words: int, into: array[int]) -> None:
     """Append the xxh32 of every ``words``-word shingle of ``text`` to ``into`` (repeats too:
-    a minimum does not care), as :func:`shingles` cuts them; False when the text has no word.
-
-    The tokens are streamed, so no list of tokens or set of shingles of a long text is built.
-    """
+    a minimum does not care), as :func:`shingles` cuts them. The tokens are streamed, so no
+    list of tokens or set of shingles of a long text is built."""
     window: list[str] = []
     first = len(into)
     for match in _WORD.finditer(text.casefold()):
@@ -106,35 +106,50 @@ def _shingle_hashes(text: str, words: int, into: array[int]) -> bool:
             into.append(xxhash.xxh32_intdigest(" ".join(window).encode()))
     if len(into) == first and window:  # shorter than one shingle: the words it has, as one
         into.append(xxhash.xxh32_intdigest(" ".join(window).encode()))
-    return len(into) > first
+
+
+def shingle_hashes(text: str, words: int) -> np.ndarray:
+    """The hashes of the shingles of ``text``, mixed (xxh32, then MurmurHash3's finalizer):
+    what every permutation of every sketch is applied to. Computed once per paragraph, they
+    feed both its own signature and its document's (:func:`union_signature`): one tokenisation
+    per document."""
+    hashes = array("I")  # 4 bytes a shingle (a list of ints costs 36)
+    _stream_hashes(text, words, hashes)
+    return _fmix32(np.frombuffer(hashes, dtype=np.uint32)) if hashes else np.zeros(0, dtype=np.uint32)
+
+
+def mixed_hashes(grams: list[str]) -> np.ndarray:
+    """The mixed hashes of shingles given as text (words joined by one space)."""
+    found = np.fromiter(
+        (xxhash.xxh32_intdigest(g.encode()) for g in grams), dtype=np.uint32, count=len(grams)
+    )
+    return _fmix32(found)
 
 
 def signatures(texts: list[str], settings: SketchSettings) -> np.ndarray:
     """Signatures of several texts as one ``(len(texts), num_perm)`` array, in one batch.
 
     The same values as datasketch's MinHash on each text's shingles: its ``affine32``
-    arithmetic (xxh32, MurmurHash3's finalizer, ``a * h + b`` modulo 2**32, the minimum per
-    permutation), applied to every shingle of every text at once (in blocks of ``BLOCK``
-    shingles) and min-reduced per text. A document's paragraphs are short, so one MinHash
-    update each spends more time in numpy's call overhead than in arithmetic; one batch per
-    document removes that overhead.
+    arithmetic (xxh32, MurmurHash3's finalizer, ``a * h + b`` modulo 2**32 with datasketch's
+    own permutations, the minimum per permutation), applied to every shingle of every text at
+    once (in blocks of ``BLOCK`` shingles) and min-reduced per text. A document's paragraphs
+    are short, so one MinHash update each spends more time in numpy's call overhead than in
+    arithmetic; one batch per document removes that overhead.
     """
+    words = settings.shingle_words
+    return signatures_of_hashes([shingle_hashes(text, words) for text in texts], settings)
+
+
+def signatures_of_hashes(hashes: list[np.ndarray], settings: SketchSettings) -> np.ndarray:
+    """One signature per array of :func:`shingle_hashes`, in one batch (see :func:`signatures`)."""
     template = _template(settings)
-    out = np.tile(np.asarray(template.hashvalues, dtype=np.uint32), (len(texts), 1))
-    hashes = array("I")  # 4 bytes a shingle (a list of ints costs 36)
-    starts: list[int] = []
-    rows: list[int] = []
-    for row, text in enumerate(texts):
-        start = len(hashes)
-        if _shingle_hashes(text, settings.shingle_words, hashes):
-            starts.append(start)
-            rows.append(row)
-    if not hashes:
+    out = np.tile(np.asarray(template.hashvalues, dtype=np.uint32), (len(hashes), 1))
+    rows = [row for row, h in enumerate(hashes) if len(h)]
+    if not rows:
         return out
     a, b = template.permutations
-    hv = _fmix32(np.frombuffer(hashes, dtype=np.uint32)).reshape(-1, 1)
-    del hashes
-    begin = np.array(starts)
+    begin = np.cumsum([0, *(len(hashes[row]) for row in rows[:-1])])
+    hv = np.concatenate([hashes[row] for row in rows]).reshape(-1, 1)
     end = np.append(begin[1:], len(hv))
     texts_of = np.array(rows)
     for s in range(0, len(hv), BLOCK):
@@ -145,6 +160,18 @@ def signatures(texts: list[str], settings: SketchSettings) -> np.ndarray:
         mine = texts_of[first:last]
         out[mine] = np.minimum(out[mine], mins)
     return out
+
+
+def union_signature(hashes: list[np.ndarray], settings: SketchSettings) -> np.ndarray:
+    """The signature of the union of several texts' shingles (a document's, from its
+    paragraphs' :func:`shingle_hashes`), ``BLOCK`` shingles at a time."""
+    template = _template(settings)
+    sig = np.array(template.hashvalues, dtype=np.uint32)
+    a, b = template.permutations
+    for part in hashes:
+        for start in range(0, len(part), BLOCK):
+            np.minimum(sig, (part[start : start + BLOCK, None] * a + b).min(axis=0), out=sig)
+    return sig
 
 
 def _fmix32(hv: np.ndarray) -> np.ndarray:
@@ -161,11 +188,3 @@ def _fmix32(hv: np.ndarray) -> np.ndarray:
 def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """The share of equal signature positions: MinHash's estimate of the Jaccard similarity."""
     return float(np.count_nonzero(a == b) / len(a))
-
-
-def to_lean_minhash(sig: np.ndarray, settings: SketchSettings) -> LeanMinHash:
-    """A stored signature as datasketch's LeanMinHash: all MinHashLSH needs, without the
-    permutation tables a full MinHash carries."""
-    from datasketch import LeanMinHash
-
-    return LeanMinHash(seed=settings.seed, hashvalues=sig, scheme=settings.scheme)

@@ -8,13 +8,23 @@ item, a summary line), far apart; scrapers double a paragraph right where it sta
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import takewhile
 from typing import ClassVar
 
 import numpy as np
 
-from cleaner.dedup.minhash import PARAGRAPH_SKETCH, estimated_jaccard, signatures
+from cleaner.dedup.minhash import (
+    DOCUMENT_SKETCH,
+    PARAGRAPH_SKETCH,
+    estimated_jaccard,
+    mixed_hashes,
+    shingle_hashes,
+    signatures_of_hashes,
+    union_signature,
+)
 from cleaner.document import Document, Edit
 
 REPEAT_THRESHOLD = 0.8
@@ -22,26 +32,85 @@ REPEAT_WINDOW = 1
 REPEAT_MIN_WORDS = 2  # a one-word line doubled is a divider or a list marker, not a scraper's copy
 
 
+# Each line's shingle hashes and paragraph signature, remembered: passes ask for the same lines
+# round after round, and the document's signature is made of its lines' hashes.
 _SIGNATURES: dict[str, np.ndarray] = {}
+_HASHES: dict[str, np.ndarray] = {}
 SIGNATURE_CACHE_SIZE = 16384
 
 
+def _make_room(count: int) -> None:
+    if len(_SIGNATURES) + count >= SIGNATURE_CACHE_SIZE:
+        _SIGNATURES.clear()
+        _HASHES.clear()
+
+
 def paragraph_signatures_of(lines: list[str]) -> list[np.ndarray]:
-    """The signatures of ``lines``, remembered (passes ask for the same lines round after round);
-    the ones not seen yet are computed in one batch."""
+    """The signatures of ``lines``, remembered; the ones not seen yet are computed in one batch."""
     missing = [line for line in dict.fromkeys(lines) if line not in _SIGNATURES]
     if missing:
-        if len(_SIGNATURES) + len(missing) >= SIGNATURE_CACHE_SIZE:
-            _SIGNATURES.clear()
-            missing = list(dict.fromkeys(lines))
-        _SIGNATURES.update(zip(missing, signatures(missing, PARAGRAPH_SKETCH), strict=True))
+        _make_room(len(missing))
+        missing = [line for line in dict.fromkeys(lines) if line not in _SIGNATURES]
+        hashes = [_HASHES.get(line) for line in missing]
+        words = PARAGRAPH_SKETCH.shingle_words
+        for n, line in enumerate(missing):
+            if hashes[n] is None:
+                hashes[n] = _HASHES[line] = shingle_hashes(line, words)
+        sigs = signatures_of_hashes(hashes, PARAGRAPH_SKETCH)  # type: ignore[arg-type]
+        _SIGNATURES.update(zip(missing, sigs, strict=True))
     return [_SIGNATURES[line] for line in lines]
+
+
+_WORD = re.compile(r"\w+")
+_EDGE = 256  # characters read at each end of a paragraph for the words across its breaks
+
+
+def _words(line: str) -> tuple[int, list[str], list[str]]:
+    """How many words ``line`` has (exactly when fewer than 3, else at least 3), its first two
+    and its last two, case-folded as :func:`~cleaner.dedup.minhash.shingles` cuts them. Only
+    the ends are read (a word cut by the slice is never among the two kept)."""
+    if len(line) > _EDGE:
+        head = _WORD.findall(line[:_EDGE].casefold())
+        tail = _WORD.findall(line[-_EDGE:].casefold())
+        if len(head) >= 3 and len(tail) >= 3:
+            return len(head), head[:2], tail[-2:]
+    every = _WORD.findall(line.casefold())
+    return len(every), every[:2], every[-2:]
+
+
+def document_signature(lines: list[str]) -> np.ndarray:
+    """The document signature: MinHash of the shingles of the whole text (``lines`` joined),
+    value for value what :func:`~cleaner.dedup.minhash.signature` of the text gives, without
+    tokenising it again: the shingles inside each paragraph are the hashes its paragraph
+    signature was made of; only the few shingles across each paragraph break are new."""
+    words = DOCUMENT_SKETCH.shingle_words
+    if words != PARAGRAPH_SKETCH.shingle_words or words != 3:
+        return union_signature([shingle_hashes("\n\n".join(lines), words)], DOCUMENT_SKETCH)
+    hashes: list[np.ndarray] = []
+    across: list[str] = []  # the shingles that span a paragraph break
+    recent: list[str] = []  # the last two words of the text so far
+    total = 0
+    for line in lines:
+        count, head, tail = _words(line)
+        if not count:
+            continue
+        if count >= words:
+            found = _HASHES.get(line)
+            hashes.append(shingle_hashes(line, words) if found is None else found)
+        run = recent + head
+        across += [" ".join(run[i : i + words]) for i in range(len(recent)) if i + words <= len(run)]
+        recent = (recent + (head if count < words else tail))[-(words - 1) :]
+        total += count
+    if 0 < total < words:  # a text shorter than one shingle is one shingle
+        across.append(" ".join(recent[-total:]))
+    if across:
+        hashes.append(mixed_hashes(across))
+    return union_signature(hashes, DOCUMENT_SKETCH)
 
 
 def remember_signatures(lines: list[str], sigs: np.ndarray) -> None:
     """Seed the cache with signatures computed elsewhere (stage 1's, for stage 3)."""
-    if len(_SIGNATURES) + len(lines) >= SIGNATURE_CACHE_SIZE:
-        _SIGNATURES.clear()
+    _make_room(len(lines))
     _SIGNATURES.update(zip(lines, sigs, strict=True))
 
 
@@ -65,8 +134,10 @@ class RemoveRepeatedParagraphs:
         sigs = paragraph_signatures_of(lines)
         kept: list[int] = []
         for i in range(len(lines)):
-            # (kept is in order: the last ``window`` of it hold every one near enough)
-            recent = [j for j in kept[-self.window :] if i - j <= self.window] if self.window else kept
+            # The kept paragraphs within the window: the last few of ``kept``, read backwards
+            # (one pass over the document, not a list rebuilt per paragraph).
+            since = i - self.window
+            recent = takewhile(since.__le__, reversed(kept)) if self.window else kept
             if len(lines[i].split()) >= self.min_words and any(
                 estimated_jaccard(sigs[i], sigs[j]) >= self.threshold for j in recent
             ):

@@ -1,0 +1,165 @@
+"""How ``cleaner run`` scales with ``--jobs``, and the per-stage costs a scaling model needs.
+
+Run by hand, never in the test suite:
+
+    python bench/bench_jobs.py --documents 3000 --max-jobs 4 --rounds 3
+    python bench/bench_jobs.py --input some.jsonl --input other.jsonl.gz --max-jobs 16
+    python bench/bench_jobs.py --documents 3000 --input $S/seedlike-dev/input.jsonl.gz \
+        --input $S/wcxb-dev/fullpage.jsonl.gz --max-jobs 2          # the issue's three inputs
+
+Each input (generated news with ``--documents``, and every ``--input``) is measured in turn. For
+each ``--jobs N`` (1 to ``--max-jobs``, in turn, ``--rounds`` times; medians reported) it runs
+``cleaner run`` in a child process and measures its wall time, the CPU time of the main process
+(reading, ordering, writing, and stage 2's decisions) and of the worker processes (everything per
+document), and the wall time of stage 2 (duplicate documents and site boilerplate: serial, in the
+main process, while the workers wait). CPU times are barely touched by other load on the
+machine; wall times are.
+
+From those it prints the model the README's "Performance" section describes: with ``N`` workers
+on ``N`` cores, a run takes about ``start + stage2 + max(work / N, pipe)`` where ``work`` is
+the workers' CPU and ``pipe`` the main process's CPU outside stage 2 (it reads and writes while
+the workers clean, so it bounds the rate from below), and saturates at ``N = work / pipe``.
+The last line per input gives ``--jobs 2`` against ``--jobs 1`` (wall time, and the main
+process's share of the CPU at ``--jobs 2``): what the issue's "1.8x" and "under 25%" ask of it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+CHILD = """
+import json, resource, sys, time
+import cleaner.api as api
+from cleaner.cli import cli
+
+stage2 = [0.0]
+def timed(func):
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            stage2[0] += time.perf_counter() - start
+    return wrapper
+
+api.Stages.decide = timed(api.Stages.decide)
+start = time.perf_counter()
+cli(sys.argv[1:], standalone_mode=False)
+wall = time.perf_counter() - start
+own = resource.getrusage(resource.RUSAGE_SELF)
+kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("RESULT " + json.dumps({
+    "wall": wall, "stage2": stage2[0],
+    "main_cpu": own.ru_utime + own.ru_stime, "worker_cpu": kids.ru_utime + kids.ru_stime,
+}))
+"""
+
+
+def measure(path: Path, jobs: int) -> dict[str, float]:
+    out = Path(tempfile.mkdtemp()) / "out.jsonl"
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, "run", str(path), str(out), "-q", "-j", str(jobs)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    process_wall = time.perf_counter() - start
+    line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT "))
+    result: dict[str, float] = json.loads(line.removeprefix("RESULT "))
+    result["process_wall"] = process_wall  # start-up (imports) included
+    out.unlink()
+    return result
+
+
+def count_documents(path: Path) -> int:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        return sum(1 for line in f if line.strip())
+
+
+def bench(path: Path, max_jobs: int, rounds: int, model: list[int]) -> None:
+    size_mb = path.stat().st_size / 2**20
+    docs = count_documents(path)
+    print(f"input: {path} ({docs} documents, {size_mb:.1f} MB on disk), {os.cpu_count()} cores", flush=True)
+    runs: dict[int, list[dict[str, float]]] = {n: [] for n in range(1, max_jobs + 1)}
+    for _ in range(rounds):
+        for jobs in runs:  # in turn, so a slow spell of the machine is shared
+            runs[jobs].append(measure(path, jobs))
+    med: dict[int, dict[str, float]] = {
+        jobs: {key: statistics.median(r[key] for r in rs) for key in rs[0]} for jobs, rs in runs.items()
+    }
+    base = med[1]["process_wall"]
+    print("jobs  wall s  docs/s  MB/s  speed-up  main CPU s  workers CPU s  main share  stage 2 s")
+    for jobs, m in med.items():
+        total = m["main_cpu"] + m["worker_cpu"]
+        print(
+            f"{jobs:4} {m['process_wall']:7.1f} {docs / m['process_wall']:7.1f} {size_mb / m['process_wall']:5.2f}"
+            f" {base / m['process_wall']:8.2f}x {m['main_cpu']:10.1f} {m['worker_cpu']:13.1f}"
+            f" {m['main_cpu'] / total:10.0%} {m['stage2']:9.2f}"
+        )
+    # The model, from the largest --jobs measured (its split of the work is the pool's).
+    m = med[max(med)] if max(med) > 1 else med[1]
+    start = m["process_wall"] - m["wall"]
+    stage2 = m["stage2"]
+    work = m["worker_cpu"] if max(med) > 1 else m["main_cpu"] - stage2
+    pipe = max(m["main_cpu"] - stage2, 1e-9) if max(med) > 1 else 0.0
+    print(
+        f"model: start {start:.1f} s + stage 2 {stage2:.1f} s + max(work {work:.1f} s / N, main pipe {pipe:.1f} s);"
+        f" saturates at N = {work / pipe if pipe else float('inf'):.0f}"
+    )
+    # "vs one job": against --jobs 1's CPU time (its wall time on a quiet machine; on a loaded
+    # one the measured wall says more about the other jobs than about cleaner).
+    one_job = med[1]["main_cpu"]
+    for cores in model:
+        predicted = start + stage2 + max(work / cores, pipe)
+        print(
+            f"  {cores:3} cores: {predicted:6.1f} s, {docs / predicted:7.1f} docs/s,"
+            f" {one_job / predicted:5.1f}x one job ({one_job:.1f} s of CPU)"
+        )
+    if 2 in med:
+        two = med[2]
+        share = two["main_cpu"] / (two["main_cpu"] + two["worker_cpu"])
+        print(
+            f"--jobs 2 / --jobs 1: {med[1]['process_wall'] / two['process_wall']:.2f}x wall"
+            f" (medians of {rounds}); main process {share:.0%} of the CPU at --jobs 2",
+            flush=True,
+        )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--documents", type=int, default=3000, help="generated news documents (0: none)")
+    ap.add_argument(
+        "--input", action="append", default=[], help="a JSONL file (.gz too) to measure; repeatable"
+    )
+    ap.add_argument("--max-jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--model", default="4,8,16,64", help="core counts to predict")
+    args = ap.parse_args()
+    paths = [Path(p) for p in args.input]
+    if args.documents:
+        generated = Path(tempfile.mkdtemp()) / "news.jsonl"
+        with generated.open("w", encoding="utf-8") as f:
+            subprocess.run(
+                [sys.executable, str(HERE / "generate.py"), str(args.documents)], stdout=f, check=True
+            )
+        paths.insert(0, generated)
+    model = [int(c) for c in args.model.split(",")]
+    for path in paths:
+        bench(path, args.max_jobs, args.rounds, model)
+
+
+if __name__ == "__main__":
+    main()
