@@ -66,6 +66,24 @@ def test_a_site_name_beside_one_of_several_separators_frees_the_headline() -> No
     assert "Get Help" in cuts
 
 
+def test_a_tagline_after_the_site_name_is_no_headline() -> None:
+    # A page title reads headline first when the site's name stands between parts: what
+    # follows the name is the site's tagline, however often the header prints it.
+    first = "Winter Ferry Timetable and Fares Guide - FERRIES | Powered by Tidewater"
+    cuts = page_title_cuts(first, "ferries.harbourpost.example")
+    assert "Winter Ferry Timetable and Fares Guide" in cuts
+    assert "Powered by Tidewater" not in cuts
+    doc = clean_page(
+        [first, "Powered by Tidewater", *MENU, "Your complete ferry timetable guide for winter", *PROSE],
+        url="https://ferries.harbourpost.example/guides/timetable",
+    )
+    assert doc.fields.get("title") != "Powered by Tidewater"
+
+
+def test_a_headline_right_of_the_site_name_is_still_a_cut() -> None:
+    assert "Ferry fares" in page_title_cuts("Harbour Post - Help | Ferry fares", "help.harbourpost.example")
+
+
 def test_the_text_before_a_colon_is_the_headlines_own_not_a_cut() -> None:
     assert page_title_cuts("Ferry strike begins tomorrow: what islanders should know") == [
         "what islanders should know"

@@ -106,6 +106,25 @@ def _is_site(part: str, host: str) -> bool:
     return len(_WORD.findall(part)) <= SITE_INITIALS_MAX_WORDS and names_site(part, host, loose=True)
 
 
+def _beside_site(cut: str, rest: str, beside: str, host: str, right: bool) -> bool:
+    """Whether ``cut`` is a headline because the part beside it names the site ("Coffee - Tide
+    Lab of Northport"). A page title reads headline first when the site's name stands between
+    parts ("Plan for new runners - RUN | Powered by Acme": what follows the name is the
+    site's tagline), so a cut right of the name counts only when all on its left names the
+    site ("Acme - Help | Plans").
+
+    >>> _beside_site("Powered by Acme", "Plan for new runners - RUN", "RUN", "run.acme.example", True)
+    False
+    >>> _beside_site("Plans", "Acme - Help", "Help", "help.acme.example", True)
+    True
+    >>> _beside_site("Coffee", "Tide Lab of Northport", "Tide Lab of Northport", "tln.example.org", False)
+    True
+    """
+    if not names_site(beside, host):
+        return False
+    return not right or all(names_site(part, host) for part in _AFFIX.split(rest) if part.strip())
+
+
 def page_title_cuts(first: str, host: str = "") -> list[str]:
     """The headlines a page title may hold, most words first: the text on one side of a
     separator, when it has at least as many words as the side cut away (the site's name is the
@@ -128,14 +147,14 @@ def page_title_cuts(first: str, host: str = "") -> list[str]:
         # The parts next to the separator: the site's name may be one of several ("Help | HPS - ...").
         after = first[match.end() : matches[k + 1].start()] if k + 1 < len(matches) else right
         before = first[matches[k - 1].end() : match.start()] if k else left
-        for cut, rest, beside in ((left, right, after), (right, left, before)):
-            if cut is left and ":" in match.group():  # "Storm: what we know"; "Site: Storm"
+        for cut, rest, beside, on_right in ((left, right, after, False), (right, left, before, True)):
+            if not on_right and ":" in match.group():  # "Storm: what we know"; "Site: Storm"
                 continue
             words = len(_WORD.findall(cut))
             long_enough = words >= PAGE_TITLE_MIN_WORDS and words >= len(_WORD.findall(rest))
             if (
                 words
-                and (long_enough or _is_site(rest, host) or names_site(beside, host))
+                and (long_enough or _is_site(rest, host) or _beside_site(cut, rest, beside, host, on_right))
                 and not names_site(cut, host)
                 and cut not in cuts
             ):
