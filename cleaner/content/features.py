@@ -25,6 +25,32 @@ from itertools import chain, repeat
 import numpy as np
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+# Punctuation that a whitespace-separated chunk often starts or ends with and no _TOKEN contains
+# at either end of a chunk (an apostrophe joins two runs of letters only; none of these is a
+# letter or a digit): stripped before a chunk is asked whether it is one word.
+_CHUNK_ENDS = ".,;:!?\"()[]'’“”«»-–—/|…*"
+
+
+def _tokens(line: str) -> list[str]:
+    """``_TOKEN.findall(line)``, cheaper: no token spans whitespace, and a chunk of letters
+    between whitespace (after its leading and trailing punctuation are stripped) is one token,
+    so the regular expression runs only on the chunks that hold something else (a digit, an
+    apostrophe, a hyphen).
+
+    >>> _tokens("Don't miss: the 2025 “Harbour-Bridge” vote, 4pm.")
+    ["Don't", 'miss', 'the', 'Harbour', 'Bridge', 'vote', 'pm']
+    """
+    out: list[str] = []
+    for chunk in line.split():
+        if chunk.isalpha():
+            out.append(chunk)
+            continue
+        inner = chunk.strip(_CHUNK_ENDS)
+        if inner.isalpha():
+            out.append(inner)
+        elif inner:
+            out.extend(_TOKEN.findall(inner))
+    return out
 _SENTENCE_END = re.compile(r"[.!?…。！？]['\"’”»)\]]*$")
 _SEPARATORS = re.compile(r"\s[|»›•·/>~→←]\s|^[»›•·→▸►]|[|»›]\s*$|\s[-–—]\s.*\s[-–—]\s")
 _BULLET = re.compile(r"^(?:[-*•·–—▪►▸]|\d{1,2}[.)])\s")
@@ -257,13 +283,20 @@ def _char_class(char: str) -> int:
 def _char_classes() -> np.ndarray:
     """:func:`_char_class` of every character of the Basic Multilingual Plane, built once per
     process."""
-    return np.fromiter((_char_class(chr(c)) for c in range(0x10000)), dtype=np.intp, count=0x10000)
+    return np.fromiter((_char_class(chr(c)) for c in range(0x10000)), dtype=np.uint8, count=0x10000)
+
+
+@cache
+def _spaces() -> np.ndarray:
+    """``str.isspace`` of every character of the Basic Multilingual Plane (what ``\\s`` matches)."""
+    return np.fromiter((chr(c).isspace() for c in range(0x10000)), dtype=bool, count=0x10000)
 
 
 def _char_counts(lines: list[str], lengths: np.ndarray) -> tuple[np.ndarray, ...]:
     """Per line: its digits, its punctuation characters, its commas and the characters
-    :data:`_SEPARATORS` needs, classified over the whole document's code points at once
-    (:func:`_char_classes`) and counted in one pass."""
+    :data:`_SEPARATORS` needs that stand where it looks for them, classified over the whole document's code points at once
+    (:func:`_char_classes`) and counted in one pass over the characters that are not letters
+    or spaces (a small part of a page), each placed in its line by the lines' end offsets."""
     points = np.frombuffer("".join(lines).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     class_of = _char_classes()
     wide = points >= len(class_of)
@@ -273,11 +306,25 @@ def _char_counts(lines: list[str], lengths: np.ndarray) -> tuple[np.ndarray, ...
             classes[at] = _char_class(chr(int(points[at])))
     else:
         classes = class_of[points]
-    line_of = np.repeat(np.arange(len(lines)), lengths)
-    table = np.bincount(line_of * 5 + classes, minlength=5 * len(lines)).reshape(len(lines), 5)
+    counted = np.flatnonzero(classes)
+    ends = np.cumsum(lengths)
+    line_of = np.searchsorted(ends, counted, side="right")
+    keys = line_of * 5 + classes[counted]
+    table = np.bincount(keys, minlength=5 * len(lines)).reshape(len(lines), 5)
     table = table.astype(np.float64)
     punct = table[:, _PUNCT] + table[:, _COMMA] + table[:, _SEPARATOR_CLASS]
-    return table[:, _DIGIT_CLASS], punct, table[:, _COMMA], table[:, _SEPARATOR_CLASS]
+    # Every match of _SEPARATORS holds a separator character at its line's start or end or next
+    # to a space (\s is str.isspace, all of it in the Basic Multilingual Plane): the lines with
+    # one are the only ones it can match (a hyphen or a slash inside a word is neither).
+    at = counted[classes[counted] == _SEPARATOR_CLASS]
+    line = line_of[classes[counted] == _SEPARATOR_CLASS]
+    space = _spaces()
+    last = len(points) - 1
+    loose = (at == ends[line] - lengths[line]) | (at == ends[line] - 1)
+    loose |= space[np.minimum(points[np.maximum(at - 1, 0)], 0xFFFF)]
+    loose |= space[np.minimum(points[np.minimum(at + 1, last)], 0xFFFF)]
+    spaced = np.bincount(line[loose], minlength=len(lines))
+    return table[:, _DIGIT_CLASS], punct, table[:, _COMMA], spaced
 
 
 def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
@@ -306,7 +353,7 @@ def document_features(
     width = len(FEATURE_NAMES)
     if not n:
         return PageFeatures(np.zeros((0, width), dtype=np.float32), np.zeros(0), None)
-    tokens = [_TOKEN.findall(line) for line in lines]
+    tokens = list(map(_tokens, lines))
     per_line = np.fromiter(map(len, tokens), dtype=np.int64, count=n)
     n_words_all = per_line.astype(np.float64)
     flat = list(chain.from_iterable(tokens))
@@ -350,14 +397,14 @@ def document_features(
     base[:, 2] = [s.rstrip(_CLOSERS).endswith(_ENDERS) for s in stripped]  # _SENTENCE_END
     base[:, 3] = [s.endswith(":") for s in stripped]
     base[:, 4] = [s.endswith(("?", "？")) for s in stripped]
-    for i in np.flatnonzero(separator_chars).tolist():
-        base[i, 12] = min(len(_SEPARATORS.findall(lines[i])), 3)
+    at = np.flatnonzero(separator_chars)
+    base[at, 12] = [min(len(_SEPARATORS.findall(lines[i])), 3) for i in at.tolist()]
     base[:, 13] = [_BULLET.match(line) is not None for line in lines]
     base[:, 14] = list(map(_urlish, lines))
-    for i in np.flatnonzero(per_line <= 12).tolist():
-        base[i, 15] = _BYLINE.match(lines[i]) is not None
-    for i in np.flatnonzero((per_line <= 14) & (digits > 0)).tolist():  # every date has a digit
-        base[i, 16] = _has_date(lines[i])
+    at = np.flatnonzero(per_line <= 12)
+    base[at, 15] = [_BYLINE.match(lines[i]) is not None for i in at.tolist()]
+    at = np.flatnonzero((per_line <= 14) & (digits > 0))  # every date has a digit
+    base[at, 16] = [_has_date(lines[i]) for i in at.tolist()]
     base[:, 17] = [line[:1].islower() for line in lines]
     base[:, 21] = np.minimum(np.array([counts[key] for key in folded_lines], dtype=np.float64) - 1, 3)
     ends = base[:, 2] > 0
