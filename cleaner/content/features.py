@@ -294,9 +294,10 @@ def _spaces() -> np.ndarray:
 
 def _char_counts(lines: list[str], lengths: np.ndarray) -> tuple[np.ndarray, ...]:
     """Per line: its digits, its punctuation characters, its commas and the characters
-    :data:`_SEPARATORS` needs that stand where it looks for them, classified over the whole document's code points at once
-    (:func:`_char_classes`) and counted in one pass over the characters that are not letters
-    or spaces (a small part of a page), each placed in its line by the lines' end offsets."""
+    :data:`_SEPARATORS` needs that stand where it looks for them, classified over the whole
+    document's code points at once (:func:`_char_classes`) and counted in one pass over the
+    characters that are not letters or spaces (a small part of a page), each placed in its
+    line by the lines' end offsets."""
     points = np.frombuffer("".join(lines).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     class_of = _char_classes()
     wide = points >= len(class_of)
