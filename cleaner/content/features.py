@@ -362,7 +362,9 @@ def document_features(
     index = dict(zip(distinct, range(len(distinct)), strict=True))
     ids = np.fromiter(map(index.__getitem__, flat), dtype=np.intp, count=len(flat))
     line_of = np.repeat(np.arange(n), per_line)
-    folded = [w.casefold() for w in distinct]
+    # Case folding maps each character on its own (no context, unlike lower()'s final sigma) and
+    # no word holds a newline: one call over the words joined by newlines folds them all.
+    folded = "\n".join(distinct).casefold().split("\n") if distinct else []
     times = np.bincount(ids, minlength=len(distinct))
     lang = _best_language(folded, times, len(flat))
     stops = stop_words().get(lang or "", frozenset())
@@ -382,7 +384,11 @@ def document_features(
     chars = np.fromiter(map(len, lines), dtype=np.int64, count=n)
     digits, punct, commas, separator_chars = _char_counts(lines, chars)
     chars_f = chars.astype(np.float64)
-    folded_lines = [line.casefold() for line in lines]
+    joined = "\n".join(lines)
+    if joined.count("\n") == n - 1:  # no line holds a newline: fold them all at once
+        folded_lines = joined.casefold().split("\n")
+    else:
+        folded_lines = [line.casefold() for line in lines]
     counts = Counter(folded_lines)
     base = np.zeros((n, len(LINE_FEATURES)), dtype=np.float64)
     base[:, 0] = np.log1p(n_words_all)
@@ -425,10 +431,9 @@ def document_features(
         base[:, 25] = idx > last
     base[:, 26] = np.log1p(_distance_to(prose))
     # The content words of each line, once per line: (line, word number) pairs sorted by line.
-    vocabulary: dict[str, int] = {}
-    word_number = np.fromiter(
-        (vocabulary.setdefault(word, len(vocabulary)) for word in folded), dtype=np.int64, count=size
-    )
+    first_seen = dict.fromkeys(folded)
+    vocabulary = dict(zip(first_seen, range(len(first_seen)), strict=True))
+    word_number = np.fromiter(map(vocabulary.__getitem__, folded), dtype=np.int64, count=size)
     content = ~is_stop & (np.fromiter(map(len, folded), dtype=np.int64, count=size) > 1)
     keep = content[ids]
     span = max(len(vocabulary), 1)
