@@ -362,9 +362,7 @@ def document_features(
     index = dict(zip(distinct, range(len(distinct)), strict=True))
     ids = np.fromiter(map(index.__getitem__, flat), dtype=np.intp, count=len(flat))
     line_of = np.repeat(np.arange(n), per_line)
-    # Case folding maps each character on its own (no context, unlike lower()'s final sigma) and
-    # no word holds a newline: one call over the words joined by newlines folds them all.
-    folded = "\n".join(distinct).casefold().split("\n") if distinct else []
+    folded = [w.casefold() for w in distinct]
     times = np.bincount(ids, minlength=len(distinct))
     lang = _best_language(folded, times, len(flat))
     stops = stop_words().get(lang or "", frozenset())
@@ -384,11 +382,7 @@ def document_features(
     chars = np.fromiter(map(len, lines), dtype=np.int64, count=n)
     digits, punct, commas, separator_chars = _char_counts(lines, chars)
     chars_f = chars.astype(np.float64)
-    joined = "\n".join(lines)
-    if joined.count("\n") == n - 1:  # no line holds a newline: fold them all at once
-        folded_lines = joined.casefold().split("\n")
-    else:
-        folded_lines = [line.casefold() for line in lines]
+    folded_lines = [line.casefold() for line in lines]
     counts = Counter(folded_lines)
     base = np.zeros((n, len(LINE_FEATURES)), dtype=np.float64)
     base[:, 0] = np.log1p(n_words_all)
