@@ -196,16 +196,25 @@ def guess_language(tokens: list[list[str]]) -> str | None:
 def _best_language(words: list[str], times: np.ndarray, total: int) -> str | None:
     """:func:`guess_language` from case-folded words, how often each occurs and the number of
     words: each distinct word looked up once, its languages added up as one matrix product."""
+    return _language_and_stops(words, times, total)[0]
+
+
+def _language_and_stops(words: list[str], times: np.ndarray, total: int) -> tuple[str | None, np.ndarray]:
+    """:func:`_best_language`, and which of ``words`` are stop words of that language: read off
+    the same lookup (a word is a stop word of a language when its row marks that language)."""
     codes, rows, table = _language_table()
     at = np.fromiter(map(rows.get, words, repeat(-1)), dtype=np.intp, count=len(words))
     hit = at >= 0
     counts = times[hit].astype(np.int64) @ table[at[hit]]
+    none = np.zeros(len(words), dtype=bool)
     if not total:
-        return None
+        return None, none
     best = int(np.argmax(counts))
     if counts[best] < LANGUAGE_MIN_SHARE * total:
-        return None
-    return codes[best]
+        return None, none
+    is_stop = none
+    is_stop[hit] = table[at[hit], best] > 0
+    return codes[best], is_stop
 
 
 @dataclass(frozen=True)
@@ -364,7 +373,7 @@ def document_features(
     line_of = np.repeat(np.arange(n), per_line)
     folded = [w.casefold() for w in distinct]
     times = np.bincount(ids, minlength=len(distinct))
-    lang = _best_language(folded, times, len(flat))
+    lang, is_stop = _language_and_stops(folded, times, len(flat))
     stops = stop_words().get(lang or "", frozenset())
 
     def line_sum(word_values: np.ndarray) -> np.ndarray:
@@ -372,7 +381,6 @@ def document_features(
         return out
 
     size = len(distinct)
-    is_stop = np.fromiter(map(stops.__contains__, folded), dtype=bool, count=size)
     firsts = [w[0] for w in distinct]
     alpha = np.fromiter(map(str.isalpha, firsts), dtype=bool, count=size)
     title_case = alpha & np.fromiter(map(str.isupper, firsts), dtype=bool, count=size)
