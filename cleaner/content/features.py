@@ -51,6 +51,8 @@ def _tokens(line: str) -> list[str]:
         elif inner:
             out.extend(_TOKEN.findall(inner))
     return out
+
+
 _SENTENCE_END = re.compile(r"[.!?…。！？]['\"’”»)\]]*$")
 _SEPARATORS = re.compile(r"\s[|»›•·/>~→←]\s|^[»›•·→▸►]|[|»›]\s*$|\s[-–—]\s.*\s[-–—]\s")
 _BULLET = re.compile(r"^(?:[-*•·–—▪►▸]|\d{1,2}[.)])\s")
