@@ -268,25 +268,33 @@ def article_head(lines: list[str], features: PageFeatures) -> list[int]:
     ]
 
 
-def rule_for(
-    line: str, i: int, features: PageFeatures, maybe: tuple[bool, bool] = (True, True)
-) -> tuple[str, MoveTarget | None]:
-    """The rule id of a removal (and where a byline or dateline goes) from where it stood.
-
-    ``maybe``: whether the line can be a byline, a dateline at all (:func:`_maybe_byline`,
-    :func:`_maybe_dateline`): the patterns are asked only when it can."""
-    if maybe[0] and is_byline(line):
-        return "content.byline", "byline"
-    if maybe[1] and is_dateline(line):
-        return "content.dateline", "published"
+def rules_for(
+    lines: list[str], rows: list[int], features: PageFeatures
+) -> list[tuple[str, MoveTarget | None]]:
+    """The rule id of each removal in ``rows`` (and where a byline or dateline goes) from where
+    it stood. The columns it reads are taken once as lists, and the byline and dateline
+    patterns asked only of the lines whose features allow one (:func:`_maybe_byline`,
+    :func:`_maybe_dateline`)."""
     m = features.matrix
-    if m[i, _COL["before_main"]] > 0:
-        return "content.navigation", None
-    if m[i, _COL["after_main"]] > 0:
-        return "content.boilerplate-block", None
-    if np.expm1(m[i, _COL["log_short_run"]]) >= LINK_RUN:
-        return "content.link-run", None
-    return "content.aside", None
+    byline, dateline = _maybe_byline(features).tolist(), _maybe_dateline(features).tolist()
+    before = (m[:, _COL["before_main"]] > 0).tolist()
+    after = (m[:, _COL["after_main"]] > 0).tolist()
+    out: list[tuple[str, MoveTarget | None]] = []
+    for i in rows:
+        line = lines[i]
+        if byline[i] and is_byline(line):
+            out.append(("content.byline", "byline"))
+        elif dateline[i] and is_dateline(line):
+            out.append(("content.dateline", "published"))
+        elif before[i]:
+            out.append(("content.navigation", None))
+        elif after[i]:
+            out.append(("content.boilerplate-block", None))
+        elif np.expm1(m[i, _COL["log_short_run"]]) >= LINK_RUN:
+            out.append(("content.link-run", None))
+        else:
+            out.append(("content.aside", None))
+    return out
 
 
 @dataclass(frozen=True)
@@ -318,8 +326,6 @@ class FindContent:
         drop[article_head(doc.lines, features)] = True
         if doc.title is None:
             drop[0] = False  # the title pass's to take (a page title whose site name it cut)
-        byline, dateline = _maybe_byline(features).tolist(), _maybe_dateline(features).tolist()
-        for i in np.flatnonzero(drop).tolist():
-            line = doc.lines[i]
-            rule, moved_to = rule_for(line, i, features, (byline[i], dateline[i]))
-            yield Edit.drop_line(self.name, rule, i, line, moved_to=moved_to)
+        rows = np.flatnonzero(drop).tolist()
+        for i, (rule, moved_to) in zip(rows, rules_for(doc.lines, rows, features), strict=True):
+            yield Edit.drop_line(self.name, rule, i, doc.lines[i], moved_to=moved_to)
