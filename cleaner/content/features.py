@@ -449,7 +449,9 @@ def document_features(
         title_ids = np.array(
             [vocabulary[w] for w in title_words if w in vocabulary and len(w) > 1], dtype=np.int64
         )
-        hits = np.bincount(at, weights=np.isin(token_ids, title_ids).astype(np.float64), minlength=n)
+        in_title = np.zeros(span, dtype=np.float64)
+        in_title[title_ids] = 1.0
+        hits = np.bincount(at, weights=in_title[token_ids], minlength=n)
         base[:, 30] = hits / np.maximum(np.bincount(at, minlength=n), 1)
     if headline_at is not None:
         idx = np.arange(n)
@@ -457,25 +459,27 @@ def document_features(
         base[:, 28] = idx < headline_at
         base[:, 29] = np.log1p(np.maximum(idx - headline_at, 0))
     neighbour_cols = [
-        None,
         _COLUMN["log_words"],
         _COLUMN["ends_sentence"],
         _COLUMN["stop_share"],
         _COLUMN["prose"],
         _COLUMN["short"],
     ]
-    blocks = [base]
+    # Written straight into the float32 matrix (the same rounding as one astype at the end): a
+    # neighbour's columns are the lines' own shifted by the offset, absent ones 0.
+    matrix = np.zeros((n, width), dtype=np.float32)
+    matrix[:, : len(LINE_FEATURES)] = base
+    column = len(LINE_FEATURES)
     for offset in NEIGHBOURS:
-        block = np.zeros((n, len(NEIGHBOUR_FEATURES)), dtype=np.float64)
-        src = np.arange(n) + offset
-        ok = (src >= 0) & (src < n)
-        block[ok, 0] = 1.0
-        for j, col in enumerate(neighbour_cols[1:], start=1):
-            block[ok, j] = base[src[ok], col]
-        blocks.append(block)
+        lo, hi = max(0, -offset), min(n, n - offset)  # the lines whose neighbour exists
+        if lo < hi:
+            matrix[lo:hi, column] = 1.0
+            matrix[lo:hi, column + 1 : column + len(NEIGHBOUR_FEATURES)] = base[lo + offset : hi + offset][
+                :, neighbour_cols
+            ]
+        column += len(NEIGHBOUR_FEATURES)
     doc = np.array([short.mean(), np.log1p(n), prose.mean(), float(known)], dtype=np.float64)
-    blocks.append(np.broadcast_to(doc, (n, len(doc))))
-    matrix = np.hstack(blocks).astype(np.float32)
+    matrix[:, column:] = doc
     return PageFeatures(matrix, n_words_all, lang, token_ids, at)
 
 
