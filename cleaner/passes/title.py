@@ -8,11 +8,17 @@ between are gone by then: the pipeline runs to a fixed point).
 
 Whole pages open with the page's ``<title>``, which carries the site's name ("Ten Family Cars
 Tested | Motor Weekly"), while the headline itself stands lower, after the menus. A page is a
-document with at least PAGE_MIN_LEADING lines above its first prose paragraph; there, when the first
-line, with a site prefix or suffix cut off at a separator, is a line of the body, that body
-line is the headline: it goes to ``title`` (``title.headline``) and the page title is removed
-(``title.page-title``). The cut of most words is tried first, so the site's name alone (a logo's
-text in the menu) is never taken for the headline.
+document with at least PAGE_MIN_LEADING lines above its first prose paragraph. Its title is cut
+at a separator into the headlines it may hold (:func:`page_title_cuts`): the side of as many
+words as the rest, or any side when the rest names the URL's host (:func:`names_site`: its
+letters, its longer words or its initials are the host's). The body line nearest the prose
+that prints a cut is the headline (:func:`find_headline`): it goes to ``title``
+(``title.headline``) and the page title is removed (``title.page-title``). When no line prints
+one, the headline-like line above the prose that shares most words with the page title, helped
+by a byline or dateline below it, is taken (:func:`similar_headline`); failing that, the site's
+name is cut from the page title (``title.site-name``), which is then the title. A short page
+(fewer leading lines: a blog post, an extractor's output) takes a body line only when it prints
+a cut exactly.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 from urllib.parse import urlsplit
 
+from cleaner.content.features import is_byline, is_dateline
 from cleaner.document import Document, Edit, MoveTarget
 
 _WORD = re.compile(r"\w+")
@@ -30,7 +37,7 @@ HEADLINE_MAX_WORDS = 30
 HEADLINE_MAX_CHARS = 300
 REPEATED_HEADLINE_MAX_WORDS = 60
 # Where a page title joins its headline and the site's name: "A | Site", "Site - A", "Site: A".
-_AFFIX = re.compile(r"\s+[|\-–—·•»/~]\s+|\s*::\s*|:\s+")
+_AFFIX = re.compile(r"\s+[|\-–—·•»/~⋆]\s+|\s*::\s*|:\s+|\s+[|⋆]$")
 PAGE_TITLE_MIN_WORDS = 2
 
 
@@ -38,10 +45,72 @@ def _letters(text: str) -> str:
     return "".join(_WORD.findall(text.casefold())).replace("_", "")
 
 
+def _host_labels(host: str) -> list[str]:
+    """The labels of a host that can name a site: not ``www``/``m`` and not the last (the TLD).
+
+    >>> _host_labels("www.ers.usda.gov"), _host_labels("harbour-post.co.uk")
+    (['ers', 'usda'], ['harbourpost', 'co'])
+    """
+    labels = host.casefold().replace("-", "").split(".")[:-1]
+    return [label for label in labels if label and label not in ("www", "m")]
+
+
+SITE_INITIALS_MAX_WORDS = 6
+SITE_NAME_MAX_WORDS = 4
+SITE_LABEL_MIN_LETTERS = 5
+SITE_WORD_MIN_LETTERS = 4
+SITE_SHORT_LABEL_MIN_LETTERS = 3
+
+
+def names_site(part: str, host: str, loose: bool = False) -> bool:
+    """Whether a part of a page title names the site the URL's host names: its letters are
+    part of the host ("Harbour Post" on harbourpost.example), so are those of its longer words
+    ("The Tide Studies Centre" on tidestudiescentre.example), or the initials of its capitalised
+    words are a host label ("Economic Research Service" on ers.usda.gov). ``loose`` also
+    accepts a long host label inside the part ("Harbour Post Weekend" on harbourpost.example):
+    good enough to say that the side cut away is the site's, not to refuse a headline that
+    names the site ("Pricing changes for Harbour Post readers").
+
+    >>> names_site("Harbour Post", "www.harbourpost.example")
+    True
+    >>> names_site("Tide Lab of Northport", "tln.example.org")
+    True
+    >>> names_site("Storm closes bridge", "www.harbourpost.example")
+    False
+    >>> names_site("The Tide Studies Centre", "tidestudiescentre.example")
+    True
+    >>> names_site("Harbour Post Weekend", "harbourpost.example", loose=True)
+    True
+    """
+    letters = _letters(part)
+    if not letters or not host:
+        return False
+    labels = _host_labels(host)
+    joined = "".join(labels)
+    words = _WORD.findall(part)
+    long_words = [w for w in words if len(w) >= SITE_WORD_MIN_LETTERS]
+    longer = "".join(long_words).casefold() if len(long_words) >= 2 else ""
+    initials = "".join(w[0] for w in words if w[0].isupper()).casefold()
+    # A short part may hold a short label ("QRS Official" on qrs.example); a longer one only a long one.
+    least = SITE_LABEL_MIN_LETTERS if len(words) > SITE_NAME_MAX_WORDS else SITE_SHORT_LABEL_MIN_LETTERS
+    return (
+        letters in joined
+        or (len(longer) >= SITE_LABEL_MIN_LETTERS and longer in joined)
+        or (len(words) <= SITE_INITIALS_MAX_WORDS and len(initials) >= 2 and initials in labels)
+        or (loose and any(len(label) >= least and label in letters for label in labels))
+    )
+
+
+def _is_site(part: str, host: str) -> bool:
+    """Whether a whole side of a page title is the site's name (short, and naming the host)."""
+    return len(_WORD.findall(part)) <= SITE_INITIALS_MAX_WORDS and names_site(part, host, loose=True)
+
+
 def page_title_cuts(first: str, host: str = "") -> list[str]:
     """The headlines a page title may hold, most words first: the text on one side of a
     separator, when it has at least as many words as the side cut away (the site's name is the
-    short side) and is not the site's host name.
+    short side) and does not name the URL's host; when the side cut away names the host, the
+    other side is a cut however short ("Coffee - Tide Lab of Northport" on tln.example.org).
 
     >>> page_title_cuts("Ten Family Cars Tested | Motor Weekly")
     ['Ten Family Cars Tested']
@@ -49,24 +118,29 @@ def page_title_cuts(first: str, host: str = "") -> list[str]:
     ['The Harbour Post - Storm closes bridge', 'Storm closes bridge - Local']
     >>> page_title_cuts("Harbour Post | Bridge Vote", host="harbourpost.com")
     ['Bridge Vote']
+    >>> page_title_cuts("Tides | Tide Lab of Northport", host="tln.example.org")
+    ['Tides']
     """
     cuts: list[str] = []
-    site = _letters(host)
-    for match in _AFFIX.finditer(first):
+    matches = list(_AFFIX.finditer(first))
+    for k, match in enumerate(matches):
         left, right = first[: match.start()].strip(), first[match.end() :].strip()
-        for cut, rest in ((left, right), (right, left)):
+        # The parts next to the separator: the site's name may be one of several ("Help | HPS - ...").
+        after = first[match.end() : matches[k + 1].start()] if k + 1 < len(matches) else right
+        before = first[matches[k - 1].end() : match.start()] if k else left
+        for cut, rest, beside in ((left, right, after), (right, left, before)):
+            if cut is left and ":" in match.group():  # "Storm: what we know"; "Site: Storm"
+                continue
             words = len(_WORD.findall(cut))
+            long_enough = words >= PAGE_TITLE_MIN_WORDS and words >= len(_WORD.findall(rest))
             if (
-                words >= PAGE_TITLE_MIN_WORDS
-                and words >= len(_WORD.findall(rest))
-                and not (site and _letters(cut) in site)
+                words
+                and (long_enough or _is_site(rest, host) or names_site(beside, host))
+                and not names_site(cut, host)
                 and cut not in cuts
             ):
                 cuts.append(cut)
     return sorted(cuts, key=lambda c: (-len(_WORD.findall(c)), -len(c)))
-
-
-SITE_NAME_MAX_WORDS = 4
 
 
 def site_name_span(first: str, host: str = "") -> tuple[int, int] | None:
@@ -85,66 +159,168 @@ def site_name_span(first: str, host: str = "") -> tuple[int, int] | None:
     matches = list(_AFFIX.finditer(first))
     if not matches:
         return None
-    site = _letters(host)
     last, head = matches[-1], matches[0]
     tail, lead = first[last.end() :], first[: head.start()]
     tail_words, lead_words = len(_WORD.findall(tail)), len(_WORD.findall(lead))
     rest_words = len(_WORD.findall(first[: last.start()]))
     short_tail = 0 < tail_words <= SITE_NAME_MAX_WORDS and tail_words < rest_words
-    if short_tail and ("|" in last.group() or (site and _letters(tail) in site)):
+    if short_tail and ("|" in last.group() or names_site(tail, host, loose=True)):
         return last.start(), len(first)
     rest_words = len(_WORD.findall(first[head.end() :]))
-    if 0 < lead_words <= SITE_NAME_MAX_WORDS and lead_words < rest_words and site and _letters(lead) in site:
+    if 0 < lead_words <= SITE_NAME_MAX_WORDS and lead_words < rest_words and names_site(lead, host):
         return 0, head.end()
     return None
 
 
 HEADLINE_MIN_DICE = 0.6
-HEADLINE_MIN_SHARED = 3
+HEADLINE_MIN_DICE_BYLINED = 0.2
+HEADLINE_MIN_SHARED = 2
+BYLINE_BONUS = 0.3
+BYLINE_WINDOW = 4
+MENU_ITEM_WORDS = 3
+FRAGMENT_SHARE = 2 / 3
 
 
-def similar_headline(lines: list[str]) -> int | None:
-    """On a whole page, the headline-like line above the first prose paragraph that shares
-    most words with the page title (Dice >= HEADLINE_MIN_DICE, HEADLINE_MIN_SHARED words at
-    least): the page title often words the headline a little differently ("Top 11 SEO
-    Strategies | Site" over "11 SEO Strategies for 2025 to Boost Rankings").
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.casefold()))
+
+
+def similar_headline(lines: list[str], host: str = "") -> int | None:
+    """On a whole page whose title no body line prints, the headline-like line above the first
+    prose paragraph that best matches it: the page title often words the headline a little
+    differently ("Top 11 SEO Strategies | Site" over "11 SEO Strategies for 2025 to Boost
+    Rankings"). A line needs HEADLINE_MIN_SHARED words in common with the page title (the
+    site's name cut off) and a Dice overlap of HEADLINE_MIN_DICE, or of only
+    HEADLINE_MIN_DICE_BYLINED when a byline or dateline follows it within BYLINE_WINDOW lines
+    (where a headline stands: a related story's link sharing a few words has none). The best
+    overlap wins, plus BYLINE_BONUS for the byline; the nearest the prose wins a tie.
+
+    Never taken: a part of the page title that names the site or that the site-name cut
+    removes (the logo's text in the menu); without a byline below, a line whose words are
+    fewer than FRAGMENT_SHARE of the page title's, all of them in it, unless it is a whole part
+    of the page title (a team, a section: "Northport vs Bayside" is not about "Bayside"); any
+    line when the page title stands whole in the body (it is the headline already). A page
+    title without a separator may be the article's own headline (an extractor's output opens
+    with it, above a table of contents), so under one a line is only taken when a menu stands
+    above it: PAGE_MIN_LEADING lines of at most MENU_ITEM_WORDS words.
 
     >>> similar_headline(["Top 11 SEO Strategies for 2025 | Site", "Home", "Blog",
     ...     "11 SEO Strategies for 2025 to Boost Rankings", "x " * 30 + "end."])
     3
+    >>> similar_headline(["Storm closes harbour bridge | Harbour Post", "Harbour Post Weekend",
+    ...     "Sport", "x " * 30 + "end."]) is None
+    True
     """
-    title = set(_WORD.findall(lines[0].casefold()))
+    first = lines[0]
+    key = headline_key(first)
+    if any(headline_key(line) == key for line in lines[1:]):
+        return None
+    site_named = _AFFIX.search(first) is not None
+    span = site_name_span(first, host)
+    parts = {headline_key(part) for part in _AFFIX.split(first)}
+    site = {headline_key(part) for part in _AFFIX.split(first) if names_site(part, host, loose=True)}
+    if span is not None:
+        site.add(headline_key(first[span[0] : span[1]]))
+    title = _words(first[: span[0]] + first[span[1] :] if span else first)
+    prose = first_prose(lines)
     best, best_score = None, 0.0
-    for i, line in enumerate(lines[1:], start=1):
-        if is_prose_line(line):
-            break
-        if not looks_like_headline(line, repeated=False):
+    menu_items = 0
+    for i in range(1, prose):
+        line = lines[i]
+        above, menu_items = menu_items, menu_items + (len(line.split()) <= MENU_ITEM_WORDS)
+        if not looks_like_headline(line, repeated=False) or is_byline(line) or is_dateline(line):
             continue
-        words = set(_WORD.findall(line.casefold()))
+        if headline_key(line) in site or (not site_named and above < PAGE_MIN_LEADING):
+            continue
+        words = _words(line)
         shared = len(title & words)
-        score = 2 * shared / (len(title) + len(words)) if words else 0.0
-        if shared >= HEADLINE_MIN_SHARED and score >= HEADLINE_MIN_DICE and score > best_score:
+        if shared < HEADLINE_MIN_SHARED:
+            continue
+        dice = 2 * shared / (len(title) + len(words))
+        after = lines[i + 1 : min(prose, i + 1 + BYLINE_WINDOW)]
+        bylined = any(is_byline(x) or is_dateline(x) for x in after)
+        fragment = words < title and len(words) < FRAGMENT_SHARE * len(title)
+        if fragment and not bylined and headline_key(line) not in parts:
+            continue  # a few of the title's words (a team, a section) with no byline below
+        score = dice + BYLINE_BONUS * bylined
+        if dice >= (HEADLINE_MIN_DICE_BYLINED if bylined else HEADLINE_MIN_DICE) and score >= best_score:
             best, best_score = i, score
     return best
 
 
-def find_headline(lines: list[str], host: str = "") -> int | None:
-    """The body line a page title (``lines[0]``) names, or None.
+def find_headline(lines: list[str], host: str = "", lead_only: bool = False) -> int | None:
+    """The body line a page title (``lines[0]``) names, or None: the line above the first
+    prose paragraph, nearest it, that prints a cut of the page title (the headline stands
+    right above the article; the site's name, when it is also a cut, stands in the header and
+    a menu may link the same story higher up); else (unless ``lead_only``) the first line
+    anywhere that prints a cut, the cut of most words first.
+
+    >>> find_headline(["Tides | Tide Lab of Northport", "Tide Lab of Northport", "Home",
+    ...     "Tides", "x " * 30 + "end."], host="tln.example.org")
+    3
 
     >>> find_headline(["Ten Cars Tested | Motor Weekly", "Motor Weekly", "Ten Cars Tested", "Text."])
     2
     >>> find_headline(["Ten Cars Tested", "Home", "Ten Cars Tested", "Text."]) is None
     True
     """
-    cuts = page_title_cuts(lines[0], host)
+    cuts = [headline_key(cut) for cut in page_title_cuts(lines[0], host)]
     if not cuts:
+        return None
+    prose = first_prose(lines)
+    wanted = set(cuts)
+    lead = [i for i in range(1, prose) if headline_key(lines[i]) in wanted]
+    if lead:
+        return lead[-1]
+    if lead_only:
         return None
     keys = {headline_key(line): i for i, line in reversed(list(enumerate(lines[1:], start=1)))}
     for cut in cuts:
-        found = keys.get(headline_key(cut))
+        found = keys.get(cut)
         if found is not None:
             return found
     return None
+
+
+def cut_to(first: str, line: str, host: str = "") -> tuple[int, int] | None:
+    """The span of a page title to remove so that what is left is its cut that ``line``
+    prints: the site's name and its separator, at either end. A colon only cuts a prefix
+    ("Harbour Post: Storm closes bridge"): before one stands the headline's own first part
+    ("Storm: what we know").
+
+    >>> first = "Storm closes bridge | Harbour Post"
+    >>> start, end = cut_to(first, "STORM CLOSES BRIDGE")
+    >>> first[:start] + first[end:]
+    'Storm closes bridge'
+    >>> cut_to("Bridge repairs begin today: what we know", "Bridge repairs begin today") is None
+    True
+    """
+    key = headline_key(line)
+    cuts = {headline_key(cut) for cut in page_title_cuts(first, host)}
+    if key not in cuts:
+        return None
+    for match in _AFFIX.finditer(first):
+        if headline_key(first[match.end() :]) == key:
+            return 0, match.end()
+        if headline_key(first[: match.start()]) == key and ":" not in match.group():
+            return match.start(), len(first)
+    return None
+
+
+def printed_whole(lines: list[str]) -> int | None:
+    """Where the first line is printed again above the first prose paragraph (nearest it).
+
+    >>> printed_whole(["Budget vote: what changes", "Home", "Budget Vote: What Changes", "x " * 30 + "end."])
+    2
+    """
+    key = headline_key(lines[0])
+    found = [i for i in range(1, first_prose(lines)) if headline_key(lines[i]) == key]
+    return found[-1] if found else None
+
+
+def first_prose(lines: list[str]) -> int:
+    """The index of the first prose line (len(lines) when there is none)."""
+    return next((i for i, line in enumerate(lines) if is_prose_line(line)), len(lines))
 
 
 def headline_key(text: str) -> str:
@@ -234,22 +410,43 @@ class ExtractTitle:
         first = doc.lines[0]
         if doc.title is None:
             key = headline_key(first)
-            page = len(doc.lines) > 2 and headline_key(doc.lines[1]) != key and not done
-            if page and _menu_above(doc.lines):
+            menu = _menu_above(doc.lines)
+            # A page title printed twice (the tab's and the share box's) on a whole page.
+            twice = len(doc.lines) > 2 and headline_key(doc.lines[1]) == key and menu
+            page = len(doc.lines) > 2 and (headline_key(doc.lines[1]) != key or twice) and not done
+            if page:
                 host = _host(doc)
-                headline = find_headline(doc.lines, host)
-                if headline is None and _AFFIX.search(first):  # a page title with a site name
-                    headline = similar_headline(doc.lines)
+                headline = find_headline(doc.lines, host, lead_only=not menu)
+                if headline is None and menu:
+                    headline = similar_headline(doc.lines, host)
                 if headline is not None and looks_like_headline(doc.lines[headline], repeated=True):
                     yield Edit.drop_line(self.name, "title.page-title", 0, first)
+                    if twice and headline != 1:
+                        yield Edit.drop_line(self.name, "title.page-title", 1, doc.lines[1])
                     yield Edit.drop_line(
                         self.name, "title.headline", headline, doc.lines[headline], moved_to="title"
                     )
                     return
-                span = site_name_span(first, host)
+                if menu:
+                    span = site_name_span(first, host)
+                else:  # a short page: its title names a line printed lower down
+                    below = find_headline(doc.lines, host)
+                    span = None if below is None else cut_to(first, doc.lines[below], host)
                 if span is not None and looks_like_headline(first, repeated=False):
                     # The headline is the title without the site's name (taken next round).
                     yield Edit(self.name, "title.site-name", 0, span[0], span[1])
+                    return
+                whole = printed_whole(doc.lines) if menu and _AFFIX.search(first) else None
+                if whole is not None and whole > 1 and looks_like_headline(first, repeated=True):
+                    # A headline with a colon or dash of its own, printed again above the prose:
+                    # the print is the headline (where the article starts), unless it differs
+                    # from the page title in case or quotes (the page title's are kept).
+                    if doc.lines[whole] == first:
+                        yield Edit.drop_line(self.name, "title.page-title", 0, first)
+                        yield Edit.drop_line(self.name, "title.headline", whole, first, moved_to="title")
+                    else:
+                        yield Edit.drop_line(self.name, "title.first-line", 0, first, moved_to="title")
+                        yield Edit.drop_line(self.name, "title.repeat", whole, doc.lines[whole])
                     return
             repeated = any(headline_key(line) == key for line in doc.lines[1:])
             if len(doc.lines) < 2 or not key or not looks_like_headline(first, repeated):

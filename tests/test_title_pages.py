@@ -1,0 +1,226 @@
+"""Titles on whole pages: the page's ``<title>`` opens the text, the headline stands lower.
+
+Every outlet, person and headline here is invented for these tests.
+"""
+
+from __future__ import annotations
+
+from builders import default_cleaner
+
+from cleaner.document import Document
+from cleaner.passes.title import (
+    cut_to,
+    find_headline,
+    names_site,
+    page_title_cuts,
+    similar_headline,
+)
+from cleaner.pipeline import run_passes
+
+MENU = ["Home", "News", "Sport", "Business", "Opinion", "Weather", "Travel", "Sign in", "Search"]
+PROSE = [
+    "Crews on the island ferries voted on Monday to walk out for two days next week, after talks "
+    "over the winter timetable broke down without any agreement on the early sailings.",
+    "The operator said it would publish a reduced timetable on Friday and asked passengers to check "
+    "before they travel, while union officials said the door to further talks remained open.",
+]
+
+
+def clean_page(lines: list[str], url: str = "https://www.harbourpost.example/news/ferry") -> Document:
+    doc = Document("page", "page.txt", list(lines), fields={"url": url})
+    run_passes(doc, default_cleaner().passes)
+    return doc
+
+
+def title_rules(doc: Document) -> dict[str, str]:
+    return {e.rule: e.text for e in doc.applied if e.pass_name == "title"}
+
+
+# --- the site's name, from the URL's host ------------------------------------------------------
+
+
+def test_a_site_name_is_known_by_its_letters_its_longer_words_or_its_initials() -> None:
+    assert names_site("Harbour Post", "www.harbourpost.example")
+    assert names_site("The Tide Studies Centre", "tidestudiescentre.example")
+    assert names_site("Office of Coastal Works", "ocw.example.gov")
+
+
+def test_a_headline_is_not_a_site_name_even_when_it_names_the_site() -> None:
+    assert not names_site("Storm closes bridge", "www.harbourpost.example")
+    assert not names_site("Pricing changes for Harbour Post readers", "harbourpost.example")
+    assert not names_site("How to Moor", "mooring.example")  # one longer word is not the site
+    assert not names_site("Harbour Post", "")
+
+
+def test_a_site_name_with_more_words_than_the_headline_is_cut_away() -> None:
+    cuts = page_title_cuts("Dredging | Office of Coastal Works", "ocw.example.gov")
+    assert cuts == ["Dredging"]
+
+
+def test_without_a_host_the_short_side_is_still_never_a_cut() -> None:
+    assert page_title_cuts("Dredging | Office of Coastal Works") == ["Office of Coastal Works"]
+
+
+def test_a_site_name_beside_one_of_several_separators_frees_the_headline() -> None:
+    cuts = page_title_cuts("Get Help | OCW - Office of Coastal Works: Serving the Bay", "ocw.example.gov")
+    assert "Get Help" in cuts
+
+
+def test_the_text_before_a_colon_is_the_headlines_own_not_a_cut() -> None:
+    assert page_title_cuts("Ferry strike begins tomorrow: what islanders should know") == [
+        "what islanders should know"
+    ]
+
+
+# --- the body line that prints the page title's cut ------------------------------------------
+
+
+def test_the_print_nearest_the_prose_is_the_headline_not_the_menus_link() -> None:
+    lines = ["Ferry strike set for next week | Harbour Post", "Latest", "Ferry strike set for next week"]
+    lines += [*MENU, "Ferry strike set for next week", *PROSE]
+    assert find_headline(lines, "www.harbourpost.example") == len(lines) - 3
+
+
+def test_the_headline_below_the_sites_logo_wins_over_the_logo() -> None:
+    lines = ["Dredging | Office of Coastal Works", "Office of Coastal Works", *MENU, "Dredging", *PROSE]
+    doc = clean_page(lines, "https://ocw.example.gov/projects/dredging")
+    assert doc.title == "Dredging"
+    assert title_rules(doc)["title.page-title"] == lines[0]
+    assert "Office of Coastal Works" not in title_rules(doc).values()
+
+
+def test_a_short_page_takes_the_headline_its_title_prints_exactly() -> None:
+    lines = ["Notes on slow bread | Mira Okafor", "Mira Okafor", "Notes on slow bread", *PROSE]
+    doc = clean_page(lines, "https://miraokafor.example/notes-on-slow-bread")
+    assert doc.title == "Notes on slow bread"
+    assert title_rules(doc) == {"title.page-title": lines[0], "title.headline": "Notes on slow bread"}
+    assert doc.lines[-2:] == PROSE
+
+
+def test_a_short_page_whose_headline_is_printed_lower_loses_only_the_site_name() -> None:
+    lines = ["Notes on slow bread - Crumb Journal", "Crumb Journal", *PROSE, "Notes on slow bread", "Fin"]
+    doc = clean_page(lines, "https://crumbjournal.example/slow-bread")
+    assert doc.title == "Notes on slow bread"
+    assert title_rules(doc)["title.site-name"] == " - Crumb Journal"
+    assert "Notes on slow bread" in doc.lines  # printed below the prose: the author's, it stays
+
+
+def test_cut_to_leaves_the_cut_and_never_cuts_after_a_headlines_colon() -> None:
+    first = "Harbour Post: Ferry strike set for next week"
+    span = cut_to(first, "ferry strike set for next week", "harbourpost.example")
+    assert span is not None
+    assert first[: span[0]] + first[span[1] :] == "Ferry strike set for next week"
+    assert cut_to("Ferry strike set for next week: a guide", "Ferry strike set for next week") is None
+
+
+# --- a headline worded differently from the page title ---------------------------------------
+
+
+def test_a_headline_worded_differently_with_a_byline_below_is_taken() -> None:
+    headline = "Islanders brace for two days without ferries"
+    lines = ["Ferry strike: islanders brace for disruption | Harbour Post", *MENU, headline]
+    lines += ["By Ana Ruiz", "Published: 4 Feb 2025", *PROSE]
+    doc = clean_page(lines)
+    assert doc.title == headline
+    assert title_rules(doc)["title.headline"] == headline
+
+
+def test_a_related_link_that_merely_shares_words_is_not_taken() -> None:
+    lines = ["Islanders brace for ferry strike | Harbour Post", *MENU, "Ferry strike talks resume", *PROSE]
+    assert similar_headline(lines, "www.harbourpost.example") is None
+    doc = clean_page(lines)
+    assert doc.title == "Islanders brace for ferry strike"
+    assert title_rules(doc)["title.site-name"] == " | Harbour Post"
+    assert "title.headline" not in title_rules(doc)
+
+
+def test_the_site_name_in_the_menu_is_never_the_similar_headline() -> None:
+    lines = ["Harbour Post weekend guide | Harbour Post", "Harbour Post", *MENU, *PROSE]
+    assert similar_headline(lines, "") is None
+
+
+def test_a_page_title_printed_whole_in_the_body_is_not_replaced_by_a_lookalike() -> None:
+    title = "Ten ferry routes ranked for winter travel"
+    lines = [title, *MENU, "Ten ferry routes ranked", "By Ana Ruiz", title, *PROSE]
+    assert similar_headline(lines) is None
+
+
+def test_an_articles_own_headline_above_its_contents_keeps_the_title() -> None:
+    # Extractor output: the headline, a table of contents, then a subheading much like it.
+    headline = "How the winter ferry timetable will change island life"
+    contents = [
+        "What changes in the winter timetable",
+        "Which sailings are cut",
+        "How islanders are responding to it",
+        "What the operator says about it",
+        "What happens next for the routes",
+        "Where to find the new times",
+        "How to claim a refund for tickets",
+        "Who to contact for more help",
+    ]
+    lines = [headline, *contents, "The winter ferry timetable and island life", "By Ana Ruiz", *PROSE]
+    doc = clean_page(lines)
+    assert doc.title == headline
+    assert "title.page-title" not in title_rules(doc)
+
+
+def test_under_a_menu_a_headline_worded_differently_replaces_a_plain_page_title() -> None:
+    headline = "Island ferries: the winter timetable, route by route"
+    lines = ["Winter ferry timetable, route by route", *MENU, headline, "By Ana Ruiz", *PROSE]
+    doc = clean_page(lines)
+    assert doc.title == headline
+
+
+def test_a_page_title_with_its_own_colon_printed_again_above_the_prose_is_the_title_once() -> None:
+    title = "Ferry strike: what changes for islanders next week"
+    doc = clean_page([title, *MENU, title, *PROSE])
+    assert doc.title == title
+    rules = [(e.rule, e.text) for e in doc.applied if e.pass_name == "title"]
+    assert rules == [("title.page-title", title), ("title.headline", title)]
+    assert title not in doc.lines
+
+
+def test_a_print_differing_in_quotes_leaves_the_page_titles_wording() -> None:
+    title = "Ferry strike: what it's like for islanders next week"
+    printed = "Ferry strike: what it’s like for islanders next week"
+    doc = clean_page([title, *MENU, printed, *PROSE])
+    assert doc.title == title
+    rules = [(e.rule, e.text) for e in doc.applied if e.pass_name == "title"]
+    assert rules == [("title.first-line", title), ("title.repeat", printed)]
+
+
+def test_a_line_of_a_few_of_the_page_titles_words_is_not_its_headline() -> None:
+    lines = ["Northport Rovers against Bayside Athletic", *MENU, "Bayside Athletic", *PROSE]
+    assert similar_headline(lines) is None
+
+
+def test_the_pages_headline_may_be_a_part_of_its_title_when_the_site_name_is_long() -> None:
+    first = "Gull colony counted, Part Two - The Northport Society for Coastal Birds"
+    lines = [first, "Home", *MENU, "Gull colony counted, Part Two", *PROSE]
+    assert similar_headline(lines) == len(MENU) + 2
+
+
+def test_a_hyphenated_host_names_its_site() -> None:
+    assert names_site("Tide Notes", "tide-notes.example")
+    assert page_title_cuts("Gulls | Tide Notes", "www.tide-notes.example") == ["Gulls"]
+
+
+def test_a_long_side_holding_the_headline_and_the_site_does_not_free_a_section_name() -> None:
+    first = "Opinion - Why ferries need a winter timetable | Harbour Post"
+    assert "Opinion" not in page_title_cuts(first, "harbourpost.example")
+
+
+def test_a_page_title_printed_twice_on_top_of_a_page_goes_twice() -> None:
+    first = "Ferry strike set for next week | Harbour Post"
+    doc = clean_page([first, first, *MENU, "Ferry strike set for next week", *PROSE])
+    assert doc.title == "Ferry strike set for next week"
+    rules = [(e.rule, e.text) for e in doc.applied if e.pass_name == "title"]
+    assert rules.count(("title.page-title", first)) == 2
+
+
+def test_a_short_page_never_takes_a_line_that_is_only_like_its_title() -> None:
+    first = "Notes on slow bread | Crumb Journal"
+    lines = [first, "Slow bread notes, with photos", "By Mira Okafor", *PROSE]
+    doc = clean_page(lines, "https://crumbjournal.example/slow-bread")
+    assert "title.headline" not in title_rules(doc)
+    assert "Slow bread notes, with photos" in doc.lines
