@@ -25,6 +25,34 @@ from itertools import chain, repeat
 import numpy as np
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+# Punctuation that a whitespace-separated chunk often starts or ends with and no _TOKEN contains
+# at either end of a chunk (an apostrophe joins two runs of letters only; none of these is a
+# letter or a digit): stripped before a chunk is asked whether it is one word.
+_CHUNK_ENDS = ".,;:!?\"()[]'’“”«»-–—/|…*"
+
+
+def _tokens(line: str) -> list[str]:
+    """``_TOKEN.findall(line)``, cheaper: no token spans whitespace, and a chunk of letters
+    between whitespace (after its leading and trailing punctuation are stripped) is one token,
+    so the regular expression runs only on the chunks that hold something else (a digit, an
+    apostrophe, a hyphen).
+
+    >>> _tokens("Don't miss: the 2025 “Harbour-Bridge” vote, 4pm.")
+    ["Don't", 'miss', 'the', 'Harbour', 'Bridge', 'vote', 'pm']
+    """
+    out: list[str] = []
+    for chunk in line.split():
+        if chunk.isalpha():
+            out.append(chunk)
+            continue
+        inner = chunk.strip(_CHUNK_ENDS)
+        if inner.isalpha():
+            out.append(inner)
+        elif inner:
+            out.extend(_TOKEN.findall(inner))
+    return out
+
+
 _SENTENCE_END = re.compile(r"[.!?…。！？]['\"’”»)\]]*$")
 _SEPARATORS = re.compile(r"\s[|»›•·/>~→←]\s|^[»›•·→▸►]|[|»›]\s*$|\s[-–—]\s.*\s[-–—]\s")
 _BULLET = re.compile(r"^(?:[-*•·–—▪►▸]|\d{1,2}[.)])\s")
@@ -170,16 +198,25 @@ def guess_language(tokens: list[list[str]]) -> str | None:
 def _best_language(words: list[str], times: np.ndarray, total: int) -> str | None:
     """:func:`guess_language` from case-folded words, how often each occurs and the number of
     words: each distinct word looked up once, its languages added up as one matrix product."""
+    return _language_and_stops(words, times, total)[0]
+
+
+def _language_and_stops(words: list[str], times: np.ndarray, total: int) -> tuple[str | None, np.ndarray]:
+    """:func:`_best_language`, and which of ``words`` are stop words of that language: read off
+    the same lookup (a word is a stop word of a language when its row marks that language)."""
     codes, rows, table = _language_table()
     at = np.fromiter(map(rows.get, words, repeat(-1)), dtype=np.intp, count=len(words))
     hit = at >= 0
     counts = times[hit].astype(np.int64) @ table[at[hit]]
+    none = np.zeros(len(words), dtype=bool)
     if not total:
-        return None
+        return None, none
     best = int(np.argmax(counts))
     if counts[best] < LANGUAGE_MIN_SHARE * total:
-        return None
-    return codes[best]
+        return None, none
+    is_stop = none
+    is_stop[hit] = table[at[hit], best] > 0
+    return codes[best], is_stop
 
 
 @dataclass(frozen=True)
@@ -257,13 +294,21 @@ def _char_class(char: str) -> int:
 def _char_classes() -> np.ndarray:
     """:func:`_char_class` of every character of the Basic Multilingual Plane, built once per
     process."""
-    return np.fromiter((_char_class(chr(c)) for c in range(0x10000)), dtype=np.intp, count=0x10000)
+    return np.fromiter((_char_class(chr(c)) for c in range(0x10000)), dtype=np.uint8, count=0x10000)
+
+
+@cache
+def _spaces() -> np.ndarray:
+    """``str.isspace`` of every character of the Basic Multilingual Plane (what ``\\s`` matches)."""
+    return np.fromiter((chr(c).isspace() for c in range(0x10000)), dtype=bool, count=0x10000)
 
 
 def _char_counts(lines: list[str], lengths: np.ndarray) -> tuple[np.ndarray, ...]:
     """Per line: its digits, its punctuation characters, its commas and the characters
-    :data:`_SEPARATORS` needs, classified over the whole document's code points at once
-    (:func:`_char_classes`) and counted in one pass."""
+    :data:`_SEPARATORS` needs that stand where it looks for them, classified over the whole
+    document's code points at once (:func:`_char_classes`) and counted in one pass over the
+    characters that are not letters or spaces (a small part of a page), each placed in its
+    line by the lines' end offsets."""
     points = np.frombuffer("".join(lines).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     class_of = _char_classes()
     wide = points >= len(class_of)
@@ -273,11 +318,25 @@ def _char_counts(lines: list[str], lengths: np.ndarray) -> tuple[np.ndarray, ...
             classes[at] = _char_class(chr(int(points[at])))
     else:
         classes = class_of[points]
-    line_of = np.repeat(np.arange(len(lines)), lengths)
-    table = np.bincount(line_of * 5 + classes, minlength=5 * len(lines)).reshape(len(lines), 5)
+    counted = np.flatnonzero(classes)
+    ends = np.cumsum(lengths)
+    line_of = np.searchsorted(ends, counted, side="right")
+    keys = line_of * 5 + classes[counted]
+    table = np.bincount(keys, minlength=5 * len(lines)).reshape(len(lines), 5)
     table = table.astype(np.float64)
     punct = table[:, _PUNCT] + table[:, _COMMA] + table[:, _SEPARATOR_CLASS]
-    return table[:, _DIGIT_CLASS], punct, table[:, _COMMA], table[:, _SEPARATOR_CLASS]
+    # Every match of _SEPARATORS holds a separator character at its line's start or end or next
+    # to a space (\s is str.isspace, all of it in the Basic Multilingual Plane): the lines with
+    # one are the only ones it can match (a hyphen or a slash inside a word is neither).
+    at = counted[classes[counted] == _SEPARATOR_CLASS]
+    line = line_of[classes[counted] == _SEPARATOR_CLASS]
+    space = _spaces()
+    last = len(points) - 1
+    loose = (at == ends[line] - lengths[line]) | (at == ends[line] - 1)
+    loose |= space[np.minimum(points[np.maximum(at - 1, 0)], 0xFFFF)]
+    loose |= space[np.minimum(points[np.minimum(at + 1, last)], 0xFFFF)]
+    spaced = np.bincount(line[loose], minlength=len(lines))
+    return table[:, _DIGIT_CLASS], punct, table[:, _COMMA], spaced
 
 
 def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
@@ -306,7 +365,7 @@ def document_features(
     width = len(FEATURE_NAMES)
     if not n:
         return PageFeatures(np.zeros((0, width), dtype=np.float32), np.zeros(0), None)
-    tokens = [_TOKEN.findall(line) for line in lines]
+    tokens = list(map(_tokens, lines))
     per_line = np.fromiter(map(len, tokens), dtype=np.int64, count=n)
     n_words_all = per_line.astype(np.float64)
     flat = list(chain.from_iterable(tokens))
@@ -316,7 +375,7 @@ def document_features(
     line_of = np.repeat(np.arange(n), per_line)
     folded = [w.casefold() for w in distinct]
     times = np.bincount(ids, minlength=len(distinct))
-    lang = _best_language(folded, times, len(flat))
+    lang, is_stop = _language_and_stops(folded, times, len(flat))
     stops = stop_words().get(lang or "", frozenset())
 
     def line_sum(word_values: np.ndarray) -> np.ndarray:
@@ -324,7 +383,6 @@ def document_features(
         return out
 
     size = len(distinct)
-    is_stop = np.fromiter(map(stops.__contains__, folded), dtype=bool, count=size)
     firsts = [w[0] for w in distinct]
     alpha = np.fromiter(map(str.isalpha, firsts), dtype=bool, count=size)
     title_case = alpha & np.fromiter(map(str.isupper, firsts), dtype=bool, count=size)
@@ -350,14 +408,14 @@ def document_features(
     base[:, 2] = [s.rstrip(_CLOSERS).endswith(_ENDERS) for s in stripped]  # _SENTENCE_END
     base[:, 3] = [s.endswith(":") for s in stripped]
     base[:, 4] = [s.endswith(("?", "？")) for s in stripped]
-    for i in np.flatnonzero(separator_chars).tolist():
-        base[i, 12] = min(len(_SEPARATORS.findall(lines[i])), 3)
+    at = np.flatnonzero(separator_chars)
+    base[at, 12] = [min(len(_SEPARATORS.findall(lines[i])), 3) for i in at.tolist()]
     base[:, 13] = [_BULLET.match(line) is not None for line in lines]
     base[:, 14] = list(map(_urlish, lines))
-    for i in np.flatnonzero(per_line <= 12).tolist():
-        base[i, 15] = _BYLINE.match(lines[i]) is not None
-    for i in np.flatnonzero((per_line <= 14) & (digits > 0)).tolist():  # every date has a digit
-        base[i, 16] = _has_date(lines[i])
+    at = np.flatnonzero(per_line <= 12)
+    base[at, 15] = [_BYLINE.match(lines[i]) is not None for i in at.tolist()]
+    at = np.flatnonzero((per_line <= 14) & (digits > 0))  # every date has a digit
+    base[at, 16] = [_has_date(lines[i]) for i in at.tolist()]
     base[:, 17] = [line[:1].islower() for line in lines]
     base[:, 21] = np.minimum(np.array([counts[key] for key in folded_lines], dtype=np.float64) - 1, 3)
     ends = base[:, 2] > 0
@@ -377,10 +435,9 @@ def document_features(
         base[:, 25] = idx > last
     base[:, 26] = np.log1p(_distance_to(prose))
     # The content words of each line, once per line: (line, word number) pairs sorted by line.
-    vocabulary: dict[str, int] = {}
-    word_number = np.fromiter(
-        (vocabulary.setdefault(word, len(vocabulary)) for word in folded), dtype=np.int64, count=size
-    )
+    first_seen = dict.fromkeys(folded)
+    vocabulary = dict(zip(first_seen, range(len(first_seen)), strict=True))
+    word_number = np.fromiter(map(vocabulary.__getitem__, folded), dtype=np.int64, count=size)
     content = ~is_stop & (np.fromiter(map(len, folded), dtype=np.int64, count=size) > 1)
     keep = content[ids]
     span = max(len(vocabulary), 1)
@@ -392,7 +449,9 @@ def document_features(
         title_ids = np.array(
             [vocabulary[w] for w in title_words if w in vocabulary and len(w) > 1], dtype=np.int64
         )
-        hits = np.bincount(at, weights=np.isin(token_ids, title_ids).astype(np.float64), minlength=n)
+        in_title = np.zeros(span, dtype=np.float64)
+        in_title[title_ids] = 1.0
+        hits = np.bincount(at, weights=in_title[token_ids], minlength=n)
         base[:, 30] = hits / np.maximum(np.bincount(at, minlength=n), 1)
     if headline_at is not None:
         idx = np.arange(n)
@@ -400,25 +459,27 @@ def document_features(
         base[:, 28] = idx < headline_at
         base[:, 29] = np.log1p(np.maximum(idx - headline_at, 0))
     neighbour_cols = [
-        None,
         _COLUMN["log_words"],
         _COLUMN["ends_sentence"],
         _COLUMN["stop_share"],
         _COLUMN["prose"],
         _COLUMN["short"],
     ]
-    blocks = [base]
+    # Written straight into the float32 matrix (the same rounding as one astype at the end): a
+    # neighbour's columns are the lines' own shifted by the offset, absent ones 0.
+    matrix = np.zeros((n, width), dtype=np.float32)
+    matrix[:, : len(LINE_FEATURES)] = base
+    column = len(LINE_FEATURES)
     for offset in NEIGHBOURS:
-        block = np.zeros((n, len(NEIGHBOUR_FEATURES)), dtype=np.float64)
-        src = np.arange(n) + offset
-        ok = (src >= 0) & (src < n)
-        block[ok, 0] = 1.0
-        for j, col in enumerate(neighbour_cols[1:], start=1):
-            block[ok, j] = base[src[ok], col]
-        blocks.append(block)
+        lo, hi = max(0, -offset), min(n, n - offset)  # the lines whose neighbour exists
+        if lo < hi:
+            matrix[lo:hi, column] = 1.0
+            matrix[lo:hi, column + 1 : column + len(NEIGHBOUR_FEATURES)] = base[lo + offset : hi + offset][
+                :, neighbour_cols
+            ]
+        column += len(NEIGHBOUR_FEATURES)
     doc = np.array([short.mean(), np.log1p(n), prose.mean(), float(known)], dtype=np.float64)
-    blocks.append(np.broadcast_to(doc, (n, len(doc))))
-    matrix = np.hstack(blocks).astype(np.float32)
+    matrix[:, column:] = doc
     return PageFeatures(matrix, n_words_all, lang, token_ids, at)
 
 

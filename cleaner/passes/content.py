@@ -239,29 +239,62 @@ def framed_by_page(features: PageFeatures) -> bool:
     return bool(short[:first].mean() > FRAME_SHORT_SHARE and short[last + 1 :].mean() > FRAME_SHORT_SHARE)
 
 
+def _maybe_byline(features: PageFeatures) -> np.ndarray:
+    """The lines :func:`is_byline` can hold true: its anchored pattern is the ``byline``
+    feature of a line of at most 12 words, so such a line without that feature is none."""
+    out: np.ndarray = (features.matrix[:, _COL["byline"]] > 0) | (features.words > 12)
+    return out
+
+
+def _maybe_dateline(features: PageFeatures) -> np.ndarray:
+    """The lines :func:`is_dateline` can hold true: a date has a digit, and the ``date``
+    feature is the same test on a line of at most 14 words with a digit."""
+    m = features.matrix
+    out: np.ndarray = (m[:, _COL["digit_share"]] > 0) & ((m[:, _COL["date"]] > 0) | (features.words > 14))
+    return out
+
+
 def article_head(lines: list[str], features: PageFeatures) -> list[int]:
     """The bylines and datelines above the article: the lines before its first prose
     paragraph that read as one. They go to the record whatever the model says: they are the
     page's data, and an article's own text does not open with them."""
     prose = np.flatnonzero(protected(features))
     end = int(prose[0]) if len(prose) else 0
-    return [i for i in range(end) if is_byline(lines[i]) or is_dateline(lines[i])]
+    byline, dateline = _maybe_byline(features)[:end], _maybe_dateline(features)[:end]
+    return [
+        i
+        for i in np.flatnonzero(byline | dateline).tolist()
+        if (byline[i] and is_byline(lines[i])) or (dateline[i] and is_dateline(lines[i]))
+    ]
 
 
-def rule_for(line: str, i: int, features: PageFeatures) -> tuple[str, MoveTarget | None]:
-    """The rule id of a removal (and where a byline or dateline goes) from where it stood."""
-    if is_byline(line):
-        return "content.byline", "byline"
-    if is_dateline(line):
-        return "content.dateline", "published"
+def rules_for(
+    lines: list[str], rows: list[int], features: PageFeatures
+) -> list[tuple[str, MoveTarget | None]]:
+    """The rule id of each removal in ``rows`` (and where a byline or dateline goes) from where
+    it stood. The columns it reads are taken once as lists, and the byline and dateline
+    patterns asked only of the lines whose features allow one (:func:`_maybe_byline`,
+    :func:`_maybe_dateline`)."""
     m = features.matrix
-    if m[i, _COL["before_main"]] > 0:
-        return "content.navigation", None
-    if m[i, _COL["after_main"]] > 0:
-        return "content.boilerplate-block", None
-    if np.expm1(m[i, _COL["log_short_run"]]) >= LINK_RUN:
-        return "content.link-run", None
-    return "content.aside", None
+    byline, dateline = _maybe_byline(features).tolist(), _maybe_dateline(features).tolist()
+    before = (m[:, _COL["before_main"]] > 0).tolist()
+    after = (m[:, _COL["after_main"]] > 0).tolist()
+    out: list[tuple[str, MoveTarget | None]] = []
+    for i in rows:
+        line = lines[i]
+        if byline[i] and is_byline(line):
+            out.append(("content.byline", "byline"))
+        elif dateline[i] and is_dateline(line):
+            out.append(("content.dateline", "published"))
+        elif before[i]:
+            out.append(("content.navigation", None))
+        elif after[i]:
+            out.append(("content.boilerplate-block", None))
+        elif np.expm1(m[i, _COL["log_short_run"]]) >= LINK_RUN:
+            out.append(("content.link-run", None))
+        else:
+            out.append(("content.aside", None))
+    return out
 
 
 @dataclass(frozen=True)
@@ -293,7 +326,6 @@ class FindContent:
         drop[article_head(doc.lines, features)] = True
         if doc.title is None:
             drop[0] = False  # the title pass's to take (a page title whose site name it cut)
-        for i in np.flatnonzero(drop).tolist():
-            line = doc.lines[i]
-            rule, moved_to = rule_for(line, i, features)
-            yield Edit.drop_line(self.name, rule, i, line, moved_to=moved_to)
+        rows = np.flatnonzero(drop).tolist()
+        for i, (rule, moved_to) in zip(rows, rules_for(doc.lines, rows, features), strict=True):
+            yield Edit.drop_line(self.name, rule, i, doc.lines[i], moved_to=moved_to)
