@@ -383,7 +383,9 @@ def test_the_collector_keeps_every_row_across_its_blocks(monkeypatch: pytest.Mon
     assert collected.codes().tolist() == [0] * 7 + [1] * 6
     assert collected.doc_numbers().tolist() == [0] * 7 + [2] * 6
     rows = np.array([1, 4, 5, 9, 12])
-    assert np.array_equal(collected.band(rows, 8, 12), sigs[rows, 8:12])
+    assert np.array_equal(collected.band(rows, 8, 12), sigs[rows, 8:12].T)  # one row per column
+    assert collected.group_documents().tolist() == [1, 2]
+    assert collected.group_documents(frozenset({1})).tolist() == [1, 1]
     assert np.array_equal(collected.signatures(rows[::-1]), sigs[rows[::-1]])
 
 
@@ -397,5 +399,8 @@ def test_the_document_index_keeps_every_signature_across_its_blocks(monkeypatch:
     for n, sig in enumerate(sigs):
         index.add(f"d{n}", n, sig)
     assert np.array_equal(index.sigs, sigs) and len(index) == 8
+    assert np.array_equal(index.signatures(np.array([7, 0, 4])), sigs[[7, 0, 4]])
+    assert list(index.ids) == [f"d{n}" for n in range(8)] and list(index.positions) == list(range(8))
     assert index.verified_pairs() == [(0, 4), (1, 5), (2, 6), (3, 7)]
+    assert index.verified_pairs(sigs) == [(0, 4), (1, 5), (2, 6), (3, 7)]
     assert sorted(index.decide()) == [4, 5, 6, 7]
