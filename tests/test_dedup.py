@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from cleaner.cli import cli
 from cleaner.dedup.boilerplate import ParagraphCollector, find_boilerplate
-from cleaner.dedup.documents import DocumentIndex
+from cleaner.dedup.documents import DocumentIds, DocumentIndex
 from cleaner.dedup.minhash import (
     DOCUMENT_SKETCH,
     PARAGRAPH_SKETCH,
@@ -404,3 +404,14 @@ def test_the_document_index_keeps_every_signature_across_its_blocks(monkeypatch:
     assert index.verified_pairs() == [(0, 4), (1, 5), (2, 6), (3, 7)]
     assert index.verified_pairs(sigs) == [(0, 4), (1, 5), (2, 6), (3, 7)]
     assert sorted(index.decide()) == [4, 5, 6, 7]
+
+
+def test_document_ids_are_kept_compactly_and_read_back_as_given() -> None:
+    ids = DocumentIds()
+    given = ["harbourpost-1", "Süddeutsche Kurier/Ärger", "", "lone-\ud800-surrogate", "harbourpost-1"]
+    for doc_id in given:
+        ids.append(doc_id)
+    assert list(ids) == given and len(ids) == 5
+    assert ids[-4] == "Süddeutsche Kurier/Ärger" and ids[2] == ""
+    with pytest.raises(IndexError):
+        ids[5]

@@ -93,6 +93,7 @@ class DocumentIds:
         return len(self._ends)
 
     def __getitem__(self, i: int) -> str:
+        i = range(len(self))[i]  # (negative indexes as a list has them; out of range: IndexError)
         start = self._ends[i - 1] if i > 0 else 0
         return self._text[start : self._ends[i]].decode("utf-8", "surrogatepass")
 
