@@ -415,3 +415,11 @@ def test_document_ids_are_kept_compactly_and_read_back_as_given() -> None:
     assert ids[-4] == "Süddeutsche Kurier/Ärger" and ids[2] == ""
     with pytest.raises(IndexError):
         ids[5]
+
+
+def test_paragraphs_that_share_no_band_key_are_no_boilerplate() -> None:
+    collected = ParagraphCollector()
+    rng = np.random.default_rng(11)
+    for doc in range(6):  # enough documents for a template, but each paragraph its own
+        collected.add("quietvalley.example", doc, rng.integers(0, 2**32, size=(3, 64), dtype=np.uint32))
+    assert len(find_boilerplate(collected, min_docs=5)) == 0

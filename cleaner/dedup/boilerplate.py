@@ -171,6 +171,9 @@ class ParagraphCollector:
         return out
 
 
+_NONE = np.zeros(0, dtype=np.int64)
+
+
 def _find(parent: np.ndarray, i: int) -> int:
     root = i
     while parent[root] != root:
@@ -229,7 +232,6 @@ def find_boilerplate(
     if not n:
         return index
     parent = np.arange(n, dtype=np.int32)
-    members = np.zeros(0, dtype=np.int64)
     for band in range(BANDS):
         cols = collected.band(rows, band * ROWS, (band + 1) * ROWS)
         keys = (*cols[::-1], groups)  # last key sorts first: source, then the band's columns
@@ -260,7 +262,8 @@ def find_boilerplate(
                 if other != root:
                     parent[max(other, root)] = min(other, root)
                     root = min(other, root)
-        del order, edges, starts, ends, members  # (a view of order would keep it)
+        members = _NONE  # (the last bucket's members, a view of order, would keep it)
+        del order, edges, starts, ends
     roots = _roots(parent)
     del parent
     # Distinct documents per component: one 64-bit key per (root, document), sorted in place.
