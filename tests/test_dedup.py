@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from cleaner.cli import cli
 from cleaner.dedup.boilerplate import ParagraphCollector, find_boilerplate
-from cleaner.dedup.documents import DocumentIndex
+from cleaner.dedup.documents import DocumentIds, DocumentIndex
 from cleaner.dedup.minhash import (
     DOCUMENT_SKETCH,
     PARAGRAPH_SKETCH,
@@ -383,7 +383,9 @@ def test_the_collector_keeps_every_row_across_its_blocks(monkeypatch: pytest.Mon
     assert collected.codes().tolist() == [0] * 7 + [1] * 6
     assert collected.doc_numbers().tolist() == [0] * 7 + [2] * 6
     rows = np.array([1, 4, 5, 9, 12])
-    assert np.array_equal(collected.band(rows, 8, 12), sigs[rows, 8:12])
+    assert np.array_equal(collected.band(rows, 8, 12), sigs[rows, 8:12].T)  # one row per column
+    assert collected.group_documents().tolist() == [1, 2]
+    assert collected.group_documents(frozenset({1})).tolist() == [1, 1]
     assert np.array_equal(collected.signatures(rows[::-1]), sigs[rows[::-1]])
 
 
@@ -397,5 +399,27 @@ def test_the_document_index_keeps_every_signature_across_its_blocks(monkeypatch:
     for n, sig in enumerate(sigs):
         index.add(f"d{n}", n, sig)
     assert np.array_equal(index.sigs, sigs) and len(index) == 8
+    assert np.array_equal(index.signatures(np.array([7, 0, 4])), sigs[[7, 0, 4]])
+    assert list(index.ids) == [f"d{n}" for n in range(8)] and list(index.positions) == list(range(8))
     assert index.verified_pairs() == [(0, 4), (1, 5), (2, 6), (3, 7)]
+    assert index.verified_pairs(sigs) == [(0, 4), (1, 5), (2, 6), (3, 7)]
     assert sorted(index.decide()) == [4, 5, 6, 7]
+
+
+def test_document_ids_are_kept_compactly_and_read_back_as_given() -> None:
+    ids = DocumentIds()
+    given = ["harbourpost-1", "Süddeutsche Kurier/Ärger", "", "lone-\ud800-surrogate", "harbourpost-1"]
+    for doc_id in given:
+        ids.append(doc_id)
+    assert list(ids) == given and len(ids) == 5
+    assert ids[-4] == "Süddeutsche Kurier/Ärger" and ids[2] == ""
+    with pytest.raises(IndexError):
+        ids[5]
+
+
+def test_paragraphs_that_share_no_band_key_are_no_boilerplate() -> None:
+    collected = ParagraphCollector()
+    rng = np.random.default_rng(11)
+    for doc in range(6):  # enough documents for a template, but each paragraph its own
+        collected.add("quietvalley.example", doc, rng.integers(0, 2**32, size=(3, 64), dtype=np.uint32))
+    assert len(find_boilerplate(collected, min_docs=5)) == 0

@@ -17,6 +17,7 @@ A quote two articles share stays: two documents are not a site's template.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -80,13 +81,15 @@ class ParagraphCollector:
     Rows are copied into fixed blocks as they come (a list of small arrays would cost about
     a hundred bytes of object per document; one array grown by doubling would hold two copies
     while it grows). The grouping reads the blocks in place: only a band's columns at a time
-    are gathered, never a second copy of the signatures.
+    are gathered, never a second copy of the signatures. Each document's source is two
+    compact arrays (document number, source code), not a dict of Python integers.
     """
 
     def __init__(self, num_perm: int = PARAGRAPH_SKETCH.num_perm) -> None:
         self.groups: dict[str, int] = {}
-        self.doc_groups: dict[int, int] = {}
         self.num_perm = num_perm
+        self._doc_numbers = array("q")
+        self._doc_codes = array("i")
         self._codes: list[np.ndarray] = []
         self._docs: list[np.ndarray] = []
         self._sigs: list[np.ndarray] = []
@@ -94,7 +97,8 @@ class ParagraphCollector:
 
     def add(self, group: str, doc_number: int, paragraph_sigs: np.ndarray) -> None:
         code = self.groups.setdefault(group, len(self.groups))
-        self.doc_groups[doc_number] = code
+        self._doc_numbers.append(doc_number)
+        self._doc_codes.append(code)
         done = 0
         while done < len(paragraph_sigs):
             block, at = divmod(self._count, COLLECTOR_BLOCK)
@@ -109,6 +113,22 @@ class ParagraphCollector:
             done += take
             self._count += take
 
+    @property
+    def doc_groups(self) -> dict[int, int]:
+        """Each document's source code, by document number (the last one given wins)."""
+        return dict(zip(self._doc_numbers.tolist(), self._doc_codes.tolist(), strict=True))
+
+    def group_documents(self, exclude: frozenset[int] = frozenset()) -> np.ndarray:
+        """How many documents (not in ``exclude``) each source code has."""
+        numbers = np.frombuffer(self._doc_numbers, dtype=np.int64)
+        codes = np.frombuffer(self._doc_codes, dtype=np.int32)
+        # A document given twice counts once, with its last source (as a dict would have it).
+        _, last = np.unique(numbers[::-1], return_index=True)
+        last = len(numbers) - 1 - last
+        if exclude:
+            last = last[~np.isin(numbers[last], np.fromiter(exclude, dtype=np.int64))]
+        return np.bincount(codes[last], minlength=len(self.groups))
+
     def nbytes(self) -> int:
         """The bytes of the rows collected (group code, document number, signature)."""
         return self._count * (4 + 8 + 4 * self.num_perm)
@@ -116,24 +136,32 @@ class ParagraphCollector:
     def count(self) -> int:
         return self._count
 
-    def _gather(self, blocks: list[np.ndarray]) -> np.ndarray:
-        last = self._count - (len(blocks) - 1) * COLLECTOR_BLOCK
-        return np.concatenate([*blocks[:-1], blocks[-1][:last]]) if blocks else np.zeros(0)
+    def _gather(self, blocks: list[np.ndarray], dtype: type[np.integer]) -> np.ndarray:
+        """The first column ``blocks`` hold, as one ``dtype`` array (no intermediate copy)."""
+        out = np.empty(self._count, dtype=dtype)
+        for b, block in enumerate(blocks):
+            start = b * COLLECTOR_BLOCK
+            end = min(self._count, start + COLLECTOR_BLOCK)
+            out[start:end] = block[: end - start]
+        return out
 
     def codes(self) -> np.ndarray:
-        return self._gather(self._codes)
+        return self._gather(self._codes, np.int32)
 
     def doc_numbers(self) -> np.ndarray:
-        return self._gather(self._docs)
+        return self._gather(self._docs, np.int64)
 
     def band(self, rows: np.ndarray, start: int, end: int) -> np.ndarray:
-        """Columns ``start:end`` of the signatures of ``rows`` (ascending row numbers)."""
+        """Columns ``start:end`` of the signatures of ``rows`` (ascending row numbers), as
+        ``end - start`` contiguous rows of ``len(rows)`` values (each one a sort key)."""
+        out = np.empty((end - start, len(rows)), dtype=np.uint32)
         bounds = np.searchsorted(rows, np.arange(len(self._sigs) + 1) * COLLECTOR_BLOCK).tolist()
-        parts = [
-            self._sigs[b][rows[bounds[b] : bounds[b + 1]] - b * COLLECTOR_BLOCK, start:end]
-            for b in range(len(self._sigs))
-        ]
-        return np.concatenate(parts) if parts else np.zeros((0, end - start), dtype=np.uint32)
+        for b, block in enumerate(self._sigs):
+            lo, hi = bounds[b], bounds[b + 1]
+            if hi > lo:
+                local = rows[lo:hi] - b * COLLECTOR_BLOCK
+                out[:, lo:hi] = block[local, start:end].T
+        return out
 
     def signatures(self, rows: np.ndarray) -> np.ndarray:
         """The whole signatures of ``rows`` (any order)."""
@@ -143,6 +171,9 @@ class ParagraphCollector:
         return out
 
 
+_NONE = np.zeros(0, dtype=np.int64)
+
+
 def _find(parent: np.ndarray, i: int) -> int:
     root = i
     while parent[root] != root:
@@ -150,6 +181,17 @@ def _find(parent: np.ndarray, i: int) -> int:
     while parent[i] != root:
         parent[i], i = root, int(parent[i])
     return root
+
+
+def _roots(parent: np.ndarray) -> np.ndarray:
+    """Every element's root, by pointer jumping in place (a root is its component's smallest
+    element, so ``parent[i] <= i``): no Python integer per paragraph."""
+    while True:
+        jumped = parent[parent]
+        if np.array_equal(jumped, parent):
+            return parent
+        parent[:] = jumped
+        del jumped
 
 
 def find_boilerplate(
@@ -165,44 +207,48 @@ def find_boilerplate(
     syndicated copies of one story must not make its paragraphs look like a template.
 
     The signatures are read where the collector holds them: what is made here is a band's
-    columns at a time, and a few integers per paragraph.
+    columns at a time, and four 32-bit integers per paragraph (source code, document number,
+    row, union-find parent); each working array is let go as soon as it has served.
     """
     index = BoilerplateIndex(threshold=threshold)
     if not collected.count():
         return index
-    groups = collected.codes()
-    docs = collected.doc_numbers()
-    keep = np.ones(len(groups), dtype=bool)
-    if exclude:
-        keep &= ~np.isin(docs, np.fromiter(exclude, dtype=np.int64))
-    group_docs = np.bincount(
-        [code for doc, code in collected.doc_groups.items() if doc not in exclude],
-        minlength=len(collected.groups),
-    )
+    if collected.count() >= 2**31:
+        raise ValueError("more than 2**31 paragraphs: the grouping's 32-bit row numbers cannot hold them")
+    group_docs = collected.group_documents(exclude)
     # A source with fewer documents than min_docs has no boilerplate to find: its paragraphs
     # are left out of the grouping (a crawl of many small sites costs nothing here).
-    small = np.flatnonzero(group_docs < min_docs)
-    if len(small):
-        keep &= ~np.isin(groups, small)
-    rows = np.flatnonzero(keep)  # the paragraphs grouped, by their row in the collector
-    groups, docs = groups[rows], docs[rows]
+    groups = collected.codes()
+    keep = np.isin(groups, np.flatnonzero(group_docs < min_docs), invert=True)
+    if exclude:
+        docs64 = collected.doc_numbers()
+        keep &= np.isin(docs64, np.fromiter(exclude, dtype=np.int64), invert=True)
+        del docs64
+    rows = np.flatnonzero(keep).astype(np.int32)  # the paragraphs grouped, by their row in the collector
     del keep
+    groups = groups[rows]
+    docs = _docs_of(collected, rows)
     n = len(rows)
     if not n:
         return index
-    parent = np.arange(n, dtype=np.int64)
+    parent = np.arange(n, dtype=np.int32)
     for band in range(BANDS):
         cols = collected.band(rows, band * ROWS, (band + 1) * ROWS)
-        keys = np.column_stack([groups.astype(np.uint32), cols])
-        del cols
-        order = np.lexsort(keys.T[::-1])
-        sorted_keys = keys[order]
-        del keys
-        boundaries = np.flatnonzero(np.any(sorted_keys[1:] != sorted_keys[:-1], axis=1)) + 1
-        del sorted_keys
-        starts = np.concatenate([[0], boundaries])
-        ends = np.concatenate([boundaries, [n]])
-        for start, end in zip(starts[ends - starts >= 2], ends[ends - starts >= 2], strict=True):
+        keys = (*cols[::-1], groups)  # last key sorts first: source, then the band's columns
+        order = np.lexsort(keys)
+        # same[k]: sorted rows k - 1 and k share the key (False at both ends); the runs of True
+        # are the buckets of two or more, found without an array of every bucket's bounds.
+        same = np.ones(n + 1, dtype=bool)
+        same[0] = same[n] = False
+        for key in keys:
+            ordered = key[order]
+            same[1:n] &= ordered[1:] == ordered[:-1]
+            del ordered
+        del cols, keys
+        edges = np.flatnonzero(same[1:] != same[:-1])
+        del same
+        starts, ends = edges[0::2], edges[1::2] + 1
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
             members = order[start:end]
             if len(np.unique(docs[members])) < 2:
                 continue
@@ -211,27 +257,62 @@ def find_boilerplate(
             rep = members[first]
             agree = np.count_nonzero(member_sigs == member_sigs[first], axis=1) / collected.num_perm
             root = _find(parent, int(rep))
-            for m in members[agree >= threshold]:
-                other = _find(parent, int(m))
+            for m in members[agree >= threshold].tolist():
+                other = _find(parent, m)
                 if other != root:
                     parent[max(other, root)] = min(other, root)
                     root = min(other, root)
-        del order
-    roots = np.array([_find(parent, i) for i in range(n)], dtype=np.int64)
-    pairs = np.unique(np.column_stack([roots, docs]), axis=0)
-    component_roots, doc_counts = np.unique(pairs[:, 0], return_counts=True)
-    by_root = np.argsort(roots, kind="stable")  # each component's members, ascending
-    sorted_roots = roots[by_root]
+        members = _NONE  # (the last bucket's members, a view of order, would keep it)
+        del order, edges, starts, ends
+    roots = _roots(parent)
+    del parent
+    # Distinct documents per component: one 64-bit key per (root, document), sorted in place.
+    width = int(docs.max()) + 1
+    pairs = roots.astype(np.int64)
+    pairs *= width
+    pairs += docs
+    del docs
+    pairs.sort()
+    fresh = np.empty(n, dtype=bool)
+    fresh[0] = True
+    np.not_equal(pairs[1:], pairs[:-1], out=fresh[1:])
+    pairs = pairs[fresh]
+    del fresh
+    pairs //= width  # each component's root, once per document of it, ascending
+    starts = np.flatnonzero(np.concatenate([[True], pairs[1:] != pairs[:-1]]))
+    component_roots = pairs[starts]
+    doc_counts = np.diff(np.append(starts, len(pairs)))
+    del pairs, starts
     names = {code: name for name, code in collected.groups.items()}
-    for root, count in zip(component_roots.tolist(), doc_counts.tolist(), strict=True):
-        group = int(groups[root])
-        if count < min_docs or count < min_share * group_docs[group]:
-            continue
+    # (vectorised: most components are one paragraph, and a Python integer each would cost more
+    # than the grouping's arrays)
+    enough = (doc_counts >= min_docs) & (doc_counts >= min_share * group_docs[groups[component_roots]])
+    passing = list(zip(component_roots[enough].tolist(), doc_counts[enough].tolist(), strict=True))
+    del component_roots, doc_counts
+    if not passing:
+        return index
+    # The members of the passing components only, each component's ascending.
+    chosen = np.flatnonzero(np.isin(roots, np.array([root for root, _ in passing], dtype=roots.dtype)))
+    by_root = chosen[np.argsort(roots[chosen], kind="stable")]
+    sorted_roots = roots[by_root]
+    del chosen
+    for root, count in passing:
         members = by_root[np.searchsorted(sorted_roots, root) : np.searchsorted(sorted_roots, root, "right")]
         member_sigs = collected.signatures(rows[members])
         first = np.lexsort(member_sigs.T[::-1])[0]
         index.add(names[int(groups[members[first]])], member_sigs[first], count)
     return index
+
+
+def _docs_of(collected: ParagraphCollector, rows: np.ndarray) -> np.ndarray:
+    """The document numbers of ``rows``, rebased to start at 0 as 32-bit integers when they fit."""
+    docs: np.ndarray = collected.doc_numbers()[rows]
+    low = int(docs.min()) if len(docs) else 0
+    docs -= low
+    if len(docs) and int(docs.max()) < 2**31:
+        rebased: np.ndarray = docs.astype(np.int32)
+        return rebased
+    return docs
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ stories joins them, and only the earliest of the three survives, however the inp
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -79,40 +81,85 @@ class Duplicate:
     similarity: float
 
 
+class DocumentIds:
+    """Document ids as one UTF-8 byte string and an array of ends: a few bytes per id, not a
+    Python string (about 60 bytes of object) and a list slot each."""
+
+    def __init__(self) -> None:
+        self._text = bytearray()
+        self._ends = array("q")
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, i: int) -> str:
+        i = range(len(self))[i]  # (negative indexes as a list has them; out of range: IndexError)
+        start = self._ends[i - 1] if i > 0 else 0
+        return self._text[start : self._ends[i]].decode("utf-8", "surrogatepass")
+
+    def __iter__(self) -> Iterator[str]:
+        return (self[i] for i in range(len(self)))
+
+    def append(self, doc_id: str) -> None:
+        self._text += doc_id.encode("utf-8", "surrogatepass")
+        self._ends.append(len(self._text))
+
+
 class DocumentIndex:
     """Document signatures by input position; :meth:`decide` finds the duplicates.
 
-    The signatures are rows of fixed blocks (:data:`DOCUMENT_BLOCK`); the grouping works on
-    them as one array, band by band, sorting one band's columns at a time.
+    The signatures are rows of fixed blocks (:data:`DOCUMENT_BLOCK`); the grouping reads them
+    in place, band by band, gathering one band's columns at a time (never a copy of the
+    whole index). Ids and positions are compact arrays, not a Python object per document.
     """
 
     def __init__(self, threshold: float = DOCUMENT_THRESHOLD, settings: SketchSettings = DOCUMENT_SKETCH):
         self.threshold = threshold
         self.settings = settings
-        self.ids: list[str] = []
-        self.positions: list[int] = []
+        self.ids = DocumentIds()
+        self.positions = array("q")
         self._blocks: list[np.ndarray] = []
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self.positions)
 
     @property
     def sigs(self) -> np.ndarray:
         """The signatures, one row per document in the order they were added (one array: a
-        copy of the blocks, made for stage 2 and let go after it)."""
-        n = len(self.ids)
+        copy of the blocks; the grouping does not make it)."""
+        n = len(self)
         if len(self._blocks) == 1:
             return self._blocks[0][:n]
         if not self._blocks:
             return np.empty((0, self.settings.num_perm), dtype=np.uint32)
         return np.concatenate(self._blocks)[:n]
 
+    def signatures(self, rows: np.ndarray) -> np.ndarray:
+        """The signatures of the documents numbered ``rows`` (any order), read from the blocks."""
+        rows = np.asarray(rows, dtype=np.int64)
+        out = np.empty((len(rows), self.settings.num_perm), dtype=np.uint32)
+        block_of, at = np.divmod(rows, DOCUMENT_BLOCK)
+        for block in np.unique(block_of).tolist():
+            chosen = block_of == block
+            out[chosen] = self._blocks[block][at[chosen]]
+        return out
+
+    def _band(self, start: int, end: int) -> np.ndarray:
+        """Columns ``start:end`` of every signature, as ``end - start`` contiguous rows."""
+        n = len(self)
+        out = np.empty((end - start, n), dtype=np.uint32)
+        for b, block in enumerate(self._blocks):
+            lo = b * DOCUMENT_BLOCK
+            hi = min(n, lo + DOCUMENT_BLOCK)
+            out[:, lo:hi] = block[: hi - lo, start:end].T
+        return out
+
     def nbytes(self) -> int:
-        return len(self.ids) * self.settings.num_perm * 4
+        return len(self) * self.settings.num_perm * 4
 
     def add(self, doc_id: str, position: int, sig: np.ndarray) -> None:
         """Index a document; ``position`` is its place in input order (earlier runs: negative)."""
-        block, row = divmod(len(self.ids), DOCUMENT_BLOCK)
+        block, row = divmod(len(self), DOCUMENT_BLOCK)
         if block == len(self._blocks):
             self._blocks.append(np.empty((DOCUMENT_BLOCK, self.settings.num_perm), dtype=np.uint32))
         self._blocks[block][row] = sig
@@ -122,15 +169,20 @@ class DocumentIndex:
     def verified_pairs(self, sigs: np.ndarray | None = None) -> list[tuple[int, int]]:
         """Grouping: index pairs (earlier key first) that share a band and whose signatures
         confirm it (estimated Jaccard >= threshold); exactly the pairs ``MinHashLSH`` queries
-        would give, verified. ``sigs``: :attr:`sigs`, when the caller has it already."""
-        sigs = self.sigs if sigs is None else sigs
-        n = len(sigs)
+        would give, verified. ``sigs``: the signatures as one array, if the caller has them
+        (else they are read from the blocks)."""
+        n = len(sigs) if sigs is not None else len(self)
         candidates: list[np.ndarray] = []
         for start, end in document_lsh(self.threshold, self.settings.num_perm).hashranges:
-            band = sigs[:, start:end]
-            order = np.lexsort(band.T[::-1])
-            ordered = band[order]
-            boundaries = np.flatnonzero(np.any(ordered[1:] != ordered[:-1], axis=1)) + 1
+            band = sigs[:, start:end].T if sigs is not None else self._band(start, end)
+            order = np.lexsort(band[::-1])
+            differs = np.zeros(max(n - 1, 0), dtype=bool)
+            for column in band:
+                ordered = column[order]
+                differs |= ordered[1:] != ordered[:-1]
+                del ordered
+            del band
+            boundaries = np.flatnonzero(differs) + 1
             starts = np.concatenate([[0], boundaries])
             ends = np.concatenate([boundaries, [n]])
             shared = ends - starts >= 2
@@ -138,22 +190,27 @@ class DocumentIndex:
                 members = np.sort(order[s:e])
                 first, second = np.triu_indices(len(members), 1)
                 candidates.append(members[first] * n + members[second])
-            del order, ordered
+            del order, differs
         if not candidates:
             return []
         codes = np.unique(np.concatenate(candidates))
+        del candidates
         pairs: list[tuple[int, int]] = []
         for chunk in range(0, len(codes), VERIFY_BATCH):
             a, b = np.divmod(codes[chunk : chunk + VERIFY_BATCH], n)
-            agree = np.count_nonzero(sigs[a] == sigs[b], axis=1) / self.settings.num_perm
+            if sigs is not None:
+                sig_a, sig_b = sigs[a], sigs[b]
+            else:
+                sig_a, sig_b = self.signatures(a), self.signatures(b)
+            agree = np.count_nonzero(sig_a == sig_b, axis=1) / self.settings.num_perm
             keep = agree >= self.threshold
             pairs += zip(a[keep].tolist(), b[keep].tolist(), strict=True)
         return pairs
 
     def decide(self) -> dict[int, Duplicate]:
         """Decision: for each duplicate document's position, the kept document it duplicates."""
-        parent = list(range(len(self.ids)))
-        sigs = self.sigs
+        parent = list(range(len(self)))
+        positions = self.positions
 
         def find(i: int) -> int:
             while parent[i] != i:
@@ -161,16 +218,17 @@ class DocumentIndex:
                 i = parent[i]
             return i
 
-        for a, b in self.verified_pairs(sigs):
+        for a, b in self.verified_pairs():
             ra, rb = find(a), find(b)
             if ra != rb:
                 # The root of a component is its earliest document.
-                first, second = (ra, rb) if self.positions[ra] < self.positions[rb] else (rb, ra)
+                first, second = (ra, rb) if positions[ra] < positions[rb] else (rb, ra)
                 parent[second] = first
         decisions: dict[int, Duplicate] = {}
-        for key in range(len(self.ids)):
+        for key in range(len(self)):
             root = find(key)
             if root != key:
-                similarity = estimated_jaccard(sigs[key], sigs[root])
-                decisions[self.positions[key]] = Duplicate(self.ids[root], similarity)
+                pair = self.signatures(np.array([key, root]))
+                similarity = estimated_jaccard(pair[0], pair[1])
+                decisions[positions[key]] = Duplicate(self.ids[root], similarity)
         return decisions

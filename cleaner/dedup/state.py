@@ -163,7 +163,7 @@ def save_state(
     directory.mkdir(parents=True, exist_ok=True)
     kept = [i for i, position in enumerate(documents.positions) if position not in duplicates]
     ids = [documents.ids[i] for i in kept]
-    doc_sigs = documents.sigs[kept] if kept else np.zeros((0, DOCUMENT_SKETCH.num_perm), np.uint32)
+    doc_sigs = documents.signatures(np.array(kept, dtype=np.int64))
     groups = [g for g, sigs in sorted(boilerplate.reps.items()) for _ in range(len(sigs))]
     bp_sigs = [s for _, sigs in sorted(boilerplate.reps.items()) for s in sigs]
     bp_docs = [d for g, _ in sorted(boilerplate.reps.items()) for d in boilerplate.doc_counts[g]]
