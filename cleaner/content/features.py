@@ -73,16 +73,11 @@ _MONTHS = (
     "janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|"
     "januari|februari|maart|mei|augustus"
 )
-_DATE = re.compile(
-    rf"\b(?:\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}:\d{{2}}"
-    rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\d{{1,2}}\.?\s+(?:de\s+)?(?:{_MONTHS})\b"
-    rf"|\d+\s*(?:min|mins|minutes?|h|hrs?|hours?|days?|d)\s+(?:ago|read)\b)",
-    re.IGNORECASE,
-)
 _DIGIT = re.compile(r"\d")
-# _DATE in two parts that say the same (a line has a date when either finds one): the parts that
-# start with a digit, and a month name before a day found as a run of letters whose name is then
-# checked, instead of trying every month at every word of the line.
+# A date in two parts (a line has a date when either finds one): the forms that start with a
+# digit (31/01/2025, 2025-01-31, 9:30, 4 Feb, 5 min read, 2h ago), and a month name before a day
+# ("Feb 4") found as a run of letters whose name is then checked, instead of trying every month
+# at every word of the line.
 _DATE_FROM_DIGIT = re.compile(
     rf"\b(?:\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}:\d{{2}}"
     rf"|\d{{1,2}}\.?\s+(?:de\s+)?(?:{_MONTHS})\b"
@@ -94,8 +89,14 @@ _MONTH = re.compile(rf"(?:{_MONTHS})", re.IGNORECASE)
 
 
 def _has_date(line: str) -> bool:
-    """``_DATE.search(line)``, cheaper: every date has a digit, and a month is looked for only
-    in the words right before a day."""
+    """Whether ``line`` holds a date: every date has a digit, and a month is looked for only in
+    the words right before a day.
+
+    >>> _has_date("Published: 4 Feb 2025"), _has_date("Updated Feb 4"), _has_date("5 min read")
+    (True, True, True)
+    >>> _has_date("Subscribe to our newsletter"), _has_date("Top 10 tips for spring")
+    (False, False)
+    """
     if _DIGIT.search(line) is None:
         return False
     if _DATE_FROM_DIGIT.search(line):
