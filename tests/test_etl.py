@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -196,7 +197,14 @@ def spawn(*args: str | Path, pause: str, marker: Path, jobs: int = 1) -> subproc
         stderr=subprocess.PIPE,
         env=env,
         start_new_session=True,  # its own group: a signal to the group reaches its workers too
+        # Ctrl-C as a terminal gives it, even when these tests run in a background job (whose
+        # commands start with SIGINT ignored, a setting exec keeps: the run would never hear it).
+        preexec_fn=_interruptible,
     )
+
+
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def wait_at_pause(marker: Path, proc: subprocess.Popen[bytes]) -> None:
@@ -246,8 +254,17 @@ def test_sigterm_during_the_commit_waits_until_every_output_is_in_place(tmp_path
     assert not list(tmp_path.glob(".*.tmp"))
 
 
+@pytest.fixture
+def python_ctrl_c() -> Iterator[None]:
+    """Python's Ctrl-C handler, as an interactive run has it: a background job starts with
+    SIGINT ignored, and an ignored Ctrl-C is rightly dropped."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 def test_an_interrupt_during_the_commit_waits_until_output_and_rejects_are_both_in_place(
-    tmp_path: Path,
+    tmp_path: Path, python_ctrl_c: None
 ) -> None:
     out, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
     interrupted = False
