@@ -31,6 +31,7 @@ from typing import Any, cast
 
 import regex
 
+from cleaner.memo import BoundedMemo
 from cleaner.passes import rule_passes
 from cleaner.shipped import shipped_rules_dir
 
@@ -260,7 +261,9 @@ class RuleSet:
 
     rules: list[Rule] = field(default_factory=list)
     _groups: dict[tuple[str, tuple[str, ...]], _RuleGroup] = field(default_factory=dict, repr=False)
-    _matches: dict[tuple[str, str, tuple[str, ...]], Rule | None] = field(default_factory=dict, repr=False)
+    _matches: BoundedMemo[tuple[str, str, tuple[str, ...]], Rule | None] = field(
+        default_factory=lambda: BoundedMemo(MATCH_CACHE_SIZE), repr=False
+    )
 
     def select(self, pass_name: str, where: str | None = None) -> list[Rule]:
         return [
@@ -286,11 +289,7 @@ class RuleSet:
         known = self._matches.get(cache_key, _UNKNOWN)  # one look-up, not ``in`` then ``[]``
         if known is not _UNKNOWN:
             return cast("Rule | None", known)
-        found = self._group(pass_name, where).first_match(line)
-        if len(self._matches) >= MATCH_CACHE_SIZE:
-            self._matches.clear()
-        self._matches[cache_key] = found
-        return found
+        return self._matches.remember(cache_key, self._group(pass_name, where).first_match(line))
 
     def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)

@@ -44,6 +44,7 @@ from pathlib import Path
 
 import regex
 
+from cleaner.memo import BoundedMemo
 from cleaner.shipped import shipped_rules_dir
 
 # Seconds the part patterns may spend on one line (the vocabulary is data a user may extend).
@@ -195,8 +196,8 @@ class CreditGrammar:
         self._labels = {w.casefold() for w in v.labels}
         self._source_labels = {w.casefold() for w in v.source_labels}
         self._not_credit = regex.compile(rf"(?i:{not_credit})\b")
-        self._cache: dict[str, Credit | None] = {}
-        self._kinds: dict[str, str | None] = {}
+        self._cache: BoundedMemo[str, Credit | None] = BoundedMemo(CACHE_SIZE)
+        self._kinds: BoundedMemo[str, str | None] = BoundedMemo(PART_CACHE_SIZE)
         # Cheap first tests, before any pattern runs: most lines hold no label and no credit.
         self._label_words = {w.split()[0].casefold().strip(_WORD_DECORATION) for w in labels}
         self._not_credit_words = {w.split()[0].casefold() for w in v.not_credits}
@@ -208,8 +209,8 @@ class CreditGrammar:
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
-        state["_cache"] = {}  # a worker process starts with its own
-        state["_kinds"] = {}
+        state["_cache"] = BoundedMemo(CACHE_SIZE)  # a worker process starts with its own
+        state["_kinds"] = BoundedMemo(PART_CACHE_SIZE)
         return state
 
     # --- parts ---------------------------------------------------------------------------
@@ -223,11 +224,7 @@ class CreditGrammar:
         kinds = self._kinds
         if part in kinds:
             return kinds[part]
-        kind = self._part_kind(part)
-        if len(kinds) >= PART_CACHE_SIZE:
-            kinds.clear()
-        kinds[part] = kind
-        return kind
+        return kinds.remember(part, self._part_kind(part))
 
     def _part_kind(self, part: str) -> str | None:
         part = part.strip().rstrip(".").strip()
@@ -461,11 +458,7 @@ class CreditGrammar:
         """
         if line in self._cache:
             return self._cache[line]
-        found = self._credit(line)
-        if len(self._cache) >= CACHE_SIZE:
-            self._cache.clear()
-        self._cache[line] = found
-        return found
+        return self._cache.remember(line, self._credit(line))
 
     def _credit(self, line: str) -> Credit | None:
         line = line.rstrip()

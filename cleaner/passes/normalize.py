@@ -20,6 +20,7 @@ import ftfy
 
 from cleaner.document import Document, Edit
 from cleaner.layout import TRIM_CHARS
+from cleaner.memo import BoundedMemo
 from cleaner.textdiff import span_edits
 from cleaner.textfix import FTFY_CONFIG
 
@@ -118,27 +119,8 @@ def ftfy_changes_nothing(line: str) -> bool:
 # Lines a normalisation pass found nothing to do in, remembered per pass (and per process): the
 # pass is asked again after every change elsewhere in the document, about the same lines.
 SETTLED_SIZE = 16384
-
-
-class SettledLines:
-    """A bounded memory of lines a pass found nothing to change in (cleared when full): the
-    pass's answer depends on the line alone, so a line seen settled is settled."""
-
-    def __init__(self, size: int = SETTLED_SIZE) -> None:
-        self.size = size
-        self.lines: set[str] = set()
-
-    def __contains__(self, line: str) -> bool:
-        return line in self.lines
-
-    def add(self, line: str) -> None:
-        if len(self.lines) >= self.size:
-            self.lines.clear()
-        self.lines.add(line)
-
-
-_FTFY_SETTLED = SettledLines()
-_TIDY_SETTLED = SettledLines()
+_FTFY_SETTLED: BoundedMemo[str, bool] = BoundedMemo(SETTLED_SIZE)
+_TIDY_SETTLED: BoundedMemo[str, bool] = BoundedMemo(SETTLED_SIZE)
 
 
 @lru_cache(maxsize=8192)
@@ -202,7 +184,7 @@ class FixUnicode:
                 continue
             fix = None if ftfy_changes_nothing(line) else first_ftfy_fix(line)
             if fix is None:
-                settled.add(line)
+                settled.remember(line, True)
                 continue
             rule, fixed = fix
             for start, end, new in span_edits(line, fixed):
@@ -276,7 +258,7 @@ class TidyWhitespace:
             if line in settled:
                 continue
             if _NOTHING_TO_TIDY.fullmatch(line):
-                settled.add(line)
+                settled.remember(line, True)
                 continue
             if is_invisible(line):
                 yield Edit.drop_line(self.name, "ws.invisible-line", i, line)
