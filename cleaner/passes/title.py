@@ -236,8 +236,9 @@ def similar_headline(lines: list[str], host: str = "") -> int | None:
         return None
     site_named = _AFFIX.search(first) is not None
     span = site_name_span(first, host)
-    parts = {headline_key(part) for part in _AFFIX.split(first)}
-    site = {headline_key(part) for part in _AFFIX.split(first) if names_site(part, host, loose=True)}
+    split = _AFFIX.split(first)
+    parts = {headline_key(part) for part in split}
+    site = {headline_key(part) for part in split if names_site(part, host, loose=True)}
     if span is not None:
         site.add(headline_key(first[span[0] : span[1]]))
     title = _words(first[: span[0]] + first[span[1] :] if span else first)
