@@ -17,8 +17,10 @@ from cleaner import __version__
 from cleaner.atomic import Terminated, sigterm_as_interrupt, write_atomic
 from cleaner.cli_help import SectionedCommand, sections
 from cleaner.cli_options import (
+    content_option,
     dedup_from,
     dedup_options,
+    read_from,
     read_options,
     rules_option,
     sources_argument,
@@ -27,9 +29,7 @@ from cleaner.cli_options import (
 from cleaner.escapes import terminal_safe
 from cleaner.options import RunOptions
 from cleaner.passes import record_rule_ids, registered
-from cleaner.passes.content import CONTENT_MODES, DEFAULT_CONTENT_MODE
 from cleaner.paths import Output, PathError, check_outputs, earlier_outputs
-from cleaner.readers import MAX_DOC_BYTES, ReadOptions
 from cleaner.records import BAD_INPUT_REASONS
 from cleaner.report.commands import register
 from cleaner.report.html import HtmlReport
@@ -106,22 +106,8 @@ RUN_SECTIONS = {
 )
 @rules_option
 @read_options
-@click.option(
-    "--max-doc-bytes",
-    type=click.IntRange(1),
-    default=MAX_DOC_BYTES,
-    show_default=True,
-    help="Reject larger documents as too-large (a text file's bytes, unpacked; a JSONL line's).",
-)
 @dedup_options
-@click.option(
-    "--content",
-    "content",
-    type=click.Choice(CONTENT_MODES),
-    default=DEFAULT_CONTENT_MODE,
-    show_default=True,
-    help="Find the article in page text: how readily menus, link lists and footers go.",
-)
+@content_option
 @click.option(
     "--state",
     "state",
@@ -217,9 +203,7 @@ def run_command(
         rejects=rejects,
         rules=list(rules),
         languages=languages,
-        read=ReadOptions(
-            text_field=text_field, id_field=id_field, title_field=title_field, max_doc_bytes=max_doc_bytes
-        ),
+        read=read_from(text_field, id_field, title_field, max_doc_bytes),
         dedup=dedup_from(no_dedup, dup_threshold, min_docs, min_share),
         state=state,
         jobs=jobs or default_jobs(),

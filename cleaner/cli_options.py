@@ -15,6 +15,8 @@ import click
 
 from cleaner.dedup.state import StateError
 from cleaner.options import DedupOptions, RunError
+from cleaner.passes.content import CONTENT_MODES, DEFAULT_CONTENT_MODE
+from cleaner.readers import MAX_DOC_BYTES, ReadOptions
 from cleaner.rules import RuleError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -42,7 +44,9 @@ def split_langs(
 
 
 def read_options(func: F) -> F:
-    """``--lang``, ``--text-field``, ``--id-field``, ``--title-field``: how input is read."""
+    """``--lang``, ``--text-field``, ``--id-field``, ``--title-field``, ``--max-doc-bytes``: how
+    input is read. The command receives their values under those names; :func:`read_from` makes
+    the last four a :class:`ReadOptions`."""
     options: list[Callable[[Any], Any]] = [
         click.option(
             "--lang",
@@ -64,10 +68,30 @@ def read_options(func: F) -> F:
             show_default=True,
             help="JSONL field holding the headline, when the scraper kept it.",
         ),
+        click.option(
+            "--max-doc-bytes",
+            type=click.IntRange(1),
+            default=MAX_DOC_BYTES,
+            show_default=True,
+            help="Reject larger documents as too-large (a text file's bytes, unpacked; a JSONL line's).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def content_option(func: F) -> F:
+    """``--content``: how readily the content pass takes menus, link lists and footers out of
+    page text (``run``, and ``diff`` and ``compare`` to re-create a run)."""
+    return click.option(
+        "--content",
+        "content",
+        type=click.Choice(CONTENT_MODES),
+        default=DEFAULT_CONTENT_MODE,
+        show_default=True,
+        help="Find the article in page text: how readily menus, link lists and footers go.",
+    )(func)
 
 
 def dedup_options(func: F) -> F:
@@ -118,6 +142,13 @@ def dedup_from(no_dedup: bool, dup_threshold: float, min_docs: int, min_share: f
     )
 
 
+def read_from(text_field: str, id_field: str, title_field: str, max_doc_bytes: int) -> ReadOptions:
+    """The :class:`ReadOptions` of :func:`read_options`' values."""
+    return ReadOptions(
+        text_field=text_field, id_field=id_field, title_field=title_field, max_doc_bytes=max_doc_bytes
+    )
+
+
 # The parameters of the options above that change what a run decides (``diff`` refuses them
 # when it reads a finished run instead of running one).
 RUN_PARAMETERS = (
@@ -126,6 +157,8 @@ RUN_PARAMETERS = (
     "text_field",
     "id_field",
     "title_field",
+    "max_doc_bytes",
+    "content",
     "no_dedup",
     "dup_threshold",
     "min_docs",

@@ -21,6 +21,7 @@ from typing import Any
 
 from cleaner import __version__
 from cleaner.options import DedupOptions, RunOptions
+from cleaner.passes.content import DEFAULT_CONTENT_MODE
 from cleaner.readers import ReadOptions
 from cleaner.rules import Rule, RuleSet
 
@@ -91,9 +92,11 @@ def as_options(options: RunOptions) -> list[str]:
         ("--text-field", read.text_field, default_read.text_field),
         ("--id-field", read.id_field, default_read.id_field),
         ("--title-field", read.title_field, default_read.title_field),
+        ("--max-doc-bytes", read.max_doc_bytes, default_read.max_doc_bytes),
+        ("--content", options.content, DEFAULT_CONTENT_MODE),
     ):
         if value != default:
-            args += [flag, value]
+            args += [flag, str(value)]
     dedup, default_dedup = options.dedup, DedupOptions()
     if not dedup.enabled:
         args.append("--no-dedup")
@@ -122,6 +125,7 @@ def run_settings(options: RunOptions, rules: RuleSet, engine: str = "local") -> 
             "files": [str(path) for path in options.rules],
         },
         "languages": list(options.languages),
+        "content": options.content,
         # Every field of the option classes, so a setting added to them is never left out.
         "read": _canonical(dataclasses.asdict(options.read)),
         "dedup": _canonical(dataclasses.asdict(dedup)),

@@ -325,3 +325,40 @@ def test_a_gzipped_output_is_read_the_same(tmp_path: Path) -> None:
     gzipped = invoke("diff", packed, "--id", "a/ferry", "--no-color")
     assert_ok(gzipped)
     assert gzipped.stdout == plain.stdout and "[junk.advertisement]" in plain.stdout
+
+
+PAGE = (Path(__file__).parent / "fixtures" / "content" / "lantern_gazette_page.txt").read_text(
+    encoding="utf-8"
+)
+
+
+def test_diff_re_creates_a_run_made_with_another_content_mode(tmp_path: Path) -> None:
+    corpus = tmp_path / "pages.jsonl"
+    corpus.write_text(json.dumps({"id": "gazette", "text": PAGE}) + "\n", encoding="utf-8")
+    out = _run(corpus, tmp_path / "out.jsonl", "--content", "off", "--stats", tmp_path / "stats.json")
+    settings = json.loads((tmp_path / "stats.json").read_text(encoding="utf-8"))["settings"]
+    assert settings["options"] == ["--content", "off"] and settings["content"] == "off"
+    from_output = invoke("diff", out, "--id", "gazette", "--no-color").stdout
+    again = invoke("diff", corpus, *settings["options"], "--id", "gazette", "--no-color").stdout
+    assert from_output == again and "[content." not in again
+    # The default mode takes the page's menu out, and diff shows it by rule.
+    assert "[content." in invoke("diff", corpus, "--id", "gazette", "--no-color").stdout
+    error = one_line_error(invoke("diff", out, "--content", "aggressive"), code=2)
+    assert "--content" in error and "--reclean" in error
+
+
+def test_diff_and_compare_reject_too_large_documents_as_run_does(tmp_path: Path) -> None:
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text(
+        json.dumps({"id": "small", "text": "Ferry fares rise by a tenth."}) + "\n"
+        + json.dumps({"id": "big", "text": "The ferry board met again. " * 20}) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    shown = invoke("diff", corpus, "--max-doc-bytes", "200", "--no-color")
+    assert_ok(shown)
+    assert "in.jsonl:2: too-large: line of 566 bytes" in shown.stderr
+    assert "too-large" not in invoke("diff", corpus, "--no-color").output
+    no_ads = disable_ads(tmp_path / "rules")
+    compared = invoke("compare", "--rules-new", no_ads, "--max-doc-bytes", "200", corpus)
+    assert_ok(compared)
+    assert "1 kept, 1 rejected" in compared.stdout

@@ -53,3 +53,14 @@ def test_the_options_re_create_the_settings_and_name_only_what_differs() -> None
     settings = run_settings(options, load_rules())
     assert settings["dedup"]["duplicate_threshold"] == 0.9 and settings["read"]["text_field"] == "body"
     assert settings["rules"]["files"] == ["mine"] and settings["libraries"]["datasketch"]
+
+
+def test_the_content_mode_and_the_size_limit_are_settings() -> None:
+    options = RunOptions(
+        sources=["in"], destination=None, read=ReadOptions(max_doc_bytes=4096), content="off"
+    )
+    assert as_options(options) == ["--max-doc-bytes", "4096", "--content", "off"]
+    rules = load_rules()
+    settings = run_settings(options, rules)
+    assert settings["content"] == "off" and settings["read"]["max_doc_bytes"] == 4096
+    assert run_settings(RunOptions(sources=["in"], destination=None), rules)["content"] != "off"

@@ -19,8 +19,10 @@ import click
 from cleaner.cli_options import (
     RUN_PARAMETERS,
     check_sources,
+    content_option,
     dedup_from,
     dedup_options,
+    read_from,
     read_options,
     rules_option,
     rules_paths_option,
@@ -28,6 +30,7 @@ from cleaner.cli_options import (
 )
 from cleaner.escapes import terminal_safe
 from cleaner.options import DedupOptions, RunOptions
+from cleaner.passes.content import DEFAULT_CONTENT_MODE
 from cleaner.readers import ReadOptions
 from cleaner.report.compare import CompareError, Comparison, Outcome, compare, read_outcomes
 from cleaner.report.html import write_compare_html
@@ -74,6 +77,7 @@ def _run(
     read: ReadOptions,
     observer: Callable[[ReportItem], None],
     dedup: DedupOptions | None = None,
+    content: str = DEFAULT_CONTENT_MODE,
 ) -> RunStats:
     """Run the pipeline for review: decide everything, write nothing, report to ``observer``."""
     options = RunOptions(
@@ -84,6 +88,7 @@ def _run(
         read=read,
         dedup=dedup or DedupOptions(),
         observer=observer,
+        content=content,
     )
 
     def warn(message: str) -> None:
@@ -152,6 +157,7 @@ def _checked_diff_sources(
 @rules_option
 @read_options
 @dedup_options
+@content_option
 @_color_option
 @click.pass_context
 def diff_command(
@@ -168,10 +174,12 @@ def diff_command(
     text_field: str,
     id_field: str,
     title_field: str,
+    max_doc_bytes: int,
     no_dedup: bool,
     dup_threshold: float,
     min_docs: int,
     min_share: float,
+    content: str,
     color: bool | None,
 ) -> None:
     """Show what cleaning removed: input against output, each removal labelled by rule.
@@ -239,9 +247,9 @@ def diff_command(
         if _wanted(item, rule, site) and picked.wants(key, ()):
             picked.add(key, (), item)
 
-    read = ReadOptions(text_field=text_field, id_field=id_field, title_field=title_field)
+    read = read_from(text_field, id_field, title_field, max_doc_bytes)
     dedup = dedup_from(no_dedup, dup_threshold, min_docs, min_share)
-    stats = _run(list(sources), list(rules), languages, read, observe, dedup)
+    stats = _run(list(sources), list(rules), languages, read, observe, dedup, content)
     missing = sorted(wanted - {item.id for item in by_id})
     if missing:
         raise click.ClickException(f"no document with id {', '.join(missing)} in the input")
@@ -400,6 +408,7 @@ def _twin(item: ReportItem, out_file: RecordFile | None) -> ReportItem | None:
     help="Also write the comparison as a self-contained HTML page to FILE.",
 )
 @read_options
+@content_option
 @_color_option
 def compare_command(
     inputs: tuple[str, ...],
@@ -412,6 +421,8 @@ def compare_command(
     text_field: str,
     id_field: str,
     title_field: str,
+    max_doc_bytes: int,
+    content: str,
     color: bool | None,
 ) -> None:
     """Compare two runs: which documents changed and how, and per rule the removals gained and lost.
@@ -431,9 +442,8 @@ def compare_command(
                 raise click.UsageError("give the SOURCE... to clean under --rules-old and --rules-new")
             if old_rejects or new_rejects:
                 raise click.UsageError("--old-rejects and --new-rejects are for comparing two output files")
-            result = _compare_rules(
-                list(inputs), list(rules_old), list(rules_new), languages, text_field, id_field, title_field
-            )
+            read = read_from(text_field, id_field, title_field, max_doc_bytes)
+            result = _compare_rules(list(inputs), list(rules_old), list(rules_new), languages, read, content)
         else:
             if len(inputs) != 2:
                 raise click.UsageError(
@@ -471,16 +481,14 @@ def _compare_rules(
     rules_old: list[Path],
     rules_new: list[Path],
     languages: list[str],
-    text_field: str,
-    id_field: str,
-    title_field: str,
+    read: ReadOptions,
+    content: str,
 ) -> Comparison:
     check_sources(sources)
-    read = ReadOptions(text_field=text_field, id_field=id_field, title_field=title_field)
     runs: list[list[Outcome]] = []
     for rules in (rules_old, rules_new):
         outcomes: list[Outcome] = []
-        _run(sources, rules, languages, read, _collector(outcomes))
+        _run(sources, rules, languages, read, _collector(outcomes), content=content)
         runs.append(outcomes)
     name = " ".join(sources)
 
