@@ -210,7 +210,6 @@ def _language_and_stops(words: list[str], times: np.ndarray, total: int) -> tupl
     return _stops_of_rows(at, times, total)
 
 
-
 # What the features ask of a distinct word, remembered per process: a page repeats the words of
 # the pages before it (on wcxb-dev nine in ten of a page's distinct words were on an earlier
 # page), so each is case-folded, looked up in the stop words and its capitals read once. A word
@@ -276,6 +275,7 @@ def _stops_of_rows(at: np.ndarray, times: np.ndarray, total: int) -> tuple[str |
     is_stop = none
     is_stop[hit] = table[at[hit], best] > 0
     return codes[best], is_stop
+
 
 @dataclass(frozen=True)
 class PageFeatures:
