@@ -108,3 +108,9 @@ def test_trimming_a_line_is_what_the_trim_pattern_does(text: str) -> None:
 
 def test_trimming_keeps_a_zero_width_space_and_inner_spaces() -> None:
     assert _trim("\u200b\u00a0Ferry\u2009times\u3000") == "\u200b\u00a0Ferry\u2009times"
+
+
+@given(st.text(alphabet=st.sampled_from("ab \t\r\n\u00a0\x85\u2028\u3000"), max_size=30))
+def test_paragraphs_are_the_trimmed_non_blank_pieces_between_line_ends(text: str) -> None:
+    pieces = re.split(r"\r\n|\r|\n", text)
+    assert split_paragraphs(text) == [p for piece in pieces if (p := _TRIM_PATTERN.sub("", piece))]
