@@ -3,7 +3,7 @@
 Run by hand, never in the test suite:
 
     python bench/bench_content_cost.py                      # generate.py 1500 and wcxb-dev fullpage
-    python bench/bench_content_cost.py --documents 3000 --rounds 3 --mode aggressive
+    python bench/bench_content_cost.py --documents 3000 --rounds 3 --mode balanced
     python bench/bench_content_cost.py --input my_pages.jsonl.gz
 
 Each round runs ``cleaner run INPUT OUT --jobs 1 -q`` inside this process (so every pass runs
@@ -92,7 +92,7 @@ def main() -> None:
     ap.add_argument("--documents", type=int, default=1500, help="size of the bench/generate.py input")
     ap.add_argument("--input", type=Path, action="append", help="measure these files instead")
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--mode", default="conservative", choices=("conservative", "aggressive"))
+    ap.add_argument("--mode", default="conservative", choices=("conservative", "balanced", "aggressive"))
     args = ap.parse_args()
     FindContent.__call__ = _timed  # type: ignore[method-assign]
     with tempfile.TemporaryDirectory() as tmp:

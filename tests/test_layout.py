@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from cleaner.layout import PARAGRAPH_SEPARATOR, render, split_paragraphs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cleaner.layout import PARAGRAPH_SEPARATOR, TRIM_CHARS, _trim, render, split_paragraphs
 
 # --- split_paragraphs ------------------------------------------------------------------------
 
@@ -87,3 +91,26 @@ def test_split_undoes_render() -> None:
 def test_rendered_text_splits_back_on_the_blank_line() -> None:
     paragraphs = ["First.", "Second."]
     assert render(paragraphs).split("\n\n") == paragraphs
+
+
+# The trimming is ``str.strip`` of the characters TRIM_CHARS names, exactly what the regular
+# expression the white-space pass writes as its rule does to a line.
+_TRIM_PATTERN = re.compile(f"^[{TRIM_CHARS}]+|[{TRIM_CHARS}]+$")
+_EDGE_SPACE = " \t\f\v\u00a0\u3000\u2000\u2009\u200a\u200b\u202f\u205f\u2060\x1c\x85\u2028"
+
+
+@given(st.text(alphabet=st.sampled_from(_EDGE_SPACE) | st.characters(), max_size=20))
+def test_trimming_a_line_is_what_the_trim_pattern_does(text: str) -> None:
+    for line in text.splitlines() or [text]:
+        line = line.replace("\r", "").replace("\n", "")
+        assert _trim(line) == _TRIM_PATTERN.sub("", line)
+
+
+def test_trimming_keeps_a_zero_width_space_and_inner_spaces() -> None:
+    assert _trim("\u200b\u00a0Ferry\u2009times\u3000") == "\u200b\u00a0Ferry\u2009times"
+
+
+@given(st.text(alphabet=st.sampled_from("ab \t\r\n\u00a0\x85\u2028\u3000"), max_size=30))
+def test_paragraphs_are_the_trimmed_non_blank_pieces_between_line_ends(text: str) -> None:
+    pieces = re.split(r"\r\n|\r|\n", text)
+    assert split_paragraphs(text) == [p for piece in pieces if (p := _TRIM_PATTERN.sub("", piece))]

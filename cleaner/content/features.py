@@ -205,11 +205,68 @@ def _best_language(words: list[str], times: np.ndarray, total: int) -> str | Non
 def _language_and_stops(words: list[str], times: np.ndarray, total: int) -> tuple[str | None, np.ndarray]:
     """:func:`_best_language`, and which of ``words`` are stop words of that language: read off
     the same lookup (a word is a stop word of a language when its row marks that language)."""
-    codes, rows, table = _language_table()
+    rows = _language_table()[1]
     at = np.fromiter(map(rows.get, words, repeat(-1)), dtype=np.intp, count=len(words))
+    return _stops_of_rows(at, times, total)
+
+
+# What the features ask of a distinct word, remembered per process: a page repeats the words of
+# the pages before it (on wcxb-dev nine in ten of a page's distinct words were on an earlier
+# page), so each is case-folded, looked up in the stop words and its capitals read once. A word
+# maps to ``folded << _FLAG_BITS | flags``: ``folded`` numbers its case-folded form (the same
+# number for every word that folds alike) and indexes _FOLDED_ROWS (that form's row of the
+# stop-word table, -1 for none); the flags are _ALPHA (first character a letter), _TITLE (and an
+# upper-case one), _UPPER (a letter first, longer than one character, all cased characters upper)
+# and _FOLDS_LONG (the folded form is longer than one character). Cleared whole, between two
+# documents only (the numbers of one document's words must stay apart), once it holds
+# WORD_MEMORY words.
+WORD_MEMORY = 200_000
+_ALPHA, _TITLE, _UPPER, _FOLDS_LONG = 1, 2, 4, 8
+_FLAG_BITS = 4
+_WORDS: dict[str, int] = {}
+_FOLDED: dict[str, int] = {}
+_FOLDED_ROWS = [np.full(1024, -1, dtype=np.intp)]
+
+
+def _learn(word: str) -> int:
+    """A new word's entry in _WORDS (see there), its folded form numbered if new."""
+    folded = word.casefold()
+    number = _FOLDED.get(folded)
+    if number is None:
+        number = _FOLDED[folded] = len(_FOLDED)
+        rows = _FOLDED_ROWS[0]
+        if number >= len(rows):
+            rows = _FOLDED_ROWS[0] = np.concatenate([rows, np.full(len(rows), -1, dtype=np.intp)])
+        rows[number] = _language_table()[1].get(folded, -1)
+    first = word[:1]
+    alpha = first.isalpha()
+    flags = (
+        alpha * _ALPHA
+        | (alpha and first.isupper()) * _TITLE
+        | (alpha and len(word) > 1 and word.isupper()) * _UPPER
+        | (len(folded) > 1) * _FOLDS_LONG
+    )
+    _WORDS[word] = entry = number << _FLAG_BITS | flags
+    return entry
+
+
+def _word_entries(distinct: list[str]) -> np.ndarray:
+    """The _WORDS entry of each of one document's distinct words, the new ones learnt."""
+    if len(_WORDS) >= WORD_MEMORY:
+        _WORDS.clear()
+        _FOLDED.clear()
+    entries = np.fromiter(map(_WORDS.get, distinct, repeat(-1)), dtype=np.int64, count=len(distinct))
+    for at in np.flatnonzero(entries < 0).tolist():
+        entries[at] = _learn(distinct[at])
+    return entries
+
+
+def _stops_of_rows(at: np.ndarray, times: np.ndarray, total: int) -> tuple[str | None, np.ndarray]:
+    """:func:`_language_and_stops` from each word's row of the stop-word table (-1: none)."""
+    codes, _, table = _language_table()
     hit = at >= 0
     counts = times[hit].astype(np.int64) @ table[at[hit]]
-    none = np.zeros(len(words), dtype=bool)
+    none = np.zeros(len(at), dtype=bool)
     if not total:
         return None, none
     best = int(np.argmax(counts))
@@ -374,9 +431,10 @@ def document_features(
     index = dict(zip(distinct, range(len(distinct)), strict=True))
     ids = np.fromiter(map(index.__getitem__, flat), dtype=np.intp, count=len(flat))
     line_of = np.repeat(np.arange(n), per_line)
-    folded = [w.casefold() for w in distinct]
+    entries = _word_entries(distinct)
+    folded_number = entries >> _FLAG_BITS
     times = np.bincount(ids, minlength=len(distinct))
-    lang, is_stop = _language_and_stops(folded, times, len(flat))
+    lang, is_stop = _stops_of_rows(_FOLDED_ROWS[0][folded_number], times, len(flat))
     stops = stop_words().get(lang or "", frozenset())
 
     def line_sum(word_values: np.ndarray) -> np.ndarray:
@@ -384,11 +442,10 @@ def document_features(
         return out
 
     size = len(distinct)
-    firsts = [w[0] for w in distinct]
-    alpha = np.fromiter(map(str.isalpha, firsts), dtype=bool, count=size)
-    title_case = alpha & np.fromiter(map(str.isupper, firsts), dtype=bool, count=size)
+    alpha = (entries & _ALPHA) > 0
+    title_case = (entries & _TITLE) > 0
     word_len = np.fromiter(map(len, distinct), dtype=np.float64, count=size)
-    upper = alpha & np.fromiter(map(str.isupper, distinct), dtype=bool, count=size) & (word_len > 1)
+    upper = (entries & _UPPER) > 0
     alpha_words = line_sum(alpha)
     chars = np.fromiter(map(len, lines), dtype=np.int64, count=n)
     digits, punct, commas, separator_chars = _char_counts(lines, chars)
@@ -436,22 +493,23 @@ def document_features(
         base[:, 25] = idx > last
     base[:, 26] = np.log1p(_distance_to(prose))
     # The content words of each line, once per line: (line, word number) pairs sorted by line.
-    first_seen = dict.fromkeys(folded)
-    vocabulary = dict(zip(first_seen, range(len(first_seen)), strict=True))
-    word_number = np.fromiter(map(vocabulary.__getitem__, folded), dtype=np.int64, count=size)
-    content = ~is_stop & (np.fromiter(map(len, folded), dtype=np.int64, count=size) > 1)
+    # The folded forms numbered in the order they first occur (the words' own order).
+    numbers, first_at, word_number = np.unique(folded_number, return_index=True, return_inverse=True)
+    order = np.argsort(first_at)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    word_number = rank[word_number]
+    content = ~is_stop & ((entries & _FOLDS_LONG) > 0)
     keep = content[ids]
-    span = max(len(vocabulary), 1)
+    span = max(len(numbers), 1)
     pairs = np.sort(line_of[keep].astype(np.int64) * span + word_number[ids[keep]], kind="stable")
     pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
     at, token_ids = pairs // span, pairs % span
     if title:
         title_words = {w.casefold() for w in _TOKEN.findall(title)} - stops
-        title_ids = np.array(
-            [vocabulary[w] for w in title_words if w in vocabulary and len(w) > 1], dtype=np.int64
-        )
+        title_numbers = [_FOLDED[w] for w in title_words if w in _FOLDED and len(w) > 1]
         in_title = np.zeros(span, dtype=np.float64)
-        in_title[title_ids] = 1.0
+        in_title[: len(order)] = np.isin(numbers[order], title_numbers)
         hits = np.bincount(at, weights=in_title[token_ids], minlength=n)
         base[:, 30] = hits / np.maximum(np.bincount(at, minlength=n), 1)
     if headline_at is not None:

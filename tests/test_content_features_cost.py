@@ -1,0 +1,79 @@
+"""The content features computed cheaply are the features: what is remembered across pages, or
+found over a whole page at once, never changes a value.
+
+The pages are the invented Harbour Post page of ``test_pass_content.py`` and variants of it in
+other languages and cases; each is described with the per-process word memory cold, warm, and
+cleared between two pages (a tiny WORD_MEMORY), and the descriptions must be equal to the bit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cleaner.content import features
+from cleaner.content.features import PageFeatures, document_features
+from cleaner.layout import split_paragraphs
+
+PAGE = split_paragraphs(
+    (Path(__file__).parent / "fixtures" / "content" / "harbour_post_page.txt").read_text(encoding="utf-8")
+)
+GERMAN = [
+    "Startseite | Politik | Sport | Kultur",
+    "Die Fähre fährt wieder: Nach dem Sturm ist die Brücke am Montag für den Verkehr geöffnet worden, "
+    "und die Pendler können wieder über den Fluss fahren, sagte die Stadt am Abend.",
+    "STRASSE gesperrt? Nein. Die Straße bleibt offen, auch wenn es am Wochenende regnet.",
+    "Mehr zum Thema",
+    "Impressum · Datenschutz · Kontakt",
+]
+ODD = [
+    "Don't miss: the 2025 “Harbour-Bridge” vote, 4pm.",
+    "ÉCOLE Ǆemal İstanbul ß straße STRASSE",
+    "a\x00b c",
+    "Updated Feb 4 — 5 min read",
+    "By Ana Ruiz, Staff Writer",
+    "x",
+]
+
+
+def same(a: PageFeatures, b: PageFeatures) -> bool:
+    return (
+        a.lang == b.lang
+        and a.matrix.tobytes() == b.matrix.tobytes()
+        and a.words.tobytes() == b.words.tobytes()
+        and np.array_equal(a.token_ids, b.token_ids)
+        and np.array_equal(a.token_lines, b.token_lines)
+    )
+
+
+def describe_all(pages: list[list[str]]) -> list[PageFeatures]:
+    return [document_features(p, 2, p[1]) for p in pages]
+
+
+@pytest.fixture
+def cold() -> None:
+    features._WORDS.clear()
+    features._FOLDED.clear()
+
+
+def test_the_word_memory_never_changes_a_feature(cold: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    pages = [PAGE, GERMAN, ODD, PAGE[::-1], [line.upper() for line in PAGE]]
+    first = describe_all(pages)
+    warm = describe_all(pages)
+    monkeypatch.setattr(features, "WORD_MEMORY", 5)
+    cleared = describe_all(pages)  # cleared before every page
+    for a, b, c in zip(first, warm, cleared, strict=True):
+        assert same(a, b) and same(a, c)
+    assert len(features._WORDS) > 5  # one page's words are never split by a clearing
+
+
+def test_words_that_fold_alike_share_one_number(cold: None) -> None:
+    described = document_features(
+        ["Gaßner GASSNER gassner", "Bridge bridge BRIDGE", "the crossing was closed on the day"]
+    )
+    assert described.lang == "en"
+    numbers_by_line = [set(described.token_ids[described.token_lines == i].tolist()) for i in range(2)]
+    assert [len(numbers) for numbers in numbers_by_line] == [1, 1]
+    assert numbers_by_line[0] != numbers_by_line[1]
