@@ -242,3 +242,37 @@ def test_a_short_page_never_takes_a_line_that_is_only_like_its_title() -> None:
     doc = clean_page(lines, "https://crumbjournal.example/slow-bread")
     assert "title.headline" not in title_rules(doc)
     assert "Slow bread notes, with photos" in doc.lines
+
+
+# --- the site's name beside the headline, however long ---------------------------------------
+
+NOTICE = (
+    "The school is reviewing its pages and course materials over the winter, so some of the "
+    "wording on this site may change while that work goes on; thank you for your patience."
+)
+
+
+def test_a_long_institution_name_beside_the_headline_is_the_sites_not_the_headline() -> None:
+    site = "The Northport School of Coastal and Marine Engineering"
+    first = f"Dredging the north channel | {site}"
+    assert "Dredging the north channel" in page_title_cuts(first, "engineering.northport.example")
+    lines = [first, site, *MENU, "Dredging the north channel", "By Ana Ruiz", *PROSE]
+    doc = clean_page(lines, "https://engineering.northport.example/news/dredging")
+    assert doc.title == "Dredging the north channel"
+    assert title_rules(doc)["title.headline"] == "Dredging the north channel"  # not the logo's text
+
+
+def test_a_long_side_that_does_not_name_the_site_stays_the_only_cut() -> None:
+    first = "Dredging | The Northport School of Coastal and Marine Engineering"
+    assert page_title_cuts(first, "www.harbourpost.example") == [
+        "The Northport School of Coastal and Marine Engineering"
+    ]
+
+
+def test_below_the_first_prose_the_headline_is_preferred_to_the_sites_name() -> None:
+    # A notice long enough to read as prose stands above the article: the headline and the
+    # site's name (in the footer) are both printed below it; the headline is taken.
+    site = "Tide Reading and Research Centre"
+    first = f"Tide tables | {site}"
+    lines = [first, *MENU, NOTICE, "Tide tables", *PROSE, site]
+    assert find_headline(lines, "tidereading.example.org") == len(MENU) + 2

@@ -101,9 +101,22 @@ def names_site(part: str, host: str, loose: bool = False) -> bool:
     )
 
 
-def _is_site(part: str, host: str) -> bool:
-    """Whether a whole side of a page title is the site's name (short, and naming the host)."""
-    return len(_WORD.findall(part)) <= SITE_INITIALS_MAX_WORDS and names_site(part, host, loose=True)
+def _is_site(part: str, host: str, cut_words: int = 0) -> bool:
+    """Whether a whole side of a page title is the site's name: short, and naming the host; or,
+    beside a cut of PAGE_TITLE_MIN_WORDS words or more, any single part naming the host (an
+    institution's full name, "Dredging works | The Northport School of Coastal and Marine
+    Engineering" on engineering.northport.example, is longer than many headlines).
+
+    >>> _is_site("The Northport School of Coastal and Marine Engineering", "engineering.northport.example", 2)
+    True
+    >>> _is_site("The Northport School of Coastal and Marine Engineering", "engineering.northport.example")
+    False
+    """
+    if not names_site(part, host, loose=True):
+        return False
+    words = len(_WORD.findall(part))
+    single = _AFFIX.search(part) is None
+    return words <= SITE_INITIALS_MAX_WORDS or (cut_words >= PAGE_TITLE_MIN_WORDS and single)
 
 
 def _beside_site(cut: str, rest: str, beside: str, host: str, right: bool) -> bool:
@@ -152,9 +165,10 @@ def page_title_cuts(first: str, host: str = "") -> list[str]:
                 continue
             words = len(_WORD.findall(cut))
             long_enough = words >= PAGE_TITLE_MIN_WORDS and words >= len(_WORD.findall(rest))
+            freed = _is_site(rest, host, words) or _beside_site(cut, rest, beside, host, on_right)
             if (
                 words
-                and (long_enough or _is_site(rest, host) or _beside_site(cut, rest, beside, host, on_right))
+                and (long_enough or freed)
                 and not names_site(cut, host)
                 and cut not in cuts
             ):
@@ -273,7 +287,7 @@ def find_headline(lines: list[str], host: str = "", lead_only: bool = False) -> 
     prose paragraph, nearest it, that prints a cut of the page title (the headline stands
     right above the article; the site's name, when it is also a cut, stands in the header and
     a menu may link the same story higher up); else (unless ``lead_only``) the first line
-    anywhere that prints a cut, the cut of most words first.
+    anywhere that prints a cut, the cut of most words first, one holding the site's name last.
 
     >>> find_headline(["Tides | Tide Lab of Northport", "Tide Lab of Northport", "Home",
     ...     "Tides", "x " * 30 + "end."], host="tln.example.org")
@@ -284,7 +298,8 @@ def find_headline(lines: list[str], host: str = "", lead_only: bool = False) -> 
     >>> find_headline(["Ten Cars Tested", "Home", "Ten Cars Tested", "Text."]) is None
     True
     """
-    cuts = [headline_key(cut) for cut in page_title_cuts(lines[0], host)]
+    printed = page_title_cuts(lines[0], host)
+    cuts = [headline_key(cut) for cut in printed]
     if not cuts:
         return None
     prose = first_prose(lines)
@@ -295,7 +310,12 @@ def find_headline(lines: list[str], host: str = "", lead_only: bool = False) -> 
     if lead_only:
         return None
     keys = {headline_key(line): i for i, line in reversed(list(enumerate(lines[1:], start=1)))}
-    for cut in cuts:
+    # A cut holding the site's name (its logo's text, printed in every page's header) comes
+    # last: the page title's last part when it names the site, else its first.
+    parts = [part for part in _AFFIX.split(lines[0]) if part.strip()]
+    named = [part for part in (parts[-1], parts[0]) if names_site(part, host, loose=True)][:1]
+    site = {headline_key(cut) for cut in printed if named and named[0].strip() in cut}
+    for cut in sorted(cuts, key=lambda c: c in site):
         found = keys.get(cut)
         if found is not None:
             return found
@@ -436,7 +456,9 @@ class ExtractTitle:
             page = len(doc.lines) > 2 and (headline_key(doc.lines[1]) != key or twice) and not done
             if page:
                 host = _host(doc)
-                headline = find_headline(doc.lines, host, lead_only=not menu)
+                # The line printing a cut: above the prose, or (only a page's) anywhere.
+                found = find_headline(doc.lines, host)
+                headline = found if menu or found is None or found < first_prose(doc.lines) else None
                 if headline is None and menu:
                     headline = similar_headline(doc.lines, host)
                 if headline is not None and looks_like_headline(doc.lines[headline], repeated=True):
@@ -450,8 +472,7 @@ class ExtractTitle:
                 if menu:
                     span = site_name_span(first, host)
                 else:  # a short page: its title names a line printed lower down
-                    below = find_headline(doc.lines, host)
-                    span = None if below is None else cut_to(first, doc.lines[below], host)
+                    span = None if found is None else cut_to(first, doc.lines[found], host)
                 if span is not None and looks_like_headline(first, repeated=False):
                     # The headline is the title without the site's name (taken next round).
                     yield Edit(self.name, "title.site-name", 0, span[0], span[1])
