@@ -276,3 +276,37 @@ def test_below_the_first_prose_the_headline_is_preferred_to_the_sites_name() -> 
     first = f"Tide tables | {site}"
     lines = [first, *MENU, NOTICE, "Tide tables", *PROSE, site]
     assert find_headline(lines, "tidereading.example.org") == len(MENU) + 2
+
+
+# --- the page title's wording over a restyled print -------------------------------------------
+
+
+def test_a_headline_printed_with_curled_quotes_keeps_the_page_titles_wording() -> None:
+    first = "Why the island's ferries stop in winter | Harbour Post"
+    printed = "Why the island’s ferries stop in winter"
+    doc = clean_page([first, *MENU, printed, "By Ana Ruiz", *PROSE])
+    assert doc.title == "Why the island's ferries stop in winter"
+    rules = [(e.rule, e.text) for e in doc.applied if e.pass_name == "title"]
+    assert ("title.headline", printed) in rules  # the print goes, where the article starts
+    assert ("title.site-name", " | Harbour Post") in rules
+    assert printed not in doc.lines and first not in doc.lines
+
+
+def test_a_headline_printed_in_capitals_keeps_the_page_titles_case() -> None:
+    first = "Harbour Post: Ferry strike set for next week"
+    doc = clean_page([first, *MENU, "FERRY STRIKE SET FOR NEXT WEEK", *PROSE])
+    assert doc.title == "Ferry strike set for next week"
+
+
+def test_a_headline_worded_differently_from_the_cut_is_taken_as_printed() -> None:
+    # Not a restyling: the print adds a word, so the print is the headline.
+    first = "Ferry strike set for next week | Harbour Post"
+    printed = "Ferry strike set for next week, union says"
+    doc = clean_page([first, *MENU, printed, "By Ana Ruiz", *PROSE])
+    assert doc.title == printed
+
+
+def test_a_headline_printed_in_other_case_is_the_sites_second_wording_and_taken_as_printed() -> None:
+    first = "Ferry Strike Set For Next Week | Harbour Post"
+    doc = clean_page([first, *MENU, "Ferry strike set for next week", *PROSE])
+    assert doc.title == "Ferry strike set for next week"

@@ -347,6 +347,35 @@ def cut_to(first: str, line: str, host: str = "") -> tuple[int, int] | None:
     return None
 
 
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"'})
+
+
+def restyled(printed: str, wording: str) -> bool:
+    """Whether a body line prints a page title's wording restyled: in capitals (a stylesheet's
+    doing) or with its quotes curled or straightened (a template's), the words otherwise the
+    same. The page title keeps the wording as written. A headline in other case ("Startups"
+    over "startups") is the site's own second wording, and is taken as printed.
+
+    >>> restyled("FERRY STRIKE: WHAT IT’S LIKE", "Ferry strike: what it's like")
+    True
+    >>> restyled("Ferry strike: what it’s like", "Ferry strike: what it's like")
+    True
+    >>> restyled("Ferry Strike: What It's Like", "Ferry strike: what it's like")
+    False
+    >>> restyled("Ferry strike - what it's like", "Ferry strike: what it's like")
+    False
+    """
+    if printed == wording:
+        return False
+    if printed.isupper() and not wording.isupper():
+        return _styled(printed) == _styled(wording)
+    return printed.translate(_QUOTES) == wording.translate(_QUOTES)
+
+
+def _styled(text: str) -> str:
+    return " ".join(text.translate(_QUOTES).casefold().split())
+
+
 def printed_whole(lines: list[str]) -> int | None:
     """Where the first line is printed again above the first prose paragraph (nearest it).
 
@@ -443,6 +472,16 @@ class ExtractTitle:
         "title.site-name",
     )
 
+    def _page_title_cut(self, first: str, span: tuple[int, int]) -> Iterator[Edit]:
+        """Remove the page title, its cut (all but ``span``, the site's name) into the title."""
+        start, end = span
+        if start == 0:
+            yield Edit(self.name, "title.site-name", 0, 0, end)
+            yield Edit(self.name, "title.page-title", 0, end, len(first), moved_to="title")
+        else:
+            yield Edit(self.name, "title.page-title", 0, 0, start, moved_to="title")
+            yield Edit(self.name, "title.site-name", 0, start, len(first))
+
     def __call__(self, doc: Document) -> Iterator[Edit]:
         if not doc.lines:
             return
@@ -462,12 +501,18 @@ class ExtractTitle:
                 if headline is None and menu:
                     headline = similar_headline(doc.lines, host)
                 if headline is not None and looks_like_headline(doc.lines[headline], repeated=True):
-                    yield Edit.drop_line(self.name, "title.page-title", 0, first)
+                    printed = doc.lines[headline]
+                    span = cut_to(first, printed, host) if headline == found else None
+                    moved: MoveTarget | None = "title"
+                    if span is not None and restyled(printed, first[: span[0]] + first[span[1] :]):
+                        # The print restyles the page title's wording: the title keeps the wording.
+                        yield from self._page_title_cut(first, span)
+                        moved = None
+                    else:
+                        yield Edit.drop_line(self.name, "title.page-title", 0, first)
                     if twice and headline != 1:
                         yield Edit.drop_line(self.name, "title.page-title", 1, doc.lines[1])
-                    yield Edit.drop_line(
-                        self.name, "title.headline", headline, doc.lines[headline], moved_to="title"
-                    )
+                    yield Edit.drop_line(self.name, "title.headline", headline, printed, moved_to=moved)
                     return
                 if menu:
                     span = site_name_span(first, host)
