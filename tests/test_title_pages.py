@@ -310,3 +310,29 @@ def test_a_headline_printed_in_other_case_is_the_sites_second_wording_and_taken_
     first = "Ferry Strike Set For Next Week | Harbour Post"
     doc = clean_page([first, *MENU, "Ferry strike set for next week", *PROSE])
     assert doc.title == "Ferry strike set for next week"
+
+
+# --- breadcrumbs glued to the headline ---------------------------------------------------------
+
+
+def test_a_headline_printed_behind_a_breadcrumb_trail_is_found_and_titled_as_the_page_title() -> None:
+    first = "Ferry fares explained | Harbour Post"
+    printed = "Guides / Travel / Ferry fares explained"
+    doc = clean_page([first, *MENU, printed, "By Ana Ruiz", *PROSE])
+    assert doc.title == "Ferry fares explained"
+    assert title_rules(doc)["title.headline"] == printed  # where the article starts
+    assert printed not in doc.lines
+
+
+def test_a_one_word_lead_in_without_a_separator_is_the_headlines_own() -> None:
+    first = "Ferry fares explained | Harbour Post"
+    lines = [first, *MENU, "The Ferry fares explained", *PROSE]
+    assert find_headline(lines, "harbourpost.example") is None
+
+
+def test_a_line_gluing_a_breadcrumb_to_the_headline_printed_below_is_not_the_headline() -> None:
+    headline = "Islanders brace for two days without ferries"
+    first = "Ferry strike: islanders brace for disruption | Harbour Post"
+    lines = [first, *MENU, f"Island News Ferry Strike {headline}", headline, "By Ana Ruiz", *PROSE]
+    assert similar_headline(lines, "harbourpost.example") == len(MENU) + 2
+    assert clean_page(lines).title == headline

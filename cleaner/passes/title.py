@@ -218,6 +218,34 @@ def _words(text: str) -> set[str]:
     return set(_WORD.findall(text.casefold()))
 
 
+BREADCRUMB_MAX_WORDS = 6
+
+
+def glued_tail(line: str, tails: set[str]) -> str | None:
+    """The headline a line prints after a breadcrumb trail glued to it ("Home News Ferry strike
+    set for next week", "Blog: Ferry strike"): one of ``tails`` (headline keys) ending the
+    line's key after at most BREADCRUMB_MAX_WORDS words, and no more words than the headline
+    has; a single word only with a separator after it ("The Ferry strike" is a headline's own).
+
+    >>> glued_tail("Home News Ferry strike set for next week", {"ferry strike set for next week"})
+    'ferry strike set for next week'
+    >>> glued_tail("Blog: Ferry strike", {"ferry strike"}), glued_tail("The Ferry strike", {"ferry strike"})
+    ('ferry strike', None)
+    >>> glued_tail("Islanders brace for ferry strike", {"ferry strike"}) is None
+    True
+    """
+    words = headline_key(line).split()
+    for k in range(1, min(BREADCRUMB_MAX_WORDS, len(words) // 2) + 1):
+        tail = " ".join(words[k:])
+        if tail in tails and (k > 1 or _BREADCRUMB_WORD.match(line)):
+            return tail
+    return None
+
+
+# One word, then a separator: "Blog: ", "News / ", "Guides > ".
+_BREADCRUMB_WORD = re.compile(r"\W*\w+\s*[:/|>»›\-–—]")
+
+
 def similar_headline(lines: list[str], host: str = "") -> int | None:
     """On a whole page whose title no body line prints, the headline-like line above the first
     prose paragraph that best matches it: the page title often words the headline a little
@@ -257,6 +285,13 @@ def similar_headline(lines: list[str], host: str = "") -> int | None:
         site.add(headline_key(first[span[0] : span[1]]))
     title = _words(first[: span[0]] + first[span[1] :] if span else first)
     prose = first_prose(lines)
+    # Lines printing a headline alone: a line that is one of them behind a breadcrumb is not it.
+    alone = {
+        key
+        for line in lines[1:prose]
+        if len((key := headline_key(line)).split()) >= HEADLINE_MIN_SHARED
+        and looks_like_headline(line, repeated=False)
+    }
     best, best_score = None, 0.0
     menu_items = 0
     for i in range(1, prose):
@@ -265,6 +300,8 @@ def similar_headline(lines: list[str], host: str = "") -> int | None:
         if not looks_like_headline(line, repeated=False) or is_byline(line) or is_dateline(line):
             continue
         if headline_key(line) in site or (not site_named and above < PAGE_MIN_LEADING):
+            continue
+        if glued_tail(line, alone) is not None:
             continue
         words = _words(line)
         shared = len(title & words)
@@ -282,11 +319,14 @@ def similar_headline(lines: list[str], host: str = "") -> int | None:
     return best
 
 
-def find_headline(lines: list[str], host: str = "", lead_only: bool = False) -> int | None:
+def find_headline(
+    lines: list[str], host: str = "", lead_only: bool = False, glued: bool = False
+) -> int | None:
     """The body line a page title (``lines[0]``) names, or None: the line above the first
     prose paragraph, nearest it, that prints a cut of the page title (the headline stands
     right above the article; the site's name, when it is also a cut, stands in the header and
-    a menu may link the same story higher up); else (unless ``lead_only``) the first line
+    a menu may link the same story higher up), or, on a page (``glued``) where none prints
+    one alone, that prints one behind a breadcrumb trail; else (unless ``lead_only``) the first line
     anywhere that prints a cut, the cut of most words first, one holding the site's name last.
 
     >>> find_headline(["Tides | Tide Lab of Northport", "Tide Lab of Northport", "Home",
@@ -305,6 +345,8 @@ def find_headline(lines: list[str], host: str = "", lead_only: bool = False) -> 
     prose = first_prose(lines)
     wanted = set(cuts)
     lead = [i for i in range(1, prose) if headline_key(lines[i]) in wanted]
+    if glued and not lead:
+        lead = [i for i in range(1, prose) if glued_cut(lines[0], lines[i], host) is not None]
     if lead:
         return lead[-1]
     if lead_only:
@@ -374,6 +416,40 @@ def restyled(printed: str, wording: str) -> bool:
 
 def _styled(text: str) -> str:
     return " ".join(text.translate(_QUOTES).casefold().split())
+
+
+def printed_cut(first: str, line: str, host: str = "") -> str | None:
+    """The cut of a page title (its key) that ``line`` prints, alone or behind a breadcrumb.
+
+    >>> printed_cut("Ferry strike | Harbour Post", "News: Ferry Strike", "harbourpost.example")
+    'ferry strike'
+    """
+    key = headline_key(line)
+    if key in {headline_key(cut) for cut in page_title_cuts(first, host)}:
+        return key
+    return glued_cut(first, line, host)
+
+
+def glued_cut(first: str, line: str, host: str = "") -> str | None:
+    """The cut of a page title (its key) that ``line`` prints behind a breadcrumb trail
+    (:func:`glued_tail`): only a cut beside the site's name, the rest of the page title ("A
+    guide: ferry fares" printed as "Ferries guide: ferry fares" is no breadcrumb).
+
+    >>> glued_cut("Ferry fares | Harbour Post", "Guides / Ferry fares", "harbourpost.example")
+    'ferry fares'
+    >>> glued_cut("Winter guide: ferry fares", "Ferries guide: ferry fares") is None
+    True
+    >>> glued_cut("Harbour Post: ferry fares", "Harbour Post: Ferry Fares", "harbourpost.example") is None
+    True
+    """
+    if headline_key(line) in headline_key(first):
+        return None  # the page title printed (whole, or its cut with the site's name)
+    sited = set()
+    for cut in page_title_cuts(first, host):
+        span = cut_to(first, cut, host)
+        if span is not None and names_site(_AFFIX.sub(" ", first[span[0] : span[1]]), host, loose=True):
+            sited.add(headline_key(cut))
+    return glued_tail(line, sited) if sited else None
 
 
 def printed_whole(lines: list[str]) -> int | None:
@@ -496,16 +572,19 @@ class ExtractTitle:
             if page:
                 host = _host(doc)
                 # The line printing a cut: above the prose, or (only a page's) anywhere.
-                found = find_headline(doc.lines, host)
+                found = find_headline(doc.lines, host, glued=menu)
                 headline = found if menu or found is None or found < first_prose(doc.lines) else None
                 if headline is None and menu:
                     headline = similar_headline(doc.lines, host)
                 if headline is not None and looks_like_headline(doc.lines[headline], repeated=True):
                     printed = doc.lines[headline]
-                    span = cut_to(first, printed, host) if headline == found else None
+                    cut = printed_cut(first, printed, host) if headline == found else None
+                    span = None if cut is None else cut_to(first, cut, host)
                     moved: MoveTarget | None = "title"
-                    if span is not None and restyled(printed, first[: span[0]] + first[span[1] :]):
-                        # The print restyles the page title's wording: the title keeps the wording.
+                    if span is not None and (
+                        cut != headline_key(printed) or restyled(printed, first[: span[0]] + first[span[1] :])
+                    ):
+                        # Printed behind a breadcrumb, or restyled: the title is the page title's cut.
                         yield from self._page_title_cut(first, span)
                         moved = None
                     else:
