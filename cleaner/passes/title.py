@@ -285,13 +285,7 @@ def similar_headline(lines: list[str], host: str = "") -> int | None:
         site.add(headline_key(first[span[0] : span[1]]))
     title = _words(first[: span[0]] + first[span[1] :] if span else first)
     prose = first_prose(lines)
-    # Lines printing a headline alone: a line that is one of them behind a breadcrumb is not it.
-    alone = {
-        key
-        for line in lines[1:prose]
-        if len((key := headline_key(line)).split()) >= HEADLINE_MIN_SHARED
-        and looks_like_headline(line, repeated=False)
-    }
+    keys = [headline_key(line) for line in lines[:prose]]
     best, best_score = None, 0.0
     menu_items = 0
     for i in range(1, prose):
@@ -301,7 +295,8 @@ def similar_headline(lines: list[str], host: str = "") -> int | None:
             continue
         if headline_key(line) in site or (not site_named and above < PAGE_MIN_LEADING):
             continue
-        if glued_tail(line, alone) is not None:
+        # Breadcrumbs glued to the headline, printed alone right above or below: that print is it.
+        if glued_tail(line, {keys[k] for k in (i - 1, i + 1) if 0 < k < prose}) is not None:
             continue
         words = _words(line)
         shared = len(title & words)
