@@ -336,3 +336,47 @@ def test_a_line_gluing_a_breadcrumb_to_the_headline_printed_below_is_not_the_hea
     lines = [first, *MENU, f"Island News Ferry Strike {headline}", headline, "By Ana Ruiz", *PROSE]
     assert similar_headline(lines, "harbourpost.example") == len(MENU) + 2
     assert clean_page(lines).title == headline
+
+
+def test_a_breadcrumb_line_is_kept_as_the_headline_when_only_a_contents_entry_prints_it_alone() -> None:
+    # The headline alone further down is a table of contents' entry, not the headline.
+    headline = "Islanders brace for two days without ferries"
+    first = "Ferry strike: islanders brace for disruption | Harbour Post"
+    glued = f"Island News Ferry Strike {headline}"
+    lines = [first, *MENU, glued, "By Ana Ruiz", "Contents", "Timetable", headline, *PROSE]
+    assert similar_headline(lines, "harbourpost.example") == len(MENU) + 1
+
+
+# --- a lone paragraph above the menus' end ----------------------------------------------------
+
+NOTICE_COOKIES = (
+    "We use cookies to remember your settings and to understand how our pages are read; you can "
+    "change your choice at any time from the link at the foot of every page we publish."
+)
+BIO = (
+    "Ana Ruiz has covered the islands and their ferries for the Harbour Post for twelve years, "
+    "and before that reported on the harbour and its trade for the Northport Evening Star."
+)
+
+
+def test_a_lone_notice_above_the_menus_end_does_not_hide_the_headline_and_its_byline() -> None:
+    headline = "Islanders brace for two days without ferries"
+    first = "Ferry strike: islanders brace for disruption | Harbour Post"
+    lines = [first, *MENU, NOTICE_COOKIES, "Local", "Islands", headline, "By Ana Ruiz", *PROSE]
+    doc = clean_page(lines)
+    assert doc.title == headline
+    assert title_rules(doc)["title.headline"] == headline
+
+
+def test_below_a_lone_paragraph_only_a_line_with_a_byline_below_is_the_headline() -> None:
+    # An author's note, then a table of contents whose entries share the title's words.
+    first = "How to form a ferry cooperative | Harbour Post"
+    contents = [
+        "Contents",
+        "1 Why islanders form a ferry cooperative",
+        "2 How to form a ferry cooperative in five steps",
+        "3 What a ferry cooperative costs",
+    ]
+    doc = clean_page([first, *MENU, BIO, *contents, *PROSE])
+    assert doc.title == "How to form a ferry cooperative"
+    assert "title.headline" not in title_rules(doc)

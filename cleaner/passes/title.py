@@ -246,7 +246,9 @@ def glued_tail(line: str, tails: set[str]) -> str | None:
 _BREADCRUMB_WORD = re.compile(r"\W*\w+\s*[:/|>»›\-–—]")
 
 
-def similar_headline(lines: list[str], host: str = "") -> int | None:
+def similar_headline(
+    lines: list[str], host: str = "", prose: int | None = None, bylined_only: bool = False
+) -> int | None:
     """On a whole page whose title no body line prints, the headline-like line above the first
     prose paragraph that best matches it: the page title often words the headline a little
     differently ("Top 11 SEO Strategies | Site" over "11 SEO Strategies for 2025 to Boost
@@ -284,7 +286,8 @@ def similar_headline(lines: list[str], host: str = "") -> int | None:
     if span is not None:
         site.add(headline_key(first[span[0] : span[1]]))
     title = _words(first[: span[0]] + first[span[1] :] if span else first)
-    prose = first_prose(lines)
+    if prose is None:
+        prose = first_prose(lines)
     keys = [headline_key(line) for line in lines[:prose]]
     best, best_score = None, 0.0
     menu_items = 0
@@ -305,6 +308,8 @@ def similar_headline(lines: list[str], host: str = "") -> int | None:
         dice = 2 * shared / (len(title) + len(words))
         after = lines[i + 1 : min(prose, i + 1 + BYLINE_WINDOW)]
         bylined = any(is_byline(x) or is_dateline(x) for x in after)
+        if bylined_only and not bylined:
+            continue
         fragment = words < title and len(words) < FRAGMENT_SHARE * len(title)
         if fragment and not bylined and headline_key(line) not in parts:
             continue  # a few of the title's words (a team, a section) with no byline below
@@ -463,6 +468,27 @@ def first_prose(lines: list[str]) -> int:
     return next((i for i, line in enumerate(lines) if is_prose_line(line)), len(lines))
 
 
+PROSE_RUN_GAP = 3
+
+
+def prose_run(lines: list[str]) -> int:
+    """Where the prose runs: the first prose line with another at most PROSE_RUN_GAP lines
+    below it (the first prose line when none has). A page may print a lone paragraph above its
+    menus' end (a cookie notice, a disclosure, a promotion); the article's prose runs on.
+
+    >>> prose_run(["Home", "cookies " * 30 + "ok.", "News", "Sport", "Headline", "x " * 30 + "a.",
+    ...     "y " * 30 + "b."])
+    5
+    """
+    first = None
+    for i, line in enumerate(lines):
+        if is_prose_line(line):
+            if any(is_prose_line(below) for below in lines[i + 1 : i + 1 + PROSE_RUN_GAP]):
+                return i
+            first = i if first is None else first
+    return len(lines) if first is None else first
+
+
 def headline_key(text: str) -> str:
     """What two headlines must share to be the same: their words, case-folded.
 
@@ -571,6 +597,9 @@ class ExtractTitle:
                 headline = found if menu or found is None or found < first_prose(doc.lines) else None
                 if headline is None and menu:
                     headline = similar_headline(doc.lines, host)
+                    run = prose_run(doc.lines)
+                    if headline is None and run > first_prose(doc.lines):
+                        headline = similar_headline(doc.lines, host, run, bylined_only=True)
                 if headline is not None and looks_like_headline(doc.lines[headline], repeated=True):
                     printed = doc.lines[headline]
                     cut = printed_cut(first, printed, host) if headline == found else None
