@@ -12,13 +12,16 @@ document with at least PAGE_MIN_LEADING lines above its first prose paragraph. I
 at a separator into the headlines it may hold (:func:`page_title_cuts`): the side of as many
 words as the rest, or any side when the rest names the URL's host (:func:`names_site`: its
 letters, its longer words or its initials are the host's). The body line nearest the prose
-that prints a cut is the headline (:func:`find_headline`): it goes to ``title``
-(``title.headline``) and the page title is removed (``title.page-title``). When no line prints
-one, the headline-like line above the prose that shares most words with the page title, helped
-by a byline or dateline below it, is taken (:func:`similar_headline`); failing that, the site's
-name is cut from the page title (``title.site-name``), which is then the title. A short page
-(fewer leading lines: a blog post, an extractor's output) takes a body line only when it prints
-a cut exactly.
+that prints a cut, alone or (on a page) behind a breadcrumb trail, is the headline
+(:func:`find_headline`): it goes to ``title`` (``title.headline``) and the page title is removed
+(``title.page-title``); when the print only restyles the cut (capitals, quotes: :func:`restyled`)
+or carries a breadcrumb, the page title's cut is the title as written and the print is removed.
+When no line prints one, the headline-like line above the prose that shares most words with the
+page title, helped by a byline or dateline below it, is taken (:func:`similar_headline`), down
+to where the prose runs (:func:`prose_run`) when the first prose paragraph stands alone;
+failing that, the site's name is cut from the page title (``title.site-name``), which is then
+the title. A short page (fewer leading lines: a blog post, an extractor's output) takes a body
+line only when it prints a cut exactly.
 """
 
 from __future__ import annotations
