@@ -242,3 +242,141 @@ def test_a_short_page_never_takes_a_line_that_is_only_like_its_title() -> None:
     doc = clean_page(lines, "https://crumbjournal.example/slow-bread")
     assert "title.headline" not in title_rules(doc)
     assert "Slow bread notes, with photos" in doc.lines
+
+
+# --- the site's name beside the headline, however long ---------------------------------------
+
+NOTICE = (
+    "The school is reviewing its pages and course materials over the winter, so some of the "
+    "wording on this site may change while that work goes on; thank you for your patience."
+)
+
+
+def test_a_long_institution_name_beside_the_headline_is_the_sites_not_the_headline() -> None:
+    site = "The Northport School of Coastal and Marine Engineering"
+    first = f"Dredging the north channel | {site}"
+    assert "Dredging the north channel" in page_title_cuts(first, "engineering.northport.example")
+    lines = [first, site, *MENU, "Dredging the north channel", "By Ana Ruiz", *PROSE]
+    doc = clean_page(lines, "https://engineering.northport.example/news/dredging")
+    assert doc.title == "Dredging the north channel"
+    assert title_rules(doc)["title.headline"] == "Dredging the north channel"  # not the logo's text
+
+
+def test_a_long_side_that_does_not_name_the_site_stays_the_only_cut() -> None:
+    first = "Dredging | The Northport School of Coastal and Marine Engineering"
+    assert page_title_cuts(first, "www.harbourpost.example") == [
+        "The Northport School of Coastal and Marine Engineering"
+    ]
+
+
+def test_below_the_first_prose_the_headline_is_preferred_to_the_sites_name() -> None:
+    # A notice long enough to read as prose stands above the article: the headline and the
+    # site's name (in the footer) are both printed below it; the headline is taken.
+    site = "Tide Reading and Research Centre"
+    first = f"Tide tables | {site}"
+    lines = [first, *MENU, NOTICE, "Tide tables", *PROSE, site]
+    assert find_headline(lines, "tidereading.example.org") == len(MENU) + 2
+
+
+# --- the page title's wording over a restyled print -------------------------------------------
+
+
+def test_a_headline_printed_with_curled_quotes_keeps_the_page_titles_wording() -> None:
+    first = "Why the island's ferries stop in winter | Harbour Post"
+    printed = "Why the island’s ferries stop in winter"
+    doc = clean_page([first, *MENU, printed, "By Ana Ruiz", *PROSE])
+    assert doc.title == "Why the island's ferries stop in winter"
+    rules = [(e.rule, e.text) for e in doc.applied if e.pass_name == "title"]
+    assert ("title.headline", printed) in rules  # the print goes, where the article starts
+    assert ("title.site-name", " | Harbour Post") in rules
+    assert printed not in doc.lines and first not in doc.lines
+
+
+def test_a_headline_printed_in_capitals_keeps_the_page_titles_case() -> None:
+    first = "Harbour Post: Ferry strike set for next week"
+    doc = clean_page([first, *MENU, "FERRY STRIKE SET FOR NEXT WEEK", *PROSE])
+    assert doc.title == "Ferry strike set for next week"
+
+
+def test_a_headline_worded_differently_from_the_cut_is_taken_as_printed() -> None:
+    # Not a restyling: the print adds a word, so the print is the headline.
+    first = "Ferry strike set for next week | Harbour Post"
+    printed = "Ferry strike set for next week, union says"
+    doc = clean_page([first, *MENU, printed, "By Ana Ruiz", *PROSE])
+    assert doc.title == printed
+
+
+def test_a_headline_printed_in_other_case_is_the_sites_second_wording_and_taken_as_printed() -> None:
+    first = "Ferry Strike Set For Next Week | Harbour Post"
+    doc = clean_page([first, *MENU, "Ferry strike set for next week", *PROSE])
+    assert doc.title == "Ferry strike set for next week"
+
+
+# --- breadcrumbs glued to the headline ---------------------------------------------------------
+
+
+def test_a_headline_printed_behind_a_breadcrumb_trail_is_found_and_titled_as_the_page_title() -> None:
+    first = "Ferry fares explained | Harbour Post"
+    printed = "Guides / Travel / Ferry fares explained"
+    doc = clean_page([first, *MENU, printed, "By Ana Ruiz", *PROSE])
+    assert doc.title == "Ferry fares explained"
+    assert title_rules(doc)["title.headline"] == printed  # where the article starts
+    assert printed not in doc.lines
+
+
+def test_a_one_word_lead_in_without_a_separator_is_the_headlines_own() -> None:
+    first = "Ferry fares explained | Harbour Post"
+    lines = [first, *MENU, "The Ferry fares explained", *PROSE]
+    assert find_headline(lines, "harbourpost.example") is None
+
+
+def test_a_line_gluing_a_breadcrumb_to_the_headline_printed_below_is_not_the_headline() -> None:
+    headline = "Islanders brace for two days without ferries"
+    first = "Ferry strike: islanders brace for disruption | Harbour Post"
+    lines = [first, *MENU, f"Island News Ferry Strike {headline}", headline, "By Ana Ruiz", *PROSE]
+    assert similar_headline(lines, "harbourpost.example") == len(MENU) + 2
+    assert clean_page(lines).title == headline
+
+
+def test_a_breadcrumb_line_is_kept_as_the_headline_when_only_a_contents_entry_prints_it_alone() -> None:
+    # The headline alone further down is a table of contents' entry, not the headline.
+    headline = "Islanders brace for two days without ferries"
+    first = "Ferry strike: islanders brace for disruption | Harbour Post"
+    glued = f"Island News Ferry Strike {headline}"
+    lines = [first, *MENU, glued, "By Ana Ruiz", "Contents", "Timetable", headline, *PROSE]
+    assert similar_headline(lines, "harbourpost.example") == len(MENU) + 1
+
+
+# --- a lone paragraph above the menus' end ----------------------------------------------------
+
+NOTICE_COOKIES = (
+    "We use cookies to remember your settings and to understand how our pages are read; you can "
+    "change your choice at any time from the link at the foot of every page we publish."
+)
+BIO = (
+    "Ana Ruiz has covered the islands and their ferries for the Harbour Post for twelve years, "
+    "and before that reported on the harbour and its trade for the Northport Evening Star."
+)
+
+
+def test_a_lone_notice_above_the_menus_end_does_not_hide_the_headline_and_its_byline() -> None:
+    headline = "Islanders brace for two days without ferries"
+    first = "Ferry strike: islanders brace for disruption | Harbour Post"
+    lines = [first, *MENU, NOTICE_COOKIES, "Local", "Islands", headline, "By Ana Ruiz", *PROSE]
+    doc = clean_page(lines)
+    assert doc.title == headline
+    assert title_rules(doc)["title.headline"] == headline
+
+
+def test_below_a_lone_paragraph_only_a_line_with_a_byline_below_is_the_headline() -> None:
+    # An author's note, then a table of contents whose entries share the title's words.
+    first = "How to form a ferry cooperative | Harbour Post"
+    contents = [
+        "Contents",
+        "1 Why islanders form a ferry cooperative",
+        "2 How to form a ferry cooperative in five steps",
+        "3 What a ferry cooperative costs",
+    ]
+    doc = clean_page([first, *MENU, BIO, *contents, *PROSE])
+    assert doc.title == "How to form a ferry cooperative"
+    assert "title.headline" not in title_rules(doc)

@@ -12,13 +12,16 @@ document with at least PAGE_MIN_LEADING lines above its first prose paragraph. I
 at a separator into the headlines it may hold (:func:`page_title_cuts`): the side of as many
 words as the rest, or any side when the rest names the URL's host (:func:`names_site`: its
 letters, its longer words or its initials are the host's). The body line nearest the prose
-that prints a cut is the headline (:func:`find_headline`): it goes to ``title``
-(``title.headline``) and the page title is removed (``title.page-title``). When no line prints
-one, the headline-like line above the prose that shares most words with the page title, helped
-by a byline or dateline below it, is taken (:func:`similar_headline`); failing that, the site's
-name is cut from the page title (``title.site-name``), which is then the title. A short page
-(fewer leading lines: a blog post, an extractor's output) takes a body line only when it prints
-a cut exactly.
+that prints a cut, alone or (on a page) behind a breadcrumb trail, is the headline
+(:func:`find_headline`): it goes to ``title`` (``title.headline``) and the page title is removed
+(``title.page-title``); when the print only restyles the cut (capitals, quotes: :func:`restyled`)
+or carries a breadcrumb, the page title's cut is the title as written and the print is removed.
+When no line prints one, the headline-like line above the prose that shares most words with the
+page title, helped by a byline or dateline below it, is taken (:func:`similar_headline`), down
+to where the prose runs (:func:`prose_run`) when the first prose paragraph stands alone;
+failing that, the site's name is cut from the page title (``title.site-name``), which is then
+the title. A short page (fewer leading lines: a blog post, an extractor's output) takes a body
+line only when it prints a cut exactly.
 """
 
 from __future__ import annotations
@@ -101,9 +104,22 @@ def names_site(part: str, host: str, loose: bool = False) -> bool:
     )
 
 
-def _is_site(part: str, host: str) -> bool:
-    """Whether a whole side of a page title is the site's name (short, and naming the host)."""
-    return len(_WORD.findall(part)) <= SITE_INITIALS_MAX_WORDS and names_site(part, host, loose=True)
+def _is_site(part: str, host: str, cut_words: int = 0) -> bool:
+    """Whether a whole side of a page title is the site's name: short, and naming the host; or,
+    beside a cut of PAGE_TITLE_MIN_WORDS words or more, any single part naming the host (an
+    institution's full name, "Dredging works | The Northport School of Coastal and Marine
+    Engineering" on engineering.northport.example, is longer than many headlines).
+
+    >>> _is_site("The Northport School of Coastal and Marine Engineering", "engineering.northport.example", 2)
+    True
+    >>> _is_site("The Northport School of Coastal and Marine Engineering", "engineering.northport.example")
+    False
+    """
+    if not names_site(part, host, loose=True):
+        return False
+    words = len(_WORD.findall(part))
+    single = _AFFIX.search(part) is None
+    return words <= SITE_INITIALS_MAX_WORDS or (cut_words >= PAGE_TITLE_MIN_WORDS and single)
 
 
 def _beside_site(cut: str, rest: str, beside: str, host: str, right: bool) -> bool:
@@ -152,9 +168,10 @@ def page_title_cuts(first: str, host: str = "") -> list[str]:
                 continue
             words = len(_WORD.findall(cut))
             long_enough = words >= PAGE_TITLE_MIN_WORDS and words >= len(_WORD.findall(rest))
+            freed = _is_site(rest, host, words) or _beside_site(cut, rest, beside, host, on_right)
             if (
                 words
-                and (long_enough or _is_site(rest, host) or _beside_site(cut, rest, beside, host, on_right))
+                and (long_enough or freed)
                 and not names_site(cut, host)
                 and cut not in cuts
             ):
@@ -204,7 +221,37 @@ def _words(text: str) -> set[str]:
     return set(_WORD.findall(text.casefold()))
 
 
-def similar_headline(lines: list[str], host: str = "") -> int | None:
+BREADCRUMB_MAX_WORDS = 6
+
+
+def glued_tail(line: str, tails: set[str]) -> str | None:
+    """The headline a line prints after a breadcrumb trail glued to it ("Home News Ferry strike
+    set for next week", "Blog: Ferry strike"): one of ``tails`` (headline keys) ending the
+    line's key after at most BREADCRUMB_MAX_WORDS words, and no more words than the headline
+    has; a single word only with a separator after it ("The Ferry strike" is a headline's own).
+
+    >>> glued_tail("Home News Ferry strike set for next week", {"ferry strike set for next week"})
+    'ferry strike set for next week'
+    >>> glued_tail("Blog: Ferry strike", {"ferry strike"}), glued_tail("The Ferry strike", {"ferry strike"})
+    ('ferry strike', None)
+    >>> glued_tail("Islanders brace for ferry strike", {"ferry strike"}) is None
+    True
+    """
+    words = headline_key(line).split()
+    for k in range(1, min(BREADCRUMB_MAX_WORDS, len(words) // 2) + 1):
+        tail = " ".join(words[k:])
+        if tail in tails and (k > 1 or _BREADCRUMB_WORD.match(line)):
+            return tail
+    return None
+
+
+# One word, then a separator: "Blog: ", "News / ", "Guides > ".
+_BREADCRUMB_WORD = re.compile(r"\W*\w+\s*[:/|>»›\-–—]")
+
+
+def similar_headline(
+    lines: list[str], host: str = "", prose: int | None = None, bylined_only: bool = False
+) -> int | None:
     """On a whole page whose title no body line prints, the headline-like line above the first
     prose paragraph that best matches it: the page title often words the headline a little
     differently ("Top 11 SEO Strategies | Site" over "11 SEO Strategies for 2025 to Boost
@@ -242,7 +289,9 @@ def similar_headline(lines: list[str], host: str = "") -> int | None:
     if span is not None:
         site.add(headline_key(first[span[0] : span[1]]))
     title = _words(first[: span[0]] + first[span[1] :] if span else first)
-    prose = first_prose(lines)
+    if prose is None:
+        prose = first_prose(lines)
+    keys = [headline_key(line) for line in lines[:prose]]
     best, best_score = None, 0.0
     menu_items = 0
     for i in range(1, prose):
@@ -252,6 +301,9 @@ def similar_headline(lines: list[str], host: str = "") -> int | None:
             continue
         if headline_key(line) in site or (not site_named and above < PAGE_MIN_LEADING):
             continue
+        # Breadcrumbs glued to the headline, printed alone right above or below: that print is it.
+        if glued_tail(line, {keys[k] for k in (i - 1, i + 1) if 0 < k < prose}) is not None:
+            continue
         words = _words(line)
         shared = len(title & words)
         if shared < HEADLINE_MIN_SHARED:
@@ -259,6 +311,8 @@ def similar_headline(lines: list[str], host: str = "") -> int | None:
         dice = 2 * shared / (len(title) + len(words))
         after = lines[i + 1 : min(prose, i + 1 + BYLINE_WINDOW)]
         bylined = any(is_byline(x) or is_dateline(x) for x in after)
+        if bylined_only and not bylined:
+            continue
         fragment = words < title and len(words) < FRAGMENT_SHARE * len(title)
         if fragment and not bylined and headline_key(line) not in parts:
             continue  # a few of the title's words (a team, a section) with no byline below
@@ -268,12 +322,15 @@ def similar_headline(lines: list[str], host: str = "") -> int | None:
     return best
 
 
-def find_headline(lines: list[str], host: str = "", lead_only: bool = False) -> int | None:
+def find_headline(
+    lines: list[str], host: str = "", lead_only: bool = False, glued: bool = False
+) -> int | None:
     """The body line a page title (``lines[0]``) names, or None: the line above the first
     prose paragraph, nearest it, that prints a cut of the page title (the headline stands
     right above the article; the site's name, when it is also a cut, stands in the header and
-    a menu may link the same story higher up); else (unless ``lead_only``) the first line
-    anywhere that prints a cut, the cut of most words first.
+    a menu may link the same story higher up), or, on a page (``glued``) where none prints
+    one alone, that prints one behind a breadcrumb trail; else (unless ``lead_only``) the first line
+    anywhere that prints a cut, the cut of most words first, one holding the site's name last.
 
     >>> find_headline(["Tides | Tide Lab of Northport", "Tide Lab of Northport", "Home",
     ...     "Tides", "x " * 30 + "end."], host="tln.example.org")
@@ -284,18 +341,26 @@ def find_headline(lines: list[str], host: str = "", lead_only: bool = False) -> 
     >>> find_headline(["Ten Cars Tested", "Home", "Ten Cars Tested", "Text."]) is None
     True
     """
-    cuts = [headline_key(cut) for cut in page_title_cuts(lines[0], host)]
+    printed = page_title_cuts(lines[0], host)
+    cuts = [headline_key(cut) for cut in printed]
     if not cuts:
         return None
     prose = first_prose(lines)
     wanted = set(cuts)
     lead = [i for i in range(1, prose) if headline_key(lines[i]) in wanted]
+    if glued and not lead:
+        lead = [i for i in range(1, prose) if glued_cut(lines[0], lines[i], host) is not None]
     if lead:
         return lead[-1]
     if lead_only:
         return None
     keys = {headline_key(line): i for i, line in reversed(list(enumerate(lines[1:], start=1)))}
-    for cut in cuts:
+    # A cut holding the site's name (its logo's text, printed in every page's header) comes
+    # last: the page title's last part when it names the site, else its first.
+    parts = [part for part in _AFFIX.split(lines[0]) if part.strip()]
+    named = [part for part in (parts[-1], parts[0]) if names_site(part, host, loose=True)][:1]
+    site = {headline_key(cut) for cut in printed if named and named[0].strip() in cut}
+    for cut in sorted(cuts, key=lambda c: c in site):
         found = keys.get(cut)
         if found is not None:
             return found
@@ -327,6 +392,69 @@ def cut_to(first: str, line: str, host: str = "") -> tuple[int, int] | None:
     return None
 
 
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"'})
+
+
+def restyled(printed: str, wording: str) -> bool:
+    """Whether a body line prints a page title's wording restyled: in capitals (a stylesheet's
+    doing) or with its quotes curled or straightened (a template's), the words otherwise the
+    same. The page title keeps the wording as written. A headline in other case ("Startups"
+    over "startups") is the site's own second wording, and is taken as printed.
+
+    >>> restyled("FERRY STRIKE: WHAT IT’S LIKE", "Ferry strike: what it's like")
+    True
+    >>> restyled("Ferry strike: what it’s like", "Ferry strike: what it's like")
+    True
+    >>> restyled("Ferry Strike: What It's Like", "Ferry strike: what it's like")
+    False
+    >>> restyled("Ferry strike - what it's like", "Ferry strike: what it's like")
+    False
+    """
+    if printed == wording:
+        return False
+    if printed.isupper() and not wording.isupper():
+        return _styled(printed) == _styled(wording)
+    return printed.translate(_QUOTES) == wording.translate(_QUOTES)
+
+
+def _styled(text: str) -> str:
+    return " ".join(text.translate(_QUOTES).casefold().split())
+
+
+def printed_cut(first: str, line: str, host: str = "") -> str | None:
+    """The cut of a page title (its key) that ``line`` prints, alone or behind a breadcrumb.
+
+    >>> printed_cut("Ferry strike | Harbour Post", "News: Ferry Strike", "harbourpost.example")
+    'ferry strike'
+    """
+    key = headline_key(line)
+    if key in {headline_key(cut) for cut in page_title_cuts(first, host)}:
+        return key
+    return glued_cut(first, line, host)
+
+
+def glued_cut(first: str, line: str, host: str = "") -> str | None:
+    """The cut of a page title (its key) that ``line`` prints behind a breadcrumb trail
+    (:func:`glued_tail`): only a cut beside the site's name, the rest of the page title ("A
+    guide: ferry fares" printed as "Ferries guide: ferry fares" is no breadcrumb).
+
+    >>> glued_cut("Ferry fares | Harbour Post", "Guides / Ferry fares", "harbourpost.example")
+    'ferry fares'
+    >>> glued_cut("Winter guide: ferry fares", "Ferries guide: ferry fares") is None
+    True
+    >>> glued_cut("Harbour Post: ferry fares", "Harbour Post: Ferry Fares", "harbourpost.example") is None
+    True
+    """
+    if headline_key(line) in headline_key(first):
+        return None  # the page title printed (whole, or its cut with the site's name)
+    sited = set()
+    for cut in page_title_cuts(first, host):
+        span = cut_to(first, cut, host)
+        if span is not None and names_site(_AFFIX.sub(" ", first[span[0] : span[1]]), host, loose=True):
+            sited.add(headline_key(cut))
+    return glued_tail(line, sited) if sited else None
+
+
 def printed_whole(lines: list[str]) -> int | None:
     """Where the first line is printed again above the first prose paragraph (nearest it).
 
@@ -341,6 +469,27 @@ def printed_whole(lines: list[str]) -> int | None:
 def first_prose(lines: list[str]) -> int:
     """The index of the first prose line (len(lines) when there is none)."""
     return next((i for i, line in enumerate(lines) if is_prose_line(line)), len(lines))
+
+
+PROSE_RUN_GAP = 3
+
+
+def prose_run(lines: list[str]) -> int:
+    """Where the prose runs: the first prose line with another at most PROSE_RUN_GAP lines
+    below it (the first prose line when none has). A page may print a lone paragraph above its
+    menus' end (a cookie notice, a disclosure, a promotion); the article's prose runs on.
+
+    >>> prose_run(["Home", "cookies " * 30 + "ok.", "News", "Sport", "Headline", "x " * 30 + "a.",
+    ...     "y " * 30 + "b."])
+    5
+    """
+    first = None
+    for i, line in enumerate(lines):
+        if is_prose_line(line):
+            if any(is_prose_line(below) for below in lines[i + 1 : i + 1 + PROSE_RUN_GAP]):
+                return i
+            first = i if first is None else first
+    return len(lines) if first is None else first
 
 
 def headline_key(text: str) -> str:
@@ -423,6 +572,16 @@ class ExtractTitle:
         "title.site-name",
     )
 
+    def _page_title_cut(self, first: str, span: tuple[int, int]) -> Iterator[Edit]:
+        """Remove the page title, its cut (all but ``span``, the site's name) into the title."""
+        start, end = span
+        if start == 0:
+            yield Edit(self.name, "title.site-name", 0, 0, end)
+            yield Edit(self.name, "title.page-title", 0, end, len(first), moved_to="title")
+        else:
+            yield Edit(self.name, "title.page-title", 0, 0, start, moved_to="title")
+            yield Edit(self.name, "title.site-name", 0, start, len(first))
+
     def __call__(self, doc: Document) -> Iterator[Edit]:
         if not doc.lines:
             return
@@ -436,22 +595,35 @@ class ExtractTitle:
             page = len(doc.lines) > 2 and (headline_key(doc.lines[1]) != key or twice) and not done
             if page:
                 host = _host(doc)
-                headline = find_headline(doc.lines, host, lead_only=not menu)
+                # The line printing a cut: above the prose, or (only a page's) anywhere.
+                found = find_headline(doc.lines, host, glued=menu)
+                headline = found if menu or found is None or found < first_prose(doc.lines) else None
                 if headline is None and menu:
                     headline = similar_headline(doc.lines, host)
+                    run = prose_run(doc.lines)
+                    if headline is None and run > first_prose(doc.lines):
+                        headline = similar_headline(doc.lines, host, run, bylined_only=True)
                 if headline is not None and looks_like_headline(doc.lines[headline], repeated=True):
-                    yield Edit.drop_line(self.name, "title.page-title", 0, first)
+                    printed = doc.lines[headline]
+                    cut = printed_cut(first, printed, host) if headline == found else None
+                    span = None if cut is None else cut_to(first, cut, host)
+                    moved: MoveTarget | None = "title"
+                    if span is not None and (
+                        cut != headline_key(printed) or restyled(printed, first[: span[0]] + first[span[1] :])
+                    ):
+                        # Printed behind a breadcrumb, or restyled: the title is the page title's cut.
+                        yield from self._page_title_cut(first, span)
+                        moved = None
+                    else:
+                        yield Edit.drop_line(self.name, "title.page-title", 0, first)
                     if twice and headline != 1:
                         yield Edit.drop_line(self.name, "title.page-title", 1, doc.lines[1])
-                    yield Edit.drop_line(
-                        self.name, "title.headline", headline, doc.lines[headline], moved_to="title"
-                    )
+                    yield Edit.drop_line(self.name, "title.headline", headline, printed, moved_to=moved)
                     return
                 if menu:
                     span = site_name_span(first, host)
                 else:  # a short page: its title names a line printed lower down
-                    below = find_headline(doc.lines, host)
-                    span = None if below is None else cut_to(first, doc.lines[below], host)
+                    span = None if found is None else cut_to(first, doc.lines[found], host)
                 if span is not None and looks_like_headline(first, repeated=False):
                     # The headline is the title without the site's name (taken next round).
                     yield Edit(self.name, "title.site-name", 0, span[0], span[1])
