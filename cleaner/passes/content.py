@@ -39,6 +39,7 @@ from cleaner.content.features import (
     is_byline,
     is_dateline,
     main_block,
+    tabular_rows,
 )
 from cleaner.content.model import shipped_model
 from cleaner.document import Document, Edit, MoveTarget
@@ -107,6 +108,9 @@ FRAME_SHORT_SHARE = 0.5
 # below, then prose) is left alone: its short lines (a list, a table, code, a rating) are the
 # author's.
 LINK_RUN = 3
+# Consecutive lines that read as datelines or bylines above the prose: this many are a
+# schedule (see in_schedule), not the page's date and author.
+SCHEDULE_ROWS = 3
 
 RULE_IDS = (
     "content.byline",
@@ -175,10 +179,17 @@ def sandwiched(safe: np.ndarray, limit: int = SANDWICH) -> np.ndarray:
     return out
 
 
-def decide(features: PageFeatures, scores: np.ndarray, mode: str) -> np.ndarray:
+def decide(
+    features: PageFeatures, scores: np.ndarray, mode: str, tables: np.ndarray | None = None
+) -> np.ndarray:
     """Which paragraphs to remove: below the mode's threshold and not protected prose (in the
     balanced and aggressive modes, protected prose outside the main block goes when the model
-    is sure)."""
+    is sure).
+
+    ``tables``: the cells of tables printed one per line (:func:`tabular_rows`). In the guarded
+    modes those inside the article (the model's main block, or between its first and last prose
+    paragraph) are kept: one cell removed loses the whole row, and a cell alone reads like a
+    menu item to the model."""
     if mode not in THRESHOLDS or not len(scores):
         return np.zeros(len(scores), dtype=bool)
     limits = THRESHOLDS[mode]
@@ -190,6 +201,10 @@ def decide(features: PageFeatures, scores: np.ndarray, mode: str) -> np.ndarray:
     safe = protected(features)
     if limits.guarded:
         safe = safe | sandwiched(safe) | inner_sentences(features, (first, last))
+        if tables is not None:
+            idx = np.arange(len(scores))
+            inside = ((idx >= first) & (idx <= last)) | (features.matrix[:, _COL["in_main"]] > 0)
+            safe = safe | (tables & inside)
     threshold = np.where(features.words >= LONG_WORDS, limits.long, limits.short)
     drop: np.ndarray = (scores < threshold) & ~safe
     if limits.outside_prose > 0:
@@ -261,11 +276,31 @@ def article_head(lines: list[str], features: PageFeatures) -> list[int]:
     prose = np.flatnonzero(protected(features))
     end = int(prose[0]) if len(prose) else 0
     byline, dateline = _maybe_byline(features)[:end], _maybe_dateline(features)[:end]
-    return [
+    found = [
         i
         for i in np.flatnonzero(byline | dateline).tolist()
         if (byline[i] and is_byline(lines[i])) or (dateline[i] and is_dateline(lines[i]))
     ]
+    return [i for i in found if not in_schedule(found, i)]
+
+
+def in_schedule(found: list[int], i: int) -> bool:
+    """Whether line ``i`` is one of SCHEDULE_ROWS or more consecutive lines in ``found`` (the
+    lines that read as datelines or bylines): a page's date and author stand alone or as a
+    pair; three dates in a row are a schedule or a list of events, the article's own table.
+
+    >>> [in_schedule([2, 5, 6, 7, 9], i) for i in (2, 5, 6, 7, 9)]
+    [False, True, True, True, False]
+    """
+    at = set(found)
+    run = 1
+    j = i - 1
+    while j in at:
+        run, j = run + 1, j - 1
+    j = i + 1
+    while j in at:
+        run, j = run + 1, j + 1
+    return run >= SCHEDULE_ROWS
 
 
 def rules_for(
@@ -322,7 +357,8 @@ class FindContent:
         features = document_features(doc.lines, headline_at, doc.title)
         if not page and not framed_by_page(features):
             return
-        drop = decide(features, shipped_model().predict(features), self.mode)
+        tables = tabular_rows(doc.lines) if guarded else None
+        drop = decide(features, shipped_model().predict(features), self.mode, tables)
         drop[article_head(doc.lines, features)] = True
         if doc.title is None:
             drop[0] = False  # the title pass's to take (a page title whose site name it cut)
