@@ -63,15 +63,21 @@ class Thresholds:
     long: float
     outside_prose: float = 0.0
     guarded: bool = True
+    # P(article) under which a sentence goes (LONG_WORDS words or more, a sentence ending, the
+    # stop words of running text; see sentences): None, the mode's ``long`` threshold.
+    sentence: float | None = None
 
 
 # Chosen on the 'tune' sites of wcxb-dev (bench/training/train_content.py), never on the held-out ones:
 # conservative keeps lost paragraphs near zero and never removes prose; balanced is the best
-# shingle F1 on 'tune' with lost_paras under .01 (it removes prose outside the main block when
-# the model is sure); aggressive trades more paragraphs for precision and judges everything.
+# shingle F1 on 'tune' with lost_paras under .01 (it removes fragments the model doubts and
+# prose outside the main block when the model is sure, but a sentence only when the model is as
+# sure as the conservative mode asks: FAQ answers, notes and short paragraphs of the article
+# read as sentences, menus and link lists do not); aggressive trades more paragraphs for
+# precision and judges everything.
 THRESHOLDS: dict[str, Thresholds] = {
     "conservative": Thresholds(short=0.3, long=0.1),
-    "balanced": Thresholds(short=0.6, long=0.3, outside_prose=0.3),
+    "balanced": Thresholds(short=0.6, long=0.3, outside_prose=0.3, sentence=0.1),
     "aggressive": Thresholds(short=0.5, long=0.2, outside_prose=0.1, guarded=False),
 }
 LONG_WORDS = 8
@@ -164,6 +170,19 @@ def inner_sentences(features: PageFeatures, block: tuple[int, int] | None = None
     return out
 
 
+def sentences(features: PageFeatures) -> np.ndarray:
+    """The paragraphs that read as a sentence of running text: LONG_WORDS words or more, a
+    sentence ending and SENTENCE_STOP_SHARE of stop words (a menu item, a link, a teaser's
+    headline or a table cell has none of the three or few stop words)."""
+    m = features.matrix
+    out: np.ndarray = (
+        (features.words >= LONG_WORDS)
+        & (m[:, _COL["ends_sentence"]] > 0)
+        & (m[:, _COL["stop_share"]] >= SENTENCE_STOP_SHARE)
+    )
+    return out
+
+
 def sandwiched(safe: np.ndarray, limit: int = SANDWICH) -> np.ndarray:
     """The paragraphs in a run of at most ``limit`` unprotected ones between two protected
     paragraphs: inside the article's prose (its subheadings, list items, short sentences).
@@ -206,6 +225,8 @@ def decide(
             inside = ((idx >= first) & (idx <= last)) | (features.matrix[:, _COL["in_main"]] > 0)
             safe = safe | (tables & inside)
     threshold = np.where(features.words >= LONG_WORDS, limits.long, limits.short)
+    if limits.sentence is not None:
+        threshold = np.where(sentences(features), np.minimum(threshold, limits.sentence), threshold)
     drop: np.ndarray = (scores < threshold) & ~safe
     if limits.outside_prose > 0:
         idx = np.arange(len(scores))
