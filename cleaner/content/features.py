@@ -630,15 +630,14 @@ def _tabular_cells(cells: list[str]) -> np.ndarray:
         window = TABLE_ROWS * period
         if window > size:
             break
-        same = np.fromiter(
-            (shapes[k] == shapes[k + period] for k in range(size - period)), dtype=np.float64, count=size - period
-        )
+        pairs = size - period
+        same = np.fromiter((shapes[k] == shapes[k + period] for k in range(pairs)), np.float64, pairs)
         matched = np.concatenate(([0.0], np.cumsum(same)))
         for k in range(size - window + 1):
             if matched[k + window - period] - matched[k] >= TABLE_SHAPE_MATCH * (window - period) and (
                 _columns_differ(shapes[k : k + window], period)
             ):
-                out[k : k + window] = True
+                out[max(k - period, 0) : k + window] = True  # with the row above: its header
     return out
 
 
@@ -647,8 +646,9 @@ def tabular_rows(lines: list[str]) -> np.ndarray:
     table's cells on lines of their own): in a run of at least TABLE_MIN_CELLS short lines,
     those whose shapes (:func:`_cell_shape`) repeat with a period of 2 to TABLE_MAX_PERIOD
     lines over TABLE_ROWS rows or more, mostly, with at least two kinds of cell in a row
-    (a menu's items all look alike), and those between three prints of one cell's text at a
-    constant spacing (a column's repeated value, a row's repeated label).
+    (a menu's items all look alike), with the row above them (a header's cells are words where
+    the rows hold figures), and those between three prints of one cell's text at a constant
+    spacing (a column's repeated value, a row's repeated label).
 
     A menu or a related-story list is a run of short lines too, but of one shape (a period of
     1) and of text that does not recur; whether a table is the article's is for the caller to
