@@ -151,3 +151,15 @@ def test_three_dates_in_a_row_above_the_prose_are_a_schedule_not_the_pages_datel
     assert SCHEDULE_ROWS == 3
     assert [in_schedule([1, 4, 5, 6], i) for i in (1, 4, 5, 6)] == [False, True, True, True]
     assert not in_schedule([1, 2], 1)  # a dateline and a byline together are the page's
+
+
+def test_the_balanced_mode_judges_a_list_inside_the_article_as_the_conservative_does() -> None:
+    pros = ["Pros", "Quiet engine", "Roomy cabin", "Cheap to insure", "Cons", "Small boot", "Slow app"]
+    lines = [*MENU, LONG, *pros, LONGER, "Comments", *MENU]
+    f = document_features(lines)
+    scores = np.full(len(lines), 0.4)  # doubtful items: above the conservative threshold
+    scores[:8] = scores[-8:] = 0.05
+    scores[[8, 16]] = 0.95
+    drop = decide(f, scores, "balanced", tabular_rows(lines))
+    assert not drop[8:17].any()  # the article, its pros and cons
+    assert drop[17] and drop[:8].all()  # "Comments" (0.4, outside the article) and the menu go

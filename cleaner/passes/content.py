@@ -66,18 +66,23 @@ class Thresholds:
     # P(article) under which a sentence goes (LONG_WORDS words or more, a sentence ending, the
     # stop words of running text; see sentences): None, the mode's ``long`` threshold.
     sentence: float | None = None
+    # P(article) under which a short paragraph inside the article goes (in the model's main
+    # block and between its first and last prose paragraph: a list item, a subheading, a pro or
+    # a con): None, the mode's ``short`` threshold.
+    short_inside: float | None = None
 
 
 # Chosen on the 'tune' sites of wcxb-dev (bench/training/train_content.py), never on the held-out ones:
 # conservative keeps lost paragraphs near zero and never removes prose; balanced is the best
 # shingle F1 on 'tune' with lost_paras under .01 (it removes fragments the model doubts and
-# prose outside the main block when the model is sure, but a sentence only when the model is as
-# sure as the conservative mode asks: FAQ answers, notes and short paragraphs of the article
-# read as sentences, menus and link lists do not); aggressive trades more paragraphs for
-# precision and judges everything.
+# prose outside the main block when the model is sure, but a sentence, or a short line inside
+# the article, only when the model is as sure as the conservative mode asks: FAQ answers, notes
+# and short paragraphs read as sentences, and a list's items stand between the article's prose,
+# where menus and link lists do not); aggressive trades more paragraphs for precision and
+# judges everything.
 THRESHOLDS: dict[str, Thresholds] = {
     "conservative": Thresholds(short=0.3, long=0.1),
-    "balanced": Thresholds(short=0.6, long=0.3, outside_prose=0.3, sentence=0.1),
+    "balanced": Thresholds(short=0.6, long=0.3, outside_prose=0.3, sentence=0.1, short_inside=0.3),
     "aggressive": Thresholds(short=0.5, long=0.2, outside_prose=0.1, guarded=False),
 }
 LONG_WORDS = 8
@@ -227,6 +232,11 @@ def decide(
     threshold = np.where(features.words >= LONG_WORDS, limits.long, limits.short)
     if limits.sentence is not None:
         threshold = np.where(sentences(features), np.minimum(threshold, limits.sentence), threshold)
+    if limits.short_inside is not None:
+        idx = np.arange(len(scores))
+        inside = (idx >= first) & (idx <= last) & (features.matrix[:, _COL["in_main"]] > 0)
+        short = inside & (features.words < LONG_WORDS)
+        threshold = np.where(short, np.minimum(threshold, limits.short_inside), threshold)
     drop: np.ndarray = (scores < threshold) & ~safe
     if limits.outside_prose > 0:
         idx = np.arange(len(scores))
