@@ -47,7 +47,7 @@ from cleaner.passes.title import headline_key, is_prose_line
 
 ContentMode = Literal["off", "conservative", "balanced", "aggressive"]
 CONTENT_MODES: tuple[ContentMode, ...] = ("off", "conservative", "balanced", "aggressive")
-DEFAULT_CONTENT_MODE: ContentMode = "conservative"
+DEFAULT_CONTENT_MODE: ContentMode = "balanced"
 
 
 @dataclass(frozen=True)
