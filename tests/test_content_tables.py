@@ -12,6 +12,7 @@ from cleaner.content.features import document_features, tabular_rows
 from cleaner.passes.content import (
     SCHEDULE_ROWS,
     article_head,
+    article_tables,
     decide,
     in_schedule,
     sentences,
@@ -163,3 +164,12 @@ def test_the_balanced_mode_judges_a_list_inside_the_article_as_the_conservative_
     drop = decide(f, scores, "balanced", tabular_rows(lines))
     assert not drop[8:17].any()  # the article, its pros and cons
     assert drop[17] and drop[:8].all()  # "Comments" (0.4, outside the article) and the menu go
+
+
+def test_tables_are_looked_for_inside_the_article_only() -> None:
+    lines = [*FARES, LONG, "The new fares:", *FARES, LONGER, *FARES]
+    f = document_features(lines)
+    scores = np.zeros(len(lines))
+    scores[[15, 16, 32]] = 0.95
+    found = article_tables(lines, f, scores)
+    assert found[17:32].all() and not found[:15].any() and not found[33:].any()

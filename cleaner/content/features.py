@@ -603,20 +603,27 @@ TABLE_SHAPE_MATCH = 0.75
 def _cell_shape(line: str) -> tuple[bool, int, bool]:
     """What a table's column keeps from row to row: a number in it, how many words (1, 2, 3+),
     a capital first."""
-    return (any(c.isdigit() for c in line), min(len(line.split()), 3), line[:1].isupper())
+    return (_DIGIT.search(line) is not None, min(len(line.split()), 3), line[:1].isupper())
 
 
-def _columns_differ(shapes: list[tuple[bool, int, bool]], period: int) -> bool:
-    """Whether the rows of ``shapes`` (``period`` cells each) have at least two kinds of column:
-    each column's most common shape, not all the same (a menu's items all look alike)."""
-    columns = {Counter(shapes[c::period]).most_common(1)[0][0] for c in range(period)}
-    return len(columns) >= 2
+def _columns_differ(codes: list[int], period: int) -> bool:
+    """Whether the rows of ``codes`` (cell shapes as numbers, ``period`` cells a row) have at
+    least two kinds of column: each column's most common shape (the first seen of a tie), not
+    all the same (a menu's items all look alike)."""
+    kinds = set()
+    for column in range(period):
+        cells = codes[column::period]
+        kinds.add(max(cells, key=cells.count))
+        if len(kinds) > 1:
+            return True
+    return False
 
 
 def _tabular_cells(cells: list[str]) -> np.ndarray:
     """Which lines of one run of short lines belong to a table (see :func:`tabular_rows`)."""
     size = len(cells)
-    out = np.zeros(size, dtype=bool)
+    repeated = np.zeros(size, dtype=bool)
+    found = np.zeros(size, dtype=bool)
     seen: dict[str, list[int]] = {}
     for k, cell in enumerate(cells):
         seen.setdefault(cell.casefold().strip(), []).append(k)
@@ -624,20 +631,27 @@ def _tabular_cells(cells: list[str]) -> np.ndarray:
         for a in range(len(at) - 2):
             gap = at[a + 1] - at[a]
             if gap <= TABLE_MAX_PERIOD and at[a + 2] - at[a + 1] == gap:
-                out[at[a] : at[a + 2] + gap] = True
+                repeated[at[a] : at[a + 2] + gap] = True
     shapes = list(map(_cell_shape, cells))
+    kinds = {shape: k for k, shape in enumerate(dict.fromkeys(shapes))}
+    if len(kinds) < 2:
+        return repeated  # every line alike: a menu, or a column already found above
+    numbers = list(map(kinds.__getitem__, shapes))
+    codes = np.array(numbers, dtype=np.int64)
     for period in range(2, TABLE_MAX_PERIOD + 1):
         window = TABLE_ROWS * period
         if window > size:
             break
-        pairs = size - period
-        same = np.fromiter((shapes[k] == shapes[k + period] for k in range(pairs)), np.float64, pairs)
-        matched = np.concatenate(([0.0], np.cumsum(same)))
-        for k in range(size - window + 1):
-            if matched[k + window - period] - matched[k] >= TABLE_SHAPE_MATCH * (window - period) and (
-                _columns_differ(shapes[k : k + window], period)
-            ):
-                out[max(k - period, 0) : k + window] = True  # with the row above: its header
+        same = codes[period:] == codes[:-period]
+        matched = np.concatenate(([0], np.cumsum(same)))
+        starts = np.arange(size - window + 1)
+        hits = matched[starts + window - period] - matched[starts] >= TABLE_SHAPE_MATCH * (window - period)
+        for k in np.flatnonzero(hits).tolist():
+            if found[max(k - period, 0) : k + window].all():
+                continue  # found already, with its header
+            if _columns_differ(numbers[k : k + window], period):
+                found[max(k - period, 0) : k + window] = True  # with the row above: its header
+    out: np.ndarray = repeated | found
     return out
 
 
@@ -662,13 +676,14 @@ def tabular_rows(lines: list[str]) -> np.ndarray:
     False
     """
     out = np.zeros(len(lines), dtype=bool)
+    cell = [0 < len(line.split()) <= TABLE_CELL_WORDS for line in lines]
     start, n = 0, len(lines)
     while start < n:
-        if not 0 < len(lines[start].split()) <= TABLE_CELL_WORDS:
+        if not cell[start]:
             start += 1
             continue
         end = start
-        while end < n and 0 < len(lines[end].split()) <= TABLE_CELL_WORDS:
+        while end < n and cell[end]:
             end += 1
         if end - start >= TABLE_MIN_CELLS:
             out[start:end] = _tabular_cells(lines[start:end])

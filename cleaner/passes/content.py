@@ -245,6 +245,22 @@ def decide(
     return drop
 
 
+def article_tables(lines: list[str], features: PageFeatures, scores: np.ndarray) -> np.ndarray:
+    """:func:`tabular_rows` of the part of the page :func:`decide` keeps tables in (the
+    model's main block and the lines between the first and last prose paragraph), looked for
+    there only: the menus and footers around it are runs of short lines too, and the costliest
+    to search."""
+    out = np.zeros(len(lines), dtype=bool)
+    if not len(scores):
+        return out
+    first, last = main_block(scores, features.words)
+    inside = np.flatnonzero(features.matrix[:, _COL["in_main"]] > 0)
+    if len(inside):
+        first, last = min(first, int(inside[0])), max(last, int(inside[-1]))
+    out[first : last + 1] = tabular_rows(lines[first : last + 1])
+    return out
+
+
 def looks_like_page(doc: Document, headline_at: int | None) -> bool:
     """Whether a document is a whole page rather than an article already extracted: its
     headline was found in the body under a page title, or the first line (the page title, which
@@ -388,8 +404,9 @@ class FindContent:
         features = document_features(doc.lines, headline_at, doc.title)
         if not page and not framed_by_page(features):
             return
-        tables = tabular_rows(doc.lines) if guarded else None
-        drop = decide(features, shipped_model().predict(features), self.mode, tables)
+        scores = shipped_model().predict(features)
+        tables = article_tables(doc.lines, features, scores) if guarded else None
+        drop = decide(features, scores, self.mode, tables)
         drop[article_head(doc.lines, features)] = True
         if doc.title is None:
             drop[0] = False  # the title pass's to take (a page title whose site name it cut)
