@@ -645,3 +645,105 @@ def is_dateline(line: str) -> bool:
     False
     """
     return len(line.split()) <= 10 and _has_date(line)
+
+
+# A table printed one cell per line: runs of at least TABLE_MIN_CELLS lines of at most
+# TABLE_CELL_WORDS words whose shape repeats with a period of 2 to TABLE_MAX_PERIOD lines (a
+# row of that many cells) over more than three rows, or in which one cell's text recurs three
+# times at a constant spacing (a column of "Yes", "Injection", "Free plan", or a row label).
+TABLE_CELL_WORDS = 8
+TABLE_MIN_CELLS = 6
+TABLE_MAX_PERIOD = 8
+TABLE_ROWS = 4
+TABLE_SHAPE_MATCH = 0.75
+
+
+def _cell_shape(line: str) -> tuple[bool, int, bool]:
+    """What a table's column keeps from row to row: a number in it, how many words (1, 2, 3+),
+    a capital first."""
+    return (_DIGIT.search(line) is not None, min(len(line.split()), 3), line[:1].isupper())
+
+
+def _columns_differ(codes: list[int], period: int) -> bool:
+    """Whether the rows of ``codes`` (cell shapes as numbers, ``period`` cells a row) have at
+    least two kinds of column: each column's most common shape (the first seen of a tie), not
+    all the same (a menu's items all look alike)."""
+    kinds = set()
+    for column in range(period):
+        cells = codes[column::period]
+        kinds.add(max(cells, key=cells.count))
+        if len(kinds) > 1:
+            return True
+    return False
+
+
+def _tabular_cells(cells: list[str]) -> np.ndarray:
+    """Which lines of one run of short lines belong to a table (see :func:`tabular_rows`)."""
+    size = len(cells)
+    repeated = np.zeros(size, dtype=bool)
+    found = np.zeros(size, dtype=bool)
+    seen: dict[str, list[int]] = {}
+    for k, cell in enumerate(cells):
+        seen.setdefault(cell.casefold().strip(), []).append(k)
+    for at in seen.values():
+        for a in range(len(at) - 2):
+            gap = at[a + 1] - at[a]
+            if gap <= TABLE_MAX_PERIOD and at[a + 2] - at[a + 1] == gap:
+                repeated[at[a] : at[a + 2] + gap] = True
+    shapes = list(map(_cell_shape, cells))
+    kinds = {shape: k for k, shape in enumerate(dict.fromkeys(shapes))}
+    if len(kinds) < 2:
+        return repeated  # every line alike: a menu, or a column already found above
+    numbers = list(map(kinds.__getitem__, shapes))
+    codes = np.array(numbers, dtype=np.int64)
+    for period in range(2, TABLE_MAX_PERIOD + 1):
+        window = TABLE_ROWS * period
+        if window > size:
+            break
+        same = codes[period:] == codes[:-period]
+        matched = np.concatenate(([0], np.cumsum(same)))
+        starts = np.arange(size - window + 1)
+        hits = matched[starts + window - period] - matched[starts] >= TABLE_SHAPE_MATCH * (window - period)
+        for k in np.flatnonzero(hits).tolist():
+            if found[max(k - period, 0) : k + window].all():
+                continue  # found already, with its header
+            if _columns_differ(numbers[k : k + window], period):
+                found[max(k - period, 0) : k + window] = True  # with the row above: its header
+    out: np.ndarray = repeated | found
+    return out
+
+
+def tabular_rows(lines: list[str]) -> np.ndarray:
+    """The lines that are cells of a table printed one cell per line (whole-page text prints a
+    table's cells on lines of their own): in a run of at least TABLE_MIN_CELLS short lines,
+    those whose shapes (:func:`_cell_shape`) repeat with a period of 2 to TABLE_MAX_PERIOD
+    lines over TABLE_ROWS rows or more, mostly, with at least two kinds of cell in a row
+    (a menu's items all look alike), with the row above them (a header's cells are words where
+    the rows hold figures), and those between three prints of one cell's text at a constant
+    spacing (a column's repeated value, a row's repeated label).
+
+    A menu or a related-story list is a run of short lines too, but of one shape (a period of
+    1) and of text that does not recur; whether a table is the article's is for the caller to
+    say from where it stands.
+
+    >>> rows = ["Plan", "Price", "Seats", "Basic", "$4", "1 user", "Team", "$9", "5 users",
+    ...         "Business", "$19", "20 users", "Read our full review of each of the plans below."]
+    >>> tabular_rows(rows).tolist()[:12] == [True] * 12, bool(tabular_rows(rows)[12])
+    (True, False)
+    >>> bool(tabular_rows(["Home", "News", "Sport", "Weather", "Travel", "Culture", "Contact"]).any())
+    False
+    """
+    out = np.zeros(len(lines), dtype=bool)
+    cell = [0 < len(line.split()) <= TABLE_CELL_WORDS for line in lines]
+    start, n = 0, len(lines)
+    while start < n:
+        if not cell[start]:
+            start += 1
+            continue
+        end = start
+        while end < n and cell[end]:
+            end += 1
+        if end - start >= TABLE_MIN_CELLS:
+            out[start:end] = _tabular_cells(lines[start:end])
+        start = end
+    return out

@@ -39,6 +39,7 @@ from cleaner.content.features import (
     is_byline,
     is_dateline,
     main_block,
+    tabular_rows,
 )
 from cleaner.content.model import shipped_model
 from cleaner.document import Document, Edit, MoveTarget
@@ -46,7 +47,7 @@ from cleaner.passes.title import headline_key, is_prose_line
 
 ContentMode = Literal["off", "conservative", "balanced", "aggressive"]
 CONTENT_MODES: tuple[ContentMode, ...] = ("off", "conservative", "balanced", "aggressive")
-DEFAULT_CONTENT_MODE: ContentMode = "conservative"
+DEFAULT_CONTENT_MODE: ContentMode = "balanced"
 
 
 @dataclass(frozen=True)
@@ -62,15 +63,26 @@ class Thresholds:
     long: float
     outside_prose: float = 0.0
     guarded: bool = True
+    # P(article) under which a sentence goes (LONG_WORDS words or more, a sentence ending, the
+    # stop words of running text; see sentences): None, the mode's ``long`` threshold.
+    sentence: float | None = None
+    # P(article) under which a short paragraph inside the article goes (in the model's main
+    # block and between its first and last prose paragraph: a list item, a subheading, a pro or
+    # a con): None, the mode's ``short`` threshold.
+    short_inside: float | None = None
 
 
 # Chosen on the 'tune' sites of wcxb-dev (bench/training/train_content.py), never on the held-out ones:
 # conservative keeps lost paragraphs near zero and never removes prose; balanced is the best
-# shingle F1 on 'tune' with lost_paras under .01 (it removes prose outside the main block when
-# the model is sure); aggressive trades more paragraphs for precision and judges everything.
+# shingle F1 on 'tune' with lost_paras under .01 (it removes fragments the model doubts and
+# prose outside the main block when the model is sure, but a sentence, or a short line inside
+# the article, only when the model is as sure as the conservative mode asks: FAQ answers, notes
+# and short paragraphs read as sentences, and a list's items stand between the article's prose,
+# where menus and link lists do not); aggressive trades more paragraphs for precision and
+# judges everything.
 THRESHOLDS: dict[str, Thresholds] = {
     "conservative": Thresholds(short=0.3, long=0.1),
-    "balanced": Thresholds(short=0.6, long=0.3, outside_prose=0.3),
+    "balanced": Thresholds(short=0.6, long=0.3, outside_prose=0.3, sentence=0.1, short_inside=0.3),
     "aggressive": Thresholds(short=0.5, long=0.2, outside_prose=0.1, guarded=False),
 }
 LONG_WORDS = 8
@@ -107,6 +119,9 @@ FRAME_SHORT_SHARE = 0.5
 # below, then prose) is left alone: its short lines (a list, a table, code, a rating) are the
 # author's.
 LINK_RUN = 3
+# Consecutive lines that read as datelines or bylines above the prose: this many are a
+# schedule (see in_schedule), not the page's date and author.
+SCHEDULE_ROWS = 3
 
 RULE_IDS = (
     "content.byline",
@@ -160,6 +175,19 @@ def inner_sentences(features: PageFeatures, block: tuple[int, int] | None = None
     return out
 
 
+def sentences(features: PageFeatures) -> np.ndarray:
+    """The paragraphs that read as a sentence of running text: LONG_WORDS words or more, a
+    sentence ending and SENTENCE_STOP_SHARE of stop words (a menu item, a link, a teaser's
+    headline or a table cell has none of the three or few stop words)."""
+    m = features.matrix
+    out: np.ndarray = (
+        (features.words >= LONG_WORDS)
+        & (m[:, _COL["ends_sentence"]] > 0)
+        & (m[:, _COL["stop_share"]] >= SENTENCE_STOP_SHARE)
+    )
+    return out
+
+
 def sandwiched(safe: np.ndarray, limit: int = SANDWICH) -> np.ndarray:
     """The paragraphs in a run of at most ``limit`` unprotected ones between two protected
     paragraphs: inside the article's prose (its subheadings, list items, short sentences).
@@ -175,10 +203,17 @@ def sandwiched(safe: np.ndarray, limit: int = SANDWICH) -> np.ndarray:
     return out
 
 
-def decide(features: PageFeatures, scores: np.ndarray, mode: str) -> np.ndarray:
+def decide(
+    features: PageFeatures, scores: np.ndarray, mode: str, tables: np.ndarray | None = None
+) -> np.ndarray:
     """Which paragraphs to remove: below the mode's threshold and not protected prose (in the
     balanced and aggressive modes, protected prose outside the main block goes when the model
-    is sure)."""
+    is sure).
+
+    ``tables``: the cells of tables printed one per line (:func:`tabular_rows`). In the guarded
+    modes those inside the article (the model's main block, or between its first and last prose
+    paragraph) are kept: one cell removed loses the whole row, and a cell alone reads like a
+    menu item to the model."""
     if mode not in THRESHOLDS or not len(scores):
         return np.zeros(len(scores), dtype=bool)
     limits = THRESHOLDS[mode]
@@ -190,13 +225,40 @@ def decide(features: PageFeatures, scores: np.ndarray, mode: str) -> np.ndarray:
     safe = protected(features)
     if limits.guarded:
         safe = safe | sandwiched(safe) | inner_sentences(features, (first, last))
+        if tables is not None:
+            idx = np.arange(len(scores))
+            inside = ((idx >= first) & (idx <= last)) | (features.matrix[:, _COL["in_main"]] > 0)
+            safe = safe | (tables & inside)
     threshold = np.where(features.words >= LONG_WORDS, limits.long, limits.short)
+    if limits.sentence is not None:
+        threshold = np.where(sentences(features), np.minimum(threshold, limits.sentence), threshold)
+    if limits.short_inside is not None:
+        idx = np.arange(len(scores))
+        inside = (idx >= first) & (idx <= last) & (features.matrix[:, _COL["in_main"]] > 0)
+        short = inside & (features.words < LONG_WORDS)
+        threshold = np.where(short, np.minimum(threshold, limits.short_inside), threshold)
     drop: np.ndarray = (scores < threshold) & ~safe
     if limits.outside_prose > 0:
         idx = np.arange(len(scores))
         outside = (idx < first) | (idx > last)
         drop |= safe & outside & (scores < limits.outside_prose)
     return drop
+
+
+def article_tables(lines: list[str], features: PageFeatures, scores: np.ndarray) -> np.ndarray:
+    """:func:`tabular_rows` of the part of the page :func:`decide` keeps tables in (the
+    model's main block and the lines between the first and last prose paragraph), looked for
+    there only: the menus and footers around it are runs of short lines too, and the costliest
+    to search."""
+    out = np.zeros(len(lines), dtype=bool)
+    if not len(scores):
+        return out
+    first, last = main_block(scores, features.words)
+    inside = np.flatnonzero(features.matrix[:, _COL["in_main"]] > 0)
+    if len(inside):
+        first, last = min(first, int(inside[0])), max(last, int(inside[-1]))
+    out[first : last + 1] = tabular_rows(lines[first : last + 1])
+    return out
 
 
 def looks_like_page(doc: Document, headline_at: int | None) -> bool:
@@ -261,11 +323,31 @@ def article_head(lines: list[str], features: PageFeatures) -> list[int]:
     prose = np.flatnonzero(protected(features))
     end = int(prose[0]) if len(prose) else 0
     byline, dateline = _maybe_byline(features)[:end], _maybe_dateline(features)[:end]
-    return [
+    found = [
         i
         for i in np.flatnonzero(byline | dateline).tolist()
         if (byline[i] and is_byline(lines[i])) or (dateline[i] and is_dateline(lines[i]))
     ]
+    return [i for i in found if not in_schedule(found, i)]
+
+
+def in_schedule(found: list[int], i: int) -> bool:
+    """Whether line ``i`` is one of SCHEDULE_ROWS or more consecutive lines in ``found`` (the
+    lines that read as datelines or bylines): a page's date and author stand alone or as a
+    pair; three dates in a row are a schedule or a list of events, the article's own table.
+
+    >>> [in_schedule([2, 5, 6, 7, 9], i) for i in (2, 5, 6, 7, 9)]
+    [False, True, True, True, False]
+    """
+    at = set(found)
+    run = 1
+    j = i - 1
+    while j in at:
+        run, j = run + 1, j - 1
+    j = i + 1
+    while j in at:
+        run, j = run + 1, j + 1
+    return run >= SCHEDULE_ROWS
 
 
 def rules_for(
@@ -322,7 +404,9 @@ class FindContent:
         features = document_features(doc.lines, headline_at, doc.title)
         if not page and not framed_by_page(features):
             return
-        drop = decide(features, shipped_model().predict(features), self.mode)
+        scores = shipped_model().predict(features)
+        tables = article_tables(doc.lines, features, scores) if guarded else None
+        drop = decide(features, scores, self.mode, tables)
         drop[article_head(doc.lines, features)] = True
         if doc.title is None:
             drop[0] = False  # the title pass's to take (a page title whose site name it cut)
