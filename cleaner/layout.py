@@ -25,16 +25,15 @@ def split_paragraphs(text: str) -> list[str]:
 
     Non-breaking spaces inside a line are content until the white-space pass records them.
     """
-    return [stripped for line in _LINE_END.split(text) if (stripped := _trim(line))]
+    return [stripped for line in _LINE_END.split(text) if (stripped := line.strip(_TRIMMED))]
 
 
-# White space trimmed from both ends of a paragraph (here and by the white-space pass).
+# White space trimmed from both ends of a paragraph (here and by the white-space pass), as a
+# regex character class; and as the characters themselves, for ``str.strip`` (the same answer on
+# a line, which holds no line end: tests/test_layout.py compares them).
 TRIM_CHARS = " \t\f\v\u00a0\u3000\u2000-\u200a\u202f\u205f"
+_TRIMMED = " \t\f\v\u00a0\u3000" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f"
 _TRIM = re.compile(f"^[{TRIM_CHARS}]+|[{TRIM_CHARS}]+$")
-
-
-def _trim(line: str) -> str:
-    return _TRIM.sub("", line)
 
 
 def render(paragraphs: list[str]) -> str:

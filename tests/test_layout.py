@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cleaner.layout import PARAGRAPH_SEPARATOR, render, split_paragraphs
 
@@ -87,3 +89,18 @@ def test_split_undoes_render() -> None:
 def test_rendered_text_splits_back_on_the_blank_line() -> None:
     paragraphs = ["First.", "Second."]
     assert render(paragraphs).split("\n\n") == paragraphs
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(list(" \t\f\v\u00a0\u3000\u2000\u2005\u200a\u200b\u202f\u205f\u2028ab\r\n")),
+        max_size=30,
+    )
+)
+def test_a_paragraph_is_trimmed_of_what_the_white_space_pass_trims(text: str) -> None:
+    """The reader strips each line with ``str.strip`` of the characters the white-space pass's
+    ``ws.trim`` pattern names: the same paragraphs as that pattern would leave."""
+    from cleaner.layout import _LINE_END, _TRIM
+
+    expected = [trimmed for line in _LINE_END.split(text) if (trimmed := _TRIM.sub("", line))]
+    assert split_paragraphs(text) == expected
