@@ -10,7 +10,7 @@ import json
 import random
 from pathlib import Path
 
-import datasketch  # noqa: F401  (cleaner imports it on first use; no test's deadline should pay for that)
+import datasketch  # noqa: F401  (the tests compare with it; no test's deadline should pay for that)
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -19,13 +19,16 @@ from hypothesis import strategies as st
 
 from cleaner.cli import cli
 from cleaner.dedup.boilerplate import ParagraphCollector, find_boilerplate
-from cleaner.dedup.documents import DocumentIds, DocumentIndex
+from cleaner.dedup.documents import KNOWN_BANDS, DocumentIds, DocumentIndex, LshBands, document_lsh
 from cleaner.dedup.minhash import (
     DOCUMENT_SKETCH,
     PARAGRAPH_SKETCH,
+    SketchSettings,
     estimated_jaccard,
+    permutations,
     signature,
     signatures,
+    words_of,
 )
 from cleaner.dedup.repeats import RemoveRepeatedParagraphs
 from cleaner.document import Document
@@ -423,3 +426,116 @@ def test_paragraphs_that_share_no_band_key_are_no_boilerplate() -> None:
     for doc in range(6):  # enough documents for a template, but each paragraph its own
         collected.add("quietvalley.example", doc, rng.integers(0, 2**32, size=(3, 64), dtype=np.uint32))
     assert len(find_boilerplate(collected, min_docs=5)) == 0
+
+
+# --- datasketch's values without datasketch in a run ---------------------------------------
+
+
+@pytest.mark.parametrize("sketch", [PARAGRAPH_SKETCH, DOCUMENT_SKETCH])
+def test_the_permutations_are_the_ones_datasketch_draws(sketch: SketchSettings) -> None:
+    import xxhash
+    from datasketch import MinHash
+
+    reference = MinHash(
+        num_perm=sketch.num_perm, seed=sketch.seed, hashfunc=xxhash.xxh32_intdigest, scheme=sketch.scheme
+    )
+    ours = permutations(sketch)
+    assert np.array_equal(ours.a, reference.permutations[0])
+    assert np.array_equal(ours.b, reference.permutations[1])
+    assert np.array_equal(ours.empty, reference.hashvalues)
+    assert ours.a.dtype == ours.b.dtype == ours.empty.dtype == np.uint32
+
+
+@pytest.mark.parametrize(("threshold", "num_perm", "weights"), sorted(KNOWN_BANDS))
+def test_the_known_bands_are_the_ones_minhashlsh_picks(
+    threshold: float, num_perm: int, weights: tuple[float, float]
+) -> None:
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=weights)
+    assert KNOWN_BANDS[threshold, num_perm, weights] == (lsh.b, lsh.r)
+    assert document_lsh(threshold, num_perm, weights) == LshBands(lsh.b, lsh.r)
+
+
+def test_an_unlisted_threshold_gets_minhashlshs_bands_all_the_same() -> None:
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=0.83, num_perm=128, weights=(0.05, 0.95))
+    assert document_lsh(0.83, 128) == LshBands(lsh.b, lsh.r)
+
+
+def test_a_run_never_imports_datasketch(tmp_path: Path) -> None:
+    """datasketch brings scipy (a second of start-up in every run): its values are drawn here."""
+    import subprocess
+    import sys
+
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        "".join(json.dumps({"id": f"d{n}", "text": "\n\n".join(article(n))}) + "\n" for n in range(3)),
+        "utf-8",
+    )
+    script = (
+        "import sys\nfrom cleaner.cli import cli\n"
+        f"cli(['run', {str(source)!r}, {str(tmp_path / 'out.jsonl')!r}, '-q', '--state', "
+        f"{str(tmp_path / 'state')!r}], standalone_mode=False)\n"
+        "print('datasketch' in sys.modules, 'scipy' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "False"]
+
+
+TOKEN_TEXTS = st.text(alphabet=st.sampled_from(list("aZ9_ .,'-\n\tßİﬁéΣσ日\u0301")), max_size=60)
+
+
+@given(TOKEN_TEXTS)
+def test_words_are_cut_as_the_regex_cuts_them(text: str) -> None:
+    import re
+
+    assert words_of(text) == [w.encode() for w in re.findall(r"\w+", text.casefold())]
+
+
+@settings(deadline=None)
+@given(words=st.lists(st.sampled_from(["harbour", "Ferry", "x1", "ß", "it's", "—"]), max_size=40))
+def test_a_long_text_streamed_gives_the_hashes_and_edges_of_a_short_one(words: list[str]) -> None:
+    from array import array
+
+    from cleaner.dedup import minhash
+
+    text = " ".join(words)
+    whole = array("I")
+    edges = minhash.hash_into(text, 3, whole)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(minhash, "LONG_TEXT", 0)
+        patched.setattr(minhash, "STREAM_WORDS", 4)
+        streamed = array("I")
+        assert minhash.hash_into(text, 3, streamed) == edges
+    assert streamed == whole
+
+
+@given(st.lists(st.tuples(st.integers(0, 29), st.integers(0, 29)), max_size=40), st.integers(1, 4))
+def test_joining_pairs_at_once_gives_a_union_finds_components(
+    pairs: list[tuple[int, int]], batches: int
+) -> None:
+    """Stage 2 joins a band's verified pairs all at once: the roots (each component's smallest
+    member) are those of a union-find fed the same pairs one by one, in batches or not."""
+    from cleaner.dedup.boilerplate import _join
+
+    expected = list(range(30))
+
+    def find(i: int) -> int:
+        while expected[i] != i:
+            i = expected[i]
+        return i
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        expected[max(ra, rb)] = min(ra, rb)
+    parent = np.arange(30, dtype=np.int32)
+    size = -(-len(pairs) // batches) or 1
+    for start in range(0, len(pairs), size):
+        batch = np.array(pairs[start : start + size], dtype=np.int64).reshape(-1, 2)
+        _join(parent, batch[:, 0], batch[:, 1])
+    assert parent.tolist() == [find(i) for i in range(30)]

@@ -36,6 +36,19 @@ DOCUMENT_THRESHOLD = 0.8
 # at Jaccard 0.80 and 69% at 0.85; these give b=16, r=8: 95% at 0.80, 99.4% at 0.85, and 6% of
 # pairs at 0.5 to verify and turn away.
 LSH_WEIGHTS = (0.05, 0.95)
+# datasketch's choice for common thresholds at 128 permutations and these weights, so that a run
+# does not import datasketch (and scipy, a second of start-up) nor integrate ~700 candidate
+# bandings (tests/test_dedup.py checks each entry against MinHashLSH).
+KNOWN_BANDS = {
+    (0.5, 128, LSH_WEIGHTS): (26, 3),
+    (0.6, 128, LSH_WEIGHTS): (24, 4),
+    (0.7, 128, LSH_WEIGHTS): (21, 6),
+    (0.75, 128, LSH_WEIGHTS): (18, 7),
+    (0.8, 128, LSH_WEIGHTS): (16, 8),
+    (0.85, 128, LSH_WEIGHTS): (12, 10),
+    (0.9, 128, LSH_WEIGHTS): (9, 14),
+    (0.95, 128, LSH_WEIGHTS): (6, 21),
+}
 # Candidate pairs verified per numpy batch (bounds the working memory of the grouping).
 VERIFY_BATCH = 65536
 # Document signatures per block of the index (2 MB at 128 permutations): fixed blocks, so the
@@ -67,6 +80,9 @@ def document_lsh(threshold: float, num_perm: int, weights: tuple[float, float] =
     >>> (lsh.b, lsh.r)
     (16, 8)
     """
+    known = KNOWN_BANDS.get((threshold, num_perm, weights))
+    if known is not None:
+        return LshBands(*known)
     from datasketch import MinHashLSH  # here, not on import: it brings scipy (see minhash.py)
 
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=weights)

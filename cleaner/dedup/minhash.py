@@ -4,7 +4,8 @@ The sketches are datasketch's MinHash, 2.x ``affine32`` permutation scheme, fed 
 hash (xxhash's xxh32) instead of the default SHA-1, which costs several times more and buys
 nothing here: shingles are not adversarial, they only need to spread well. :func:`signatures`
 computes datasketch's values itself, in batches and in bounded memory (the tests compare them),
-from datasketch's own permutations. A paragraph is tokenised once: its shingle hashes make its
+with datasketch's permutations (drawn as datasketch draws them, so a run never imports it: it
+brings scipy, a second of start-up). A paragraph is tokenised once: its shingle hashes make its
 own signature and, with the few shingles across paragraph breaks, its document's.
 """
 
@@ -12,15 +13,15 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from importlib import metadata
+from itertools import islice
+from typing import Any
 
 import numpy as np
 import xxhash
-
-if TYPE_CHECKING:  # datasketch is imported where it is used: it brings scipy, a second to import
-    from datasketch import MinHash
 
 _WORD = re.compile(r"\w+")
 HASH_NAME = "xxh32"
@@ -38,9 +39,8 @@ class SketchSettings:
     hash: str = HASH_NAME
 
     def to_json(self) -> dict[str, Any]:
-        import datasketch
-
-        return {**asdict(self), "datasketch": datasketch.__version__}
+        # datasketch's __version__ is this very string (read without importing datasketch)
+        return {**asdict(self), "datasketch": metadata.version("datasketch")}
 
 
 PARAGRAPH_SKETCH = SketchSettings(num_perm=64, shingle_words=3)
@@ -63,16 +63,28 @@ def shingles(text: str, words: int) -> set[bytes]:
     return {" ".join(tokens[i : i + words]).encode() for i in range(len(tokens) - words + 1)}
 
 
-@cache
-def _template(settings: SketchSettings) -> MinHash:
-    from datasketch import MinHash
+@dataclass(frozen=True)
+class Permutations:
+    """A sketch's ``affine32`` permutations ``h -> a * h + b`` (mod 2**32) and the signature of
+    an empty text (every value the largest)."""
 
-    return MinHash(
-        num_perm=settings.num_perm,
-        seed=settings.seed,
-        hashfunc=xxhash.xxh32_intdigest,
-        scheme=settings.scheme,
-    )
+    a: np.ndarray
+    b: np.ndarray
+    empty: np.ndarray
+
+
+@cache
+def permutations(settings: SketchSettings) -> Permutations:
+    """The permutations datasketch 2's ``MinHash(num_perm, seed, scheme="affine32")`` draws
+    (``_init_permutations``: one ``RandomState(seed)``, the odd multipliers, then the offsets),
+    drawn here the same way; the tests compare them with datasketch's."""
+    if settings.scheme != SCHEME:
+        raise ValueError(f"unsupported MinHash scheme {settings.scheme!r} (only {SCHEME!r})")
+    gen = np.random.RandomState(settings.seed)
+    n = settings.num_perm
+    a = gen.randint(0, 1 << 31, n, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, n, dtype=np.uint32)
+    return Permutations(a, b, np.full(n, (1 << 32) - 1, dtype=np.uint32))
 
 
 def signature(text: str, settings: SketchSettings) -> np.ndarray:
@@ -92,20 +104,66 @@ def signature(text: str, settings: SketchSettings) -> np.ndarray:
 BLOCK = 1 << 12
 
 
-def _stream_hashes(text: str, words: int, into: array[int]) -> None:
-    """Append the xxh32 of every ``words``-word shingle of ``text`` to ``into`` (repeats too:
-    a minimum does not care), as :func:`shingles` cuts them. The tokens are streamed, so no
-    list of tokens or set of shingles of a long text is built."""
-    window: list[str] = []
+# Lower-case ASCII letters, digits and "_" (what \w matches in ASCII, case-folded); a space for
+# every other byte: an ASCII text's words are then its bytes translated and split.
+_ASCII_WORDS = bytes(
+    ord(chr(c).lower()) if c < 128 and (chr(c).isalnum() or c == ord("_")) else ord(" ") for c in range(256)
+)
+
+
+def words_of(text: str) -> list[bytes]:
+    """The words of ``text`` as :func:`shingles` cuts them (the case-folded text's words),
+    UTF-8 encoded. An ASCII text (most of any English corpus) is cut without the regex.
+
+    >>> words_of("It's 9 o'clock_now!"), words_of("Straße")
+    ([b'it', b's', b'9', b'o', b'clock_now'], [b'strasse'])
+    """
+    if text.isascii():
+        return text.encode().translate(_ASCII_WORDS).split()
+    return [word.encode() for word in _WORD.findall(text.casefold())]
+
+
+def raw_hashes(words: list[bytes], size: int) -> Iterator[int]:
+    """The xxh32 of every ``size``-word shingle of ``words`` (a text shorter than one shingle
+    is one shingle), as :func:`shingles` joins them; repeats too: a minimum does not care."""
+    if len(words) <= size:
+        return iter([xxhash.xxh32_intdigest(b" ".join(words))] if words else [])
+    windows = zip(
+        *(islice(words, i, None) for i in range(size)), strict=False
+    )  # ends with the last whole one
+    return map(xxhash.xxh32_intdigest, map(b" ".join, windows))
+
+
+# A text longer than this is tokenised as a stream, STREAM_WORDS words at a time, so its
+# memory does not grow with it (a list of words costs about 50 bytes a word).
+LONG_TEXT = 1 << 16
+STREAM_WORDS = 4096
+
+Edges = tuple[int, list[bytes], list[bytes]]
+
+
+def hash_into(text: str, size: int, into: array[int]) -> Edges:
+    """Append the xxh32 of every ``size``-word shingle of ``text`` to ``into`` and return its
+    word count with its first and last ``size - 1`` words (for the shingles across a break)."""
+    if len(text) <= LONG_TEXT:
+        words = words_of(text)
+        into.extend(raw_hashes(words, size))
+        return len(words), words[: size - 1], words[len(words) - size + 1 :]
+    stream = (match.group().encode() for match in _WORD.finditer(text.casefold()))
     first = len(into)
-    for match in _WORD.finditer(text.casefold()):
-        window.append(match.group())
-        if len(window) > words:
-            del window[0]
-        if len(window) == words:
-            into.append(xxhash.xxh32_intdigest(" ".join(window).encode()))
-    if len(into) == first and window:  # shorter than one shingle: the words it has, as one
-        into.append(xxhash.xxh32_intdigest(" ".join(window).encode()))
+    head: list[bytes] = []
+    carry: list[bytes] = []
+    count = 0
+    while chunk := list(islice(stream, STREAM_WORDS)):
+        count += len(chunk)
+        head = head or chunk[: size - 1]
+        words = carry + chunk
+        if len(words) >= size:
+            into.extend(raw_hashes(words, size))
+        carry = words[len(words) - size + 1 :]
+    if len(into) == first and carry:  # shorter than one shingle: the words it has, as one
+        into.extend(raw_hashes(carry, size))
+    return count, head, carry
 
 
 def shingle_hashes(text: str, words: int) -> np.ndarray:
@@ -113,16 +171,25 @@ def shingle_hashes(text: str, words: int) -> np.ndarray:
     what every permutation of every sketch is applied to. Computed once per paragraph, they
     feed both its own signature and its document's (:func:`union_signature`): one tokenisation
     per document."""
-    hashes = array("I")  # 4 bytes a shingle (a list of ints costs 36)
-    _stream_hashes(text, words, hashes)
-    return _fmix32(np.frombuffer(hashes, dtype=np.uint32)) if hashes else np.zeros(0, dtype=np.uint32)
+    return shingle_hash_batch([text], words)[0][0]
 
 
-def mixed_hashes(grams: list[str]) -> np.ndarray:
-    """The mixed hashes of shingles given as text (words joined by one space)."""
-    found = np.fromiter(
-        (xxhash.xxh32_intdigest(g.encode()) for g in grams), dtype=np.uint32, count=len(grams)
-    )
+def shingle_hash_batch(texts: list[str], words: int) -> tuple[list[np.ndarray], list[Edges]]:
+    """:func:`shingle_hashes` of several texts, mixed in one numpy pass (each text's hashes are
+    a view of one array), with each text's edges (:func:`hash_into`)."""
+    raw = array("I")  # 4 bytes a shingle (a list of ints costs 36)
+    ends = []
+    edges = []
+    for text in texts:
+        edges.append(hash_into(text, words, raw))
+        ends.append(len(raw))
+    mixed = _fmix32(np.frombuffer(raw, dtype=np.uint32)) if raw else np.zeros(0, dtype=np.uint32)
+    return (np.split(mixed, ends[:-1]) if texts else []), edges
+
+
+def mixed_hashes(grams: list[bytes]) -> np.ndarray:
+    """The mixed hashes of shingles given as UTF-8 text (words joined by one space)."""
+    found = np.fromiter(map(xxhash.xxh32_intdigest, grams), dtype=np.uint32, count=len(grams))
     return _fmix32(found)
 
 
@@ -136,18 +203,17 @@ def signatures(texts: list[str], settings: SketchSettings) -> np.ndarray:
     are short, so one MinHash update each spends more time in numpy's call overhead than in
     arithmetic; one batch per document removes that overhead.
     """
-    words = settings.shingle_words
-    return signatures_of_hashes([shingle_hashes(text, words) for text in texts], settings)
+    return signatures_of_hashes(shingle_hash_batch(texts, settings.shingle_words)[0], settings)
 
 
 def signatures_of_hashes(hashes: list[np.ndarray], settings: SketchSettings) -> np.ndarray:
     """One signature per array of :func:`shingle_hashes`, in one batch (see :func:`signatures`)."""
-    template = _template(settings)
-    out = np.tile(np.asarray(template.hashvalues, dtype=np.uint32), (len(hashes), 1))
+    perm = permutations(settings)
+    out = np.tile(perm.empty, (len(hashes), 1))
     rows = [row for row, h in enumerate(hashes) if len(h)]
     if not rows:
         return out
-    a, b = template.permutations
+    a, b = perm.a, perm.b
     begin = np.cumsum([0, *(len(hashes[row]) for row in rows[:-1])])
     hv = np.concatenate([hashes[row] for row in rows]).reshape(-1, 1)
     end = np.append(begin[1:], len(hv))
@@ -165,12 +231,13 @@ def signatures_of_hashes(hashes: list[np.ndarray], settings: SketchSettings) -> 
 def union_signature(hashes: list[np.ndarray], settings: SketchSettings) -> np.ndarray:
     """The signature of the union of several texts' shingles (a document's, from its
     paragraphs' :func:`shingle_hashes`), ``BLOCK`` shingles at a time."""
-    template = _template(settings)
-    sig = np.array(template.hashvalues, dtype=np.uint32)
-    a, b = template.permutations
-    for part in hashes:
-        for start in range(0, len(part), BLOCK):
-            np.minimum(sig, (part[start : start + BLOCK, None] * a + b).min(axis=0), out=sig)
+    perm = permutations(settings)
+    sig = perm.empty.copy()
+    if not hashes:
+        return sig
+    every = np.concatenate(hashes) if len(hashes) > 1 else hashes[0]
+    for start in range(0, len(every), BLOCK):
+        np.minimum(sig, (every[start : start + BLOCK, None] * perm.a + perm.b).min(axis=0), out=sig)
     return sig
 
 

@@ -8,7 +8,6 @@ item, a summary line), far apart; scrapers double a paragraph right where it sta
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import takewhile
@@ -19,11 +18,14 @@ import numpy as np
 from cleaner.dedup.minhash import (
     DOCUMENT_SKETCH,
     PARAGRAPH_SKETCH,
+    Edges,
     estimated_jaccard,
     mixed_hashes,
+    shingle_hash_batch,
     shingle_hashes,
     signatures_of_hashes,
     union_signature,
+    words_of,
 )
 from cleaner.document import Document, Edit
 
@@ -32,10 +34,11 @@ REPEAT_WINDOW = 1
 REPEAT_MIN_WORDS = 2  # a one-word line doubled is a divider or a list marker, not a scraper's copy
 
 
-# Each line's shingle hashes and paragraph signature, remembered: passes ask for the same lines
-# round after round, and the document's signature is made of its lines' hashes.
+# Each line's shingle hashes, paragraph signature and edge words, remembered: passes ask for the
+# same lines round after round, and the document's signature is made of its lines' hashes.
 _SIGNATURES: dict[str, np.ndarray] = {}
 _HASHES: dict[str, np.ndarray] = {}
+_EDGES: dict[str, Edges] = {}
 SIGNATURE_CACHE_SIZE = 16384
 
 
@@ -43,38 +46,43 @@ def _make_room(count: int) -> None:
     if len(_SIGNATURES) + count >= SIGNATURE_CACHE_SIZE:
         _SIGNATURES.clear()
         _HASHES.clear()
+        _EDGES.clear()
 
 
 def paragraph_signatures_of(lines: list[str]) -> list[np.ndarray]:
-    """The signatures of ``lines``, remembered; the ones not seen yet are computed in one batch."""
+    """The signatures of ``lines``, remembered; the ones not seen yet are computed in one batch
+    (tokenised once: their hashes and edge words are remembered for the document's signature)."""
     missing = [line for line in dict.fromkeys(lines) if line not in _SIGNATURES]
     if missing:
         _make_room(len(missing))
         missing = [line for line in dict.fromkeys(lines) if line not in _SIGNATURES]
-        hashes = [_HASHES.get(line) for line in missing]
         words = PARAGRAPH_SKETCH.shingle_words
-        for n, line in enumerate(missing):
-            if hashes[n] is None:
-                hashes[n] = _HASHES[line] = shingle_hashes(line, words)
-        sigs = signatures_of_hashes(hashes, PARAGRAPH_SKETCH)  # type: ignore[arg-type]
+        todo = [line for line in missing if line not in _HASHES]
+        hashes, edges = shingle_hash_batch(todo, words)
+        _HASHES.update(zip(todo, hashes, strict=True))
+        _EDGES.update(zip(todo, edges, strict=True))
+        sigs = signatures_of_hashes([_HASHES[line] for line in missing], PARAGRAPH_SKETCH)
         _SIGNATURES.update(zip(missing, sigs, strict=True))
     return [_SIGNATURES[line] for line in lines]
 
 
-_WORD = re.compile(r"\w+")
 _EDGE = 256  # characters read at each end of a paragraph for the words across its breaks
 
 
-def _words(line: str) -> tuple[int, list[str], list[str]]:
+def _words(line: str) -> Edges:
     """How many words ``line`` has (exactly when fewer than 3, else at least 3), its first two
-    and its last two, case-folded as :func:`~cleaner.dedup.minhash.shingles` cuts them. Only
-    the ends are read (a word cut by the slice is never among the two kept)."""
+    and its last two, as :func:`~cleaner.dedup.minhash.words_of` cuts them: remembered when the
+    line was hashed, else read from its ends only (a word cut by the slice is never among the
+    two kept)."""
+    found = _EDGES.get(line)
+    if found is not None:
+        return found
     if len(line) > _EDGE:
-        head = _WORD.findall(line[:_EDGE].casefold())
-        tail = _WORD.findall(line[-_EDGE:].casefold())
+        head = words_of(line[:_EDGE])
+        tail = words_of(line[-_EDGE:])
         if len(head) >= 3 and len(tail) >= 3:
             return len(head), head[:2], tail[-2:]
-    every = _WORD.findall(line.casefold())
+    every = words_of(line)
     return len(every), every[:2], every[-2:]
 
 
@@ -87,8 +95,8 @@ def document_signature(lines: list[str]) -> np.ndarray:
     if words != PARAGRAPH_SKETCH.shingle_words or words != 3:
         return union_signature([shingle_hashes("\n\n".join(lines), words)], DOCUMENT_SKETCH)
     hashes: list[np.ndarray] = []
-    across: list[str] = []  # the shingles that span a paragraph break
-    recent: list[str] = []  # the last two words of the text so far
+    across: list[bytes] = []  # the shingles that span a paragraph break
+    recent: list[bytes] = []  # the last two words of the text so far
     total = 0
     for line in lines:
         count, head, tail = _words(line)
@@ -98,11 +106,11 @@ def document_signature(lines: list[str]) -> np.ndarray:
             found = _HASHES.get(line)
             hashes.append(shingle_hashes(line, words) if found is None else found)
         run = recent + head
-        across += [" ".join(run[i : i + words]) for i in range(len(recent)) if i + words <= len(run)]
+        across += [b" ".join(run[i : i + words]) for i in range(len(recent)) if i + words <= len(run)]
         recent = (recent + (head if count < words else tail))[-(words - 1) :]
         total += count
     if 0 < total < words:  # a text shorter than one shingle is one shingle
-        across.append(" ".join(recent[-total:]))
+        across.append(b" ".join(recent[-total:]))
     if across:
         hashes.append(mixed_hashes(across))
     return union_signature(hashes, DOCUMENT_SKETCH)
