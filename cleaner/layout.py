@@ -11,9 +11,6 @@ U+2028, which turn up inside mojibake (``"Ã\\x85"`` is a broken ``"Å"``) that 
 
 from __future__ import annotations
 
-import re
-
-_LINE_END = re.compile(r"\r\n|\r|\n")
 PARAGRAPH_SEPARATOR = "\n\n"
 
 
@@ -25,7 +22,7 @@ def split_paragraphs(text: str) -> list[str]:
 
     Non-breaking spaces inside a line are content until the white-space pass records them.
     """
-    # ``_LINE_END.split(text)``, at C speed: "\r\n" is one line end, then a lone "\r" is one.
+    # ``re.split(r"\r\n|\r|\n", text)`` at C speed: "\r\n" is one line end, then a lone "\r" is one.
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return [stripped for line in lines if (stripped := _trim(line))]
 
