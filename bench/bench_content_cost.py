@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from cleaner.cli import cli  # noqa: E402
 from cleaner.document import Document, Edit  # noqa: E402
-from cleaner.passes.content import FindContent  # noqa: E402
+from cleaner.passes.content import DEFAULT_CONTENT_MODE, FindContent  # noqa: E402
 
 _spent = [0.0]
 _original = FindContent.__call__
@@ -92,7 +92,7 @@ def main() -> None:
     ap.add_argument("--documents", type=int, default=1500, help="size of the bench/generate.py input")
     ap.add_argument("--input", type=Path, action="append", help="measure these files instead")
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--mode", default="conservative", choices=("conservative", "balanced", "aggressive"))
+    ap.add_argument("--mode", default=DEFAULT_CONTENT_MODE, choices=("conservative", "balanced", "aggressive"))
     args = ap.parse_args()
     FindContent.__call__ = _timed  # type: ignore[method-assign]
     with tempfile.TemporaryDirectory() as tmp:
