@@ -513,29 +513,3 @@ def test_a_long_text_streamed_gives_the_hashes_and_edges_of_a_short_one(words: l
         streamed = array("I")
         assert minhash.hash_into(text, 3, streamed) == edges
     assert streamed == whole
-
-
-@given(st.lists(st.tuples(st.integers(0, 29), st.integers(0, 29)), max_size=40), st.integers(1, 4))
-def test_joining_pairs_at_once_gives_a_union_finds_components(
-    pairs: list[tuple[int, int]], batches: int
-) -> None:
-    """Stage 2 joins a band's verified pairs all at once: the roots (each component's smallest
-    member) are those of a union-find fed the same pairs one by one, in batches or not."""
-    from cleaner.dedup.boilerplate import _join
-
-    expected = list(range(30))
-
-    def find(i: int) -> int:
-        while expected[i] != i:
-            i = expected[i]
-        return i
-
-    for a, b in pairs:
-        ra, rb = find(a), find(b)
-        expected[max(ra, rb)] = min(ra, rb)
-    parent = np.arange(30, dtype=np.int32)
-    size = -(-len(pairs) // batches) or 1
-    for start in range(0, len(pairs), size):
-        batch = np.array(pairs[start : start + size], dtype=np.int64).reshape(-1, 2)
-        _join(parent, batch[:, 0], batch[:, 1])
-    assert parent.tolist() == [find(i) for i in range(30)]
