@@ -164,14 +164,23 @@ class ParagraphCollector:
         return out
 
     def signatures(self, rows: np.ndarray) -> np.ndarray:
-        """The whole signatures of ``rows`` (any order), gathered block by block."""
-        rows = np.asarray(rows, dtype=np.int64)
+        """The whole signatures of ``rows`` (any order)."""
         out = np.empty((len(rows), self.num_perm), dtype=np.uint32)
-        blocks = rows // COLLECTOR_BLOCK
-        for b in np.unique(blocks).tolist():
-            at = np.flatnonzero(blocks == b)
-            out[at] = self._sigs[b][rows[at] - b * COLLECTOR_BLOCK]
+        for n, row in enumerate(rows.tolist()):
+            out[n] = self._sigs[row // COLLECTOR_BLOCK][row % COLLECTOR_BLOCK]
         return out
+
+
+_NONE = np.zeros(0, dtype=np.int64)
+
+
+def _find(parent: np.ndarray, i: int) -> int:
+    root = i
+    while parent[root] != root:
+        root = int(parent[root])
+    while parent[i] != root:
+        parent[i], i = root, int(parent[i])
+    return root
 
 
 def _roots(parent: np.ndarray) -> np.ndarray:
@@ -183,23 +192,6 @@ def _roots(parent: np.ndarray) -> np.ndarray:
             return parent
         parent[:] = jumped
         del jumped
-
-
-def _join(parent: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
-    """Join the components of every pair ``a[k]``, ``b[k]`` in ``parent`` (each element's
-    root, a root being its component's smallest element), in place and all pairs at once: each
-    pair's larger root is hooked to the smaller, the roots found again by pointer jumping, until
-    every pair shares its root. The components are the connected components of the pairs and of
-    those joined before, whatever the order of the pairs: a union-find's answer."""
-    while len(a):
-        ra, rb = parent[a], parent[b]
-        apart = ra != rb
-        if not apart.any():
-            return
-        a, b, ra, rb = a[apart], b[apart], ra[apart], rb[apart]
-        low, high = np.minimum(ra, rb), np.maximum(ra, rb)
-        np.minimum.at(parent, high, low)
-        _roots(parent)
 
 
 def find_boilerplate(
@@ -256,9 +248,22 @@ def find_boilerplate(
         edges = np.flatnonzero(same[1:] != same[:-1])
         del same
         starts, ends = edges[0::2], edges[1::2] + 1
-        del edges
-        _verify_buckets(collected, rows, docs, order, starts, ends, threshold, parent)
-        del order, starts, ends
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+            members = order[start:end]
+            if len(np.unique(docs[members])) < 2:
+                continue
+            member_sigs = collected.signatures(rows[members])
+            first = np.lexsort(member_sigs.T[::-1])[0]
+            rep = members[first]
+            agree = np.count_nonzero(member_sigs == member_sigs[first], axis=1) / collected.num_perm
+            root = _find(parent, int(rep))
+            for m in members[agree >= threshold].tolist():
+                other = _find(parent, m)
+                if other != root:
+                    parent[max(other, root)] = min(other, root)
+                    root = min(other, root)
+        members = _NONE  # (the last bucket's members, a view of order, would keep it)
+        del order, edges, starts, ends
     roots = _roots(parent)
     del parent
     # Distinct documents per component: one 64-bit key per (root, document), sorted in place.
@@ -297,45 +302,6 @@ def find_boilerplate(
         first = np.lexsort(member_sigs.T[::-1])[0]
         index.add(names[int(groups[members[first]])], member_sigs[first], count)
     return index
-
-
-def _verify_buckets(
-    collected: ParagraphCollector,
-    rows: np.ndarray,
-    docs: np.ndarray,
-    order: np.ndarray,
-    starts: np.ndarray,
-    ends: np.ndarray,
-    threshold: float,
-    parent: np.ndarray,
-) -> None:
-    """One band's buckets (``order[starts[k]:ends[k]]``), all at once: in each bucket of two
-    documents or more, the representative is the member with the smallest signature (the first
-    such in the bucket's order), and every member within ``threshold`` of it joins its
-    component (:func:`_join`)."""
-    if not len(starts):
-        return
-    sizes = ends - starts
-    bucket_of = np.repeat(np.arange(len(starts)), sizes)
-    members = order[np.arange(len(bucket_of)) - np.repeat(np.cumsum(sizes) - sizes - starts, sizes)]
-    member_docs = docs[members]
-    first_at = np.cumsum(sizes) - sizes
-    several = np.minimum.reduceat(member_docs, first_at) != np.maximum.reduceat(member_docs, first_at)
-    keep = several[bucket_of]
-    members, bucket_of = members[keep], bucket_of[keep]
-    if not len(members):
-        return
-    sigs = collected.signatures(rows[members])
-    # the smallest signature of each bucket (ties: the first in the bucket; lexsort is stable)
-    ranked = np.lexsort((*sigs.T[::-1], bucket_of))
-    lead = np.ones(len(ranked), dtype=bool)
-    lead[1:] = bucket_of[ranked[1:]] != bucket_of[ranked[:-1]]
-    rep_of_bucket = np.empty(len(starts), dtype=np.int64)
-    rep_of_bucket[bucket_of[ranked[lead]]] = ranked[lead]
-    reps = rep_of_bucket[bucket_of]  # each member's representative, as a position in members
-    agree = np.count_nonzero(sigs == sigs[reps], axis=1) / collected.num_perm
-    joined = agree >= threshold
-    _join(parent, members[reps[joined]], members[joined])
 
 
 def _docs_of(collected: ParagraphCollector, rows: np.ndarray) -> np.ndarray:
