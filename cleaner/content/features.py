@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -293,20 +294,29 @@ class PageFeatures:
         return self.matrix[:, FEATURE_NAMES.index(name)]
 
 
-def _short_runs(short: np.ndarray) -> np.ndarray:
-    """For each line, the length of the run of consecutive short lines it stands in (0 if not short)."""
-    n = len(short)
-    runs = np.zeros(n, dtype=np.float64)
-    start = 0
+def true_runs(flags: Sequence[bool] | np.ndarray) -> Iterator[tuple[int, int]]:
+    """The ``(start, end)`` of each run of consecutive true values, in order.
+
+    >>> list(true_runs([False, True, True, False, True]))
+    [(1, 3), (4, 5)]
+    """
+    start, n = 0, len(flags)
     while start < n:
-        if not short[start]:
+        if not flags[start]:
             start += 1
             continue
         end = start
-        while end < n and short[end]:
+        while end < n and flags[end]:
             end += 1
-        runs[start:end] = end - start
+        yield start, end
         start = end
+
+
+def _short_runs(short: np.ndarray) -> np.ndarray:
+    """For each line, the length of the run of consecutive short lines it stands in (0 if not short)."""
+    runs = np.zeros(len(short), dtype=np.float64)
+    for start, end in true_runs(short):
+        runs[start:end] = end - start
     return runs
 
 
@@ -735,15 +745,7 @@ def tabular_rows(lines: list[str]) -> np.ndarray:
     """
     out = np.zeros(len(lines), dtype=bool)
     cell = [0 < len(line.split()) <= TABLE_CELL_WORDS for line in lines]
-    start, n = 0, len(lines)
-    while start < n:
-        if not cell[start]:
-            start += 1
-            continue
-        end = start
-        while end < n and cell[end]:
-            end += 1
+    for start, end in true_runs(cell):
         if end - start >= TABLE_MIN_CELLS:
             out[start:end] = _tabular_cells(lines[start:end])
-        start = end
     return out
