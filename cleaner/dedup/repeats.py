@@ -56,12 +56,12 @@ def paragraph_signatures_of(lines: list[str]) -> list[np.ndarray]:
     if missing:
         _make_room(len(missing))
         missing = [line for line in dict.fromkeys(lines) if line not in _SIGNATURES]
-        words = PARAGRAPH_SKETCH.shingle_words
-        todo = [line for line in missing if line not in _HASHES]
-        hashes, edges = shingle_hash_batch(todo, words)
-        _HASHES.update(zip(todo, hashes, strict=True))
-        _EDGES.update(zip(todo, edges, strict=True))
-        sigs = signatures_of_hashes([_HASHES[line] for line in missing], PARAGRAPH_SKETCH)
+        # A line is hashed only with its signature, and the three are cleared together, so no
+        # line missing a signature has its hashes yet.
+        hashes, edges = shingle_hash_batch(missing, PARAGRAPH_SKETCH.shingle_words)
+        _HASHES.update(zip(missing, hashes, strict=True))
+        _EDGES.update(zip(missing, edges, strict=True))
+        sigs = signatures_of_hashes(hashes, PARAGRAPH_SKETCH)
         _SIGNATURES.update(zip(missing, sigs, strict=True))
     return [_SIGNATURES[line] for line in lines]
 

@@ -204,7 +204,11 @@ def sandwiched(safe: np.ndarray, limit: int = SANDWICH) -> np.ndarray:
 
 
 def decide(
-    features: PageFeatures, scores: np.ndarray, mode: str, tables: np.ndarray | None = None
+    features: PageFeatures,
+    scores: np.ndarray,
+    mode: str,
+    tables: np.ndarray | None = None,
+    block: tuple[int, int] | None = None,
 ) -> np.ndarray:
     """Which paragraphs to remove: below the mode's threshold and not protected prose (in the
     balanced and aggressive modes, protected prose outside the main block goes when the model
@@ -213,7 +217,8 @@ def decide(
     ``tables``: the cells of tables printed one per line (:func:`tabular_rows`). In the guarded
     modes those inside the article (the model's main block, or between its first and last prose
     paragraph) are kept: one cell removed loses the whole row, and a cell alone reads like a
-    menu item to the model."""
+    menu item to the model. ``block``: :func:`main_block` of the scores, when the caller has it.
+    """
     if mode not in THRESHOLDS or not len(scores):
         return np.zeros(len(scores), dtype=bool)
     limits = THRESHOLDS[mode]
@@ -221,31 +226,31 @@ def decide(
         # The model learnt page shapes from pages in these languages only (and with no stop-word
         # list, prose cannot be told from a menu): elsewhere a guarded mode trusts it not.
         return np.zeros(len(scores), dtype=bool)
-    first, last = main_block(scores, features.words)
+    first, last = block or main_block(scores, features.words)
+    idx = np.arange(len(scores))
     safe = protected(features)
     if limits.guarded:
         safe = safe | sandwiched(safe) | inner_sentences(features, (first, last))
         if tables is not None:
-            idx = np.arange(len(scores))
             inside = ((idx >= first) & (idx <= last)) | (features.matrix[:, _COL["in_main"]] > 0)
             safe = safe | (tables & inside)
     threshold = np.where(features.words >= LONG_WORDS, limits.long, limits.short)
     if limits.sentence is not None:
         threshold = np.where(sentences(features), np.minimum(threshold, limits.sentence), threshold)
     if limits.short_inside is not None:
-        idx = np.arange(len(scores))
         inside = (idx >= first) & (idx <= last) & (features.matrix[:, _COL["in_main"]] > 0)
         short = inside & (features.words < LONG_WORDS)
         threshold = np.where(short, np.minimum(threshold, limits.short_inside), threshold)
     drop: np.ndarray = (scores < threshold) & ~safe
     if limits.outside_prose > 0:
-        idx = np.arange(len(scores))
         outside = (idx < first) | (idx > last)
         drop |= safe & outside & (scores < limits.outside_prose)
     return drop
 
 
-def article_tables(lines: list[str], features: PageFeatures, scores: np.ndarray) -> np.ndarray:
+def article_tables(
+    lines: list[str], features: PageFeatures, scores: np.ndarray, block: tuple[int, int] | None = None
+) -> np.ndarray:
     """:func:`tabular_rows` of the part of the page :func:`decide` keeps tables in (the
     model's main block and the lines between the first and last prose paragraph), looked for
     there only: the menus and footers around it are runs of short lines too, and the costliest
@@ -253,7 +258,7 @@ def article_tables(lines: list[str], features: PageFeatures, scores: np.ndarray)
     out = np.zeros(len(lines), dtype=bool)
     if not len(scores):
         return out
-    first, last = main_block(scores, features.words)
+    first, last = block or main_block(scores, features.words)
     inside = np.flatnonzero(features.matrix[:, _COL["in_main"]] > 0)
     if len(inside):
         first, last = min(first, int(inside[0])), max(last, int(inside[-1]))
@@ -405,8 +410,9 @@ class FindContent:
         if not page and not framed_by_page(features):
             return
         scores = shipped_model().predict(features)
-        tables = article_tables(doc.lines, features, scores) if guarded else None
-        drop = decide(features, scores, self.mode, tables)
+        block = main_block(scores, features.words) if len(scores) else None  # once, for both
+        tables = article_tables(doc.lines, features, scores, block) if guarded else None
+        drop = decide(features, scores, self.mode, tables, block)
         drop[article_head(doc.lines, features)] = True
         if doc.title is None:
             drop[0] = False  # the title pass's to take (a page title whose site name it cut)

@@ -540,10 +540,7 @@ def is_prose_line(line: str) -> bool:
 def _menu_above(lines: list[str]) -> bool:
     """Whether a page's text stands above the first prose paragraph (at least PAGE_MIN_LEADING
     lines): a whole page, whose first line is its ``<title>``, not an article's headline."""
-    for i, line in enumerate(lines):
-        if is_prose_line(line):
-            return i >= PAGE_MIN_LEADING
-    return len(lines) >= PAGE_MIN_LEADING
+    return first_prose(lines) >= PAGE_MIN_LEADING
 
 
 def _host(doc: Document) -> str:
