@@ -27,8 +27,9 @@ line only when it prints a cut exactly.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from dataclasses import dataclass
+from functools import cached_property
 from typing import ClassVar
 from urllib.parse import urlsplit
 
@@ -85,60 +86,82 @@ def names_site(part: str, host: str, loose: bool = False) -> bool:
     >>> names_site("Harbour Post Weekend", "harbourpost.example", loose=True)
     True
     """
-    letters = _letters(part)
-    if not letters or not host:
-        return False
-    labels = _host_labels(host)
-    joined = "".join(labels)
-    words = _WORD.findall(part)
-    long_words = [w for w in words if len(w) >= SITE_WORD_MIN_LETTERS]
-    longer = "".join(long_words).casefold() if len(long_words) >= 2 else ""
-    initials = "".join(w[0] for w in words if w[0].isupper()).casefold()
-    # A short part may hold a short label ("QRS Official" on qrs.example); a longer one only a long one.
-    least = SITE_LABEL_MIN_LETTERS if len(words) > SITE_NAME_MAX_WORDS else SITE_SHORT_LABEL_MIN_LETTERS
-    return (
-        letters in joined
-        or (len(longer) >= SITE_LABEL_MIN_LETTERS and longer in joined)
-        or (len(words) <= SITE_INITIALS_MAX_WORDS and len(initials) >= 2 and initials in labels)
-        or (loose and any(len(label) >= least and label in letters for label in labels))
-    )
+    return Site.of(host).named_by(part, loose)
 
 
-def _is_site(part: str, host: str, cut_words: int = 0) -> bool:
+@dataclass(frozen=True)
+class Site:
+    """A URL's host and the labels that can name its site (:func:`_host_labels`), split once
+    per page: each part and each side of the page title is checked against them
+    (:func:`names_site` says how)."""
+
+    host: str
+    labels: tuple[str, ...]
+    joined: str
+
+    @classmethod
+    def of(cls, host: str) -> Site:
+        labels = tuple(_host_labels(host))
+        return cls(host, labels, "".join(labels))
+
+    def named_by(self, part: str, loose: bool = False) -> bool:
+        """Whether ``part`` names this site: :func:`names_site`."""
+        letters = _letters(part)
+        if not letters or not self.host:
+            return False
+        labels = self.labels
+        words = _WORD.findall(part)
+        long_words = [w for w in words if len(w) >= SITE_WORD_MIN_LETTERS]
+        longer = "".join(long_words).casefold() if len(long_words) >= 2 else ""
+        initials = "".join(w[0] for w in words if w[0].isupper()).casefold()
+        # A short part may hold a short label ("QRS Official" on qrs.example); a longer one only a long one.
+        least = SITE_LABEL_MIN_LETTERS if len(words) > SITE_NAME_MAX_WORDS else SITE_SHORT_LABEL_MIN_LETTERS
+        return (
+            letters in self.joined
+            or (len(longer) >= SITE_LABEL_MIN_LETTERS and longer in self.joined)
+            or (len(words) <= SITE_INITIALS_MAX_WORDS and len(initials) >= 2 and initials in labels)
+            or (loose and any(len(label) >= least and label in letters for label in labels))
+        )
+
+
+def _is_site(part: str, site: Site, cut_words: int = 0) -> bool:
     """Whether a whole side of a page title is the site's name: short, and naming the host; or,
     beside a cut of PAGE_TITLE_MIN_WORDS words or more, any single part naming the host (an
     institution's full name, "Dredging works | The Northport School of Coastal and Marine
     Engineering" on engineering.northport.example, is longer than many headlines).
 
-    >>> _is_site("The Northport School of Coastal and Marine Engineering", "engineering.northport.example", 2)
+    >>> site = Site.of("engineering.northport.example")
+    >>> _is_site("The Northport School of Coastal and Marine Engineering", site, 2)
     True
-    >>> _is_site("The Northport School of Coastal and Marine Engineering", "engineering.northport.example")
+    >>> _is_site("The Northport School of Coastal and Marine Engineering", site)
     False
     """
-    if not names_site(part, host, loose=True):
+    if not site.named_by(part, loose=True):
         return False
     words = len(_WORD.findall(part))
     single = _AFFIX.search(part) is None
     return words <= SITE_INITIALS_MAX_WORDS or (cut_words >= PAGE_TITLE_MIN_WORDS and single)
 
 
-def _beside_site(cut: str, rest: str, beside: str, host: str, right: bool) -> bool:
+def _beside_site(cut: str, rest: str, beside: str, site: Site, right: bool) -> bool:
     """Whether ``cut`` is a headline because the part beside it names the site ("Coffee - Tide
     Lab of Northport"). A page title reads headline first when the site's name stands between
     parts ("Plan for new runners - RUN | Powered by Acme": what follows the name is the
     site's tagline), so a cut right of the name counts only when all on its left names the
     site ("Acme - Help | Plans").
 
-    >>> _beside_site("Powered by Acme", "Plan for new runners - RUN", "RUN", "run.acme.example", True)
+    >>> run = Site.of("run.acme.example")
+    >>> _beside_site("Powered by Acme", "Plan for new runners - RUN", "RUN", run, True)
     False
-    >>> _beside_site("Plans", "Acme - Help", "Help", "help.acme.example", True)
+    >>> _beside_site("Plans", "Acme - Help", "Help", Site.of("help.acme.example"), True)
     True
-    >>> _beside_site("Coffee", "Tide Lab of Northport", "Tide Lab of Northport", "tln.example.org", False)
+    >>> tln = Site.of("tln.example.org")
+    >>> _beside_site("Coffee", "Tide Lab of Northport", "Tide Lab of Northport", tln, False)
     True
     """
-    if not names_site(beside, host):
+    if not site.named_by(beside):
         return False
-    return not right or all(names_site(part, host) for part in _AFFIX.split(rest) if part.strip())
+    return not right or all(site.named_by(part) for part in _AFFIX.split(rest) if part.strip())
 
 
 def page_title_cuts(first: str, host: str = "") -> list[str]:
@@ -156,6 +179,11 @@ def page_title_cuts(first: str, host: str = "") -> list[str]:
     >>> page_title_cuts("Tides | Tide Lab of Northport", host="tln.example.org")
     ['Tides']
     """
+    return PageTitle(first, host).cuts
+
+
+def _page_title_cuts(first: str, site: Site) -> list[str]:
+    """:func:`page_title_cuts`, the host's labels split once."""
     cuts: list[str] = []
     matches = list(_AFFIX.finditer(first))
     for k, match in enumerate(matches):
@@ -168,13 +196,8 @@ def page_title_cuts(first: str, host: str = "") -> list[str]:
                 continue
             words = len(_WORD.findall(cut))
             long_enough = words >= PAGE_TITLE_MIN_WORDS and words >= len(_WORD.findall(rest))
-            freed = _is_site(rest, host, words) or _beside_site(cut, rest, beside, host, on_right)
-            if (
-                words
-                and (long_enough or freed)
-                and not names_site(cut, host)
-                and cut not in cuts
-            ):
+            freed = _is_site(rest, site, words) or _beside_site(cut, rest, beside, site, on_right)
+            if words and (long_enough or freed) and not site.named_by(cut) and cut not in cuts:
                 cuts.append(cut)
     return sorted(cuts, key=lambda c: (-len(_WORD.findall(c)), -len(c)))
 
@@ -224,7 +247,7 @@ def _words(text: str) -> set[str]:
 BREADCRUMB_MAX_WORDS = 6
 
 
-def glued_tail(line: str, tails: set[str]) -> str | None:
+def glued_tail(line: str, tails: Set[str]) -> str | None:
     """The headline a line prints after a breadcrumb trail glued to it ("Home News Ferry strike
     set for next week", "Blog: Ferry strike"): one of ``tails`` (headline keys) ending the
     line's key after at most BREADCRUMB_MAX_WORDS words, and no more words than the headline
@@ -237,7 +260,12 @@ def glued_tail(line: str, tails: set[str]) -> str | None:
     >>> glued_tail("Islanders brace for ferry strike", {"ferry strike"}) is None
     True
     """
-    words = headline_key(line).split()
+    return _glued_tail(line, headline_key(line), tails)
+
+
+def _glued_tail(line: str, key: str, tails: Set[str]) -> str | None:
+    """:func:`glued_tail`, given the line's headline key."""
+    words = key.split()
     for k in range(1, min(BREADCRUMB_MAX_WORDS, len(words) // 2) + 1):
         tail = " ".join(words[k:])
         if tail in tails and (k > 1 or _BREADCRUMB_WORD.match(line)):
@@ -277,36 +305,43 @@ def similar_headline(
     ...     "Sport", "x " * 30 + "end."]) is None
     True
     """
-    first = lines[0]
-    key = headline_key(first)
-    if any(headline_key(line) == key for line in lines[1:]):
+    return _similar_headline(PageLines(lines), PageTitle(lines[0], host), prose, bylined_only)
+
+
+def _similar_headline(
+    page: PageLines, page_title: PageTitle, prose: int | None = None, bylined_only: bool = False
+) -> int | None:
+    """:func:`similar_headline` on a page whose lines' keys and page title's facts are kept."""
+    lines, first = page.lines, page_title.first
+    if page.printed_again:
         return None
     site_named = _AFFIX.search(first) is not None
-    span = site_name_span(first, host)
+    span = page_title.site_span
     split = _AFFIX.split(first)
     parts = {headline_key(part) for part in split}
-    site = {headline_key(part) for part in split if names_site(part, host, loose=True)}
+    site = {headline_key(part) for part in split if page_title.site.named_by(part, loose=True)}
     if span is not None:
         site.add(headline_key(first[span[0] : span[1]]))
     title = _words(first[: span[0]] + first[span[1] :] if span else first)
     if prose is None:
-        prose = first_prose(lines)
-    keys = [headline_key(line) for line in lines[:prose]]
+        prose = page.prose
+    keys = page.keys_to(prose)
     best, best_score = None, 0.0
     menu_items = 0
     for i in range(1, prose):
         line = lines[i]
         above, menu_items = menu_items, menu_items + (len(line.split()) <= MENU_ITEM_WORDS)
-        if not looks_like_headline(line, repeated=False) or is_byline(line) or is_dateline(line):
+        # The cheapest tests first: most lines above the prose share no two words with the title.
+        words = set(keys[i].split())  # the line's words (_words), from its key
+        shared = len(title & words)
+        if shared < HEADLINE_MIN_SHARED or not looks_like_headline(line, repeated=False):
             continue
-        if headline_key(line) in site or (not site_named and above < PAGE_MIN_LEADING):
+        if is_byline(line) or is_dateline(line):
+            continue
+        if keys[i] in site or (not site_named and above < PAGE_MIN_LEADING):
             continue
         # Breadcrumbs glued to the headline, printed alone right above or below: that print is it.
-        if glued_tail(line, {keys[k] for k in (i - 1, i + 1) if 0 < k < prose}) is not None:
-            continue
-        words = _words(line)
-        shared = len(title & words)
-        if shared < HEADLINE_MIN_SHARED:
+        if _glued_tail(line, keys[i], {keys[k] for k in (i - 1, i + 1) if 0 < k < prose}) is not None:
             continue
         dice = 2 * shared / (len(title) + len(words))
         after = lines[i + 1 : min(prose, i + 1 + BYLINE_WINDOW)]
@@ -314,7 +349,7 @@ def similar_headline(
         if bylined_only and not bylined:
             continue
         fragment = words < title and len(words) < FRAGMENT_SHARE * len(title)
-        if fragment and not bylined and headline_key(line) not in parts:
+        if fragment and not bylined and keys[i] not in parts:
             continue  # a few of the title's words (a team, a section) with no byline below
         score = dice + BYLINE_BONUS * bylined
         if dice >= (HEADLINE_MIN_DICE_BYLINED if bylined else HEADLINE_MIN_DICE) and score >= best_score:
@@ -341,27 +376,32 @@ def find_headline(
     >>> find_headline(["Ten Cars Tested", "Home", "Ten Cars Tested", "Text."]) is None
     True
     """
-    printed = page_title_cuts(lines[0], host)
+    return _find_headline(PageLines(lines), PageTitle(lines[0], host), lead_only, glued)
+
+
+def _find_headline(
+    page: PageLines, page_title: PageTitle, lead_only: bool = False, glued: bool = False
+) -> int | None:
+    """:func:`find_headline` on a page whose lines' keys and page title's cuts are kept."""
+    printed = page_title.cuts
     cuts = [headline_key(cut) for cut in printed]
     if not cuts:
         return None
-    prose = first_prose(lines)
-    wanted = set(cuts)
-    lead = [i for i in range(1, prose) if headline_key(lines[i]) in wanted]
+    lines, keys = page.lines, page.keys_to(page.prose)
+    lead = [i for i in range(1, page.prose) if keys[i] in page_title.cut_keys]
     if glued and not lead:
-        lead = [i for i in range(1, prose) if glued_cut(lines[0], lines[i], host) is not None]
+        lead = [i for i in range(1, page.prose) if page_title.glued_cut(lines[i], keys[i]) is not None]
     if lead:
         return lead[-1]
     if lead_only:
         return None
-    keys = {headline_key(line): i for i, line in reversed(list(enumerate(lines[1:], start=1)))}
     # A cut holding the site's name (its logo's text, printed in every page's header) comes
     # last: the page title's last part when it names the site, else its first.
     parts = [part for part in _AFFIX.split(lines[0]) if part.strip()]
-    named = [part for part in (parts[-1], parts[0]) if names_site(part, host, loose=True)][:1]
+    named = [part for part in (parts[-1], parts[0]) if page_title.site.named_by(part, loose=True)][:1]
     site = {headline_key(cut) for cut in printed if named and named[0].strip() in cut}
     for cut in sorted(cuts, key=lambda c: c in site):
-        found = keys.get(cut)
+        found = page.find(cut)
         if found is not None:
             return found
     return None
@@ -380,10 +420,11 @@ def cut_to(first: str, line: str, host: str = "") -> tuple[int, int] | None:
     >>> cut_to("Bridge repairs begin today: what we know", "Bridge repairs begin today") is None
     True
     """
-    key = headline_key(line)
-    cuts = {headline_key(cut) for cut in page_title_cuts(first, host)}
-    if key not in cuts:
-        return None
+    return PageTitle(first, host).cut_to(line)
+
+
+def _span_of(first: str, key: str) -> tuple[int, int] | None:
+    """The span :func:`cut_to` removes for the cut whose key is ``key``."""
     for match in _AFFIX.finditer(first):
         if headline_key(first[match.end() :]) == key:
             return 0, match.end()
@@ -427,10 +468,7 @@ def printed_cut(first: str, line: str, host: str = "") -> str | None:
     >>> printed_cut("Ferry strike | Harbour Post", "News: Ferry Strike", "harbourpost.example")
     'ferry strike'
     """
-    key = headline_key(line)
-    if key in {headline_key(cut) for cut in page_title_cuts(first, host)}:
-        return key
-    return glued_cut(first, line, host)
+    return PageTitle(first, host).printed_cut(line)
 
 
 def glued_cut(first: str, line: str, host: str = "") -> str | None:
@@ -445,14 +483,115 @@ def glued_cut(first: str, line: str, host: str = "") -> str | None:
     >>> glued_cut("Harbour Post: ferry fares", "Harbour Post: Ferry Fares", "harbourpost.example") is None
     True
     """
-    if headline_key(line) in headline_key(first):
-        return None  # the page title printed (whole, or its cut with the site's name)
-    sited = set()
-    for cut in page_title_cuts(first, host):
-        span = cut_to(first, cut, host)
-        if span is not None and names_site(_AFFIX.sub(" ", first[span[0] : span[1]]), host, loose=True):
-            sited.add(headline_key(cut))
-    return glued_tail(line, sited) if sited else None
+    return PageTitle(first, host).glued_cut(line)
+
+
+class PageTitle:
+    """A page's ``<title>`` on its site, and what each body line is compared against, worked
+    out once per page: its key, its cuts (:func:`page_title_cuts`) and their keys and spans,
+    the cuts standing beside the site's name. A page has hundreds of lines above its prose,
+    each asked whether it prints a cut; the answers all hang on these few facts."""
+
+    def __init__(self, first: str, host: str = "") -> None:
+        self.first = first
+        self.site = Site.of(host)
+        self.key = headline_key(first)
+
+    @cached_property
+    def cuts(self) -> list[str]:
+        return _page_title_cuts(self.first, self.site)
+
+    @cached_property
+    def cut_keys(self) -> frozenset[str]:
+        return frozenset(headline_key(cut) for cut in self.cuts)
+
+    @cached_property
+    def site_span(self) -> tuple[int, int] | None:
+        return site_name_span(self.first, self.site.host)
+
+    @cached_property
+    def _spans(self) -> dict[str, tuple[int, int] | None]:
+        return {key: _span_of(self.first, key) for key in self.cut_keys}
+
+    @cached_property
+    def sited(self) -> frozenset[str]:
+        """The keys of the cuts whose span cut away names the site: the ones a breadcrumb
+        trail may stand glued to (:func:`glued_cut`)."""
+        first, sited = self.first, set()
+        for cut in self.cuts:
+            span = self.cut_to(cut)
+            if span is not None and self.site.named_by(_AFFIX.sub(" ", first[span[0] : span[1]]), loose=True):
+                sited.add(headline_key(cut))
+        return frozenset(sited)
+
+    def cut_to(self, line: str) -> tuple[int, int] | None:
+        """:func:`cut_to`."""
+        return self._spans.get(headline_key(line))
+
+    def printed_cut(self, line: str) -> str | None:
+        """:func:`printed_cut`."""
+        key = headline_key(line)
+        return key if key in self.cut_keys else self.glued_cut(line, key)
+
+    def glued_cut(self, line: str, key: str | None = None) -> str | None:
+        """:func:`glued_cut`; ``key`` is the line's headline key, when known."""
+        if key is None:
+            key = headline_key(line)
+        if key in self.key:
+            return None  # the page title printed (whole, or its cut with the site's name)
+        return _glued_tail(line, key, self.sited) if self.sited else None
+
+
+class PageLines:
+    """A page's lines, with the headline keys of those down to where a search stops worked out
+    once (the searches for the headline compare the same lines above the prose again and
+    again), and where its prose starts."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self._keys: list[str] = []
+
+    def keys_to(self, stop: int) -> list[str]:
+        """The headline keys of the lines (at least) down to ``stop``."""
+        keys = self._keys
+        if len(keys) < stop:
+            keys.extend(map(headline_key, self.lines[len(keys) : stop]))
+        return keys
+
+    def key(self, i: int) -> str:
+        """The headline key of line ``i`` (kept only when a search has reached it)."""
+        return self._keys[i] if i < len(self._keys) else headline_key(self.lines[i])
+
+    @cached_property
+    def prose(self) -> int:
+        return first_prose(self.lines)
+
+    @property
+    def menu_above(self) -> bool:
+        """Whether the page's text stands above its first prose paragraph (at least
+        PAGE_MIN_LEADING lines): a whole page, whose first line is its ``<title>``, not an
+        article's headline."""
+        return self.prose >= PAGE_MIN_LEADING
+
+    def find(self, key: str) -> int | None:
+        """The first line below the first whose headline key is ``key``. Below the keys worked
+        out, a line's key is only worked out when the line holds the key's longest word: most
+        lines of a long page do not, and the prose's keys are the cost."""
+        keys, lines = self._keys, self.lines
+        try:
+            return keys.index(key, 1)
+        except ValueError:
+            pass
+        probe = max(key.split(), key=len, default="")
+        for i in range(max(len(keys), 1), len(lines)):
+            if probe in lines[i].casefold() and headline_key(lines[i]) == key:
+                return i
+        return None
+
+    @cached_property
+    def printed_again(self) -> bool:
+        """Whether the first line's words stand again on a line below."""
+        return self.find(self.key(0)) is not None
 
 
 def printed_whole(lines: list[str]) -> int | None:
@@ -461,8 +600,13 @@ def printed_whole(lines: list[str]) -> int | None:
     >>> printed_whole(["Budget vote: what changes", "Home", "Budget Vote: What Changes", "x " * 30 + "end."])
     2
     """
-    key = headline_key(lines[0])
-    found = [i for i in range(1, first_prose(lines)) if headline_key(lines[i]) == key]
+    return _printed_whole(PageLines(lines))
+
+
+def _printed_whole(page: PageLines) -> int | None:
+    """:func:`printed_whole`, the lines' keys kept."""
+    keys = page.keys_to(page.prose)
+    found = [i for i in range(1, page.prose) if keys[i] == keys[0]]
     return found[-1] if found else None
 
 
@@ -525,6 +669,8 @@ def looks_like_headline(line: str, repeated: bool) -> bool:
 
 PAGE_MIN_LEADING = 8
 PROSE_WORDS = 25
+# The fewest characters PROSE_WORDS words take (a letter each, a space between): a quick "no".
+PROSE_MIN_CHARS = 2 * PROSE_WORDS - 1
 
 
 def is_prose_line(line: str) -> bool:
@@ -534,13 +680,11 @@ def is_prose_line(line: str) -> bool:
     >>> is_prose_line("word " * 24 + "end."), is_prose_line("Home | News | Sport")
     (True, False)
     """
-    return len(line.split()) >= PROSE_WORDS and line.rstrip().endswith((".", "!", "?", '"', "”"))
-
-
-def _menu_above(lines: list[str]) -> bool:
-    """Whether a page's text stands above the first prose paragraph (at least PAGE_MIN_LEADING
-    lines): a whole page, whose first line is its ``<title>``, not an article's headline."""
-    return first_prose(lines) >= PAGE_MIN_LEADING
+    return (
+        len(line) >= PROSE_MIN_CHARS
+        and line.rstrip().endswith((".", "!", "?", '"', "”"))
+        and len(line.split()) >= PROSE_WORDS
+    )
 
 
 def _host(doc: Document) -> str:
@@ -583,30 +727,30 @@ class ExtractTitle:
         if not doc.lines:
             return
         done = {e.rule for e in doc.applied if e.pass_name == self.name} | doc.earlier_title_rules
-        first = doc.lines[0]
+        first, page = doc.lines[0], PageLines(doc.lines)
         if doc.title is None:
-            key = headline_key(first)
-            menu = _menu_above(doc.lines)
+            key = page.key(0)
+            menu = page.menu_above
             # A page title printed twice (the tab's and the share box's) on a whole page.
-            twice = len(doc.lines) > 2 and headline_key(doc.lines[1]) == key and menu
-            page = len(doc.lines) > 2 and (headline_key(doc.lines[1]) != key or twice) and not done
-            if page:
-                host = _host(doc)
+            twice = len(doc.lines) > 2 and page.key(1) == key and menu
+            is_page = len(doc.lines) > 2 and (page.key(1) != key or twice) and not done
+            if is_page:
+                page_title = PageTitle(first, _host(doc))
                 # The line printing a cut: above the prose, or (only a page's) anywhere.
-                found = find_headline(doc.lines, host, glued=menu)
-                headline = found if menu or found is None or found < first_prose(doc.lines) else None
+                found = _find_headline(page, page_title, glued=menu)
+                headline = found if menu or found is None or found < page.prose else None
                 if headline is None and menu:
-                    headline = similar_headline(doc.lines, host)
+                    headline = _similar_headline(page, page_title)
                     run = prose_run(doc.lines)
-                    if headline is None and run > first_prose(doc.lines):
-                        headline = similar_headline(doc.lines, host, run, bylined_only=True)
+                    if headline is None and run > page.prose:
+                        headline = _similar_headline(page, page_title, run, bylined_only=True)
                 if headline is not None and looks_like_headline(doc.lines[headline], repeated=True):
                     printed = doc.lines[headline]
-                    cut = printed_cut(first, printed, host) if headline == found else None
-                    span = None if cut is None else cut_to(first, cut, host)
+                    cut = page_title.printed_cut(printed) if headline == found else None
+                    span = None if cut is None else page_title.cut_to(cut)
                     moved: MoveTarget | None = "title"
                     if span is not None and (
-                        cut != headline_key(printed) or restyled(printed, first[: span[0]] + first[span[1] :])
+                        cut != page.key(headline) or restyled(printed, first[: span[0]] + first[span[1] :])
                     ):
                         # Printed behind a breadcrumb, or restyled: the title is the page title's cut.
                         yield from self._page_title_cut(first, span)
@@ -618,14 +762,14 @@ class ExtractTitle:
                     yield Edit.drop_line(self.name, "title.headline", headline, printed, moved_to=moved)
                     return
                 if menu:
-                    span = site_name_span(first, host)
+                    span = page_title.site_span
                 else:  # a short page: its title names a line printed lower down
-                    span = None if found is None else cut_to(first, doc.lines[found], host)
+                    span = None if found is None else page_title.cut_to(doc.lines[found])
                 if span is not None and looks_like_headline(first, repeated=False):
                     # The headline is the title without the site's name (taken next round).
                     yield Edit(self.name, "title.site-name", 0, span[0], span[1])
                     return
-                whole = printed_whole(doc.lines) if menu and _AFFIX.search(first) else None
+                whole = _printed_whole(page) if menu and _AFFIX.search(first) else None
                 if whole is not None and whole > 1 and looks_like_headline(first, repeated=True):
                     # A headline with a colon or dash of its own, printed again above the prose:
                     # the print is the headline (where the article starts), unless it differs
@@ -637,7 +781,7 @@ class ExtractTitle:
                         yield Edit.drop_line(self.name, "title.first-line", 0, first, moved_to="title")
                         yield Edit.drop_line(self.name, "title.repeat", whole, doc.lines[whole])
                     return
-            repeated = any(headline_key(line) == key for line in doc.lines[1:])
+            repeated = page.printed_again
             if len(doc.lines) < 2 or not key or not looks_like_headline(first, repeated):
                 return
             moved_to: MoveTarget | None = "title"
@@ -646,12 +790,12 @@ class ExtractTitle:
         if not key:
             return
         position = 0
-        if "title.first-line" not in done and headline_key(first) == key:
+        if "title.first-line" not in done and page.key(0) == key:
             yield Edit.drop_line(self.name, "title.first-line", 0, first, moved_to=moved_to)
             position = 1
         # The scraper's second print stands right above the article. Any other paragraph equal to
         # the headline (a third copy opening the body, a subheading further down) is the
         # author's, and stays.
         second = doc.lines[position] if position < len(doc.lines) else None
-        if "title.repeat" not in done and second is not None and headline_key(second) == key:
+        if "title.repeat" not in done and second is not None and page.key(position) == key:
             yield Edit.drop_line(self.name, "title.repeat", position, second)
