@@ -380,3 +380,24 @@ def test_below_a_lone_paragraph_only_a_line_with_a_byline_below_is_the_headline(
     doc = clean_page([first, *MENU, BIO, *contents, *PROSE])
     assert doc.title == "How to form a ferry cooperative"
     assert "title.headline" not in title_rules(doc)
+
+
+# --- a site's name in two parts ---------------------------------------------------------------
+
+
+def test_a_headline_before_a_site_name_in_two_parts_is_a_cut_and_beats_the_logo() -> None:
+    # "Ana Ruiz - Sail Notes" on anasailnotes.example: the author's name and the site's, printed
+    # as the logo at the top; the headline has fewer words than both together.
+    first = "Mending torn jibs - Ana Ruiz - Sail Notes"
+    assert "Mending torn jibs" in page_title_cuts(first, "www.anasailnotes.example")
+    lines = [first, "Ana Ruiz – Sail Notes", *MENU, "Mending torn jibs", "By Ana Ruiz", *PROSE]
+    doc = clean_page(lines, "https://www.anasailnotes.example/mending-torn-jibs")
+    assert doc.title == "Mending torn jibs"
+    assert title_rules(doc)["title.headline"] == "Mending torn jibs"  # not the logo's text
+
+
+def test_a_section_before_a_headline_and_the_site_name_is_still_no_cut() -> None:
+    first = "Sail care - How we mend a torn jib at sea - Sail Notes"
+    cuts = page_title_cuts(first, "www.anasailnotes.example")
+    assert "Sail care" not in cuts  # fewer words than the headline between it and the site
+    assert "Sail care" not in page_title_cuts("Sail care - Ana Ruiz - Sail Notes", "www.harbourpost.example")

@@ -195,11 +195,29 @@ def _page_title_cuts(first: str, site: Site) -> list[str]:
             if not on_right and ":" in match.group():  # "Storm: what we know"; "Site: Storm"
                 continue
             words = len(_WORD.findall(cut))
-            long_enough = words >= PAGE_TITLE_MIN_WORDS and words >= len(_WORD.findall(rest))
+            # A cut before the site's name outnumbers what stands between them ("Ana Ruiz - ...").
+            rest_words = len(_WORD.findall(rest)) if on_right else _words_before_site(rest, site)
+            long_enough = words >= PAGE_TITLE_MIN_WORDS and words >= rest_words
             freed = _is_site(rest, site, words) or _beside_site(cut, rest, beside, site, on_right)
             if words and (long_enough or freed) and not site.named_by(cut) and cut not in cuts:
                 cuts.append(cut)
     return sorted(cuts, key=lambda c: (-len(_WORD.findall(c)), -len(c)))
+
+
+def _words_before_site(rest: str, site: Site) -> int:
+    """The words of a page title's end before its last parts that name the site: a site's
+    name in two parts ("Ana Ruiz - Garden Notes" on gardennotes.example) leaves its first
+    ("Ana Ruiz"), which a headline before it must outnumber, not the whole name.
+
+    >>> _words_before_site("Ana Ruiz - Garden Notes", Site.of("gardennotes.example"))
+    2
+    >>> _words_before_site("Ana Ruiz - Garden Notes", Site.of("harbourpost.example"))
+    4
+    """
+    parts = _AFFIX.split(rest)
+    while len(parts) > 1 and site.named_by(parts[-1], loose=True):
+        parts.pop()
+    return sum(len(_WORD.findall(part)) for part in parts)
 
 
 def site_name_span(first: str, host: str = "") -> tuple[int, int] | None:
