@@ -216,14 +216,17 @@ class _RuleGroup:
 
     def first_match(self, line: str) -> Rule | None:
         """The first rule, in order, that takes ``line`` (what trying each in turn would give)."""
-        words = len(line.split())
+        # Split no further than the group's longest rule allows: a longer line (most article
+        # paragraphs) is told by the count reaching one more, whatever its length.
+        words = len(line.split(None, self.max_words)) if self.max_words >= 0 else 0
         if words > self.max_words:
             return None
         rules = self.rules
         limit = len(rules)  # the first rule whose phrases take the line, if any
         if self.phrases:
-            listed = self.phrases.get(phrase_key(line), ())
-            limit = next((i for i in listed if words <= rules[i].max_words), limit)
+            listed = self.phrases.get(phrase_key(line))
+            if listed:
+                limit = next((i for i in listed if words <= rules[i].max_words), limit)
         segments = self.segments
         if self.gate is not None and not any(token in line for token in self.gate):
             segments = ()  # no pattern of the group can match without one of these

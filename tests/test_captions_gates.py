@@ -4,16 +4,24 @@ on prose, and on lines made of the words, separators and letters that could fool
 
 from __future__ import annotations
 
+import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaner.captions.grammar import CREDIT_TAIL, CreditGrammar
+from cleaner.captions.grammar import (
+    _JOINING,
+    _UNDECORATE,
+    _WORD_DECORATION,
+    CREDIT_TAIL,
+    CreditGrammar,
+    _folded_words,
+)
 
 
 class Ungated(CreditGrammar):
     """The grammar with its first tests always saying "maybe": every line is parsed in full."""
 
-    def _words_in(self, text: str, words: set[str] | frozenset[str]) -> bool:
+    def _words_in(self, text: str, words: frozenset[bytes]) -> bool:
         return True
 
     def _may_name_agency(self, line: str) -> bool:
@@ -54,14 +62,14 @@ def test_the_first_tests_never_change_an_answer_on_credits_and_prose() -> None:
 
 def test_the_first_tests_turn_away_prose_without_a_label_or_an_agency() -> None:
     prose = "He went for a walk along the old harbour and came back by noon."
-    assert not GATED._words_in(prose, GATED._label_words)
+    assert not GATED._words_in(prose, GATED._label_keys)
     assert not GATED._may_name_agency(prose)
     assert GATED._credit(prose) is None
 
 
 def test_the_first_tests_let_through_what_may_be_a_credit() -> None:
-    assert GATED._words_in("dawn.Photo: Ana Ruiz", GATED._label_words)  # glued to the sentence
-    assert GATED._words_in("(FOTO) Ana Ruiz", GATED._label_words)
+    assert GATED._words_in("dawn.Photo: Ana Ruiz", GATED._label_keys)  # glued to the sentence
+    assert GATED._words_in("(FOTO) Ana Ruiz", GATED._label_keys)
     assert GATED._may_name_agency("Ana Ruiz for THE NEW YORK TIMES")
     assert GATED._may_name_agency("dawn (Getty Images)")
     assert GATED._may_name_agency("Ana Ruiz/dpa")
@@ -132,6 +140,10 @@ SEPARATORS = [
     ") ",
     "’ ",
     "” ",
+    "\xa0",
+    "\u3000",
+    "\x1c",
+    "“",
 ]
 
 
@@ -143,3 +155,40 @@ def test_the_first_tests_never_change_an_answer_on_lines_made_to_fool_them(
     line = "".join(token + sep for token, sep in pieces).strip()
     for variant in (line, line + ")", "(" + line + ")", "Crowds at the gate. " + line):
         assert GATED._credit(variant) == FULL._credit(variant), variant
+        if "/" not in variant and "|" not in variant:  # _may_hold_credit asks of such lines only
+            assert GATED._holds_word(variant) == holds_word(variant), variant
+
+
+def holds_word(tail: str) -> bool:
+    """What CreditGrammar._holds_word answers, token by token: one of the line's white-space-
+    separated tokens (white space as ``regex`` tells it, without "\\x1c" to "\\x1f"),
+    undecorated and case-folded, is a label word, "via" or "for"."""
+    words = {w.strip(_WORD_DECORATION).casefold() for w in regex.split(r"\s+", tail)}
+    return bool(words & (GATED._label_words | _JOINING))
+
+
+def test_a_label_word_or_a_joining_one_counts_only_as_a_whole_token() -> None:
+    for tail in ["Crowds at dawn. (Photo: Ana Ruiz", "made for the town", "“VIA” Ana", "Bild\u3000Ana"]:
+        assert GATED._holds_word(tail) and holds_word(tail), tail
+    for tail in ["Crowds at dawn.Photo Ana Ruiz", "a photograph-like scene", "therefore", "Ana\x1cfor"]:
+        assert not GATED._holds_word(tail) and not holds_word(tail), tail
+
+
+def test_the_folded_words_are_those_of_the_text_undecorated_and_case_folded() -> None:
+    for line in [*LINES, "Ana\u2003Ruiz\x1cPhoto\u3000©\xa0Bild“Foto”", "", "  \t "]:
+        assert _folded_words(line) == [w.encode() for w in line.casefold().translate(_UNDECORATE).split()]
+
+
+FOLDING = [*"aZß/|:.,()“”’‘ \t\x1c\x85\xa0\u2003\u3000\u180eİﬁé©"]
+
+
+@given(st.text(alphabet=st.sampled_from(FOLDING), max_size=40))
+def test_the_folded_words_are_cut_as_str_split_cuts_them(text: str) -> None:
+    assert _folded_words(text) == [w.encode() for w in text.casefold().translate(_UNDECORATE).split()]
+
+
+def test_every_white_space_outside_ascii_is_a_gap_of_the_folded_words() -> None:
+    import sys
+
+    spaces = [chr(c) for c in range(128, sys.maxunicode + 1) if chr(c).isspace()]
+    assert all(_folded_words("photo" + c + "credit") == [b"photo", b"credit"] for c in spaces)

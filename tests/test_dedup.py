@@ -25,6 +25,7 @@ from cleaner.dedup.minhash import (
     PARAGRAPH_SKETCH,
     SketchSettings,
     estimated_jaccard,
+    estimated_jaccards_back,
     permutations,
     signature,
     signatures,
@@ -513,3 +514,28 @@ def test_a_long_text_streamed_gives_the_hashes_and_edges_of_a_short_one(words: l
         streamed = array("I")
         assert minhash.hash_into(text, 3, streamed) == edges
     assert streamed == whole
+
+
+def test_the_similarities_a_distance_back_are_those_of_each_pair() -> None:
+    paragraphs = ["Tip line", "Tip line", "The harbour reopens on Monday.", "The harbour reopens Monday.", ""]
+    sigs = [signature(p, PARAGRAPH_SKETCH) for p in paragraphs]
+    for distance in (1, 2, 4, 5, 7):
+        back = estimated_jaccards_back(sigs, distance)
+        assert back == [
+            estimated_jaccard(sigs[i], sigs[i - distance]) if i >= distance else 0.0 for i in range(len(sigs))
+        ]
+    assert estimated_jaccards_back(sigs, 1)[1] == 1.0
+    assert estimated_jaccards_back([], 1) == []
+
+
+def test_with_no_window_a_paragraph_is_compared_with_every_kept_one_before_it() -> None:
+    doc = Document(
+        "d",
+        "s",
+        ["Tip line for the harbour desk", "A different paragraph here.", "Tip line for the harbour desk"],
+    )
+    run_passes(doc, [RemoveRepeatedParagraphs(window=0)])
+    assert doc.lines == ["Tip line for the harbour desk", "A different paragraph here."]
+    kept = Document("d", "s", list(doc.input_lines))
+    run_passes(kept, [RemoveRepeatedParagraphs(window=1)])
+    assert kept.lines == list(doc.input_lines)

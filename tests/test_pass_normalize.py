@@ -258,7 +258,8 @@ def test_the_first_test_lets_through_only_lines_ftfy_leaves_alone() -> None:
     from cleaner.passes.normalize import first_ftfy_fix, ftfy_changes_nothing
 
     passed = [line for line in FTFY_TRICKS if ftfy_changes_nothing(line)]
-    assert "Café society" in passed and "It’s done – at last… “Yes”, he said." not in passed
+    # Typography is among the marks, but ftfy's badness test tells it from mojibake.
+    assert "Café society" in passed and "It’s done – at last… “Yes”, he said." in passed
     assert "CafÃ© society" not in passed and "Fish &amp; chips" not in passed
     assert "Object \ufffc here" not in passed
     for line in passed:
@@ -283,3 +284,24 @@ def test_the_first_test_never_skips_a_line_ftfy_would_change(line: str) -> None:
 
     if ftfy_changes_nothing(line):
         assert ftfy.fix_and_explain(line, config=FTFY_CONFIG).text == line
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=MOJIBAKE_ALPHABET + "abc ÜÀ©®™»«•„¦¤", max_size=16))
+def test_the_badness_test_near_the_marks_is_ftfys_on_the_whole_line(line: str) -> None:
+    import ftfy.badness
+
+    from cleaner.passes.normalize import looks_like_mojibake, mojibake_marks
+
+    marks = mojibake_marks()
+    assert marks is not None
+    assert looks_like_mojibake(line, marks) == ftfy.badness.is_bad(line)
+    padded = "Plain words before the text. " + line + " And after it."
+    assert looks_like_mojibake(padded, marks) == ftfy.badness.is_bad(padded)
+
+
+def test_the_badness_test_is_tried_no_further_back_than_ftfys_longest_match() -> None:
+    from cleaner.passes.normalize import mojibake_reach
+
+    reach = mojibake_reach()
+    assert reach is not None and 1 <= reach < 16

@@ -348,3 +348,21 @@ def test_a_group_whose_patterns_all_require_text_still_matches_a_line_with_it(tm
         assert rules.first_match("A harbour at dawn. TWO/Kim", "captions", ("credit",)).id == "caption.two"  # type: ignore[union-attr]
         assert rules.first_match("A harbour at dawn. ONE/Kim", "captions", ("credit",)).id == "caption.one"  # type: ignore[union-attr]
         assert rules.first_match("A harbour at dawn. Kim", "captions", ("credit",)) is None
+
+
+def test_a_line_is_taken_or_not_by_its_word_count_around_the_longest_rule(tmp_path: Path) -> None:
+    # The group counts a line's words no further than its longest rule allows: at, just over and
+    # far over that count, the answer is what trying each rule in turn gives.
+    write_rules(
+        tmp_path,
+        "a.toml",
+        "[[rule]]\nid = \"junk.short\"\npattern = 'tip(\\s+\\w+)*'\nmax_words = 3\n"
+        "[[rule]]\nid = \"junk.long\"\npattern = 'tip(\\s+\\w+)*'\nmax_words = 6\n"
+        '[[rule]]\nid = "junk.phrase"\nphrases = ["tip line"]\nmax_words = 6\n',
+    )
+    rules = as_shipped(load_rules([tmp_path], defaults=False))
+    for count in (1, 2, 3, 4, 6, 7, 8, 60):
+        for line in ("tip" + " line" * (count - 1), "  tip" + "\tline" * (count - 1) + " "):
+            expected = first_rule_one_by_one(list(rules), line, "junk", ("line",))
+            assert rules.first_match(line, "junk", ("line",)) == expected, line
+            assert (expected is None) == (count > 6)

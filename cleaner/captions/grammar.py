@@ -85,8 +85,18 @@ _WORD_RUN = re.compile(r"\w+")
 _OUTLET_IN_BRACKETS = regex.compile(r"\s+\(([^()]{2,60})\)$")
 _WORD_DECORATION = ":|/()[],.;!?\"'”’“‘"
 # The decoration as white space: a word that a line's token is, once undecorated, is a word of
-# the line's text with its decoration made spaces (see CreditGrammar._words_in).
+# the line's text with its decoration made spaces (see CreditGrammar._words_in and _folded_words).
 _UNDECORATE = str.maketrans(dict.fromkeys(_WORD_DECORATION, " "))
+# The same for UTF-8 bytes: ASCII decoration and white space made spaces (a multi-byte
+# character's bytes are none of them). str.split takes the white space outside ASCII too, and
+# the decoration has curly quotes: those are made spaces before the text is encoded.
+_UNDECORATE_BYTES = bytes(
+    ord(" ") if chr(c) in _WORD_DECORATION or chr(c).isspace() else c for c in range(128)
+) + bytes(range(128, 256))
+_NON_ASCII_SPACE = "\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_NON_ASCII_GAPS = re.compile(
+    "[" + _NON_ASCII_SPACE + "".join(c for c in _WORD_DECORATION if not c.isascii()) + "]"
+)
 _COPYRIGHT = frozenset({"©", "copyright"})
 _JOINING = frozenset({"via", "for"})
 _COURTESY = frozenset({"courtesy", "by", "von", "de", "por", "par"})
@@ -200,6 +210,10 @@ class CreditGrammar:
         self._kinds: BoundedMemo[str, str | None] = BoundedMemo(PART_CACHE_SIZE)
         # Cheap first tests, before any pattern runs: most lines hold no label and no credit.
         self._label_words = {w.split()[0].casefold().strip(_WORD_DECORATION) for w in labels}
+        # The same, UTF-8 encoded, for the tests on _folded_words; with "via" and "for".
+        self._label_keys = frozenset(w.encode() for w in self._label_words)
+        self._hold_keys = self._label_keys | {w.encode() for w in _JOINING}
+        self._decorated = {word: _decorated_word(word) for word in self._hold_keys}
         self._not_credit_words = {w.split()[0].casefold() for w in v.not_credits}
         # Words with decoration inside (a user's vocabulary may have one) defeat _words_in.
         self._plain_words = not any(
@@ -412,24 +426,35 @@ class CreditGrammar:
         tail = line[-CREDIT_TAIL:]
         if "/" in tail or "|" in tail:
             return True
-        # Without "/" and "|", the tokens are the white-space-separated words: ``str.split``
-        # gives them, but for the leading and trailing empty strings (in no word list).
-        tokens = _TOKENS.split(tail) if _SPLIT_ONLY.search(tail) else tail.split()
-        words = {w.strip(_WORD_DECORATION).casefold() for w in tokens}
-        if words & self._label_words or words & _JOINING:
+        if self._holds_word(tail):
             return True
         last = tail.rsplit(". ", 1)[-1].strip().rstrip(".")
         return self.vocabulary.known.get(_key(last)) is not None or last.upper() in self.vocabulary.known
 
-    def _words_in(self, text: str, words: set[str] | frozenset[str]) -> bool:
+    def _holds_word(self, tail: str) -> bool:
+        """Whether a token of ``tail`` (a line's end, without "/" and "|") is a label word,
+        "via" or "for" once undecorated and case-folded."""
+        # Such a token is a word of the folded text (see _words_in): most lines have none.
+        found = self._hold_keys.intersection(_folded_words(tail)) if self._plain_words else None
+        if found is not None and not _SPLIT_ONLY.search(tail):
+            # The tokens are the white-space-separated words (what ``str.split`` and ``regex``'s
+            # \s cut at is the same here): a found word alone with its decoration is one.
+            folded = tail.casefold()
+            return any(self._decorated[word].search(folded) for word in found)
+        tokens = _TOKENS.split(tail) if _SPLIT_ONLY.search(tail) else tail.split()
+        words = {w.strip(_WORD_DECORATION).casefold() for w in tokens}
+        return bool(words & self._label_words or words & _JOINING)
+
+    def _words_in(self, text: str, words: frozenset[bytes]) -> bool:
         """A necessary condition, tested at C speed, for a token of ``text`` (or of any text cut
         from it where a credit may start: after white space, "/", "|" or a decoration character)
-        to be one of ``words`` once undecorated and case-folded: with the decoration made
-        spaces, the case-folded text has one of ``words`` as a white-space-separated word.
-        (Case-folding leaves decoration and white space as they are.) False means none is."""
+        to be one of ``words`` (UTF-8 encoded) once undecorated and case-folded: with the
+        decoration made spaces, the case-folded text has one of ``words`` as a
+        white-space-separated word (:func:`_folded_words`). (Case-folding leaves decoration and
+        white space as they are, and makes neither of any other character.) False means none is."""
         if not self._plain_words:
             return True
-        return not words.isdisjoint(text.casefold().translate(_UNDECORATE).split())
+        return not words.isdisjoint(_folded_words(text))
 
     def _may_name_agency(self, line: str) -> bool:
         """A necessary condition, tested at C speed, for a part cut from ``line`` to be a known
@@ -473,12 +498,12 @@ class CreditGrammar:
         tail = line[lo:]
         # Without a label word, no text cut from there opens with a label: the label patterns
         # need not be tried.
-        labelled = self._words_in(tail, self._label_words)
+        labelled = self._words_in(tail, self._label_keys)
         if not labelled and "/" not in tail and "|" not in tail and not self._may_name_agency(tail):
             # Nor can a credit without a label end the line: one of NAME/OUTLET or NAME | OUTLET
             # shape needs the "/" or "|", any other a known agency or picture desk (see parse).
             # Only a labelled one opening the line may be left.
-            if lo == 0 or not self._words_in(line[:LEADING_MAX_CHARS], self._label_words):
+            if lo == 0 or not self._words_in(line[:LEADING_MAX_CHARS], self._label_keys):
                 return None
             return self.leading_credit(line)
         best: Credit | None = None
@@ -497,7 +522,7 @@ class CreditGrammar:
             if found is not None:
                 best = _stronger(best, dataclasses.replace(found, start=bracket, bracketed=True))
         if (best is None or not best.strong) and (
-            labelled if lo == 0 else self._words_in(line[:LEADING_MAX_CHARS], self._label_words)
+            labelled if lo == 0 else self._words_in(line[:LEADING_MAX_CHARS], self._label_keys)
         ):
             leading = self.leading_credit(line)
             if leading is not None:
@@ -516,6 +541,27 @@ class CreditGrammar:
             # "© Harbour Post. All rights reserved." opens a footer, not a caption
             return None
         return dataclasses.replace(found, leading=True)
+
+
+def _decorated_word(word: bytes) -> re.Pattern[str]:
+    """A white-space-separated token that is ``word`` (UTF-8 encoded, without decoration) with
+    decoration only around it: "Photo:", "(via", "“file”" for "photo", "via", "file", in a
+    case-folded text."""
+    decoration = "[" + re.escape(_WORD_DECORATION) + "]*"
+    return re.compile(rf"(?<!\S){decoration}{re.escape(word.decode())}{decoration}(?!\S)")
+
+
+def _folded_words(text: str) -> list[bytes]:
+    """The words of ``text`` case-folded, with its decoration made spaces, UTF-8 encoded: what
+    ``text.casefold().translate(_UNDECORATE).split()`` gives, encoded, cut at C speed
+    (``str.translate`` looks each character of a line that is not ASCII up in a dict).
+
+    >>> _folded_words("Fishermen at dawn.Photo: Ana\xa0Ruiz")
+    [b'fishermen', b'at', b'dawn', b'photo', b'ana', b'ruiz']
+    """
+    if not text.isascii():
+        text = _NON_ASCII_GAPS.sub(" ", text)
+    return text.casefold().encode().translate(_UNDECORATE_BYTES).split()
 
 
 _Runs = tuple[frozenset[str], frozenset[tuple[str, str]]]

@@ -255,3 +255,15 @@ def _fmix32(hv: np.ndarray) -> np.ndarray:
 def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """The share of equal signature positions: MinHash's estimate of the Jaccard similarity."""
     return float(np.count_nonzero(a == b) / len(a))
+
+
+def estimated_jaccards_back(sigs: list[np.ndarray], distance: int) -> list[float]:
+    """:func:`estimated_jaccard` of each signature with the one ``distance`` places before it
+    (0.0 for the first ``distance``, which have none), in one numpy comparison: a document's
+    paragraphs are many and short, and one call per pair costs more in overhead than in work."""
+    if len(sigs) <= distance:
+        return [0.0] * len(sigs)
+    rows = np.stack(sigs)
+    equal = np.count_nonzero(rows[distance:] == rows[:-distance], axis=1)
+    size = rows.shape[1]
+    return [0.0] * distance + [float(int(count) / size) for count in equal]

@@ -8,7 +8,7 @@ item, a summary line), far apart; scrapers double a paragraph right where it sta
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import takewhile
 from typing import ClassVar
@@ -20,6 +20,7 @@ from cleaner.dedup.minhash import (
     PARAGRAPH_SKETCH,
     Edges,
     estimated_jaccard,
+    estimated_jaccards_back,
     mixed_hashes,
     shingle_hash_batch,
     shingle_hashes,
@@ -140,15 +141,33 @@ class RemoveRepeatedParagraphs:
         if len(lines) < 2:
             return
         sigs = paragraph_signatures_of(lines)
+        similarity = self._similarity(sigs)
         kept: list[int] = []
         for i in range(len(lines)):
             # The kept paragraphs within the window: the last few of ``kept``, read backwards
             # (one pass over the document, not a list rebuilt per paragraph).
             since = i - self.window
             recent = takewhile(since.__le__, reversed(kept)) if self.window else kept
-            if len(lines[i].split()) >= self.min_words and any(
-                estimated_jaccard(sigs[i], sigs[j]) >= self.threshold for j in recent
+            if has_words(lines[i], self.min_words) and any(
+                similarity(i, j) >= self.threshold for j in recent
             ):
                 yield Edit.drop_line(self.name, "repeat.paragraph", i, lines[i])
             else:
                 kept.append(i)
+
+    def _similarity(self, sigs: list[np.ndarray]) -> Callable[[int, int], float]:
+        """The estimated Jaccard similarity of paragraphs i and j (j before i): within the
+        window, every pair at each distance compared at once; with no window, pair by pair."""
+        if not self.window:
+            return lambda i, j: estimated_jaccard(sigs[i], sigs[j])
+        back = [estimated_jaccards_back(sigs, distance) for distance in range(1, self.window + 1)]
+        return lambda i, j: back[i - j - 1][i]
+
+
+def has_words(line: str, count: int) -> bool:
+    """Whether ``line`` has at least ``count`` words (split no further than that).
+
+    >>> has_words("Tip line", 2), has_words("Tip", 2), has_words("", 0)
+    (True, False, True)
+    """
+    return len(line.split(None, count - 1)) >= count if count > 0 else True

@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 from typing import Any, ClassVar
 
 import ftfy
+import ftfy.badness
 
 from cleaner.document import Document, Edit
 from cleaner.layout import TRIM_CHARS
@@ -88,6 +89,44 @@ def _chars(op: Any, arg: Any, constants: Any) -> set[str] | None:
     return chars
 
 
+def _mojibake_reach() -> int | None:
+    """How many characters before a mark a match of ftfy's badness pattern can start (its
+    longest match, less one: each alternative is a few single characters); None when that
+    cannot be told."""
+    try:
+        from ftfy.badness import BADNESS_RE
+
+        parser: Any = importlib.import_module("re._parser")
+        constants: Any = importlib.import_module("re._constants")
+        longest = int(parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags).getwidth()[1])
+    except Exception:  # another ftfy or Python: ftfy's test is run on the whole line
+        return None
+    return longest - 1 if 0 < longest < constants.MAXREPEAT else None
+
+
+@cache
+def mojibake_reach() -> int | None:
+    """:func:`_mojibake_reach` of the installed ftfy, read once."""
+    return _mojibake_reach()
+
+
+def looks_like_mojibake(line: str, marks: re.Pattern[str]) -> bool:
+    """ftfy's badness test (``ftfy.badness.is_bad``) of ``line``, with ``marks`` its
+    :func:`mojibake_marks`: a match holds a mark, so it starts at most :func:`mojibake_reach`
+    characters before one, and the pattern is tried at those places only (on the whole line,
+    its alternatives are tried at every character: a few marks are far cheaper)."""
+    from ftfy.badness import BADNESS_RE
+
+    reach = mojibake_reach()
+    for mark in marks.finditer(line):
+        if reach is None:
+            return ftfy.badness.is_bad(line)
+        end = mark.start()
+        if any(BADNESS_RE.match(line, start) for start in range(max(0, end - reach), end + 1)):
+            return True
+    return False
+
+
 @cache
 def mojibake_marks() -> re.Pattern[str] | None:
     """:func:`_mojibake_marks` of the installed ftfy, if its fixers are the ones read (the first
@@ -98,14 +137,18 @@ def mojibake_marks() -> re.Pattern[str] | None:
 def ftfy_changes_nothing(line: str) -> bool:
     """Whether ftfy, as FTFY_CONFIG sets it, certainly leaves ``line`` as it is (False: it may not).
 
-    Its fixers under that configuration: HTML entities need "&"; mojibake needs one of the
-    characters of :func:`_mojibake_marks` (and ASCII text is never taken for mojibake); C1 and
-    other control characters, terminal escapes, surrogates and the format characters ftfy
-    removes are all unprintable, but for U+FFFC, which it removes too.
+    Its fixers under that configuration: HTML entities need "&"; mojibake needs ftfy's badness
+    test to hold (:func:`looks_like_mojibake`: first, one of the characters of
+    :func:`_mojibake_marks`; ASCII text is never taken for mojibake); C1 and other control
+    characters, terminal escapes, surrogates and the format characters ftfy removes are all
+    unprintable, but for U+FFFC, which it removes too. A line none of them changes is one ftfy
+    leaves as it is: each fixer is given the line as it is.
 
     >>> ftfy_changes_nothing("Café society"), ftfy_changes_nothing("CafÃ© society")
     (True, False)
     >>> ftfy_changes_nothing("It’s done – at last"), ftfy_changes_nothing("Fish &amp; chips")
+    (True, False)
+    >>> ftfy_changes_nothing("“Grüße”, he said – © 2024 Ünal"), ftfy_changes_nothing("â€œQuoteâ€")
     (True, False)
     """
     if "&" in line or not line.isprintable():
@@ -113,7 +156,7 @@ def ftfy_changes_nothing(line: str) -> bool:
     if line.isascii():
         return True
     marks = mojibake_marks()
-    return marks is not None and "\ufffc" not in line and marks.search(line) is None
+    return marks is not None and "\ufffc" not in line and not looks_like_mojibake(line, marks)
 
 
 # Lines a normalisation pass found nothing to do in, remembered per pass (and per process): the
