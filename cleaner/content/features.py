@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from itertools import chain, repeat
+from operator import is_not, itemgetter
 
 import numpy as np
 
@@ -427,28 +428,45 @@ def document_features(
     Cost: a page has hundreds of lines and the same words again and again, so each distinct
     word is described once (case-folded, looked up in the stop words, its capitals counted)
     and the per-line figures are sums over the document's words and characters at once; only
-    the regular expressions that look at a line's ends run line by line.
+    the regular expressions that look at a line's ends run line by line, once per distinct line.
     """
     n = len(lines)
     width = len(FEATURE_NAMES)
     if not n:
         return PageFeatures(np.zeros((0, width), dtype=np.float32), np.zeros(0), None)
-    tokens = list(map(_tokens, lines))
-    per_line = np.fromiter(map(len, tokens), dtype=np.int64, count=n)
-    n_words_all = per_line.astype(np.float64)
+    # A page repeats lines (its menu above and below the article, a share bar, "Read more"):
+    # what a line is by itself (its words, characters, ends and patterns) is worked out once
+    # per distinct line, a "row", and copied to every line that repeats it. The rows keep the
+    # order in which the lines first occur, so the words first occur in the same order too and
+    # every number below is what one pass over all the lines gives.
+    first_seen = dict.fromkeys(lines)
+    rows = list(first_seen)
+    m = len(rows)
+    if m < n:
+        row_number = dict(zip(rows, range(m), strict=True))
+        row_of = np.fromiter(map(row_number.__getitem__, lines), dtype=np.intp, count=n)
+        copies = np.bincount(row_of, minlength=m)
+    else:
+        row_of = np.arange(n)
+        copies = np.ones(n, dtype=np.int64)
+    tokens = list(map(_tokens, rows))
+    per_row = np.fromiter(map(len, tokens), dtype=np.int64, count=m)
+    n_words_all = per_row[row_of].astype(np.float64)
+    n_words_row = per_row.astype(np.float64)
     flat = list(chain.from_iterable(tokens))
     distinct = list(dict.fromkeys(flat))
     index = dict(zip(distinct, range(len(distinct)), strict=True))
     ids = np.fromiter(map(index.__getitem__, flat), dtype=np.intp, count=len(flat))
-    line_of = np.repeat(np.arange(n), per_line)
+    row_of_word = np.repeat(np.arange(m), per_row)
     entries = _word_entries(distinct)
     folded_number = entries >> _FLAG_BITS
-    times = np.bincount(ids, minlength=len(distinct))
-    lang, is_stop = _stops_of_rows(_FOLDED_ROWS[0][folded_number], times, len(flat))
+    # How often each word occurs on the page: in its row, times the lines that repeat the row.
+    times = np.bincount(ids, weights=copies[row_of_word], minlength=len(distinct)).astype(np.int64)
+    lang, is_stop = _stops_of_rows(_FOLDED_ROWS[0][folded_number], times, int(per_row @ copies))
     stops = stop_words().get(lang or "", frozenset())
 
-    def line_sum(word_values: np.ndarray) -> np.ndarray:
-        out: np.ndarray = np.bincount(line_of, weights=word_values[ids], minlength=n)
+    def row_sum(word_values: np.ndarray) -> np.ndarray:
+        out: np.ndarray = np.bincount(row_of_word, weights=word_values[ids], minlength=m)
         return out
 
     size = len(distinct)
@@ -456,36 +474,39 @@ def document_features(
     title_case = (entries & _TITLE) > 0
     word_len = np.fromiter(map(len, distinct), dtype=np.float64, count=size)
     upper = (entries & _UPPER) > 0
-    alpha_words = line_sum(alpha)
-    chars = np.fromiter(map(len, lines), dtype=np.int64, count=n)
-    digits, punct, commas, separator_chars = _char_counts(lines, chars)
+    alpha_words = row_sum(alpha)
+    chars = np.fromiter(map(len, rows), dtype=np.int64, count=m)
+    digits, punct, commas, separator_chars = _char_counts(rows, chars)
     chars_f = chars.astype(np.float64)
-    folded_lines = [line.casefold() for line in lines]
-    counts = Counter(folded_lines)
-    base = np.zeros((n, len(LINE_FEATURES)), dtype=np.float64)
-    base[:, 0] = np.log1p(n_words_all)
-    base[:, 1] = np.log1p(chars_f)
-    base[:, 5] = _share(line_sum(is_stop), n_words_all)
-    base[:, 6] = _share(line_sum(title_case), alpha_words)
-    base[:, 7] = _share(line_sum(upper), alpha_words)
-    base[:, 8] = _share(digits, chars_f)
-    base[:, 9] = _share(punct, chars_f)
-    base[:, 10] = _share(commas, n_words_all)
-    base[:, 11] = np.minimum(_share(line_sum(word_len), n_words_all), 20.0)
-    stripped = [line.rstrip() for line in lines]
-    base[:, 2] = [s.rstrip(_CLOSERS).endswith(_ENDERS) for s in stripped]  # _SENTENCE_END
-    base[:, 3] = [s.endswith(":") for s in stripped]
-    base[:, 4] = [s.endswith(("?", "？")) for s in stripped]
+    row_base = np.zeros((m, len(LINE_FEATURES)), dtype=np.float64)
+    row_base[:, 0] = np.log1p(n_words_row)
+    row_base[:, 1] = np.log1p(chars_f)
+    row_base[:, 5] = _share(row_sum(is_stop), n_words_row)
+    row_base[:, 6] = _share(row_sum(title_case), alpha_words)
+    row_base[:, 7] = _share(row_sum(upper), alpha_words)
+    row_base[:, 8] = _share(digits, chars_f)
+    row_base[:, 9] = _share(punct, chars_f)
+    row_base[:, 10] = _share(commas, n_words_row)
+    row_base[:, 11] = np.minimum(_share(row_sum(word_len), n_words_row), 20.0)
+    stripped = list(map(str.rstrip, rows))
+    # _SENTENCE_END, a colon, a question mark at the end (white space and closers aside).
+    row_base[:, 2] = list(map(str.endswith, map(str.rstrip, stripped, repeat(_CLOSERS)), repeat(_ENDERS)))
+    row_base[:, 3] = list(map(str.endswith, stripped, repeat(":")))
+    row_base[:, 4] = list(map(str.endswith, stripped, repeat(("?", "？"))))
     at = np.flatnonzero(separator_chars)
-    base[at, 12] = [min(len(_SEPARATORS.findall(lines[i])), 3) for i in at.tolist()]
-    base[:, 13] = [_BULLET.match(line) is not None for line in lines]
-    base[:, 14] = list(map(_urlish, lines))
-    at = np.flatnonzero(per_line <= 12)
-    base[at, 15] = [_BYLINE.match(lines[i]) is not None for i in at.tolist()]
-    at = np.flatnonzero((per_line <= 14) & (digits > 0))  # every date has a digit
-    base[at, 16] = [_has_date(lines[i]) for i in at.tolist()]
-    base[:, 17] = [line[:1].islower() for line in lines]
-    base[:, 21] = np.minimum(np.array([counts[key] for key in folded_lines], dtype=np.float64) - 1, 3)
+    row_base[at, 12] = [min(len(_SEPARATORS.findall(rows[i])), 3) for i in at.tolist()]
+    row_base[:, 13] = list(map(is_not, map(_BULLET.match, rows), repeat(None)))
+    row_base[:, 14] = list(map(_urlish, rows))
+    at = np.flatnonzero(per_row <= 12)
+    row_base[at, 15] = [_BYLINE.match(rows[i]) is not None for i in at.tolist()]
+    at = np.flatnonzero((per_row <= 14) & (digits > 0))  # every date has a digit
+    row_base[at, 16] = [_has_date(rows[i]) for i in at.tolist()]
+    row_base[:, 17] = list(map(str.islower, map(itemgetter(slice(1)), rows)))
+    base = row_base[row_of] if m < n else row_base
+    folded_lines = list(map(str.casefold, lines))
+    counts = Counter(folded_lines)
+    copies_of_line = np.fromiter(map(counts.__getitem__, folded_lines), dtype=np.float64, count=n)
+    base[:, 21] = np.minimum(copies_of_line - 1, 3)
     ends = base[:, 2] > 0
     short = (n_words_all <= SHORT_WORDS) & ~ends
     known = bool(stops)
@@ -512,9 +533,16 @@ def document_features(
     content = ~is_stop & ((entries & _FOLDS_LONG) > 0)
     keep = content[ids]
     span = max(len(numbers), 1)
-    pairs = np.sort(line_of[keep].astype(np.int64) * span + word_number[ids[keep]], kind="stable")
+    pairs = np.sort(row_of_word[keep].astype(np.int64) * span + word_number[ids[keep]], kind="stable")
     pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
     at, token_ids = pairs // span, pairs % span
+    if m < n:  # each line takes its row's content words
+        in_row = np.bincount(at, minlength=m)
+        row_start = np.cumsum(in_row) - in_row
+        take = in_row[row_of]
+        line_start = np.cumsum(take) - take
+        token_ids = token_ids[np.repeat(row_start[row_of] - line_start, take) + np.arange(int(take.sum()))]
+        at = np.repeat(np.arange(n), take)
     if title:
         title_words = {w.casefold() for w in _TOKEN.findall(title)} - stops
         title_numbers = [_FOLDED[w] for w in title_words if w in _FOLDED and len(w) > 1]
