@@ -301,16 +301,10 @@ def true_runs(flags: Sequence[bool] | np.ndarray) -> Iterator[tuple[int, int]]:
     >>> list(true_runs([False, True, True, False, True]))
     [(1, 3), (4, 5)]
     """
-    start, n = 0, len(flags)
-    while start < n:
-        if not flags[start]:
-            start += 1
-            continue
-        end = start
-        while end < n and flags[end]:
-            end += 1
-        yield start, end
-        start = end
+    # Where the flags change, found at once (a loop over the flags reads them one by one).
+    padded = np.concatenate(([False], np.asarray(flags, dtype=bool), [False]))
+    edges = np.flatnonzero(padded[1:] != padded[:-1]).tolist()
+    return zip(edges[::2], edges[1::2], strict=True)
 
 
 def _short_runs(short: np.ndarray) -> np.ndarray:
@@ -696,10 +690,15 @@ TABLE_ROWS = 4
 TABLE_SHAPE_MATCH = 0.75
 
 
-def _cell_shape(line: str) -> tuple[bool, int, bool]:
-    """What a table's column keeps from row to row: a number in it, how many words (1, 2, 3+),
-    a capital first."""
-    return (_DIGIT.search(line) is not None, min(len(line.split()), 3), line[:1].isupper())
+def _cell_shapes(cells: list[str], words: np.ndarray) -> np.ndarray:
+    """What a table's column keeps from row to row, one number per cell: a number in it, how
+    many words (1, 2, 3+; ``words`` counts them), a capital first. Only which cells have the
+    same shape matters, not the number."""
+    size = len(cells)
+    digit = np.fromiter(map(is_not, map(_DIGIT.search, cells), repeat(None)), dtype=bool, count=size)
+    capital = np.fromiter(map(str.isupper, map(itemgetter(slice(1)), cells)), dtype=bool, count=size)
+    out: np.ndarray = digit * 8 + np.minimum(words, 3) * 2 + capital
+    return out
 
 
 def _columns_differ(codes: list[int], period: int) -> bool:
@@ -715,25 +714,26 @@ def _columns_differ(codes: list[int], period: int) -> bool:
     return False
 
 
-def _tabular_cells(cells: list[str]) -> np.ndarray:
-    """Which lines of one run of short lines belong to a table (see :func:`tabular_rows`)."""
+def _tabular_cells(cells: list[str], words: np.ndarray) -> np.ndarray:
+    """Which lines of one run of short lines belong to a table (see :func:`tabular_rows`);
+    ``words``: each line's number of words."""
     size = len(cells)
     repeated = np.zeros(size, dtype=bool)
     found = np.zeros(size, dtype=bool)
-    seen: dict[str, list[int]] = {}
-    for k, cell in enumerate(cells):
-        seen.setdefault(cell.casefold().strip(), []).append(k)
-    for at in seen.values():
-        for a in range(len(at) - 2):
-            gap = at[a + 1] - at[a]
-            if gap <= TABLE_MAX_PERIOD and at[a + 2] - at[a + 1] == gap:
-                repeated[at[a] : at[a + 2] + gap] = True
-    shapes = list(map(_cell_shape, cells))
-    kinds = {shape: k for k, shape in enumerate(dict.fromkeys(shapes))}
-    if len(kinds) < 2:
+    keys = list(map(str.strip, map(str.casefold, cells)))
+    if size - len(set(keys)) >= 2:  # a text printed three times takes two of the repeats
+        seen: dict[str, list[int]] = {}
+        for k, key in enumerate(keys):
+            seen.setdefault(key, []).append(k)
+        for at in seen.values():
+            for a in range(len(at) - 2):
+                gap = at[a + 1] - at[a]
+                if gap <= TABLE_MAX_PERIOD and at[a + 2] - at[a + 1] == gap:
+                    repeated[at[a] : at[a + 2] + gap] = True
+    codes = _cell_shapes(cells, words)
+    if (codes == codes[0]).all():
         return repeated  # every line alike: a menu, or a column already found above
-    numbers = list(map(kinds.__getitem__, shapes))
-    codes = np.array(numbers, dtype=np.int64)
+    numbers = codes.tolist()
     for period in range(2, TABLE_MAX_PERIOD + 1):
         window = TABLE_ROWS * period
         if window > size:
@@ -751,10 +751,10 @@ def _tabular_cells(cells: list[str]) -> np.ndarray:
     return out
 
 
-def tabular_rows(lines: list[str]) -> np.ndarray:
+def tabular_rows(lines: list[str], asked: np.ndarray | None = None) -> np.ndarray:
     """The lines that are cells of a table printed one cell per line (whole-page text prints a
     table's cells on lines of their own): in a run of at least TABLE_MIN_CELLS short lines,
-    those whose shapes (:func:`_cell_shape`) repeat with a period of 2 to TABLE_MAX_PERIOD
+    those whose shapes (:func:`_cell_shapes`) repeat with a period of 2 to TABLE_MAX_PERIOD
     lines over TABLE_ROWS rows or more, mostly, with at least two kinds of cell in a row
     (a menu's items all look alike), with the row above them (a header's cells are words where
     the rows hold figures), and those between three prints of one cell's text at a constant
@@ -764,6 +764,9 @@ def tabular_rows(lines: list[str]) -> np.ndarray:
     1) and of text that does not recur; whether a table is the article's is for the caller to
     say from where it stands.
 
+    ``asked``: when given, only the runs of short lines that hold one of these lines are
+    searched (the others come back False): the caller needs no more, and the search is costly.
+
     >>> rows = ["Plan", "Price", "Seats", "Basic", "$4", "1 user", "Team", "$9", "5 users",
     ...         "Business", "$19", "20 users", "Read our full review of each of the plans below."]
     >>> tabular_rows(rows).tolist()[:12] == [True] * 12, bool(tabular_rows(rows)[12])
@@ -772,8 +775,10 @@ def tabular_rows(lines: list[str]) -> np.ndarray:
     False
     """
     out = np.zeros(len(lines), dtype=bool)
-    cell = [0 < len(line.split()) <= TABLE_CELL_WORDS for line in lines]
-    for start, end in true_runs(cell):
-        if end - start >= TABLE_MIN_CELLS:
-            out[start:end] = _tabular_cells(lines[start:end])
+    if asked is not None and not asked.any():
+        return out
+    words = np.fromiter(map(len, map(str.split, lines)), dtype=np.int64, count=len(lines))
+    for start, end in true_runs((words > 0) & (words <= TABLE_CELL_WORDS)):
+        if end - start >= TABLE_MIN_CELLS and (asked is None or asked[start:end].any()):
+            out[start:end] = _tabular_cells(lines[start:end], words[start:end])
     return out
