@@ -20,9 +20,9 @@ What the pass costs a run is more than the time inside it: its removals are appl
 passes after it see fewer lines. ``--against-off`` also times the same run with ``--content
 off`` after each round and reports the difference of the two runs' CPU time (on minus off,
 the median over the rounds) beside the first figure: what turning the pass on adds to a run,
-all of that included (after one untimed run that loads what a process loads once). It is noisier (two whole runs' difference) and can be smaller than the
-time inside the pass when the later passes save more on the removed lines than recording them
-costs.
+all of that included (after one untimed run that loads what a process loads once). It is
+noisier (two whole runs' difference) and can be smaller than the time inside the pass when the
+later passes save more on the removed lines than recording them costs.
 """
 
 from __future__ import annotations
