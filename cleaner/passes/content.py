@@ -381,6 +381,7 @@ def rules_for(
     byline, dateline = _maybe_byline(features).tolist(), _maybe_dateline(features).tolist()
     before = (m[:, _COL["before_main"]] > 0).tolist()
     after = (m[:, _COL["after_main"]] > 0).tolist()
+    link_run = (np.expm1(m[:, _COL["log_short_run"]]) >= LINK_RUN).tolist()
     out: list[tuple[str, MoveTarget | None]] = []
     for i in rows:
         line = lines[i]
@@ -392,7 +393,7 @@ def rules_for(
             out.append(("content.navigation", None))
         elif after[i]:
             out.append(("content.boilerplate-block", None))
-        elif np.expm1(m[i, _COL["log_short_run"]]) >= LINK_RUN:
+        elif link_run[i]:
             out.append(("content.link-run", None))
         else:
             out.append(("content.aside", None))
