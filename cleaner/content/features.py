@@ -252,14 +252,16 @@ def _learn(word: str) -> int:
     return entry
 
 
-def _word_entries(distinct: list[str]) -> np.ndarray:
-    """The _WORDS entry of each of one document's distinct words, the new ones learnt."""
+def _word_entries(words: list[str]) -> np.ndarray:
+    """The _WORDS entry of each of one document's words, the new ones learnt (once each)."""
     if len(_WORDS) >= WORD_MEMORY:
         _WORDS.clear()
         _FOLDED.clear()
-    entries = np.fromiter(map(_WORDS.get, distinct, repeat(-1)), dtype=np.int64, count=len(distinct))
+    entries = np.fromiter(map(_WORDS.get, words, repeat(-1)), dtype=np.int64, count=len(words))
     for at in np.flatnonzero(entries < 0).tolist():
-        entries[at] = _learn(distinct[at])
+        word = words[at]
+        known = _WORDS.get(word)  # a new word's second occurrence: learnt at its first
+        entries[at] = _learn(word) if known is None else known
     return entries
 
 
@@ -448,25 +450,25 @@ def document_features(
     n_words_all = per_row[row_of].astype(np.float64)
     n_words_row = per_row.astype(np.float64)
     flat = list(chain.from_iterable(tokens))
-    distinct = list(dict.fromkeys(flat))
-    index = dict(zip(distinct, range(len(distinct)), strict=True))
-    ids = np.fromiter(map(index.__getitem__, flat), dtype=np.intp, count=len(flat))
     row_of_word = np.repeat(np.arange(m), per_row)
-    entries = _word_entries(distinct)
-    folded_number = entries >> _FLAG_BITS
-    # How often each word occurs on the page: in its row, times the lines that repeat the row.
-    times = np.bincount(ids, weights=copies[row_of_word], minlength=len(distinct)).astype(np.int64)
-    lang, is_stop = _stops_of_rows(_FOLDED_ROWS[0][folded_number], times, int(per_row @ copies))
+    # Each word read straight off the word memory (the words a page repeats are the ones just
+    # looked up), and the page's folded forms numbered from there: numbering the page's distinct
+    # words first took two more passes over its words.
+    entries = _word_entries(flat)
+    numbers, first_at, form_of = np.unique(entries >> _FLAG_BITS, return_index=True, return_inverse=True)
+    # How often each folded form occurs on the page: in its row, times the lines that repeat it.
+    times = np.bincount(form_of, weights=copies[row_of_word], minlength=len(numbers)).astype(np.int64)
+    lang, form_is_stop = _stops_of_rows(_FOLDED_ROWS[0][numbers], times, int(per_row @ copies))
+    is_stop = form_is_stop[form_of]
     stops = stop_words().get(lang or "", frozenset())
 
     def row_sum(word_values: np.ndarray) -> np.ndarray:
-        out: np.ndarray = np.bincount(row_of_word, weights=word_values[ids], minlength=m)
+        out: np.ndarray = np.bincount(row_of_word, weights=word_values, minlength=m)
         return out
 
-    size = len(distinct)
     alpha = (entries & _ALPHA) > 0
     title_case = (entries & _TITLE) > 0
-    word_len = np.fromiter(map(len, distinct), dtype=np.float64, count=size)
+    word_len = np.fromiter(map(len, flat), dtype=np.intp, count=len(flat))
     upper = (entries & _UPPER) > 0
     alpha_words = row_sum(alpha)
     chars = np.fromiter(map(len, rows), dtype=np.int64, count=m)
@@ -519,15 +521,13 @@ def document_features(
     base[:, 26] = np.log1p(_distance_to(prose))
     # The content words of each line, once per line: (line, word number) pairs sorted by line.
     # The folded forms numbered in the order they first occur (the words' own order).
-    numbers, first_at, word_number = np.unique(folded_number, return_index=True, return_inverse=True)
     order = np.argsort(first_at)
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
-    word_number = rank[word_number]
-    content = ~is_stop & ((entries & _FOLDS_LONG) > 0)
-    keep = content[ids]
+    word_number = rank[form_of]
+    keep = ~is_stop & ((entries & _FOLDS_LONG) > 0)
     span = max(len(numbers), 1)
-    pairs = np.sort(row_of_word[keep].astype(np.int64) * span + word_number[ids[keep]], kind="stable")
+    pairs = np.sort(row_of_word[keep].astype(np.int64) * span + word_number[keep], kind="stable")
     pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
     at, token_ids = pairs // span, pairs % span
     if m < n:  # each line takes its row's content words
