@@ -77,3 +77,24 @@ def test_words_that_fold_alike_share_one_number(cold: None) -> None:
     numbers_by_line = [set(described.token_ids[described.token_lines == i].tolist()) for i in range(2)]
     assert [len(numbers) for numbers in numbers_by_line] == [1, 1]
     assert numbers_by_line[0] != numbers_by_line[1]
+
+
+def test_a_repeated_line_is_described_like_its_first_copy() -> None:
+    # The menu printed again as the footer, a share bar twice: what a line is by itself is
+    # worked out once per distinct line and must be the same for every copy.
+    footer = PAGE[:5]
+    page = [*PAGE, *footer, "Share this", "Share this", "share THIS"]
+    described = document_features(page, 2, page[1])
+    own = list(range(features.LINE_FEATURES.index("starts_lower") + 1))  # a line's own columns
+    for i, line in enumerate(footer):
+        copy = len(PAGE) + i
+        assert page[copy] == line
+        assert described.matrix[i, own].tobytes() == described.matrix[copy, own].tobytes()
+        assert described.words[i] == described.words[copy]
+        assert set(described.token_ids[described.token_lines == i].tolist()) == set(
+            described.token_ids[described.token_lines == copy].tolist()
+        )
+    repeats = described.column("repeats")
+    assert repeats[-3:].tolist() == [2, 2, 2]  # case aside, three copies
+    assert repeats[0] >= 1 and repeats[len(PAGE)] >= 1
+    assert described.lang == document_features(PAGE, 2, PAGE[1]).lang

@@ -173,3 +173,35 @@ def test_tables_are_looked_for_inside_the_article_only() -> None:
     scores[[15, 16, 32]] = 0.95
     found = article_tables(lines, f, scores)
     assert found[17:32].all() and not found[:15].any() and not found[33:].any()
+
+
+def test_only_the_runs_holding_a_line_asked_about_are_searched() -> None:
+    lines = [*FARES, LONG, *FARES, LONGER, *MENU]
+    everywhere = tabular_rows(lines)
+    assert everywhere[:15].all() and everywhere[16:31].all()
+    asked = np.zeros(len(lines), dtype=bool)
+    asked[20] = True  # a cell of the second table
+    found = tabular_rows(lines, asked)
+    assert found[16:31].all() and not found[:16].any() and not found[31:].any()
+    assert not tabular_rows(lines, np.zeros(len(lines), dtype=bool)).any()
+
+
+def test_decide_asks_for_tables_only_where_they_change_a_fate_and_decides_the_same() -> None:
+    lines = [*MENU, LONG, "The new fares:", *FARES, LONGER, *MENU, *FARES]
+    f = document_features(lines)
+    scores = np.zeros(len(lines))
+    scores[[8, 9, 25]] = 0.95
+    scores[12] = 0.5  # a cell the model likes: over its threshold inside the article
+    asked_about: list[np.ndarray] = []
+
+    def find(asked: np.ndarray) -> np.ndarray:
+        asked_about.append(asked)
+        return article_tables(lines, f, scores, None, asked)
+
+    for mode in ("conservative", "balanced"):
+        asked_about.clear()
+        assert np.array_equal(decide(f, scores, mode, find), decide(f, scores, mode, tabular_rows(lines)))
+        (asked,) = asked_about
+        assert asked[10:25].any() and not asked[12]  # cells that go without the table; not the liked one
+        assert not asked[:8].any() and not asked[26:].any()  # the menus and the footer's table: outside
+        assert not asked[[8, 9, 25]].any()  # protected prose: no table changes its fate

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from itertools import chain, repeat
+from operator import is_not, itemgetter
 
 import numpy as np
 
@@ -251,14 +252,16 @@ def _learn(word: str) -> int:
     return entry
 
 
-def _word_entries(distinct: list[str]) -> np.ndarray:
-    """The _WORDS entry of each of one document's distinct words, the new ones learnt."""
+def _word_entries(words: list[str]) -> np.ndarray:
+    """The _WORDS entry of each of one document's words, the new ones learnt (once each)."""
     if len(_WORDS) >= WORD_MEMORY:
         _WORDS.clear()
         _FOLDED.clear()
-    entries = np.fromiter(map(_WORDS.get, distinct, repeat(-1)), dtype=np.int64, count=len(distinct))
+    entries = np.fromiter(map(_WORDS.get, words, repeat(-1)), dtype=np.int64, count=len(words))
     for at in np.flatnonzero(entries < 0).tolist():
-        entries[at] = _learn(distinct[at])
+        word = words[at]
+        known = _WORDS.get(word)  # a new word's second occurrence: learnt at its first
+        entries[at] = _learn(word) if known is None else known
     return entries
 
 
@@ -300,16 +303,10 @@ def true_runs(flags: Sequence[bool] | np.ndarray) -> Iterator[tuple[int, int]]:
     >>> list(true_runs([False, True, True, False, True]))
     [(1, 3), (4, 5)]
     """
-    start, n = 0, len(flags)
-    while start < n:
-        if not flags[start]:
-            start += 1
-            continue
-        end = start
-        while end < n and flags[end]:
-            end += 1
-        yield start, end
-        start = end
+    # Where the flags change, found at once (a loop over the flags reads them one by one).
+    padded = np.concatenate(([False], np.asarray(flags, dtype=bool), [False]))
+    edges = np.flatnonzero(padded[1:] != padded[:-1]).tolist()
+    return zip(edges[::2], edges[1::2], strict=True)
 
 
 def _short_runs(short: np.ndarray) -> np.ndarray:
@@ -427,65 +424,85 @@ def document_features(
     Cost: a page has hundreds of lines and the same words again and again, so each distinct
     word is described once (case-folded, looked up in the stop words, its capitals counted)
     and the per-line figures are sums over the document's words and characters at once; only
-    the regular expressions that look at a line's ends run line by line.
+    the regular expressions that look at a line's ends run line by line, once per distinct line.
     """
     n = len(lines)
     width = len(FEATURE_NAMES)
     if not n:
         return PageFeatures(np.zeros((0, width), dtype=np.float32), np.zeros(0), None)
-    tokens = list(map(_tokens, lines))
-    per_line = np.fromiter(map(len, tokens), dtype=np.int64, count=n)
-    n_words_all = per_line.astype(np.float64)
+    # A page repeats lines (its menu above and below the article, a share bar, "Read more"):
+    # what a line is by itself (its words, characters, ends and patterns) is worked out once
+    # per distinct line, a "row", and copied to every line that repeats it. The rows keep the
+    # order in which the lines first occur, so the words first occur in the same order too and
+    # every number below is what one pass over all the lines gives.
+    first_seen = dict.fromkeys(lines)
+    rows = list(first_seen)
+    m = len(rows)
+    if m < n:
+        row_number = dict(zip(rows, range(m), strict=True))
+        row_of = np.fromiter(map(row_number.__getitem__, lines), dtype=np.intp, count=n)
+        copies = np.bincount(row_of, minlength=m)
+    else:
+        row_of = np.arange(n)
+        copies = np.ones(n, dtype=np.int64)
+    tokens = list(map(_tokens, rows))
+    per_row = np.fromiter(map(len, tokens), dtype=np.int64, count=m)
+    n_words_all = per_row[row_of].astype(np.float64)
+    n_words_row = per_row.astype(np.float64)
     flat = list(chain.from_iterable(tokens))
-    distinct = list(dict.fromkeys(flat))
-    index = dict(zip(distinct, range(len(distinct)), strict=True))
-    ids = np.fromiter(map(index.__getitem__, flat), dtype=np.intp, count=len(flat))
-    line_of = np.repeat(np.arange(n), per_line)
-    entries = _word_entries(distinct)
-    folded_number = entries >> _FLAG_BITS
-    times = np.bincount(ids, minlength=len(distinct))
-    lang, is_stop = _stops_of_rows(_FOLDED_ROWS[0][folded_number], times, len(flat))
+    row_of_word = np.repeat(np.arange(m), per_row)
+    # Each word read straight off the word memory (the words a page repeats are the ones just
+    # looked up), and the page's folded forms numbered from there: numbering the page's distinct
+    # words first took two more passes over its words.
+    entries = _word_entries(flat)
+    numbers, first_at, form_of = np.unique(entries >> _FLAG_BITS, return_index=True, return_inverse=True)
+    # How often each folded form occurs on the page: in its row, times the lines that repeat it.
+    times = np.bincount(form_of, weights=copies[row_of_word], minlength=len(numbers)).astype(np.int64)
+    lang, form_is_stop = _stops_of_rows(_FOLDED_ROWS[0][numbers], times, int(per_row @ copies))
+    is_stop = form_is_stop[form_of]
     stops = stop_words().get(lang or "", frozenset())
 
-    def line_sum(word_values: np.ndarray) -> np.ndarray:
-        out: np.ndarray = np.bincount(line_of, weights=word_values[ids], minlength=n)
+    def row_sum(word_values: np.ndarray) -> np.ndarray:
+        out: np.ndarray = np.bincount(row_of_word, weights=word_values, minlength=m)
         return out
 
-    size = len(distinct)
     alpha = (entries & _ALPHA) > 0
     title_case = (entries & _TITLE) > 0
-    word_len = np.fromiter(map(len, distinct), dtype=np.float64, count=size)
+    word_len = np.fromiter(map(len, flat), dtype=np.intp, count=len(flat))
     upper = (entries & _UPPER) > 0
-    alpha_words = line_sum(alpha)
-    chars = np.fromiter(map(len, lines), dtype=np.int64, count=n)
-    digits, punct, commas, separator_chars = _char_counts(lines, chars)
+    alpha_words = row_sum(alpha)
+    chars = np.fromiter(map(len, rows), dtype=np.int64, count=m)
+    digits, punct, commas, separator_chars = _char_counts(rows, chars)
     chars_f = chars.astype(np.float64)
-    folded_lines = [line.casefold() for line in lines]
-    counts = Counter(folded_lines)
-    base = np.zeros((n, len(LINE_FEATURES)), dtype=np.float64)
-    base[:, 0] = np.log1p(n_words_all)
-    base[:, 1] = np.log1p(chars_f)
-    base[:, 5] = _share(line_sum(is_stop), n_words_all)
-    base[:, 6] = _share(line_sum(title_case), alpha_words)
-    base[:, 7] = _share(line_sum(upper), alpha_words)
-    base[:, 8] = _share(digits, chars_f)
-    base[:, 9] = _share(punct, chars_f)
-    base[:, 10] = _share(commas, n_words_all)
-    base[:, 11] = np.minimum(_share(line_sum(word_len), n_words_all), 20.0)
-    stripped = [line.rstrip() for line in lines]
-    base[:, 2] = [s.rstrip(_CLOSERS).endswith(_ENDERS) for s in stripped]  # _SENTENCE_END
-    base[:, 3] = [s.endswith(":") for s in stripped]
-    base[:, 4] = [s.endswith(("?", "？")) for s in stripped]
+    row_base = np.zeros((m, len(LINE_FEATURES)), dtype=np.float64)
+    row_base[:, 0] = np.log1p(n_words_row)
+    row_base[:, 1] = np.log1p(chars_f)
+    row_base[:, 5] = _share(row_sum(is_stop), n_words_row)
+    row_base[:, 6] = _share(row_sum(title_case), alpha_words)
+    row_base[:, 7] = _share(row_sum(upper), alpha_words)
+    row_base[:, 8] = _share(digits, chars_f)
+    row_base[:, 9] = _share(punct, chars_f)
+    row_base[:, 10] = _share(commas, n_words_row)
+    row_base[:, 11] = np.minimum(_share(row_sum(word_len), n_words_row), 20.0)
+    stripped = list(map(str.rstrip, rows))
+    # _SENTENCE_END, a colon, a question mark at the end (white space and closers aside).
+    row_base[:, 2] = list(map(str.endswith, map(str.rstrip, stripped, repeat(_CLOSERS)), repeat(_ENDERS)))
+    row_base[:, 3] = list(map(str.endswith, stripped, repeat(":")))
+    row_base[:, 4] = list(map(str.endswith, stripped, repeat(("?", "？"))))
     at = np.flatnonzero(separator_chars)
-    base[at, 12] = [min(len(_SEPARATORS.findall(lines[i])), 3) for i in at.tolist()]
-    base[:, 13] = [_BULLET.match(line) is not None for line in lines]
-    base[:, 14] = list(map(_urlish, lines))
-    at = np.flatnonzero(per_line <= 12)
-    base[at, 15] = [_BYLINE.match(lines[i]) is not None for i in at.tolist()]
-    at = np.flatnonzero((per_line <= 14) & (digits > 0))  # every date has a digit
-    base[at, 16] = [_has_date(lines[i]) for i in at.tolist()]
-    base[:, 17] = [line[:1].islower() for line in lines]
-    base[:, 21] = np.minimum(np.array([counts[key] for key in folded_lines], dtype=np.float64) - 1, 3)
+    row_base[at, 12] = [min(len(_SEPARATORS.findall(rows[i])), 3) for i in at.tolist()]
+    row_base[:, 13] = list(map(is_not, map(_BULLET.match, rows), repeat(None)))
+    row_base[:, 14] = list(map(_urlish, rows))
+    at = np.flatnonzero(per_row <= 12)
+    row_base[at, 15] = [_BYLINE.match(rows[i]) is not None for i in at.tolist()]
+    at = np.flatnonzero((per_row <= 14) & (digits > 0))  # every date has a digit
+    row_base[at, 16] = [_has_date(rows[i]) for i in at.tolist()]
+    row_base[:, 17] = list(map(str.islower, map(itemgetter(slice(1)), rows)))
+    base = row_base[row_of] if m < n else row_base
+    folded_lines = list(map(str.casefold, lines))
+    counts = Counter(folded_lines)
+    copies_of_line = np.fromiter(map(counts.__getitem__, folded_lines), dtype=np.float64, count=n)
+    base[:, 21] = np.minimum(copies_of_line - 1, 3)
     ends = base[:, 2] > 0
     short = (n_words_all <= SHORT_WORDS) & ~ends
     known = bool(stops)
@@ -504,17 +521,22 @@ def document_features(
     base[:, 26] = np.log1p(_distance_to(prose))
     # The content words of each line, once per line: (line, word number) pairs sorted by line.
     # The folded forms numbered in the order they first occur (the words' own order).
-    numbers, first_at, word_number = np.unique(folded_number, return_index=True, return_inverse=True)
     order = np.argsort(first_at)
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
-    word_number = rank[word_number]
-    content = ~is_stop & ((entries & _FOLDS_LONG) > 0)
-    keep = content[ids]
+    word_number = rank[form_of]
+    keep = ~is_stop & ((entries & _FOLDS_LONG) > 0)
     span = max(len(numbers), 1)
-    pairs = np.sort(line_of[keep].astype(np.int64) * span + word_number[ids[keep]], kind="stable")
+    pairs = np.sort(row_of_word[keep].astype(np.int64) * span + word_number[keep], kind="stable")
     pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
     at, token_ids = pairs // span, pairs % span
+    if m < n:  # each line takes its row's content words
+        in_row = np.bincount(at, minlength=m)
+        row_start = np.cumsum(in_row) - in_row
+        take = in_row[row_of]
+        line_start = np.cumsum(take) - take
+        token_ids = token_ids[np.repeat(row_start[row_of] - line_start, take) + np.arange(int(take.sum()))]
+        at = np.repeat(np.arange(n), take)
     if title:
         title_words = {w.casefold() for w in _TOKEN.findall(title)} - stops
         title_numbers = [_FOLDED[w] for w in title_words if w in _FOLDED and len(w) > 1]
@@ -668,10 +690,15 @@ TABLE_ROWS = 4
 TABLE_SHAPE_MATCH = 0.75
 
 
-def _cell_shape(line: str) -> tuple[bool, int, bool]:
-    """What a table's column keeps from row to row: a number in it, how many words (1, 2, 3+),
-    a capital first."""
-    return (_DIGIT.search(line) is not None, min(len(line.split()), 3), line[:1].isupper())
+def _cell_shapes(cells: list[str], words: np.ndarray) -> np.ndarray:
+    """What a table's column keeps from row to row, one number per cell: a number in it, how
+    many words (1, 2, 3+; ``words`` counts them), a capital first. Only which cells have the
+    same shape matters, not the number."""
+    size = len(cells)
+    digit = np.fromiter(map(is_not, map(_DIGIT.search, cells), repeat(None)), dtype=bool, count=size)
+    capital = np.fromiter(map(str.isupper, map(itemgetter(slice(1)), cells)), dtype=bool, count=size)
+    out: np.ndarray = digit * 8 + np.minimum(words, 3) * 2 + capital
+    return out
 
 
 def _columns_differ(codes: list[int], period: int) -> bool:
@@ -687,25 +714,26 @@ def _columns_differ(codes: list[int], period: int) -> bool:
     return False
 
 
-def _tabular_cells(cells: list[str]) -> np.ndarray:
-    """Which lines of one run of short lines belong to a table (see :func:`tabular_rows`)."""
+def _tabular_cells(cells: list[str], words: np.ndarray) -> np.ndarray:
+    """Which lines of one run of short lines belong to a table (see :func:`tabular_rows`);
+    ``words``: each line's number of words."""
     size = len(cells)
     repeated = np.zeros(size, dtype=bool)
     found = np.zeros(size, dtype=bool)
-    seen: dict[str, list[int]] = {}
-    for k, cell in enumerate(cells):
-        seen.setdefault(cell.casefold().strip(), []).append(k)
-    for at in seen.values():
-        for a in range(len(at) - 2):
-            gap = at[a + 1] - at[a]
-            if gap <= TABLE_MAX_PERIOD and at[a + 2] - at[a + 1] == gap:
-                repeated[at[a] : at[a + 2] + gap] = True
-    shapes = list(map(_cell_shape, cells))
-    kinds = {shape: k for k, shape in enumerate(dict.fromkeys(shapes))}
-    if len(kinds) < 2:
+    keys = list(map(str.strip, map(str.casefold, cells)))
+    if size - len(set(keys)) >= 2:  # a text printed three times takes two of the repeats
+        seen: dict[str, list[int]] = {}
+        for k, key in enumerate(keys):
+            seen.setdefault(key, []).append(k)
+        for at in seen.values():
+            for a in range(len(at) - 2):
+                gap = at[a + 1] - at[a]
+                if gap <= TABLE_MAX_PERIOD and at[a + 2] - at[a + 1] == gap:
+                    repeated[at[a] : at[a + 2] + gap] = True
+    codes = _cell_shapes(cells, words)
+    if (codes == codes[0]).all():
         return repeated  # every line alike: a menu, or a column already found above
-    numbers = list(map(kinds.__getitem__, shapes))
-    codes = np.array(numbers, dtype=np.int64)
+    numbers = codes.tolist()
     for period in range(2, TABLE_MAX_PERIOD + 1):
         window = TABLE_ROWS * period
         if window > size:
@@ -723,10 +751,10 @@ def _tabular_cells(cells: list[str]) -> np.ndarray:
     return out
 
 
-def tabular_rows(lines: list[str]) -> np.ndarray:
+def tabular_rows(lines: list[str], asked: np.ndarray | None = None) -> np.ndarray:
     """The lines that are cells of a table printed one cell per line (whole-page text prints a
     table's cells on lines of their own): in a run of at least TABLE_MIN_CELLS short lines,
-    those whose shapes (:func:`_cell_shape`) repeat with a period of 2 to TABLE_MAX_PERIOD
+    those whose shapes (:func:`_cell_shapes`) repeat with a period of 2 to TABLE_MAX_PERIOD
     lines over TABLE_ROWS rows or more, mostly, with at least two kinds of cell in a row
     (a menu's items all look alike), with the row above them (a header's cells are words where
     the rows hold figures), and those between three prints of one cell's text at a constant
@@ -736,6 +764,9 @@ def tabular_rows(lines: list[str]) -> np.ndarray:
     1) and of text that does not recur; whether a table is the article's is for the caller to
     say from where it stands.
 
+    ``asked``: when given, only the runs of short lines that hold one of these lines are
+    searched (the others come back False): the caller needs no more, and the search is costly.
+
     >>> rows = ["Plan", "Price", "Seats", "Basic", "$4", "1 user", "Team", "$9", "5 users",
     ...         "Business", "$19", "20 users", "Read our full review of each of the plans below."]
     >>> tabular_rows(rows).tolist()[:12] == [True] * 12, bool(tabular_rows(rows)[12])
@@ -744,8 +775,10 @@ def tabular_rows(lines: list[str]) -> np.ndarray:
     False
     """
     out = np.zeros(len(lines), dtype=bool)
-    cell = [0 < len(line.split()) <= TABLE_CELL_WORDS for line in lines]
-    for start, end in true_runs(cell):
-        if end - start >= TABLE_MIN_CELLS:
-            out[start:end] = _tabular_cells(lines[start:end])
+    if asked is not None and not asked.any():
+        return out
+    words = np.fromiter(map(len, map(str.split, lines)), dtype=np.int64, count=len(lines))
+    for start, end in true_runs((words > 0) & (words <= TABLE_CELL_WORDS)):
+        if end - start >= TABLE_MIN_CELLS and (asked is None or asked[start:end].any()):
+            out[start:end] = _tabular_cells(lines[start:end], words[start:end])
     return out

@@ -46,7 +46,7 @@ ROWS_PER_PRODUCT = 64
 
 def network_predict(net: Network, x: np.ndarray) -> np.ndarray:
     """P(article) for each row of ``x`` from one network."""
-    z = (x.astype(np.float32) - net["mean"]) / net["std"]
+    z = (np.asarray(x, dtype=np.float32) - net["mean"]) / net["std"]  # no copy of a float32 matrix
     logit = np.zeros(len(z), dtype=np.float32)
     for start in range(0, len(z), ROWS_PER_PRODUCT):
         h = np.maximum(z[start : start + ROWS_PER_PRODUCT] @ net["w1"] + net["b1"], 0)

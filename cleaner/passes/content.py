@@ -26,8 +26,9 @@ otherwise change the neighbourhoods it judged).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar, Literal
 
 import numpy as np
@@ -207,7 +208,7 @@ def decide(
     features: PageFeatures,
     scores: np.ndarray,
     mode: str,
-    tables: np.ndarray | None = None,
+    tables: np.ndarray | Callable[[np.ndarray], np.ndarray] | None = None,
     block: tuple[int, int] | None = None,
 ) -> np.ndarray:
     """Which paragraphs to remove: below the mode's threshold and not protected prose (in the
@@ -217,7 +218,10 @@ def decide(
     ``tables``: the cells of tables printed one per line (:func:`tabular_rows`). In the guarded
     modes those inside the article (the model's main block, or between its first and last prose
     paragraph) are kept: one cell removed loses the whole row, and a cell alone reads like a
-    menu item to the model. ``block``: :func:`main_block` of the scores, when the caller has it.
+    menu item to the model. ``tables`` may also be a function that finds them given the lines
+    it is asked about (a true value for each line whose fate a table changes): looking for
+    tables is costly, and most of a page's runs of short lines hold none of those lines.
+    ``block``: :func:`main_block` of the scores, when the caller has it.
     """
     if mode not in THRESHOLDS or not len(scores):
         return np.zeros(len(scores), dtype=bool)
@@ -231,9 +235,6 @@ def decide(
     safe = protected(features)
     if limits.guarded:
         safe = safe | sandwiched(safe) | inner_sentences(features, (first, last))
-        if tables is not None:
-            inside = ((idx >= first) & (idx <= last)) | (features.matrix[:, _COL["in_main"]] > 0)
-            safe = safe | (tables & inside)
     threshold = np.where(features.words >= LONG_WORDS, limits.long, limits.short)
     if limits.sentence is not None:
         threshold = np.where(sentences(features), np.minimum(threshold, limits.sentence), threshold)
@@ -241,20 +242,32 @@ def decide(
         inside = (idx >= first) & (idx <= last) & (features.matrix[:, _COL["in_main"]] > 0)
         short = inside & (features.words < LONG_WORDS)
         threshold = np.where(short, np.minimum(threshold, limits.short_inside), threshold)
-    drop: np.ndarray = (scores < threshold) & ~safe
-    if limits.outside_prose > 0:
-        outside = (idx < first) | (idx > last)
-        drop |= safe & outside & (scores < limits.outside_prose)
+    outside = (idx < first) | (idx > last)
+    below = scores < threshold
+    # Protected prose outside the main block that goes all the same.
+    sure = outside & (scores < limits.outside_prose)
+    if limits.guarded and tables is not None:
+        inside = ~outside | (features.matrix[:, _COL["in_main"]] > 0)
+        if callable(tables):
+            # A table's cell is protected: that changes the fate of an unprotected line inside
+            # when the two rules disagree on it.
+            tables = tables(inside & ~safe & (below != sure))
+        safe = safe | (tables & inside)
+    drop: np.ndarray = (below & ~safe) | (safe & sure)
     return drop
 
 
 def article_tables(
-    lines: list[str], features: PageFeatures, scores: np.ndarray, block: tuple[int, int] | None = None
+    lines: list[str],
+    features: PageFeatures,
+    scores: np.ndarray,
+    block: tuple[int, int] | None = None,
+    asked: np.ndarray | None = None,
 ) -> np.ndarray:
     """:func:`tabular_rows` of the part of the page :func:`decide` keeps tables in (the
     model's main block and the lines between the first and last prose paragraph), looked for
     there only: the menus and footers around it are runs of short lines too, and the costliest
-    to search."""
+    to search. ``asked``: only the runs that hold one of these lines are searched."""
     out = np.zeros(len(lines), dtype=bool)
     if not len(scores):
         return out
@@ -262,7 +275,9 @@ def article_tables(
     inside = np.flatnonzero(features.matrix[:, _COL["in_main"]] > 0)
     if len(inside):
         first, last = min(first, int(inside[0])), max(last, int(inside[-1]))
-    out[first : last + 1] = tabular_rows(lines[first : last + 1])
+    out[first : last + 1] = tabular_rows(
+        lines[first : last + 1], None if asked is None else asked[first : last + 1]
+    )
     return out
 
 
@@ -366,6 +381,7 @@ def rules_for(
     byline, dateline = _maybe_byline(features).tolist(), _maybe_dateline(features).tolist()
     before = (m[:, _COL["before_main"]] > 0).tolist()
     after = (m[:, _COL["after_main"]] > 0).tolist()
+    link_run = (np.expm1(m[:, _COL["log_short_run"]]) >= LINK_RUN).tolist()
     out: list[tuple[str, MoveTarget | None]] = []
     for i in rows:
         line = lines[i]
@@ -377,7 +393,7 @@ def rules_for(
             out.append(("content.navigation", None))
         elif after[i]:
             out.append(("content.boilerplate-block", None))
-        elif np.expm1(m[i, _COL["log_short_run"]]) >= LINK_RUN:
+        elif link_run[i]:
             out.append(("content.link-run", None))
         else:
             out.append(("content.aside", None))
@@ -411,7 +427,8 @@ class FindContent:
             return
         scores = shipped_model().predict(features)
         block = main_block(scores, features.words) if len(scores) else None  # once, for both
-        tables = article_tables(doc.lines, features, scores, block) if guarded else None
+        # Tables are looked for only where decide says one would change a line's fate.
+        tables = partial(article_tables, doc.lines, features, scores, block) if guarded else None
         drop = decide(features, scores, self.mode, tables, block)
         drop[article_head(doc.lines, features)] = True
         if doc.title is None:
