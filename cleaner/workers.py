@@ -95,23 +95,27 @@ def _serve(
 
     Ctrl-C is left to the main process (which ends the workers); SIGTERM (the main process's,
     or systemd's to the whole group) ends the worker at once and quietly: it holds nothing
-    another process waits for. Answers go out from a thread, so the worker always comes back to
-    read its next task: the main process, sending, never waits for a worker that is itself
-    waiting to send.
+    another process waits for.
+
+    Tasks come in and answers go out through threads, so neither side of a pipe waits for the
+    other's work. A chunk is larger than a pipe holds (64 KiB; 16 whole pages are ~300 KB): read
+    only between chunks, a chunk sent ahead kept the main process blocked in its send for a
+    whole chunk of work, while the other workers ran dry. Read by a thread, it is taken in as it
+    comes. Answers sent from a thread let the worker start its next task at once, and the main
+    process, sending, never waits for a worker that is itself waiting to send.
     """
     for conn in others:  # the pipes of the other workers and the main process's ends, forked
         conn.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _leave)
     initializer(*initargs)
+    inbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+    threading.Thread(target=_receive_all, args=(tasks, inbox), daemon=True).start()
     out: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
     sender = threading.Thread(target=_send_all, args=(results, out), daemon=True)
     sender.start()
-    while True:
-        try:
-            message = pickle.loads(tasks.recv_bytes())
-        except EOFError:  # the main process is gone
-            break
+    while (data := inbox.get()) is not None:  # None: the main process is gone
+        message = pickle.loads(data)
         if message[0] == "stop":
             break
         if message[0] == "call":
@@ -121,10 +125,10 @@ def _serve(
         _, number, func, chunk = message
         try:
             answer: tuple[str, int, object] = ("done", number, [func(item) for item in chunk])
-            data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+            reply = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as error:  # any failure goes to the caller, in order
-            data = _pickled_error(number, error)
-        out.put(data)
+            reply = _pickled_error(number, error)
+        out.put(reply)
     out.put(None)
     sender.join()
 
@@ -134,6 +138,15 @@ def _pickled_error(number: int, error: Exception) -> bytes:
         return pickle.dumps(("error", number, error), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # an exception that cannot travel: its text can
         return pickle.dumps(("error", number, RuntimeError(f"{type(error).__name__}: {error}")))
+
+
+def _receive_all(tasks: Connection, inbox: queue.SimpleQueue[bytes | None]) -> None:
+    while True:
+        try:
+            inbox.put(tasks.recv_bytes())
+        except (EOFError, OSError):  # the main process is gone, or closed the pipe
+            inbox.put(None)
+            return
 
 
 def _send_all(results: Connection, out: queue.SimpleQueue[bytes | None]) -> None:
