@@ -26,6 +26,7 @@ pipe and leaves.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import itertools
 import multiprocessing
 import multiprocessing.connection
@@ -160,6 +161,18 @@ def _send_all(results: Connection, out: queue.SimpleQueue[bytes | None]) -> None
             return
 
 
+PIPE_BYTES = 1 << 20  # what an unprivileged process may ask by default (/proc/sys/fs/pipe-max-size)
+
+
+def _widen(conn: Connection) -> None:
+    """Let ``conn``'s pipe hold a whole chunk or answer (Linux): a 64 KiB pipe takes a message
+    of a few hundred kilobytes in pieces, each waiting for the reading thread to get its
+    process's interpreter lock, while the sending process waits too. Left as it is elsewhere,
+    or when the system refuses."""
+    with contextlib.suppress(AttributeError, OSError):
+        fcntl.fcntl(conn.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+
+
 def _leave(signum: int, frame: object) -> None:
     os._exit(128 + signum)
 
@@ -199,6 +212,9 @@ class WorkerPool:
     def _start(self) -> None:
         context = _context()
         pipes = [(*context.Pipe(duplex=False), *context.Pipe(duplex=False)) for _ in range(self.jobs)]
+        for _, task_writer, result_reader, _ in pipes:
+            _widen(task_writer)
+            _widen(result_reader)
         every = [conn for pipe in pipes for conn in pipe]
         for task_reader, task_writer, result_reader, result_writer in pipes:
             others = [c for c in every if c is not task_reader and c is not result_writer]
