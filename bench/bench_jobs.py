@@ -21,6 +21,10 @@ the workers' CPU and ``pipe`` the main process's CPU outside stage 2 (it reads a
 the workers clean, so it bounds the rate from below), and saturates at ``N = work / pipe``.
 The last line per input gives ``--jobs 2`` against ``--jobs 1`` (wall time, and the main
 process's share of the CPU at ``--jobs 2``): what the issue's "1.8x" and "under 25%" ask of it.
+
+``--against DIR`` measures another checkout too (``DIR`` first on its ``PYTHONPATH``), run for
+run beside this one, so that both meet the same load: on a shared machine, figures measured
+minutes apart do not compare.
 """
 
 from __future__ import annotations
@@ -66,14 +70,18 @@ print("RESULT " + json.dumps({
 """
 
 
-def measure(path: Path, jobs: int) -> dict[str, float]:
+def measure(path: Path, jobs: int, source: str | None = None) -> dict[str, float]:
+    """One run of ``cleaner run`` at ``--jobs jobs``; ``source``: the checkout to import it from
+    (None: this process's)."""
     out = Path(tempfile.mkdtemp()) / "out.jsonl"
+    env = None if source is None else {**os.environ, "PYTHONPATH": source}
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", CHILD, "run", str(path), str(out), "-q", "-j", str(jobs)],
         check=True,
         capture_output=True,
         text=True,
+        env=env,
     )
     process_wall = time.perf_counter() - start
     line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT "))
@@ -89,17 +97,31 @@ def count_documents(path: Path) -> int:
         return sum(1 for line in f if line.strip())
 
 
-def bench(path: Path, max_jobs: int, rounds: int, model: list[int]) -> None:
+def bench(path: Path, max_jobs: int, rounds: int, model: list[int], against: str | None = None) -> None:
     size_mb = path.stat().st_size / 2**20
     docs = count_documents(path)
     print(f"input: {path} ({docs} documents, {size_mb:.1f} MB on disk), {os.cpu_count()} cores", flush=True)
-    runs: dict[int, list[dict[str, float]]] = {n: [] for n in range(1, max_jobs + 1)}
-    for _ in range(rounds):
-        for jobs in runs:  # in turn, so a slow spell of the machine is shared
-            runs[jobs].append(measure(path, jobs))
-    med: dict[int, dict[str, float]] = {
-        jobs: {key: statistics.median(r[key] for r in rs) for key in rs[0]} for jobs, rs in runs.items()
+    sources: list[str | None] = [None] if against is None else [None, against]
+    runs: dict[tuple[str | None, int], list[dict[str, float]]] = {
+        (source, n): [] for n in range(1, max_jobs + 1) for source in sources
     }
+    for _ in range(rounds):
+        for source, jobs in runs:  # in turn, so a slow spell of the machine is shared
+            runs[source, jobs].append(measure(path, jobs, source))
+    for source in sources:
+        if against is not None:
+            print(f"-- {source or 'this checkout'}")
+        report(
+            {jobs: _medians(rs) for (s, jobs), rs in runs.items() if s == source}, docs, size_mb, rounds, model
+        )
+
+
+def _medians(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+
+
+def report(med: dict[int, dict[str, float]], docs: int, size_mb: float, rounds: int, model: list[int]) -> None:
+    """The table, the model and the ``--jobs 2 / --jobs 1`` line of one checkout's medians."""
     base = med[1]["process_wall"]
     print("jobs  wall s  docs/s  MB/s  speed-up  main CPU s  workers CPU s  main share  stage 2 s")
     for jobs, m in med.items():
@@ -131,9 +153,11 @@ def bench(path: Path, max_jobs: int, rounds: int, model: list[int]) -> None:
     if 2 in med:
         two = med[2]
         share = two["main_cpu"] / (two["main_cpu"] + two["worker_cpu"])
+        cpu = {jobs: med[jobs]["main_cpu"] + med[jobs]["worker_cpu"] for jobs in (1, 2)}
         print(
             f"--jobs 2 / --jobs 1: {med[1]['process_wall'] / two['process_wall']:.2f}x wall"
-            f" (medians of {rounds}); main process {share:.0%} of the CPU at --jobs 2",
+            f" (medians of {rounds}); main process {share:.0%} of the CPU at --jobs 2;"
+            f" CPU {cpu[1]:.1f} s / {cpu[2]:.1f} s",
             flush=True,
         )
 
@@ -147,6 +171,7 @@ def main() -> None:
     ap.add_argument("--max-jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--model", default="4,8,16,64", help="core counts to predict")
+    ap.add_argument("--against", metavar="DIR", help="another checkout, measured run for run beside this one")
     args = ap.parse_args()
     paths = [Path(p) for p in args.input]
     if args.documents:
@@ -158,7 +183,7 @@ def main() -> None:
         paths.insert(0, generated)
     model = [int(c) for c in args.model.split(",")]
     for path in paths:
-        bench(path, args.max_jobs, args.rounds, model)
+        bench(path, args.max_jobs, args.rounds, model, args.against)
 
 
 if __name__ == "__main__":

@@ -64,6 +64,21 @@ class AppliedEdit:
     moved_to: MoveTarget | None = None
     dropped: bool = False
 
+    def __reduce__(self) -> tuple[type[AppliedEdit], tuple[Any, ...]]:
+        """Pickled as its constructor's arguments: a page carries a hundred edits to the spill
+        and back, and a frozen slotted dataclass otherwise unpickles through
+        ``dataclasses``' own ``__setstate__`` (a ``fields()`` call and a ``setattr`` a field)."""
+        return AppliedEdit, (
+            self.pass_name,
+            self.rule,
+            self.line,
+            self.at,
+            self.text,
+            self.replacement,
+            self.moved_to,
+            self.dropped,
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """The edit as an entry of a record's ``removed`` list."""
         out: dict[str, Any] = {"pass": self.pass_name, "rule": self.rule, "text": self.text}

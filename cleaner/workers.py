@@ -26,6 +26,7 @@ pipe and leaves.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import itertools
 import multiprocessing
 import multiprocessing.connection
@@ -44,13 +45,16 @@ import numpy as np
 
 from cleaner.captions.templates import Shape
 from cleaner.dedup.documents import Duplicate
+from cleaner.document import Document
 from cleaner.language import warm_up
 from cleaner.passes import Pass
 from cleaner.pipeline import CleaningSetup
 from cleaner.stages import Cleaned, Dropped, Item, Rendered, clean_one, finish, note_warnings, render
 
-CHUNK_SIZE = 16
-SERIAL_FIRST = 16
+CHUNK_SIZE = 16  # items at most
+CHUNK_WEIGHT = 64 * 1024  # or as much work as this weight (the characters of a chunk's documents)
+SMALL_RUN = 16  # a run of at most this many items is done here: forking costs more than it saves
+SERIAL_FIRST = 1  # items done here before the workers start (their first-use loading is inherited)
 IN_FLIGHT_PER_WORKER = 3  # chunks: one being worked on, two waiting, so a worker never idles
 MAX_PENDING = 64  # chunks done or in flight but not yet yielded (one slow chunk holds the rest)
 LEAVE_SECONDS = 10.0  # how long an ended worker gets to exit before it is killed outright
@@ -95,23 +99,27 @@ def _serve(
 
     Ctrl-C is left to the main process (which ends the workers); SIGTERM (the main process's,
     or systemd's to the whole group) ends the worker at once and quietly: it holds nothing
-    another process waits for. Answers go out from a thread, so the worker always comes back to
-    read its next task: the main process, sending, never waits for a worker that is itself
-    waiting to send.
+    another process waits for.
+
+    Tasks come in and answers go out through threads, so neither side of a pipe waits for the
+    other's work. A chunk is larger than a pipe holds (64 KiB; 16 whole pages are ~300 KB): read
+    only between chunks, a chunk sent ahead kept the main process blocked in its send for a
+    whole chunk of work, while the other workers ran dry. Read by a thread, it is taken in as it
+    comes. Answers sent from a thread let the worker start its next task at once, and the main
+    process, sending, never waits for a worker that is itself waiting to send.
     """
     for conn in others:  # the pipes of the other workers and the main process's ends, forked
         conn.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _leave)
     initializer(*initargs)
+    inbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+    threading.Thread(target=_receive_all, args=(tasks, inbox), daemon=True).start()
     out: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
     sender = threading.Thread(target=_send_all, args=(results, out), daemon=True)
     sender.start()
-    while True:
-        try:
-            message = pickle.loads(tasks.recv_bytes())
-        except EOFError:  # the main process is gone
-            break
+    while (data := inbox.get()) is not None:  # None: the main process is gone
+        message = pickle.loads(data)
         if message[0] == "stop":
             break
         if message[0] == "call":
@@ -121,10 +129,10 @@ def _serve(
         _, number, func, chunk = message
         try:
             answer: tuple[str, int, object] = ("done", number, [func(item) for item in chunk])
-            data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+            reply = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as error:  # any failure goes to the caller, in order
-            data = _pickled_error(number, error)
-        out.put(data)
+            reply = _pickled_error(number, error)
+        out.put(reply)
     out.put(None)
     sender.join()
 
@@ -136,12 +144,33 @@ def _pickled_error(number: int, error: Exception) -> bytes:
         return pickle.dumps(("error", number, RuntimeError(f"{type(error).__name__}: {error}")))
 
 
+def _receive_all(tasks: Connection, inbox: queue.SimpleQueue[bytes | None]) -> None:
+    while True:
+        try:
+            inbox.put(tasks.recv_bytes())
+        except (EOFError, OSError):  # the main process is gone, or closed the pipe
+            inbox.put(None)
+            return
+
+
 def _send_all(results: Connection, out: queue.SimpleQueue[bytes | None]) -> None:
     while (data := out.get()) is not None:
         try:
             results.send_bytes(data)
         except OSError:  # the main process is gone
             return
+
+
+PIPE_BYTES = 1 << 20  # what an unprivileged process may ask by default (/proc/sys/fs/pipe-max-size)
+
+
+def _widen(conn: Connection) -> None:
+    """Let ``conn``'s pipe hold a whole chunk or answer (Linux): a 64 KiB pipe takes a message
+    of a few hundred kilobytes in pieces, each waiting for the reading thread to get its
+    process's interpreter lock, while the sending process waits too. Left as it is elsewhere,
+    or when the system refuses."""
+    with contextlib.suppress(AttributeError, OSError):
+        fcntl.fcntl(conn.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
 
 
 def _leave(signum: int, frame: object) -> None:
@@ -183,6 +212,9 @@ class WorkerPool:
     def _start(self) -> None:
         context = _context()
         pipes = [(*context.Pipe(duplex=False), *context.Pipe(duplex=False)) for _ in range(self.jobs)]
+        for _, task_writer, result_reader, _ in pipes:
+            _widen(task_writer)
+            _widen(result_reader)
         every = [conn for pipe in pipes for conn in pipe]
         for task_reader, task_writer, result_reader, result_writer in pipes:
             others = [c for c in every if c is not task_reader and c is not result_writer]
@@ -234,23 +266,32 @@ class WorkerPool:
                 worker.process.join()
             worker.results.close()
 
-    def map(self, func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        """``func`` over ``items``, in order: here for the serial start (and for everything
-        with one job), then in the workers, chunk by chunk."""
+    def map(
+        self, func: Callable[[T], R], items: Iterable[T], weight: Callable[[T], int] | None = None
+    ) -> Iterator[R]:
+        """``func`` over ``items``, in order: here for one job and for a small run; else the
+        first item here, to start the workers warm, then the rest in the workers, in chunks of
+        ``CHUNK_SIZE`` items or ``CHUNK_WEIGHT`` of ``weight`` (an item's expected work)."""
         self._init_here()
         iterator = iter(items)
         if self.jobs <= 1:
             yield from map(func, iterator)
             return
         if not self._workers:
-            # Forking costs a few milliseconds a worker: small runs are done before it would start.
-            yield from map(func, list(itertools.islice(iterator, SERIAL_FIRST)))
-        chunks = iter(lambda: list(itertools.islice(iterator, CHUNK_SIZE)), [])
+            head = list(itertools.islice(iterator, SMALL_RUN + 1))
+            if len(head) <= SMALL_RUN:
+                yield from map(func, head)
+                return
+            # What the work loads on first use (the rules' compiled groups, the features'
+            # tables) is loaded once, here, and the workers inherit it; more work here would
+            # leave the other cores idle.
+            yield from map(func, head[:SERIAL_FIRST])
+            iterator = itertools.chain(head[SERIAL_FIRST:], iterator)
+            self._start()
+        chunks = _chunks(iterator, weight)
         first = next(chunks, None)
         if first is None:
             return
-        if not self._workers:
-            self._start()
         self._busy += 1
         yield from self._in_order(func, itertools.chain([first], chunks))
         self._busy -= 1
@@ -308,6 +349,25 @@ class WorkerPool:
                 raise WorkerError(f"worker process {pid} ended unexpectedly (exit {code})") from e
             done[number] = (kind, payload)
             worker.load -= 1
+
+
+def _chunks(items: Iterator[T], weight: Callable[[T], int] | None) -> Iterator[list[T]]:
+    """``items`` in chunks of ``CHUNK_SIZE``, or fewer that weigh ``CHUNK_WEIGHT``: the work a
+    chunk holds is what one worker may still have to do when the others have run out, at the
+    end of a stage (16 whole pages are half a second)."""
+    if weight is None:
+        yield from iter(lambda: list(itertools.islice(items, CHUNK_SIZE)), [])
+        return
+    chunk: list[T] = []
+    load = 0
+    for item in items:
+        chunk.append(item)
+        load += weight(item)
+        if len(chunk) == CHUNK_SIZE or load >= CHUNK_WEIGHT:
+            yield chunk
+            chunk, load = [], 0
+    if chunk:
+        yield chunk
 
 
 def ordered_map(
@@ -411,7 +471,18 @@ def clean_all(items: Iterable[Item], pool: WorkerPool) -> Iterator[tuple[Account
     Each result comes back pickled, ready for the spill, with what the main process needs of it
     (:func:`clean_and_pickle`): a worker's documents are never unpickled here.
     """
-    return pool.map(_clean, items)
+    return pool.map(_clean, items, _text_weight)
+
+
+def _text_weight(item: Item) -> int:
+    """A document's characters: stage 1's work on it grows with them."""
+    return sum(map(len, item.lines)) if isinstance(item, Document) else 0
+
+
+def _spilled_weight(task: tuple[bytes, Duplicate | None]) -> int:
+    """About a spilled document's characters: its pickle holds its text about three times
+    (the input's paragraphs, the output's, the edits' text)."""
+    return len(task[0]) // 3
 
 
 _worker_passes: list[Pass] = []
@@ -444,4 +515,4 @@ def finish_all(
     setup (the passes stage 2 made) goes to each worker once.
     """
     pool.call(_init_finish, passes, max_rounds, keep, outcome)
-    return pool.map(_finish, tasks)
+    return pool.map(_finish, tasks, _spilled_weight)

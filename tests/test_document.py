@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 
 import pytest
 
@@ -22,6 +23,18 @@ def edit(line: int, start: int, end: int, replacement: str = "", rule: str = "te
 
 def test_document_text_is_its_paragraphs_joined_by_blank_lines() -> None:
     assert doc_of("First.", "Second.").text == "First.\n\nSecond."
+
+
+def test_a_document_and_its_edits_travel_pickled_unchanged() -> None:
+    doc = Document("doc", "doc.txt", ["Photo: Ann Lee", "Share this", "Body of the story."])
+    apply_edits(doc, [Edit("captions", "captions.credit", 0, 0, 14, moved_to="captions"), edit(1, 0, 10)])
+    apply_edits(doc, [edit(0, 0, 4, "Text")])
+    back = pickle.loads(pickle.dumps(doc, pickle.HIGHEST_PROTOCOL))
+    assert back == doc and back is not doc
+    assert [e.dropped for e in back.applied] == [True, True, False]
+    assert back.applied[0].moved_to == "captions" and back.applied[2].replacement == "Text"
+    with pytest.raises(AttributeError):  # still frozen
+        back.applied[0].text = "changed"
 
 
 def test_a_new_document_has_no_title_captions_or_edits() -> None:

@@ -12,7 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.workers import SERIAL_FIRST, WorkerError, WorkerPool, ordered_map
+from cleaner.workers import (
+    CHUNK_SIZE,
+    CHUNK_WEIGHT,
+    SERIAL_FIRST,
+    SMALL_RUN,
+    WorkerError,
+    WorkerPool,
+    _chunks,
+    ordered_map,
+)
 
 _setting = ""
 
@@ -74,9 +83,25 @@ def test_one_job_works_in_this_process_only() -> None:
     assert [r[0] for r in results] == [n * n for n in range(40)]
 
 
-def test_a_run_smaller_than_the_serial_start_forks_nothing() -> None:
-    results = list(ordered_map(_slow_square, range(SERIAL_FIRST), 4, _init, ("small",)))
+def test_a_small_run_forks_nothing() -> None:
+    results = list(ordered_map(_slow_square, range(SMALL_RUN), 4, _init, ("small",)))
     assert {r[1] for r in results} == {os.getpid()}
+
+
+def test_a_larger_run_does_only_its_serial_start_here() -> None:
+    results = list(ordered_map(_slow_square, range(SMALL_RUN + 1), 2, _init, ("larger",)))
+    assert [r[0] for r in results] == [n * n for n in range(SMALL_RUN + 1)]
+    assert {r[1] for r in results[:SERIAL_FIRST]} == {os.getpid()}
+    assert os.getpid() not in {r[1] for r in results[SERIAL_FIRST:]}
+
+
+def test_chunks_end_at_their_size_or_their_weight() -> None:
+    assert [len(c) for c in _chunks(iter(range(40)), None)] == [CHUNK_SIZE, CHUNK_SIZE, 40 - 2 * CHUNK_SIZE]
+    heavy = CHUNK_WEIGHT // 3 + 1  # three of these weigh more than a chunk
+    weights = [heavy] * 7 + [1] * (CHUNK_SIZE + 1)
+    chunks = list(_chunks(iter(weights), lambda w: w))
+    assert [len(c) for c in chunks] == [3, 3, CHUNK_SIZE, 2]
+    assert [w for c in chunks for w in c] == weights  # in order, nothing lost
 
 
 def test_an_error_wherever_it_happens_reaches_the_caller_and_the_workers_are_ended() -> None:
