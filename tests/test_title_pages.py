@@ -401,3 +401,21 @@ def test_a_section_before_a_headline_and_the_site_name_is_still_no_cut() -> None
     cuts = page_title_cuts(first, "www.anasailnotes.example")
     assert "Sail care" not in cuts  # fewer words than the headline between it and the site
     assert "Sail care" not in page_title_cuts("Sail care - Ana Ruiz - Sail Notes", "www.harbourpost.example")
+
+
+def test_a_headline_printed_with_a_templates_dash_keeps_the_page_titles_double_hyphen() -> None:
+    first = "Gulls nest early--and stay late | Harbour Post"
+    doc = clean_page([first, *MENU, "Gulls nest early—and stay late", "By Ana Ruiz", *PROSE])
+    assert doc.title == "Gulls nest early--and stay late"
+
+
+def test_a_headline_printed_with_an_ellipsis_keeps_the_page_titles_three_dots() -> None:
+    first = "Gulls nest early... and stay late | Harbour Post"
+    doc = clean_page([first, *MENU, "Gulls nest early… and stay late", "By Ana Ruiz", *PROSE])
+    assert doc.title == "Gulls nest early... and stay late"
+
+
+def test_a_headline_printed_with_other_dashes_than_its_spaced_hyphen_is_taken_as_printed() -> None:
+    first = "Gulls nest early - and stay late | Harbour Post"
+    doc = clean_page([first, *MENU, "Gulls nest early—and stay late", "By Ana Ruiz", *PROSE])
+    assert doc.title == "Gulls nest early—and stay late"

@@ -451,14 +451,19 @@ def _span_of(first: str, key: str) -> tuple[int, int] | None:
     return None
 
 
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"'})
+# What a template's typography turns plain text into: curled quotes, "--" made a dash, "..." an
+# ellipsis.
+_TYPOGRAPHY = str.maketrans(
+    {"‘": "'", "’": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"', "—": "--", "…": "..."}
+)
 
 
 def restyled(printed: str, wording: str) -> bool:
     """Whether a body line prints a page title's wording restyled: in capitals (a stylesheet's
-    doing) or with its quotes curled or straightened (a template's), the words otherwise the
-    same. The page title keeps the wording as written. A headline in other case ("Startups"
-    over "startups") is the site's own second wording, and is taken as printed.
+    doing) or with its quotes curled or straightened, its "--" made a dash or its "..." an
+    ellipsis (a template's typography), the words otherwise the same. The page title keeps the
+    wording as written. A headline in other case ("Startups" over "startups") is the site's
+    own second wording, and is taken as printed.
 
     >>> restyled("FERRY STRIKE: WHAT IT’S LIKE", "Ferry strike: what it's like")
     True
@@ -468,16 +473,18 @@ def restyled(printed: str, wording: str) -> bool:
     False
     >>> restyled("Ferry strike - what it's like", "Ferry strike: what it's like")
     False
+    >>> restyled("Ferry strike—what it’s like…", "Ferry strike--what it's like..."), restyled("A—B", "A - B")
+    (True, False)
     """
     if printed == wording:
         return False
     if printed.isupper() and not wording.isupper():
         return _styled(printed) == _styled(wording)
-    return printed.translate(_QUOTES) == wording.translate(_QUOTES)
+    return printed.translate(_TYPOGRAPHY) == wording.translate(_TYPOGRAPHY)
 
 
 def _styled(text: str) -> str:
-    return " ".join(text.translate(_QUOTES).casefold().split())
+    return " ".join(text.translate(_TYPOGRAPHY).casefold().split())
 
 
 def printed_cut(first: str, line: str, host: str = "") -> str | None:
