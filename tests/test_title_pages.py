@@ -419,3 +419,17 @@ def test_a_headline_printed_with_other_dashes_than_its_spaced_hyphen_is_taken_as
     first = "Gulls nest early - and stay late | Harbour Post"
     doc = clean_page([first, *MENU, "Gulls nest early—and stay late", "By Ana Ruiz", *PROSE])
     assert doc.title == "Gulls nest early—and stay late"
+
+
+# --- the site's name cut from the page title ----------------------------------------------------
+
+
+def test_a_site_name_added_twice_at_the_end_of_the_page_title_is_cut_whole() -> None:
+    doc = clean_page(["Ferry fares rise in spring | Harbour Post | Harbour Post", *MENU, *PROSE])
+    assert doc.title == "Ferry fares rise in spring"
+    assert title_rules(doc)["title.site-name"] == " | Harbour Post | Harbour Post"
+
+
+def test_only_the_last_part_goes_when_the_part_before_it_is_another() -> None:
+    doc = clean_page(["Ferry fares rise in spring | Harbour Post Weekend | Harbour Post", *MENU, *PROSE])
+    assert doc.title == "Ferry fares rise in spring | Harbour Post Weekend"

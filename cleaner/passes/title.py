@@ -222,7 +222,9 @@ def _words_before_site(rest: str, site: Site) -> int:
 
 def site_name_span(first: str, host: str = "") -> tuple[int, int] | None:
     """Where a page title's site name stands (with its separator), when no body line is the
-    headline: a short last part after " | ", or a first or last part that is the host's name.
+    headline: a short last part after " | ", or a first or last part that is the host's name;
+    the last part with the same words printed right before it, when a template and the site
+    both added the name ("Ten Family Cars Tested | Motor Weekly | Motor Weekly").
 
     >>> first = "Ten Family Cars Tested | Motor Weekly"
     >>> start, end = site_name_span(first)
@@ -232,6 +234,8 @@ def site_name_span(first: str, host: str = "") -> tuple[int, int] | None:
     (0, 15)
     >>> site_name_span("Storm - what we know") is None
     True
+    >>> site_name_span("Ten Family Cars Tested | Motor Weekly | Motor Weekly")
+    (22, 52)
     """
     matches = list(_AFFIX.finditer(first))
     if not matches:
@@ -242,11 +246,20 @@ def site_name_span(first: str, host: str = "") -> tuple[int, int] | None:
     rest_words = len(_WORD.findall(first[: last.start()]))
     short_tail = 0 < tail_words <= SITE_NAME_MAX_WORDS and tail_words < rest_words
     if short_tail and ("|" in last.group() or names_site(tail, host, loose=True)):
-        return last.start(), len(first)
+        return _repeated_before(first, matches, headline_key(tail)), len(first)
     rest_words = len(_WORD.findall(first[head.end() :]))
     if 0 < lead_words <= SITE_NAME_MAX_WORDS and lead_words < rest_words and names_site(lead, host):
         return 0, head.end()
     return None
+
+
+def _repeated_before(first: str, matches: list[re.Match[str]], tail: str) -> int:
+    """Where the run of parts ending a page title whose key is ``tail`` starts (its separator
+    included): the last part, and any printed right before it with the same words."""
+    k = len(matches) - 1
+    while k > 0 and headline_key(first[matches[k - 1].end() : matches[k].start()]) == tail:
+        k -= 1
+    return matches[k].start()
 
 
 HEADLINE_MIN_DICE = 0.6
