@@ -338,13 +338,24 @@ def test_a_line_gluing_a_breadcrumb_to_the_headline_printed_below_is_not_the_hea
     assert clean_page(lines).title == headline
 
 
-def test_a_breadcrumb_line_is_kept_as_the_headline_when_only_a_contents_entry_prints_it_alone() -> None:
-    # The headline alone further down is a table of contents' entry, not the headline.
+def test_a_line_gluing_a_breadcrumb_to_a_headline_printed_alone_lower_down_is_not_the_headline() -> None:
+    # The headline alone further down (a table of contents' entry) shows what the breadcrumb
+    # trail is glued to: the glued line is never the title, the page title's cut is.
     headline = "Islanders brace for two days without ferries"
     first = "Ferry strike: islanders brace for disruption | Harbour Post"
     glued = f"Island News Ferry Strike {headline}"
     lines = [first, *MENU, glued, "By Ana Ruiz", "Contents", "Timetable", headline, *PROSE]
-    assert similar_headline(lines, "harbourpost.example") == len(MENU) + 1
+    assert similar_headline(lines, "harbourpost.example") is None
+    assert clean_page(lines).title == "Ferry strike: islanders brace for disruption"
+
+
+def test_the_headline_worded_differently_above_a_glued_breadcrumb_line_is_taken() -> None:
+    first = "Ferry strike explained [Dates + Routes + Refunds]"
+    headline = "The ferry strike explained for islanders"
+    glued = "Home News Ferry strike explained"
+    lines = [first, *MENU, headline, glued, "By Ana Ruiz", "Contents", "Ferry strike explained", "Timetable"]
+    assert similar_headline([*lines, *PROSE], "harbourpost.example") == len(MENU) + 1
+    assert clean_page([*lines, *PROSE]).title == headline
 
 
 # --- a lone paragraph above the menus' end ----------------------------------------------------

@@ -323,7 +323,9 @@ def similar_headline(
     Never taken: a part of the page title that names the site or that the site-name cut
     removes (the logo's text in the menu); without a byline below, a line whose words are
     fewer than FRAGMENT_SHARE of the page title's, all of them in it, unless it is a whole part
-    of the page title (a team, a section: "Northport vs Bayside" is not about "Bayside"); any
+    of the page title (a team, a section: "Northport vs Bayside" is not about "Bayside"); a
+    breadcrumb trail glued to a line printed alone above the prose (:func:`glued_tail`: right
+    above or below it, or as a table of contents' entry, it is what the trail leads to); any
     line when the page title stands whole in the body (it is the headline already). A page
     title without a separator may be the article's own headline (an extractor's output opens
     with it, above a table of contents), so under one a line is only taken when a menu stands
@@ -357,6 +359,7 @@ def _similar_headline(
     if prose is None:
         prose = page.prose
     keys = page.keys_to(prose)
+    printed = set(keys[1:prose])
     best, best_score = None, 0.0
     menu_items = 0
     for i in range(1, prose):
@@ -371,8 +374,8 @@ def _similar_headline(
             continue
         if keys[i] in site or (not site_named and above < PAGE_MIN_LEADING):
             continue
-        # Breadcrumbs glued to the headline, printed alone right above or below: that print is it.
-        if _glued_tail(line, keys[i], {keys[k] for k in (i - 1, i + 1) if 0 < k < prose}) is not None:
+        # A breadcrumb trail glued to a line printed alone above the prose: never the headline.
+        if _glued_tail(line, keys[i], printed.difference((keys[i],))) is not None:
             continue
         dice = 2 * shared / (len(title) + len(words))
         after = lines[i + 1 : min(prose, i + 1 + BYLINE_WINDOW)]
