@@ -338,13 +338,24 @@ def test_a_line_gluing_a_breadcrumb_to_the_headline_printed_below_is_not_the_hea
     assert clean_page(lines).title == headline
 
 
-def test_a_breadcrumb_line_is_kept_as_the_headline_when_only_a_contents_entry_prints_it_alone() -> None:
-    # The headline alone further down is a table of contents' entry, not the headline.
+def test_a_line_gluing_a_breadcrumb_to_a_headline_printed_alone_lower_down_is_not_the_headline() -> None:
+    # The headline alone further down (a table of contents' entry) shows what the breadcrumb
+    # trail is glued to: the glued line is never the title, the page title's cut is.
     headline = "Islanders brace for two days without ferries"
     first = "Ferry strike: islanders brace for disruption | Harbour Post"
     glued = f"Island News Ferry Strike {headline}"
     lines = [first, *MENU, glued, "By Ana Ruiz", "Contents", "Timetable", headline, *PROSE]
-    assert similar_headline(lines, "harbourpost.example") == len(MENU) + 1
+    assert similar_headline(lines, "harbourpost.example") is None
+    assert clean_page(lines).title == "Ferry strike: islanders brace for disruption"
+
+
+def test_the_headline_worded_differently_above_a_glued_breadcrumb_line_is_taken() -> None:
+    first = "Ferry strike explained [Dates + Routes + Refunds]"
+    headline = "The ferry strike explained for islanders"
+    glued = "Home News Ferry strike explained"
+    lines = [first, *MENU, headline, glued, "By Ana Ruiz", "Contents", "Ferry strike explained", "Timetable"]
+    assert similar_headline([*lines, *PROSE], "harbourpost.example") == len(MENU) + 1
+    assert clean_page([*lines, *PROSE]).title == headline
 
 
 # --- a lone paragraph above the menus' end ----------------------------------------------------
@@ -401,3 +412,35 @@ def test_a_section_before_a_headline_and_the_site_name_is_still_no_cut() -> None
     cuts = page_title_cuts(first, "www.anasailnotes.example")
     assert "Sail care" not in cuts  # fewer words than the headline between it and the site
     assert "Sail care" not in page_title_cuts("Sail care - Ana Ruiz - Sail Notes", "www.harbourpost.example")
+
+
+def test_a_headline_printed_with_a_templates_dash_keeps_the_page_titles_double_hyphen() -> None:
+    first = "Gulls nest early--and stay late | Harbour Post"
+    doc = clean_page([first, *MENU, "Gulls nest early—and stay late", "By Ana Ruiz", *PROSE])
+    assert doc.title == "Gulls nest early--and stay late"
+
+
+def test_a_headline_printed_with_an_ellipsis_keeps_the_page_titles_three_dots() -> None:
+    first = "Gulls nest early... and stay late | Harbour Post"
+    doc = clean_page([first, *MENU, "Gulls nest early… and stay late", "By Ana Ruiz", *PROSE])
+    assert doc.title == "Gulls nest early... and stay late"
+
+
+def test_a_headline_printed_with_other_dashes_than_its_spaced_hyphen_is_taken_as_printed() -> None:
+    first = "Gulls nest early - and stay late | Harbour Post"
+    doc = clean_page([first, *MENU, "Gulls nest early—and stay late", "By Ana Ruiz", *PROSE])
+    assert doc.title == "Gulls nest early—and stay late"
+
+
+# --- the site's name cut from the page title ----------------------------------------------------
+
+
+def test_a_site_name_added_twice_at_the_end_of_the_page_title_is_cut_whole() -> None:
+    doc = clean_page(["Ferry fares rise in spring | Harbour Post | Harbour Post", *MENU, *PROSE])
+    assert doc.title == "Ferry fares rise in spring"
+    assert title_rules(doc)["title.site-name"] == " | Harbour Post | Harbour Post"
+
+
+def test_only_the_last_part_goes_when_the_part_before_it_is_another() -> None:
+    doc = clean_page(["Ferry fares rise in spring | Harbour Post Weekend | Harbour Post", *MENU, *PROSE])
+    assert doc.title == "Ferry fares rise in spring | Harbour Post Weekend"

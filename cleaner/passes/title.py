@@ -222,7 +222,9 @@ def _words_before_site(rest: str, site: Site) -> int:
 
 def site_name_span(first: str, host: str = "") -> tuple[int, int] | None:
     """Where a page title's site name stands (with its separator), when no body line is the
-    headline: a short last part after " | ", or a first or last part that is the host's name.
+    headline: a short last part after " | ", or a first or last part that is the host's name;
+    the last part with the same words printed right before it, when a template and the site
+    both added the name ("Ten Family Cars Tested | Motor Weekly | Motor Weekly").
 
     >>> first = "Ten Family Cars Tested | Motor Weekly"
     >>> start, end = site_name_span(first)
@@ -232,6 +234,8 @@ def site_name_span(first: str, host: str = "") -> tuple[int, int] | None:
     (0, 15)
     >>> site_name_span("Storm - what we know") is None
     True
+    >>> site_name_span("Ten Family Cars Tested | Motor Weekly | Motor Weekly")
+    (22, 52)
     """
     matches = list(_AFFIX.finditer(first))
     if not matches:
@@ -242,11 +246,20 @@ def site_name_span(first: str, host: str = "") -> tuple[int, int] | None:
     rest_words = len(_WORD.findall(first[: last.start()]))
     short_tail = 0 < tail_words <= SITE_NAME_MAX_WORDS and tail_words < rest_words
     if short_tail and ("|" in last.group() or names_site(tail, host, loose=True)):
-        return last.start(), len(first)
+        return _repeated_before(first, matches, headline_key(tail)), len(first)
     rest_words = len(_WORD.findall(first[head.end() :]))
     if 0 < lead_words <= SITE_NAME_MAX_WORDS and lead_words < rest_words and names_site(lead, host):
         return 0, head.end()
     return None
+
+
+def _repeated_before(first: str, matches: list[re.Match[str]], tail: str) -> int:
+    """Where the run of parts ending a page title whose key is ``tail`` starts (its separator
+    included): the last part, and any printed right before it with the same words."""
+    k = len(matches) - 1
+    while k > 0 and headline_key(first[matches[k - 1].end() : matches[k].start()]) == tail:
+        k -= 1
+    return matches[k].start()
 
 
 HEADLINE_MIN_DICE = 0.6
@@ -310,7 +323,9 @@ def similar_headline(
     Never taken: a part of the page title that names the site or that the site-name cut
     removes (the logo's text in the menu); without a byline below, a line whose words are
     fewer than FRAGMENT_SHARE of the page title's, all of them in it, unless it is a whole part
-    of the page title (a team, a section: "Northport vs Bayside" is not about "Bayside"); any
+    of the page title (a team, a section: "Northport vs Bayside" is not about "Bayside"); a
+    breadcrumb trail glued to a line printed alone above the prose (:func:`glued_tail`: right
+    above or below it, or as a table of contents' entry, it is what the trail leads to); any
     line when the page title stands whole in the body (it is the headline already). A page
     title without a separator may be the article's own headline (an extractor's output opens
     with it, above a table of contents), so under one a line is only taken when a menu stands
@@ -344,6 +359,7 @@ def _similar_headline(
     if prose is None:
         prose = page.prose
     keys = page.keys_to(prose)
+    printed = set(keys[1:prose])
     best, best_score = None, 0.0
     menu_items = 0
     for i in range(1, prose):
@@ -358,8 +374,8 @@ def _similar_headline(
             continue
         if keys[i] in site or (not site_named and above < PAGE_MIN_LEADING):
             continue
-        # Breadcrumbs glued to the headline, printed alone right above or below: that print is it.
-        if _glued_tail(line, keys[i], {keys[k] for k in (i - 1, i + 1) if 0 < k < prose}) is not None:
+        # A breadcrumb trail glued to a line printed alone above the prose: never the headline.
+        if _glued_tail(line, keys[i], printed.difference((keys[i],))) is not None:
             continue
         dice = 2 * shared / (len(title) + len(words))
         after = lines[i + 1 : min(prose, i + 1 + BYLINE_WINDOW)]
@@ -451,14 +467,19 @@ def _span_of(first: str, key: str) -> tuple[int, int] | None:
     return None
 
 
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"'})
+# What a template's typography turns plain text into: curled quotes, "--" made a dash, "..." an
+# ellipsis.
+_TYPOGRAPHY = str.maketrans(
+    {"‘": "'", "’": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"', "—": "--", "…": "..."}
+)
 
 
 def restyled(printed: str, wording: str) -> bool:
     """Whether a body line prints a page title's wording restyled: in capitals (a stylesheet's
-    doing) or with its quotes curled or straightened (a template's), the words otherwise the
-    same. The page title keeps the wording as written. A headline in other case ("Startups"
-    over "startups") is the site's own second wording, and is taken as printed.
+    doing) or with its quotes curled or straightened, its "--" made a dash or its "..." an
+    ellipsis (a template's typography), the words otherwise the same. The page title keeps the
+    wording as written. A headline in other case ("Startups" over "startups") is the site's
+    own second wording, and is taken as printed.
 
     >>> restyled("FERRY STRIKE: WHAT IT’S LIKE", "Ferry strike: what it's like")
     True
@@ -468,16 +489,18 @@ def restyled(printed: str, wording: str) -> bool:
     False
     >>> restyled("Ferry strike - what it's like", "Ferry strike: what it's like")
     False
+    >>> restyled("Ferry strike—what it’s like…", "Ferry strike--what it's like..."), restyled("A—B", "A - B")
+    (True, False)
     """
     if printed == wording:
         return False
     if printed.isupper() and not wording.isupper():
         return _styled(printed) == _styled(wording)
-    return printed.translate(_QUOTES) == wording.translate(_QUOTES)
+    return printed.translate(_TYPOGRAPHY) == wording.translate(_TYPOGRAPHY)
 
 
 def _styled(text: str) -> str:
-    return " ".join(text.translate(_QUOTES).casefold().split())
+    return " ".join(text.translate(_TYPOGRAPHY).casefold().split())
 
 
 def printed_cut(first: str, line: str, host: str = "") -> str | None:
