@@ -629,11 +629,12 @@ def context_features(
         return out.astype(np.float32)
     out[:, 0] = scores
     idx = np.arange(n)
+    # A neighbour's score is a slice of the scores padded with 0.5 (no neighbour there).
+    reach = max(map(abs, CONTEXT_OFFSETS))
+    padded = np.full(n + 2 * reach, 0.5)
+    padded[reach : reach + n] = scores
     for j, offset in enumerate(CONTEXT_OFFSETS, start=1):
-        src = idx + offset
-        ok = (src >= 0) & (src < n)
-        out[:, j] = 0.5
-        out[ok, j] = scores[src[ok]]
+        out[:, j] = padded[reach + offset : reach + offset + n]
     weight = np.maximum(words, 1.0)
     out[:, 7] = _window_sum(scores * weight, BLOCK_WINDOW) / _window_sum(weight, BLOCK_WINDOW)
     first, last = main_block(scores, words)
@@ -740,8 +741,9 @@ def _tabular_cells(cells: list[str], words: np.ndarray) -> np.ndarray:
             break
         same = codes[period:] == codes[:-period]
         matched = np.concatenate(([0], np.cumsum(same)))
-        starts = np.arange(size - window + 1)
-        hits = matched[starts + window - period] - matched[starts] >= TABLE_SHAPE_MATCH * (window - period)
+        # Matches in the window starting at each k: matched[k + window - period] - matched[k].
+        in_window = matched[window - period :] - matched[: size - window + 1]
+        hits = in_window >= TABLE_SHAPE_MATCH * (window - period)
         for k in np.flatnonzero(hits).tolist():
             if found[max(k - period, 0) : k + window].all():
                 continue  # found already, with its header
