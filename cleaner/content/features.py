@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from itertools import chain, repeat
+from itertools import repeat
 from operator import is_not, itemgetter
 
 import numpy as np
@@ -42,17 +42,28 @@ def _tokens(line: str) -> list[str]:
     >>> _tokens("Don't miss: the 2025 “Harbour-Bridge” vote, 4pm.")
     ["Don't", 'miss', 'the', 'Harbour', 'Bridge', 'vote', 'pm']
     """
+    return _words_of([line])[0]
+
+
+def _words_of(lines: list[str]) -> tuple[list[str], list[int]]:
+    """:func:`_tokens` of each of ``lines``, as one list of all their words and where each
+    line's words end in it: one list for a page, not one per line (fewer objects for the
+    garbage collector to count, no list of lists to flatten)."""
     out: list[str] = []
-    for chunk in line.split():
-        if chunk.isalpha():
-            out.append(chunk)
-            continue
-        inner = chunk.strip(_CHUNK_ENDS)
-        if inner.isalpha():
-            out.append(inner)
-        elif inner:
-            out.extend(_TOKEN.findall(inner))
-    return out
+    ends: list[int] = []
+    add, extend, end_line, findall = out.append, out.extend, ends.append, _TOKEN.findall
+    for line in lines:
+        for chunk in line.split():
+            if chunk.isalpha():
+                add(chunk)
+                continue
+            inner = chunk.strip(_CHUNK_ENDS)
+            if inner.isalpha():
+                add(inner)
+            elif inner:
+                extend(findall(inner))
+        end_line(len(out))
+    return out, ends
 
 
 _SENTENCE_END = re.compile(r"[.!?…。！？]['\"’”»)\]]*$")
@@ -445,11 +456,11 @@ def document_features(
     else:
         row_of = np.arange(n)
         copies = np.ones(n, dtype=np.int64)
-    tokens = list(map(_tokens, rows))
-    per_row = np.fromiter(map(len, tokens), dtype=np.int64, count=m)
+    flat, word_ends = _words_of(rows)
+    per_row = np.array(word_ends, dtype=np.int64)
+    per_row[1:] -= per_row[:-1].copy()  # words per row
     n_words_all = per_row[row_of].astype(np.float64)
     n_words_row = per_row.astype(np.float64)
-    flat = list(chain.from_iterable(tokens))
     row_of_word = np.repeat(np.arange(m), per_row)
     # Each word read straight off the word memory (the words a page repeats are the ones just
     # looked up), and the page's folded forms numbered from there: numbering the page's distinct
@@ -629,11 +640,12 @@ def context_features(
         return out.astype(np.float32)
     out[:, 0] = scores
     idx = np.arange(n)
+    # A neighbour's score is a slice of the scores padded with 0.5 (no neighbour there).
+    reach = max(map(abs, CONTEXT_OFFSETS))
+    padded = np.full(n + 2 * reach, 0.5)
+    padded[reach : reach + n] = scores
     for j, offset in enumerate(CONTEXT_OFFSETS, start=1):
-        src = idx + offset
-        ok = (src >= 0) & (src < n)
-        out[:, j] = 0.5
-        out[ok, j] = scores[src[ok]]
+        out[:, j] = padded[reach + offset : reach + offset + n]
     weight = np.maximum(words, 1.0)
     out[:, 7] = _window_sum(scores * weight, BLOCK_WINDOW) / _window_sum(weight, BLOCK_WINDOW)
     first, last = main_block(scores, words)
@@ -740,8 +752,9 @@ def _tabular_cells(cells: list[str], words: np.ndarray) -> np.ndarray:
             break
         same = codes[period:] == codes[:-period]
         matched = np.concatenate(([0], np.cumsum(same)))
-        starts = np.arange(size - window + 1)
-        hits = matched[starts + window - period] - matched[starts] >= TABLE_SHAPE_MATCH * (window - period)
+        # Matches in the window starting at each k: matched[k + window - period] - matched[k].
+        in_window = matched[window - period :] - matched[: size - window + 1]
+        hits = in_window >= TABLE_SHAPE_MATCH * (window - period)
         for k in np.flatnonzero(hits).tolist():
             if found[max(k - period, 0) : k + window].all():
                 continue  # found already, with its header
