@@ -41,6 +41,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import cast
 
 import regex
 
@@ -59,6 +60,8 @@ LEADING_MAX_CHARS = 120
 CACHE_SIZE = 65536
 # Parts whose kind is remembered (a site's names and outlets recur on every page).
 PART_CACHE_SIZE = 65536
+# What the memories give for a line they have not seen (None is an answer: no credit).
+_UNKNOWN = object()
 # A credit has at most this many parts ("REUTERS/NAME/File Photo" has three).
 MAX_PARTS = 6
 # A name or outlet has at most this many words.
@@ -481,8 +484,9 @@ class CreditGrammar:
         Answers are remembered: the passes ask about every line in every round, and the site
         stage asks again.
         """
-        if line in self._cache:
-            return self._cache[line]
+        known = self._cache.get(line, _UNKNOWN)  # one look-up, not ``in`` then ``[]``
+        if known is not _UNKNOWN:
+            return cast("Credit | None", known)
         return self._cache.remember(line, self._credit(line))
 
     def _credit(self, line: str) -> Credit | None:

@@ -108,8 +108,9 @@ class MoveCaptions:
         """The evidence rule that makes ``line`` a caption (``printed_at``: where the document
         has it), or None."""
         # A line of at most 2 * MAX_WORDS characters has at most MAX_WORDS words: most lines
-        # are answered by the grammar's memory without being split.
-        if len(line) > 2 * MAX_WORDS and len(line.split()) > MAX_WORDS:
+        # are answered by the grammar's memory without being split; a longer one is split no
+        # further than one word more than MAX_WORDS.
+        if len(line) > 2 * MAX_WORDS and len(line.split(None, MAX_WORDS)) > MAX_WORDS:
             return None
         credit = self.grammar.credit(line)
         if credit is None:

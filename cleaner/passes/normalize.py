@@ -156,7 +156,9 @@ def ftfy_changes_nothing(line: str) -> bool:
     if line.isascii():
         return True
     marks = mojibake_marks()
-    return marks is not None and "\ufffc" not in line and not looks_like_mojibake(line, marks)
+    if marks is None or "\ufffc" in line:
+        return False
+    return marks.search(line) is None or not looks_like_mojibake(line, marks)  # most have no mark
 
 
 # Lines a normalisation pass found nothing to do in, remembered per pass (and per process): the
