@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -31,13 +31,18 @@ from cleaner.options import RunOptions
 from cleaner.passes import record_rule_ids, registered
 from cleaner.paths import Output, PathError, check_outputs, earlier_outputs
 from cleaner.records import BAD_INPUT_REASONS
-from cleaner.report.commands import register
-from cleaner.report.html import HtmlReport
-from cleaner.rulecheck import check_folder
 from cleaner.rules import Rule, RuleSet, load_rules
 from cleaner.runner import run
 from cleaner.stats import RunStats
 from cleaner.workers import default_jobs
+
+if TYPE_CHECKING:
+    from cleaner.report.html import HtmlReport
+
+# Commands defined elsewhere, imported only when named (or when ``--help`` lists them): the
+# review commands bring the report modules (HTML, charts, diffs), which a run without
+# ``--report`` never uses. Command name -> the module whose ``register(group)`` adds it.
+LAZY_COMMANDS = {"compare": "cleaner.report.commands", "diff": "cleaner.report.commands"}
 
 
 class UsageLine(click.ClickException):
@@ -46,7 +51,27 @@ class UsageLine(click.ClickException):
     exit_code = 2
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class CommandGroup(click.Group):
+    """The top-level group, whose :data:`LAZY_COMMANDS` are imported on first use.
+
+    ``cleaner run`` pays for the modules it runs and no others (issue 16: start-up is serial,
+    before the first document is read); ``cleaner --help`` still lists every command, since
+    listing them asks for each one.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        home = LAZY_COMMANDS.get(cmd_name)
+        if home is not None and cmd_name not in self.commands:
+            import importlib
+
+            importlib.import_module(home).register(self)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=CommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cleaner")
 def cli() -> None:
     """Clean scraped news text into JSONL, explaining every removal."""
@@ -212,7 +237,11 @@ def run_command(
         progress=not quiet and sys.stderr.isatty(),
         content=content,
     )
-    report = HtmlReport(report_path) if report_path is not None else None
+    report: HtmlReport | None = None
+    if report_path is not None:
+        from cleaner.report.html import HtmlReport  # only with --report: the report modules
+
+        report = HtmlReport(report_path)
     if report is not None:
         options.observer = report.add
 
@@ -344,6 +373,8 @@ def rules_check_command(folder: Path) -> None:
     """Check a rules folder (or file) for use with --rules: fields and their types, patterns
     that compile, and every example of every rule through the real pipeline. Exit status 1
     when anything is wrong, with one line per problem."""
+    from cleaner.rulecheck import check_folder
+
     with user_errors():
         checked, problems = check_folder(folder)
     for problem in problems:
@@ -351,9 +382,6 @@ def rules_check_command(folder: Path) -> None:
     if problems:
         raise click.ClickException(f"{folder}: {len(problems)} problems in {checked} rules checked")
     click.echo(f"{folder}: {checked} rules checked, their examples hold")
-
-
-register(cli)
 
 
 def main() -> None:  # pragma: no cover - the console script

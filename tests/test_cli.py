@@ -531,10 +531,11 @@ def test_rules_lists_every_rule_id() -> None:
     assert len(ids) == len(set(ids))
 
 
-@pytest.mark.parametrize("command", sorted(cli.commands))
+@pytest.mark.parametrize("command", cli.list_commands(click.Context(cli)))
 def test_every_option_has_help_of_its_own(command: str) -> None:
     """Each option (but ``--help``) explains itself in a sentence, and no two share their text."""
-    group_command = cli.commands[command]
+    group_command = cli.get_command(click.Context(cli), command)
+    assert group_command is not None
     helps: dict[str, str] = {}
     for param in group_command.params:
         if isinstance(param, click.Option) and param.name != "help":
