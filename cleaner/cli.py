@@ -32,9 +32,7 @@ from cleaner.passes import record_rule_ids, registered
 from cleaner.paths import Output, PathError, check_outputs, earlier_outputs
 from cleaner.records import BAD_INPUT_REASONS
 from cleaner.rules import Rule, RuleSet, load_rules
-from cleaner.runner import run
 from cleaner.stats import RunStats
-from cleaner.workers import default_jobs
 
 if TYPE_CHECKING:
     from cleaner.report.html import HtmlReport
@@ -222,6 +220,9 @@ def run_command(
         raise click.BadParameter("with --shard-size, DEST is a folder", param_hint="DEST")
     if resume and shard_size is None:
         raise click.UsageError("--resume needs --shard-size (only sharded runs keep their progress)")
+    from cleaner.runner import run  # the engine (workers, multiprocessing): not for rules or help
+    from cleaner.workers import default_jobs
+
     options = RunOptions(
         sources=list(sources),
         destination=destination,

@@ -125,3 +125,13 @@ def test_an_unknown_command_is_still_a_usage_error() -> None:
 
     result = CliRunner().invoke(cli, ["dif"])
     assert result.exit_code == 2 and "No such command 'dif'" in result.output
+
+
+def test_listing_the_rules_starts_no_engine() -> None:
+    """``cleaner rules`` reads rules files; the runner and its worker processes stay unloaded."""
+    loaded = imported_after(cli_call("rules"), ("cleaner.runner", "cleaner.workers", "multiprocessing"))
+    assert loaded == []
+    assert imported_after(cli_call("rules"), ("cleaner.rules", "cleaner.passes")) == [
+        "cleaner.passes",
+        "cleaner.rules",
+    ]
