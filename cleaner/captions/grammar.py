@@ -37,7 +37,7 @@ import dataclasses
 import itertools
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -488,6 +488,13 @@ class CreditGrammar:
         if known is not _UNKNOWN:
             return cast("Credit | None", known)
         return self._cache.remember(line, self._credit(line))
+
+    def may_credit(self, lines: Sequence[str]) -> list[int]:
+        """The indices of ``lines`` whose credit is not known to be none: what :meth:`credit`
+        answers for a line its memory holds, without a call per line (the passes see most lines
+        again in every round, and most have no credit)."""
+        known = self._cache.get
+        return [i for i, line in enumerate(lines) if known(line, _UNKNOWN) is not None]
 
     def _credit(self, line: str) -> Credit | None:
         line = line.rstrip()
