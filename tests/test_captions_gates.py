@@ -58,6 +58,11 @@ LINES = [
     "Photo: Ana Ruiz | " + "Crowdsgatheringatthegateonthemorningofthefestival " * 7,
     "An AP reporter asked for comment; the EPA did not answer.",
     "x" * (CREDIT_TAIL + 40) + ". Handout via AFP",
+    # label words with no "/", "|" or known agency: only a label can make a credit of them
+    "Top of the list: the pier, the market; the old hall. Main image: Ana Ruiz",
+    "Top of the list: the pier, the market; the old hall - the lead story, on file.",
+    "The cover of the book (Lead singer Ana Ruiz)",
+    "The cover of the book (File photo: Ana Ruiz)",
 ]
 
 

@@ -320,9 +320,12 @@ class CreditGrammar:
         """
         return self._parse(text, after_sentence, labelled=True)
 
-    def _parse(self, text: str, after_sentence: bool, labelled: bool) -> Credit | None:
+    def _parse(self, text: str, after_sentence: bool, labelled: bool, shaped: bool = True) -> Credit | None:
         """:meth:`parse`; ``labelled``: False when the line ``text`` is cut from has no label
-        word (:meth:`_may_be_labelled`), so no label can open it."""
+        word (:meth:`_may_be_labelled`), so no label can open it; ``shaped``: False when it has
+        no "/", no "|" and no known agency or picture desk (:meth:`_may_name_agency`), so only
+        a label makes a credit of it (see below: without one, a credit is a desk alone, joins a
+        known name, or has the NAME/OUTLET or NAME | OUTLET shape)."""
         text = text.strip()
         if text.endswith(".") and not text.endswith(".."):
             text = text[:-1].rstrip()
@@ -336,6 +339,8 @@ class CreditGrammar:
         outlet: str | None = None
         body = text
         match = self._label_match(text) if labelled else None
+        if match is None and not shaped:
+            return None
         if match is not None:
             label = match.group("label").casefold()
             outlet = match.group("outlet") or None
@@ -510,7 +515,8 @@ class CreditGrammar:
         # Without a label word, no text cut from there opens with a label: the label patterns
         # need not be tried.
         labelled = self._words_in(tail, self._label_keys)
-        if not labelled and "/" not in tail and "|" not in tail and not self._may_name_agency(tail):
+        shaped = "/" in tail or "|" in tail or self._may_name_agency(tail)
+        if not labelled and not shaped:
             # Nor can a credit without a label end the line: one of NAME/OUTLET or NAME | OUTLET
             # shape needs the "/" or "|", any other a known agency or picture desk (see parse).
             # Only a labelled one opening the line may be left.
@@ -519,7 +525,7 @@ class CreditGrammar:
             return self.leading_credit(line)
         best: Credit | None = None
         for start in self.starts(line):
-            found = self._parse(line[start:], True, labelled)
+            found = self._parse(line[start:], True, labelled, shaped)
             if found is not None:
                 best = _stronger(
                     best,
@@ -529,7 +535,7 @@ class CreditGrammar:
                     return best
         if bracket is not None and bracket > 0:
             after_sentence = bool(_SENTENCE_END.search(line[:bracket]))
-            found = self._parse(line[bracket:], after_sentence, labelled)
+            found = self._parse(line[bracket:], after_sentence, labelled, shaped)
             if found is not None:
                 best = _stronger(best, dataclasses.replace(found, start=bracket, bracketed=True))
         if (best is None or not best.strong) and (
