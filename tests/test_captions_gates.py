@@ -210,11 +210,15 @@ def test_every_white_space_outside_ascii_is_a_gap_of_the_folded_words() -> None:
 
 def test_may_credit_leaves_out_only_the_lines_known_to_have_no_credit() -> None:
     grammar = CreditGrammar()
-    lines = [LINES[0], LINES[13], LINES[2], LINES[14], LINES[15]]
-    assert grammar.may_credit(lines) == [0, 1, 2, 3, 4]  # nothing asked yet: every line may
+    plain = "Crowds gather at the gate on Monday."  # the first test turns it away
+    lines = [LINES[0], LINES[13], LINES[2], LINES[14], LINES[15], plain]
+    assert not grammar._may_hold_credit(plain)
+    assert grammar.may_credit(lines) == [0, 1, 2, 3, 4]  # only the first test's answer is known
+    assert grammar._cache == {plain: None}
     for line in lines[:4]:
         grammar.credit(line)
     assert grammar.may_credit(lines) == [0, 2, 4]  # credits, and the line not asked
+    assert all(grammar.credit(lines[i]) is None for i in (1, 3, 5))
 
 
 def _caption_edits(captions: MoveCaptions, lines: list[str]) -> list[Edit]:

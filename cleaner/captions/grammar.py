@@ -495,11 +495,23 @@ class CreditGrammar:
         return self._cache.remember(line, self._credit(line))
 
     def may_credit(self, lines: Sequence[str]) -> list[int]:
-        """The indices of ``lines`` whose credit is not known to be none: what :meth:`credit`
-        answers for a line its memory holds, without a call per line (the passes see most lines
-        again in every round, and most have no credit)."""
+        """The indices of ``lines`` whose credit is not known to be none, from :meth:`credit`'s
+        memory or its cheap first test (a line the test turns away is remembered as having
+        none, as :meth:`credit` would): most lines have no credit, and the passes see them
+        again in every round."""
         known = self._cache.get
-        return [i for i, line in enumerate(lines) if known(line, _UNKNOWN) is not None]
+        remember = self._cache.remember
+        may_hold = self._may_hold_credit
+        found = []
+        for i, line in enumerate(lines):
+            answer = known(line, _UNKNOWN)
+            if answer is None:
+                continue
+            if answer is _UNKNOWN and not may_hold(line.rstrip()):
+                remember(line, None)
+                continue
+            found.append(i)
+        return found
 
     def _credit(self, line: str) -> Credit | None:
         line = line.rstrip()
