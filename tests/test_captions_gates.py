@@ -219,6 +219,10 @@ def test_may_credit_leaves_out_only_the_lines_known_to_have_no_credit() -> None:
         grammar.credit(line)
     assert grammar.may_credit(lines) == [0, 2, 4]  # credits, and the line not asked
     assert all(grammar.credit(lines[i]) is None for i in (1, 3, 5))
+    assert [grammar.credit(line) for line in lines] == [FULL._credit(line) for line in lines]
+    fresh = CreditGrammar()
+    fresh.may_credit(lines)  # the lines it lets through are parsed without the test again
+    assert [fresh.credit(line) for line in lines] == [FULL._credit(line) for line in lines]
 
 
 def _caption_edits(captions: MoveCaptions, lines: list[str]) -> list[Edit]:

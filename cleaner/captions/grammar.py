@@ -211,6 +211,8 @@ class CreditGrammar:
         self._not_credit = regex.compile(rf"(?i:{not_credit})\b")
         self._cache: BoundedMemo[str, Credit | None] = BoundedMemo(CACHE_SIZE)
         self._kinds: BoundedMemo[str, str | None] = BoundedMemo(PART_CACHE_SIZE)
+        # Lines whose credit is not known yet that the first test (_may_hold_credit) let through.
+        self._held: BoundedMemo[str, bool] = BoundedMemo(CACHE_SIZE)
         # Cheap first tests, before any pattern runs: most lines hold no label and no credit.
         self._label_words = {w.split()[0].casefold().strip(_WORD_DECORATION) for w in labels}
         # The same, UTF-8 encoded, for the tests on _folded_words; with "via" and "for".
@@ -228,6 +230,7 @@ class CreditGrammar:
         state = dict(self.__dict__)
         state["_cache"] = BoundedMemo(CACHE_SIZE)  # a worker process starts with its own
         state["_kinds"] = BoundedMemo(PART_CACHE_SIZE)
+        state["_held"] = BoundedMemo(CACHE_SIZE)
         return state
 
     # --- parts ---------------------------------------------------------------------------
@@ -437,13 +440,16 @@ class CreditGrammar:
         if self._holds_word(tail):
             return True
         last = tail.rsplit(". ", 1)[-1].strip().rstrip(".")
-        return self.vocabulary.known.get(_key(last)) is not None or last.upper() in self.vocabulary.known
+        known = self.vocabulary.known
+        return known.get(last if len(last) <= 3 else last.casefold()) is not None or last.upper() in known
 
     def _holds_word(self, tail: str) -> bool:
         """Whether a token of ``tail`` (a line's end, without "/" and "|") is a label word,
         "via" or "for" once undecorated and case-folded."""
         # Such a token is a word of the folded text (see _words_in): most lines have none.
         found = self._hold_keys.intersection(_folded_words(tail)) if self._plain_words else None
+        if found is not None and not found:
+            return False  # no token is one, whatever splits the tokens (see _words_in)
         if found is not None and not _SPLIT_ONLY.search(tail):
             # The tokens are the white-space-separated words (what ``str.split`` and ``regex``'s
             # \s cut at is the same here): a found word alone with its decoration is one.
@@ -502,20 +508,24 @@ class CreditGrammar:
         known = self._cache.get
         remember = self._cache.remember
         may_hold = self._may_hold_credit
+        held = self._held
         found = []
         for i, line in enumerate(lines):
             answer = known(line, _UNKNOWN)
             if answer is None:
                 continue
-            if answer is _UNKNOWN and not may_hold(line.rstrip()):
-                remember(line, None)
-                continue
+            if answer is _UNKNOWN and line not in held:
+                if not may_hold(line.rstrip()):
+                    remember(line, None)
+                    continue
+                held.remember(line, True)  # :meth:`credit` need not test it again
             found.append(i)
         return found
 
     def _credit(self, line: str) -> Credit | None:
+        held = line in self._held  # the first test has said "maybe" (:meth:`may_credit`)
         line = line.rstrip()
-        if not self._may_hold_credit(line):
+        if not held and not self._may_hold_credit(line):
             return None
         # The credits ending the line are cut from its last CREDIT_TAIL characters or from the
         # bracketed group closing it; one opening it, from its first LEADING_MAX_CHARS.
