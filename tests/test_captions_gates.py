@@ -4,6 +4,8 @@ on prose, and on lines made of the words, separators and letters that could fool
 
 from __future__ import annotations
 
+import dataclasses
+
 import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,6 +18,10 @@ from cleaner.captions.grammar import (
     CreditGrammar,
     _folded_words,
 )
+from cleaner.captions.templates import CaptionTemplates
+from cleaner.document import Document, Edit
+from cleaner.passes.captions import MoveCaptions
+from cleaner.pipeline import CleaningSetup
 
 
 class Ungated(CreditGrammar):
@@ -52,6 +58,11 @@ LINES = [
     "Photo: Ana Ruiz | " + "Crowdsgatheringatthegateonthemorningofthefestival " * 7,
     "An AP reporter asked for comment; the EPA did not answer.",
     "x" * (CREDIT_TAIL + 40) + ". Handout via AFP",
+    # label words with no "/", "|" or known agency: only a label can make a credit of them
+    "Top of the list: the pier, the market; the old hall. Main image: Ana Ruiz",
+    "Top of the list: the pier, the market; the old hall - the lead story, on file.",
+    "The cover of the book (Lead singer Ana Ruiz)",
+    "The cover of the book (File photo: Ana Ruiz)",
 ]
 
 
@@ -192,3 +203,46 @@ def test_every_white_space_outside_ascii_is_a_gap_of_the_folded_words() -> None:
 
     spaces = [chr(c) for c in range(128, sys.maxunicode + 1) if chr(c).isspace()]
     assert all(_folded_words("photo" + c + "credit") == [b"photo", b"credit"] for c in spaces)
+
+
+# --- the pass's first test: a line the grammar's memory knows to have no credit ---------------
+
+
+def test_may_credit_leaves_out_only_the_lines_known_to_have_no_credit() -> None:
+    grammar = CreditGrammar()
+    plain = "Crowds gather at the gate on Monday."  # the first test turns it away
+    lines = [LINES[0], LINES[13], LINES[2], LINES[14], LINES[15], plain]
+    assert not grammar._may_hold_credit(plain)
+    assert grammar.may_credit(lines) == [0, 1, 2, 3, 4]  # only the first test's answer is known
+    assert grammar._cache == {plain: None}
+    for line in lines[:4]:
+        grammar.credit(line)
+    assert grammar.may_credit(lines) == [0, 2, 4]  # credits, and the line not asked
+    assert all(grammar.credit(lines[i]) is None for i in (1, 3, 5))
+    assert [grammar.credit(line) for line in lines] == [FULL._credit(line) for line in lines]
+    fresh = CreditGrammar()
+    fresh.may_credit(lines)  # the lines it lets through are parsed without the test again
+    assert [fresh.credit(line) for line in lines] == [FULL._credit(line) for line in lines]
+
+
+def _caption_edits(captions: MoveCaptions, lines: list[str]) -> list[Edit]:
+    return list(captions(Document("doc", "doc.txt", list(lines))))
+
+
+def test_the_captions_pass_answers_the_same_from_the_grammars_memory() -> None:
+    weak = "Lifeboat crews train off the north pier on Tuesday. Ines Ford/Harbour Post"
+    other = weak.replace("Ines Ford", "Tom Ashby")
+    lines = ["A headline for the harbour", weak, weak, *LINES, other, "Prose for the end, via the pier."]
+    templates = CaptionTemplates()
+    templates.add("", "{NAME}/Harbour Post", 9)
+    (shipped,) = [p for p in CleaningSetup.from_options([]).passes if isinstance(p, MoveCaptions)]
+    for learned in (None, templates):
+        fresh = dataclasses.replace(shipped, templates=learned, grammar=CreditGrammar())
+        first = _caption_edits(fresh, lines)
+        assert {e.rule for e in first} >= {"caption.credit", "caption.repeated"}
+        if learned is not None:
+            assert "caption.site-template" in {e.rule for e in first}
+        assert _caption_edits(fresh, lines) == first  # the second time, from memory
+        assert _caption_edits(fresh, list(reversed(lines))) == _caption_edits(
+            dataclasses.replace(fresh, grammar=CreditGrammar()), list(reversed(lines))
+        )

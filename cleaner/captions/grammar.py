@@ -37,7 +37,7 @@ import dataclasses
 import itertools
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -211,6 +211,8 @@ class CreditGrammar:
         self._not_credit = regex.compile(rf"(?i:{not_credit})\b")
         self._cache: BoundedMemo[str, Credit | None] = BoundedMemo(CACHE_SIZE)
         self._kinds: BoundedMemo[str, str | None] = BoundedMemo(PART_CACHE_SIZE)
+        # Lines whose credit is not known yet that the first test (_may_hold_credit) let through.
+        self._held: BoundedMemo[str, bool] = BoundedMemo(CACHE_SIZE)
         # Cheap first tests, before any pattern runs: most lines hold no label and no credit.
         self._label_words = {w.split()[0].casefold().strip(_WORD_DECORATION) for w in labels}
         # The same, UTF-8 encoded, for the tests on _folded_words; with "via" and "for".
@@ -228,6 +230,7 @@ class CreditGrammar:
         state = dict(self.__dict__)
         state["_cache"] = BoundedMemo(CACHE_SIZE)  # a worker process starts with its own
         state["_kinds"] = BoundedMemo(PART_CACHE_SIZE)
+        state["_held"] = BoundedMemo(CACHE_SIZE)
         return state
 
     # --- parts ---------------------------------------------------------------------------
@@ -320,9 +323,12 @@ class CreditGrammar:
         """
         return self._parse(text, after_sentence, labelled=True)
 
-    def _parse(self, text: str, after_sentence: bool, labelled: bool) -> Credit | None:
+    def _parse(self, text: str, after_sentence: bool, labelled: bool, shaped: bool = True) -> Credit | None:
         """:meth:`parse`; ``labelled``: False when the line ``text`` is cut from has no label
-        word (:meth:`_may_be_labelled`), so no label can open it."""
+        word (:meth:`_may_be_labelled`), so no label can open it; ``shaped``: False when it has
+        no "/", no "|" and no known agency or picture desk (:meth:`_may_name_agency`), so only
+        a label makes a credit of it (see below: without one, a credit is a desk alone, joins a
+        known name, or has the NAME/OUTLET or NAME | OUTLET shape)."""
         text = text.strip()
         if text.endswith(".") and not text.endswith(".."):
             text = text[:-1].rstrip()
@@ -336,6 +342,8 @@ class CreditGrammar:
         outlet: str | None = None
         body = text
         match = self._label_match(text) if labelled else None
+        if match is None and not shaped:
+            return None
         if match is not None:
             label = match.group("label").casefold()
             outlet = match.group("outlet") or None
@@ -432,13 +440,16 @@ class CreditGrammar:
         if self._holds_word(tail):
             return True
         last = tail.rsplit(". ", 1)[-1].strip().rstrip(".")
-        return self.vocabulary.known.get(_key(last)) is not None or last.upper() in self.vocabulary.known
+        known = self.vocabulary.known
+        return known.get(last if len(last) <= 3 else last.casefold()) is not None or last.upper() in known
 
     def _holds_word(self, tail: str) -> bool:
         """Whether a token of ``tail`` (a line's end, without "/" and "|") is a label word,
         "via" or "for" once undecorated and case-folded."""
         # Such a token is a word of the folded text (see _words_in): most lines have none.
         found = self._hold_keys.intersection(_folded_words(tail)) if self._plain_words else None
+        if found is not None and not found:
+            return False  # no token is one, whatever splits the tokens (see _words_in)
         if found is not None and not _SPLIT_ONLY.search(tail):
             # The tokens are the white-space-separated words (what ``str.split`` and ``regex``'s
             # \s cut at is the same here): a found word alone with its decoration is one.
@@ -489,9 +500,32 @@ class CreditGrammar:
             return cast("Credit | None", known)
         return self._cache.remember(line, self._credit(line))
 
+    def may_credit(self, lines: Sequence[str]) -> list[int]:
+        """The indices of ``lines`` whose credit is not known to be none, from :meth:`credit`'s
+        memory or its cheap first test (a line the test turns away is remembered as having
+        none, as :meth:`credit` would): most lines have no credit, and the passes see them
+        again in every round."""
+        known = self._cache.get
+        remember = self._cache.remember
+        may_hold = self._may_hold_credit
+        held = self._held
+        found = []
+        for i, line in enumerate(lines):
+            answer = known(line, _UNKNOWN)
+            if answer is None:
+                continue
+            if answer is _UNKNOWN and line not in held:
+                if not may_hold(line.rstrip()):
+                    remember(line, None)
+                    continue
+                held.remember(line, True)  # :meth:`credit` need not test it again
+            found.append(i)
+        return found
+
     def _credit(self, line: str) -> Credit | None:
+        held = line in self._held  # the first test has said "maybe" (:meth:`may_credit`)
         line = line.rstrip()
-        if not self._may_hold_credit(line):
+        if not held and not self._may_hold_credit(line):
             return None
         # The credits ending the line are cut from its last CREDIT_TAIL characters or from the
         # bracketed group closing it; one opening it, from its first LEADING_MAX_CHARS.
@@ -503,7 +537,8 @@ class CreditGrammar:
         # Without a label word, no text cut from there opens with a label: the label patterns
         # need not be tried.
         labelled = self._words_in(tail, self._label_keys)
-        if not labelled and "/" not in tail and "|" not in tail and not self._may_name_agency(tail):
+        shaped = "/" in tail or "|" in tail or self._may_name_agency(tail)
+        if not labelled and not shaped:
             # Nor can a credit without a label end the line: one of NAME/OUTLET or NAME | OUTLET
             # shape needs the "/" or "|", any other a known agency or picture desk (see parse).
             # Only a labelled one opening the line may be left.
@@ -512,7 +547,7 @@ class CreditGrammar:
             return self.leading_credit(line)
         best: Credit | None = None
         for start in self.starts(line):
-            found = self._parse(line[start:], True, labelled)
+            found = self._parse(line[start:], True, labelled, shaped)
             if found is not None:
                 best = _stronger(
                     best,
@@ -522,7 +557,7 @@ class CreditGrammar:
                     return best
         if bracket is not None and bracket > 0:
             after_sentence = bool(_SENTENCE_END.search(line[:bracket]))
-            found = self._parse(line[bracket:], after_sentence, labelled)
+            found = self._parse(line[bracket:], after_sentence, labelled, shaped)
             if found is not None:
                 best = _stronger(best, dataclasses.replace(found, start=bracket, bracketed=True))
         if (best is None or not best.strong) and (

@@ -26,7 +26,7 @@ often the scraper repeated it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
@@ -88,11 +88,24 @@ class MoveCaptions:
         enabled = {r.id for r in self.rules.select(self.name, "evidence")}
         # Without credit rules (the shipped set has none), no line needs asking.
         credit_rules = bool(self.rules.select(self.name, "credit"))
-        keys = [line.strip() for line in doc.lines]
+        lines = doc.lines
+        # A line the grammar already knows to have no credit is no caption by any evidence
+        # (decide needs a credit; a template, the line's credit shapes): without credit rules it
+        # needs no asking. The templates are matched with the default grammar: only when this
+        # pass's grammar reads credits the same is its memory theirs too.
+        ask: Sequence[int] = range(len(lines))
+        if not credit_rules and (
+            self.templates is None or self.grammar.vocabulary == default_grammar().vocabulary
+        ):
+            ask = self.grammar.may_credit(lines)
+            if not ask:
+                return
+        keys = [line.strip() for line in lines]
         prints: dict[str, list[int]] = defaultdict(list)
         for i, key in enumerate(keys):
             prints[key].append(i)
-        for i, line in enumerate(doc.lines):
+        for i in ask:
+            line = lines[i]
             rule = self.rules.first_match(line, self.name, ("credit",)) if credit_rules else None
             at = prints[keys[i]]
             # A document's first line is its headline until the title pass says otherwise: a
