@@ -465,29 +465,6 @@ def test_an_unlisted_threshold_gets_minhashlshs_bands_all_the_same() -> None:
     assert document_lsh(0.83, 128) == LshBands(lsh.b, lsh.r)
 
 
-def test_a_run_never_imports_datasketch(tmp_path: Path) -> None:
-    """datasketch brings scipy (a second of start-up in every run): its values are drawn here."""
-    import subprocess
-    import sys
-
-    source = tmp_path / "in.jsonl"
-    source.write_text(
-        "".join(json.dumps({"id": f"d{n}", "text": "\n\n".join(article(n))}) + "\n" for n in range(3)),
-        "utf-8",
-    )
-    script = (
-        "import sys\nfrom cleaner.cli import cli\n"
-        f"cli(['run', {str(source)!r}, {str(tmp_path / 'out.jsonl')!r}, '-q', '--state', "
-        f"{str(tmp_path / 'state')!r}], standalone_mode=False)\n"
-        "print('datasketch' in sys.modules, 'scipy' in sys.modules)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["False", "False"]
-
-
 TOKEN_TEXTS = st.text(alphabet=st.sampled_from(list("aZ9_ .,'-\n\tßİﬁéΣσ日\u0301")), max_size=60)
 
 

@@ -32,6 +32,8 @@ NOT_IN_A_RUN = (
     "pandas",
     "datasets",
     "hypothesis",
+    # datasketch brings scipy (a second of start-up in every run): its permutations and LSH
+    # bands are drawn in cleaner.dedup (tests/test_dedup.py compares them with datasketch's).
     "datasketch",
     "scipy",
 )
