@@ -34,7 +34,9 @@ import os
 import pickle
 import queue
 import signal
+import sys
 import threading
+import traceback
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -145,20 +147,35 @@ def _pickled_error(number: int, error: Exception) -> bytes:
 
 
 def _receive_all(tasks: Connection, inbox: queue.SimpleQueue[bytes | None]) -> None:
-    while True:
-        try:
+    try:
+        while True:
             inbox.put(tasks.recv_bytes())
-        except (EOFError, OSError):  # the main process is gone, or closed the pipe
-            inbox.put(None)
-            return
+    except (EOFError, OSError):  # the main process is gone, or closed the pipe
+        inbox.put(None)
+    except BaseException:  # any other failure loses a task: see _thread_failed
+        _thread_failed()
 
 
 def _send_all(results: Connection, out: queue.SimpleQueue[bytes | None]) -> None:
-    while (data := out.get()) is not None:
-        try:
+    try:
+        while (data := out.get()) is not None:
             results.send_bytes(data)
-        except OSError:  # the main process is gone
-            return
+    except OSError:  # the main process is gone
+        return
+    except BaseException:  # an answer is lost: see _thread_failed
+        _thread_failed()
+
+
+def _thread_failed() -> None:
+    """End this worker when its reading or sending thread fails other than by the main process
+    leaving (a ``MemoryError`` receiving a large chunk, say): a task or an answer is lost, so
+    the worker could only wait for ever while the main process waits for it. Ended, it closes
+    its result pipe, and the main process raises :class:`WorkerError` as for a worker that
+    died, instead of both hanging (and the workers outliving a killed main process)."""
+    traceback.print_exc()
+    with contextlib.suppress(Exception):
+        sys.stderr.flush()
+    os._exit(70)  # EX_SOFTWARE
 
 
 PIPE_BYTES = 1 << 20  # what an unprivileged process may ask by default (/proc/sys/fs/pipe-max-size)

@@ -238,6 +238,12 @@ def test_a_repeat_is_looked_for_only_within_the_window() -> None:
     wide = Document("d", "d.txt", list(lines))
     run_passes(wide, [RemoveRepeatedParagraphs(window=3)])
     assert wide.lines == lines[:3] + lines[4:5]
+    # A window wider than the document compares every pair, as no window does.
+    widest = Document("d", "d.txt", list(lines))
+    run_passes(widest, [RemoveRepeatedParagraphs(window=10_000)])
+    unbounded = Document("d", "d.txt", list(lines))
+    run_passes(unbounded, [RemoveRepeatedParagraphs(window=0)])
+    assert widest.lines == unbounded.lines == wide.lines
 
 
 def test_a_short_line_repeats_only_exactly_and_a_doubled_single_word_stays() -> None:

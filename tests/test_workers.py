@@ -152,3 +152,41 @@ def test_workers_leave_when_their_main_process_is_killed(tmp_path: Path) -> None
     proc.wait()
     while not all(_gone(pid) for pid in workers):  # they read the end of their task pipes and leave
         time.sleep(0.01)
+
+
+_MAIN_PID = os.getpid()
+
+
+def _tasks_cannot_be_received() -> None:
+    """In a worker only: its task pipe fails as a large chunk can under a memory limit."""
+    if os.getpid() != _MAIN_PID:
+        import multiprocessing.connection
+
+        def fail(self: object, maxlength: int | None = None) -> bytes:
+            raise MemoryError
+
+        multiprocessing.connection.Connection.recv_bytes = fail  # type: ignore[method-assign]
+
+
+def test_a_worker_whose_task_reader_fails_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    # In a child interpreter, so that a hang would be a failed test (the timeout), not a stuck suite.
+    script = (
+        "from tests.test_workers import _tasks_cannot_be_received, _pid\n"
+        "from cleaner.workers import SERIAL_FIRST, WorkerError, WorkerPool\n"
+        "try:\n"
+        "    with WorkerPool(2, _tasks_cannot_be_received, ()) as pool:\n"
+        "        list(pool.map(_pid, range(SERIAL_FIRST + 64)))\n"
+        "except WorkerError as error:\n"
+        "    print('WorkerError', error)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=Path(__file__).parent.parent,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("WorkerError"), done.stdout
+    assert "MemoryError" in done.stderr  # the worker said why before it ended

@@ -160,7 +160,9 @@ class RemoveRepeatedParagraphs:
         window, every pair at each distance compared at once; with no window, pair by pair."""
         if not self.window:
             return lambda i, j: estimated_jaccard(sigs[i], sigs[j])
-        back = [estimated_jaccards_back(sigs, distance) for distance in range(1, self.window + 1)]
+        # No pair is further apart than the document is long: a wide window costs no more.
+        farthest = min(self.window, len(sigs) - 1)
+        back = [estimated_jaccards_back(sigs, distance) for distance in range(1, farthest + 1)]
         return lambda i, j: back[i - j - 1][i]
 
 
