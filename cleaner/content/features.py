@@ -33,22 +33,17 @@ _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 _CHUNK_ENDS = ".,;:!?\"()[]'’“”«»-–—/|…*"
 
 
-def _tokens(line: str) -> list[str]:
-    """``_TOKEN.findall(line)``, cheaper: no token spans whitespace, and a chunk of letters
-    between whitespace (after its leading and trailing punctuation are stripped) is one token,
-    so the regular expression runs only on the chunks that hold something else (a digit, an
-    apostrophe, a hyphen).
-
-    >>> _tokens("Don't miss: the 2025 “Harbour-Bridge” vote, 4pm.")
-    ["Don't", 'miss', 'the', 'Harbour', 'Bridge', 'vote', 'pm']
-    """
-    return _words_of([line])[0]
-
-
 def _words_of(lines: list[str]) -> tuple[list[str], list[int]]:
-    """:func:`_tokens` of each of ``lines``, as one list of all their words and where each
+    """``_TOKEN.findall`` of each of ``lines``, as one list of all their words and where each
     line's words end in it: one list for a page, not one per line (fewer objects for the
-    garbage collector to count, no list of lists to flatten)."""
+    garbage collector to count, no list of lists to flatten). Cheaper than the regular
+    expression: no token spans whitespace, and a chunk of letters between whitespace (after its
+    leading and trailing punctuation are stripped) is one token, so the expression runs only on
+    the chunks that hold something else (a digit, an apostrophe, a hyphen).
+
+    >>> _words_of(["Don't miss: the 2025 “Harbour-Bridge” vote, 4pm.", "Ferry"])
+    (["Don't", 'miss', 'the', 'Harbour', 'Bridge', 'vote', 'pm', 'Ferry'], [7, 8])
+    """
     out: list[str] = []
     ends: list[int] = []
     add, extend, end_line, findall = out.append, out.extend, ends.append, _TOKEN.findall
