@@ -441,7 +441,7 @@ class CreditGrammar:
             return True
         last = tail.rsplit(". ", 1)[-1].strip().rstrip(".")
         known = self.vocabulary.known
-        return known.get(last if len(last) <= 3 else last.casefold()) is not None or last.upper() in known
+        return known.get(_key(last)) is not None or last.upper() in known
 
     def _holds_word(self, tail: str) -> bool:
         """Whether a token of ``tail`` (a line's end, without "/" and "|") is a label word,
@@ -450,12 +450,13 @@ class CreditGrammar:
         found = self._hold_keys.intersection(_folded_words(tail)) if self._plain_words else None
         if found is not None and not found:
             return False  # no token is one, whatever splits the tokens (see _words_in)
-        if found is not None and not _SPLIT_ONLY.search(tail):
+        split_only = _SPLIT_ONLY.search(tail) is not None
+        if found is not None and not split_only:
             # The tokens are the white-space-separated words (what ``str.split`` and ``regex``'s
             # \s cut at is the same here): a found word alone with its decoration is one.
             folded = tail.casefold()
             return any(self._decorated[word].search(folded) for word in found)
-        tokens = _TOKENS.split(tail) if _SPLIT_ONLY.search(tail) else tail.split()
+        tokens = _TOKENS.split(tail) if split_only else tail.split()
         words = {w.strip(_WORD_DECORATION).casefold() for w in tokens}
         return bool(words & self._label_words or words & _JOINING)
 
