@@ -349,13 +349,7 @@ def _similar_headline(
     if page.printed_again:
         return None
     site_named = _AFFIX.search(first) is not None
-    span = page_title.site_span
-    split = _AFFIX.split(first)
-    parts = {headline_key(part) for part in split}
-    site = {headline_key(part) for part in split if page_title.site.named_by(part, loose=True)}
-    if span is not None:
-        site.add(headline_key(first[span[0] : span[1]]))
-    title = _words(first[: span[0]] + first[span[1] :] if span else first)
+    parts, site, title = page_title.part_keys, page_title.site_keys, page_title.words
     if prose is None:
         prose = page.prose
     keys = page.keys_to(prose)
@@ -549,6 +543,28 @@ class PageTitle:
     @cached_property
     def site_span(self) -> tuple[int, int] | None:
         return site_name_span(self.first, self.site.host)
+
+    @cached_property
+    def part_keys(self) -> frozenset[str]:
+        """The keys of the parts between its separators."""
+        return frozenset(headline_key(part) for part in _AFFIX.split(self.first))
+
+    @cached_property
+    def site_keys(self) -> frozenset[str]:
+        """The keys of the parts naming the site, and of what the site-name cut removes."""
+        site = {
+            headline_key(part) for part in _AFFIX.split(self.first) if self.site.named_by(part, loose=True)
+        }
+        span = self.site_span
+        if span is not None:
+            site.add(headline_key(self.first[span[0] : span[1]]))
+        return frozenset(site)
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Its words (:func:`_words`), the site's name cut away."""
+        span, first = self.site_span, self.first
+        return frozenset(_words(first[: span[0]] + first[span[1] :] if span else first))
 
     @cached_property
     def _spans(self) -> dict[str, tuple[int, int] | None]:
