@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from itertools import repeat
+from itertools import count, repeat
 from operator import is_not, itemgetter
 
 import numpy as np
@@ -85,11 +85,14 @@ _DIGIT = re.compile(r"\d")
 # A date in two parts (a line has a date when either finds one): the forms that start with a
 # digit (31/01/2025, 2025-01-31, 9:30, 4 Feb, 5 min read, 2h ago), and a month name before a day
 # ("Feb 4") found as a run of letters whose name is then checked, instead of trying every month
-# at every word of the line.
+# at every word of the line. The first part's pattern opens with the digit every such date
+# starts with (the word boundary before it is the lookbehind right after it), so the regular
+# expression engine jumps from digit to digit instead of trying every position: the same lines
+# as ``\b(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|...)``.
 _DATE_FROM_DIGIT = re.compile(
-    rf"\b(?:\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}:\d{{2}}"
-    rf"|\d{{1,2}}\.?\s+(?:de\s+)?(?:{_MONTHS})\b"
-    rf"|\d+\s*(?:min|mins|minutes?|h|hrs?|hours?|days?|d)\s+(?:ago|read)\b)",
+    rf"\d(?<!\w\d)(?:\d?[./-]\d{{1,2}}[./-]\d{{2,4}}|\d{{3}}-\d{{2}}-\d{{2}}|\d?:\d{{2}}"
+    rf"|\d?\.?\s+(?:de\s+)?(?:{_MONTHS})\b"
+    rf"|\d*\s*(?:min|mins|minutes?|h|hrs?|hours?|days?|d)\s+(?:ago|read)\b)",
     re.IGNORECASE,
 )
 _WORD_BEFORE_DAY = re.compile(r"\b([^\W\d_]+)\.?\s+\d{1,2}\b")
@@ -220,42 +223,57 @@ def _language_and_stops(words: list[str], times: np.ndarray, total: int) -> tupl
 
 # What the features ask of a distinct word, remembered per process: a page repeats the words of
 # the pages before it (on wcxb-dev nine in ten of a page's distinct words were on an earlier
-# page), so each is case-folded, looked up in the stop words and its capitals read once. A word
-# maps to ``folded << _FLAG_BITS | flags``: ``folded`` numbers its case-folded form (the same
-# number for every word that folds alike) and indexes _FOLDED_ROWS (that form's row of the
-# stop-word table, -1 for none); the flags are _ALPHA (first character a letter), _TITLE (and an
-# upper-case one), _UPPER (a letter first, longer than one character, all cased characters upper)
-# and _FOLDS_LONG (the folded form is longer than one character). Cleared whole, between two
-# documents only (the numbers of one document's words must stay apart), once it holds
-# WORD_MEMORY words.
+# page), so each is case-folded, looked up in the stop words and its capitals and length read
+# once. A word maps to ``folded << _FORM_SHIFT | flags << _LEN_BITS | length``: ``folded``
+# numbers its case-folded form (the same number for every word that folds alike) and indexes
+# _FOLDED_ROWS (that form's row of the stop-word table, -1 for none); the flags are _ALPHA (first
+# character a letter), _TITLE (and an upper-case one), _UPPER (a letter first, longer than one
+# character, all cased characters upper) and _FOLDS_LONG (the folded form is longer than one
+# character); ``length`` is the word's length, _LEN_CAP for that or more (the few such words are
+# measured again). Cleared whole, between two documents only (the numbers of one document's
+# words must stay apart), once it holds WORD_MEMORY words.
 WORD_MEMORY = 200_000
 _ALPHA, _TITLE, _UPPER, _FOLDS_LONG = 1, 2, 4, 8
 _FLAG_BITS = 4
+_LEN_BITS = 16
+_LEN_CAP = (1 << _LEN_BITS) - 1
+_FORM_SHIFT = _FLAG_BITS + _LEN_BITS
 _WORDS: dict[str, int] = {}
 _FOLDED: dict[str, int] = {}
 _FOLDED_ROWS = [np.full(1024, -1, dtype=np.intp)]
 
 
-def _learn(word: str) -> int:
-    """A new word's entry in _WORDS (see there), its folded form numbered if new."""
-    folded = word.casefold()
-    number = _FOLDED.get(folded)
-    if number is None:
-        number = _FOLDED[folded] = len(_FOLDED)
+def _flags(values: Iterator[bool], size: int) -> np.ndarray:
+    """``values`` as a boolean array of ``size``."""
+    return np.fromiter(values, dtype=bool, count=size)
+
+
+def _learn(words: list[str]) -> None:
+    """Put new distinct ``words`` in _WORDS (see there), their folded forms numbered if new (in
+    the order the words come), all at once: each question asked of every word by one ``map``."""
+    size = len(words)
+    folded = list(map(str.casefold, words))
+    fresh = [form for form in dict.fromkeys(folded) if form not in _FOLDED]
+    if fresh:
+        start = len(_FOLDED)
+        _FOLDED.update(zip(fresh, range(start, start + len(fresh)), strict=True))
         rows = _FOLDED_ROWS[0]
-        if number >= len(rows):
+        while start + len(fresh) > len(rows):
             rows = _FOLDED_ROWS[0] = np.concatenate([rows, np.full(len(rows), -1, dtype=np.intp)])
-        rows[number] = _language_table()[1].get(folded, -1)
-    first = word[:1]
-    alpha = first.isalpha()
-    flags = (
-        alpha * _ALPHA
-        | (alpha and first.isupper()) * _TITLE
-        | (alpha and len(word) > 1 and word.isupper()) * _UPPER
-        | (len(folded) > 1) * _FOLDS_LONG
-    )
-    _WORDS[word] = entry = number << _FLAG_BITS | flags
-    return entry
+        table_rows = _language_table()[1]
+        rows[start : start + len(fresh)] = np.fromiter(
+            map(table_rows.get, fresh, repeat(-1)), dtype=np.intp, count=len(fresh)
+        )
+    numbers = np.fromiter(map(_FOLDED.__getitem__, folded), dtype=np.int64, count=size)
+    firsts = list(map(itemgetter(slice(1)), words))
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=size)
+    alpha = _flags(map(str.isalpha, firsts), size)
+    title = alpha & _flags(map(str.isupper, firsts), size)
+    upper = alpha & (lengths > 1) & _flags(map(str.isupper, words), size)
+    folds_long = np.fromiter(map(len, folded), dtype=np.int64, count=size) > 1
+    flags = alpha * _ALPHA | title * _TITLE | upper * _UPPER | folds_long * _FOLDS_LONG
+    entries = numbers << _FORM_SHIFT | flags.astype(np.int64) << _LEN_BITS | np.minimum(lengths, _LEN_CAP)
+    _WORDS.update(zip(words, entries.tolist(), strict=True))
 
 
 def _word_entries(words: list[str]) -> np.ndarray:
@@ -264,11 +282,20 @@ def _word_entries(words: list[str]) -> np.ndarray:
         _WORDS.clear()
         _FOLDED.clear()
     entries = np.fromiter(map(_WORDS.get, words, repeat(-1)), dtype=np.int64, count=len(words))
-    for at in np.flatnonzero(entries < 0).tolist():
-        word = words[at]
-        known = _WORDS.get(word)  # a new word's second occurrence: learnt at its first
-        entries[at] = _learn(word) if known is None else known
+    new = np.flatnonzero(entries < 0).tolist()
+    if new:
+        unknown = list(map(words.__getitem__, new))
+        _learn(list(dict.fromkeys(unknown)))
+        entries[new] = np.fromiter(map(_WORDS.__getitem__, unknown), dtype=np.int64, count=len(new))
     return entries
+
+
+def _word_lengths(words: list[str], entries: np.ndarray) -> np.ndarray:
+    """The length of each of ``words`` from its entry (measured again when _LEN_CAP or more)."""
+    lengths = entries & _LEN_CAP
+    for at in np.flatnonzero(lengths == _LEN_CAP).tolist():
+        lengths[at] = len(words[at])
+    return lengths
 
 
 def _stops_of_rows(at: np.ndarray, times: np.ndarray, total: int) -> tuple[str | None, np.ndarray]:
@@ -410,6 +437,24 @@ def _char_counts(lines: list[str], lengths: np.ndarray) -> tuple[np.ndarray, ...
     return table[:, _DIGIT_CLASS], punct, table[:, _COMMA], spaced
 
 
+def _forms(numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``np.unique(numbers, return_index=True, return_inverse=True)`` of the folded forms' numbers
+    of a page's words, without sorting them: the numbers are small (below the word memory's
+    size), so a table as long as the largest one finds each one's first occurrence. Also that
+    table: by number, where it first occurs (``len(numbers)`` for none).
+
+    >>> [a.tolist() for a in _forms(np.array([7, 2, 7, 5, 2]))]
+    [[2, 5, 7], [1, 3, 0], [2, 0, 2, 1, 0], [5, 5, 1, 5, 5, 3, 5, 0]]
+    """
+    size = len(numbers)
+    first = np.full(int(numbers.max()) + 1 if size else 0, size, dtype=np.intp)
+    np.minimum.at(first, numbers, np.arange(size))
+    present = first < size
+    found = np.flatnonzero(present)
+    dense = np.cumsum(present) - 1
+    return found, first[found], dense[numbers], first
+
+
 def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
     """``part / whole`` where ``whole`` is not 0, else 0 (both exact counts: the same float as
     Python's ``int / int``)."""
@@ -461,7 +506,7 @@ def document_features(
     # looked up), and the page's folded forms numbered from there: numbering the page's distinct
     # words first took two more passes over its words.
     entries = _word_entries(flat)
-    numbers, first_at, form_of = np.unique(entries >> _FLAG_BITS, return_index=True, return_inverse=True)
+    numbers, first_at, form_of, first_of_number = _forms(entries >> _FORM_SHIFT)
     # How often each folded form occurs on the page: in its row, times the lines that repeat it.
     times = np.bincount(form_of, weights=copies[row_of_word], minlength=len(numbers)).astype(np.int64)
     lang, form_is_stop = _stops_of_rows(_FOLDED_ROWS[0][numbers], times, int(per_row @ copies))
@@ -472,10 +517,11 @@ def document_features(
         out: np.ndarray = np.bincount(row_of_word, weights=word_values, minlength=m)
         return out
 
-    alpha = (entries & _ALPHA) > 0
-    title_case = (entries & _TITLE) > 0
-    word_len = np.fromiter(map(len, flat), dtype=np.intp, count=len(flat))
-    upper = (entries & _UPPER) > 0
+    flags = entries >> _LEN_BITS
+    alpha = (flags & _ALPHA) > 0
+    title_case = (flags & _TITLE) > 0
+    word_len = _word_lengths(flat, entries)
+    upper = (flags & _UPPER) > 0
     alpha_words = row_sum(alpha)
     chars = np.fromiter(map(len, rows), dtype=np.int64, count=m)
     digits, punct, commas, separator_chars = _char_counts(rows, chars)
@@ -505,10 +551,11 @@ def document_features(
     row_base[at, 16] = [_has_date(rows[i]) for i in at.tolist()]
     row_base[:, 17] = list(map(str.islower, map(itemgetter(slice(1)), rows)))
     base = row_base[row_of] if m < n else row_base
-    folded_lines = list(map(str.casefold, lines))
-    counts = Counter(folded_lines)
-    copies_of_line = np.fromiter(map(counts.__getitem__, folded_lines), dtype=np.float64, count=n)
-    base[:, 21] = np.minimum(copies_of_line - 1, 3)
+    # The copies of a line, case aside: its row's copies added up over the rows that fold alike.
+    same_fold: dict[str, int] = {}
+    fold_of = np.fromiter(map(same_fold.setdefault, map(str.casefold, rows), count()), dtype=np.intp, count=m)
+    copies_of_row = np.bincount(fold_of, weights=copies, minlength=m)[fold_of]
+    base[:, 21] = np.minimum(copies_of_row[row_of] - 1, 3)
     ends = base[:, 2] > 0
     short = (n_words_all <= SHORT_WORDS) & ~ends
     known = bool(stops)
@@ -531,7 +578,7 @@ def document_features(
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     word_number = rank[form_of]
-    keep = ~is_stop & ((entries & _FOLDS_LONG) > 0)
+    keep = ~is_stop & ((flags & _FOLDS_LONG) > 0)
     span = max(len(numbers), 1)
     pairs = np.sort(row_of_word[keep].astype(np.int64) * span + word_number[keep], kind="stable")
     pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
@@ -547,7 +594,9 @@ def document_features(
         title_words = {w.casefold() for w in _TOKEN.findall(title)} - stops
         title_numbers = [_FOLDED[w] for w in title_words if w in _FOLDED and len(w) > 1]
         in_title = np.zeros(span, dtype=np.float64)
-        in_title[: len(order)] = np.isin(numbers[order], title_numbers)
+        named = np.zeros(len(first_of_number), dtype=bool)  # by folded form's number
+        named[[number for number in title_numbers if number < len(named)]] = True
+        in_title[: len(order)] = named[numbers[order]]
         hits = np.bincount(at, weights=in_title[token_ids], minlength=n)
         base[:, 30] = hits / np.maximum(np.bincount(at, minlength=n), 1)
     if headline_at is not None:
