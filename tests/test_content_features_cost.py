@@ -98,3 +98,29 @@ def test_a_repeated_line_is_described_like_its_first_copy() -> None:
     assert repeats[-3:].tolist() == [2, 2, 2]  # case aside, three copies
     assert repeats[0] >= 1 and repeats[len(PAGE)] >= 1
     assert described.lang == document_features(PAGE, 2, PAGE[1]).lang
+
+
+def test_the_chunks_counted_with_the_features_are_each_lines_split() -> None:
+    # The table search counts a cell's words by str.split; the features count them on the way
+    # (repeated lines take their first copy's count) so that the search need not split again.
+    page = [*PAGE, *PAGE[:3], "  Fares   from\tMarch  ", "Don't miss: the 2025 “Harbour-Bridge” vote"]
+    described = document_features(page, 2, page[1])
+    assert described.pieces.tolist() == [len(line.split()) for line in page]
+    table = [
+        "Plan",
+        "Price",
+        "Seats",
+        "Basic",
+        "$4",
+        "1 user",
+        "Team",
+        "$9",
+        "5 users",
+        "Business",
+        "$19",
+        "20 users",
+    ]
+    counted = document_features(table).pieces
+    assert features.tabular_rows(table, pieces=counted).tolist() == features.tabular_rows(table).tolist()
+    assert features.tabular_rows(table).all()
+    assert not features.tabular_rows(table, pieces=np.full(len(table), 9)).any()  # the counts are used

@@ -33,22 +33,27 @@ _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 _CHUNK_ENDS = ".,;:!?\"()[]'’“”«»-–—/|…*"
 
 
-def _words_of(lines: list[str]) -> tuple[list[str], list[int]]:
+def _words_of(lines: list[str]) -> tuple[list[str], list[int], list[int]]:
     """``_TOKEN.findall`` of each of ``lines``, as one list of all their words and where each
     line's words end in it: one list for a page, not one per line (fewer objects for the
     garbage collector to count, no list of lists to flatten). Cheaper than the regular
     expression: no token spans whitespace, and a chunk of letters between whitespace (after its
     leading and trailing punctuation are stripped) is one token, so the expression runs only on
-    the chunks that hold something else (a digit, an apostrophe, a hyphen).
+    the chunks that hold something else (a digit, an apostrophe, a hyphen). Also each line's
+    number of chunks (``len(line.split())``, what the table search counts), found on the way.
 
     >>> _words_of(["Don't miss: the 2025 “Harbour-Bridge” vote, 4pm.", "Ferry"])
-    (["Don't", 'miss', 'the', 'Harbour', 'Bridge', 'vote', 'pm', 'Ferry'], [7, 8])
+    (["Don't", 'miss', 'the', 'Harbour', 'Bridge', 'vote', 'pm', 'Ferry'], [7, 8], [7, 1])
     """
     out: list[str] = []
     ends: list[int] = []
+    pieces: list[int] = []
     add, extend, end_line, findall = out.append, out.extend, ends.append, _TOKEN.findall
+    count_pieces = pieces.append
     for line in lines:
-        for chunk in line.split():
+        chunks = line.split()
+        count_pieces(len(chunks))
+        for chunk in chunks:
             if chunk.isalpha():
                 add(chunk)
                 continue
@@ -58,7 +63,7 @@ def _words_of(lines: list[str]) -> tuple[list[str], list[int]]:
             elif inner:
                 extend(findall(inner))
         end_line(len(out))
-    return out, ends
+    return out, ends, pieces
 
 
 _SENTENCE_END = re.compile(r"[.!?…。！？]['\"’”»)\]]*$")
@@ -325,6 +330,9 @@ class PageFeatures:
     # the line each stands in (sorted by line): what the topic features compare.
     token_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     token_lines: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # Each line's number of chunks between white space (``len(line.split())``): what the table
+    # search (:func:`tabular_rows`) counts a cell's words by.
+    pieces: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def column(self, name: str) -> np.ndarray:
         return self.matrix[:, FEATURE_NAMES.index(name)]
@@ -496,7 +504,7 @@ def document_features(
     else:
         row_of = np.arange(n)
         copies = np.ones(n, dtype=np.int64)
-    flat, word_ends = _words_of(rows)
+    flat, word_ends, pieces = _words_of(rows)
     per_row = np.array(word_ends, dtype=np.int64)
     per_row[1:] -= per_row[:-1].copy()  # words per row
     n_words_all = per_row[row_of].astype(np.float64)
@@ -626,7 +634,8 @@ def document_features(
         column += len(NEIGHBOUR_FEATURES)
     doc = np.array([short.mean(), np.log1p(n), prose.mean(), float(known)], dtype=np.float64)
     matrix[:, column:] = doc
-    return PageFeatures(matrix, n_words_all, lang, token_ids, at)
+    pieces_of_line = np.array(pieces, dtype=np.int64)[row_of] if m < n else np.array(pieces, dtype=np.int64)
+    return PageFeatures(matrix, n_words_all, lang, token_ids, at, pieces_of_line)
 
 
 CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
@@ -808,7 +817,9 @@ def _tabular_cells(cells: list[str], words: np.ndarray) -> np.ndarray:
     return out
 
 
-def tabular_rows(lines: list[str], asked: np.ndarray | None = None) -> np.ndarray:
+def tabular_rows(
+    lines: list[str], asked: np.ndarray | None = None, pieces: np.ndarray | None = None
+) -> np.ndarray:
     """The lines that are cells of a table printed one cell per line (whole-page text prints a
     table's cells on lines of their own): in a run of at least TABLE_MIN_CELLS short lines,
     those whose shapes (:func:`_cell_shapes`) repeat with a period of 2 to TABLE_MAX_PERIOD
@@ -823,6 +834,7 @@ def tabular_rows(lines: list[str], asked: np.ndarray | None = None) -> np.ndarra
 
     ``asked``: when given, only the runs of short lines that hold one of these lines are
     searched (the others come back False): the caller needs no more, and the search is costly.
+    ``pieces``: each line's ``len(line.split())`` when the caller has it (:class:`PageFeatures`).
 
     >>> rows = ["Plan", "Price", "Seats", "Basic", "$4", "1 user", "Team", "$9", "5 users",
     ...         "Business", "$19", "20 users", "Read our full review of each of the plans below."]
@@ -834,7 +846,9 @@ def tabular_rows(lines: list[str], asked: np.ndarray | None = None) -> np.ndarra
     out = np.zeros(len(lines), dtype=bool)
     if asked is not None and not asked.any():
         return out
-    words = np.fromiter(map(len, map(str.split, lines)), dtype=np.int64, count=len(lines))
+    if pieces is None:
+        pieces = np.fromiter(map(len, map(str.split, lines)), dtype=np.int64, count=len(lines))
+    words = pieces
     for start, end in true_runs((words > 0) & (words <= TABLE_CELL_WORDS)):
         if end - start >= TABLE_MIN_CELLS and (asked is None or asked[start:end].any()):
             out[start:end] = _tabular_cells(lines[start:end], words[start:end])

@@ -275,8 +275,10 @@ def article_tables(
     inside = np.flatnonzero(features.matrix[:, _COL["in_main"]] > 0)
     if len(inside):
         first, last = min(first, int(inside[0])), max(last, int(inside[-1]))
+    # Each line's chunks were counted with its features (when they describe these lines).
+    pieces = features.pieces[first : last + 1] if len(features.pieces) == len(lines) else None
     out[first : last + 1] = tabular_rows(
-        lines[first : last + 1], None if asked is None else asked[first : last + 1]
+        lines[first : last + 1], None if asked is None else asked[first : last + 1], pieces
     )
     return out
 
