@@ -58,6 +58,15 @@ class KeyMix:
         return value
 
 
+def _runs(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Of sorted ``ordered``: which places are in a run of two or more equal values, and where
+    each such run begins (counted among those places)."""
+    same = np.zeros(len(ordered) + 1, dtype=bool)
+    np.equal(ordered[1:], ordered[:-1], out=same[1:-1])
+    shared = same[:-1] | same[1:]
+    return shared, np.flatnonzero(~same[:-1][shared])
+
+
 def shared_runs(
     mixed: np.ndarray, key_of: Callable[[np.ndarray], np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -67,42 +76,48 @@ def shared_runs(
 
     ``mixed``: each row's :class:`KeyMix` value; ``key_of(rows)``: those rows' key columns,
     ``(len(rows), k)``, to confirm each bucket.
+
+    Every row is sorted once as one 64-bit integer, the high half of its mixed value above its
+    row number (a plain sort, several times faster than a stable argsort, and equal halves
+    come out in row order); the few rows that share a half with another are then sorted by
+    their whole value, and their key columns compared.
     """
     n = len(mixed)
-    if n < 2:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    bits = (n - 1).bit_length() + 1  # a table of 2n to 4n slots: few rows share one by chance
-    slots = (mixed >> np.uint64(64 - bits)).astype(np.intp)
-    holder = np.empty(1 << bits, dtype=np.int32 if n < 2**31 else np.int64)
-    everyone = np.arange(n, dtype=holder.dtype)
-    holder[slots] = everyone  # one of each slot's rows stays (which one does not matter)
-    crowded = np.zeros(1 << bits, dtype=bool)
-    crowded[slots[holder[slots] != everyone]] = True  # a slot another row also took
-    del holder, everyone
-    candidates = np.flatnonzero(crowded[slots])
-    del crowded, slots
-    values = mixed[candidates]
-    order = np.argsort(values, kind="stable")
-    values = values[order]
-    same = np.zeros(len(values) + 1, dtype=bool)
-    same[1:-1] = values[1:] == values[:-1]
-    del values
-    members = candidates[order[same[:-1] | same[1:]]]
-    starts = np.flatnonzero(~same[:-1][same[:-1] | same[1:]])
-    del candidates, order, same
+    if n >= 2**32:
+        raise ValueError("more than 2**32 rows: a row number must fit in 32 bits")
+    packed = mixed & np.uint64(0xFFFFFFFF00000000)
+    packed |= np.arange(n, dtype=np.uint64)
+    packed.sort()
+    shared, starts = _runs(packed >> np.uint64(32))
+    members = (packed[shared] & np.uint64(0xFFFFFFFF)).astype(np.intp)
+    del packed, shared
     if not len(members):
         return members, starts
-    keys = key_of(members)
     lengths = np.diff(starts, append=len(members))
+    values = mixed[members]
+    if not np.array_equal(values, values[np.repeat(starts, lengths)]):
+        # Two values share their high half: the rows sorted by the whole value.
+        members.sort()
+        by_value = np.argsort(mixed[members], kind="stable")
+        shared, starts = _runs(mixed[members[by_value]])
+        members = members[by_value[shared]]
+        lengths = np.diff(starts, append=len(members))
+    del values
+    keys = key_of(members)
     if np.array_equal(keys, keys[np.repeat(starts, lengths)]):
         return members, starts
     # Two keys mixed to one value: the rows sorted by their columns (members are every row
     # that shares its key, and more).
-    ascending = np.argsort(members, kind="stable")
-    members, keys = members[ascending], keys[ascending]
+    members.sort()
+    keys = key_of(members)
     by_key = np.lexsort(keys.T[::-1])
-    keys = keys[by_key]
-    same = np.zeros(len(keys) + 1, dtype=bool)
-    same[1:-1] = np.all(keys[1:] == keys[:-1], axis=1)
+    shared, starts = _runs_of_rows(keys[by_key])
+    return members[by_key[shared]], starts
+
+
+def _runs_of_rows(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_runs` of sorted rows (equal when every column is)."""
+    same = np.zeros(len(ordered) + 1, dtype=bool)
+    same[1:-1] = np.all(ordered[1:] == ordered[:-1], axis=1)
     shared = same[:-1] | same[1:]
-    return members[by_key[shared]], np.flatnonzero(~same[:-1][shared])
+    return shared, np.flatnonzero(~same[:-1][shared])
