@@ -23,7 +23,7 @@ from functools import cache, partial
 import numpy as np
 
 from cleaner.dedup.buckets import KeyMix, shared_runs
-from cleaner.dedup.minhash import DOCUMENT_SKETCH, SketchSettings, estimated_jaccard
+from cleaner.dedup.minhash import DOCUMENT_SKETCH, SketchSettings
 
 # Syndicated copies of one story score above 0.9 (a changed sentence, another caption); two
 # different stories on the same topic stay far below 0.5. 0.8 sits between, with room on both
@@ -249,17 +249,23 @@ class DocumentIndex:
                 i = parent[i]
             return i
 
-        for a, b in self.verified_pairs():
+        pairs = self.verified_pairs()
+        for a, b in pairs:
             ra, rb = find(a), find(b)
             if ra != rb:
                 # The root of a component is its earliest document.
                 first, second = (ra, rb) if positions[ra] < positions[rb] else (rb, ra)
                 parent[second] = first
+        # Only a document of a verified pair can have another root; in document order.
+        keys = [key for key in sorted({key for pair in pairs for key in pair}) if find(key) != key]
         decisions: dict[int, Duplicate] = {}
-        for key in range(len(self)):
-            root = find(key)
-            if root != key:
-                pair = self.signatures(np.array([key, root]))
-                similarity = estimated_jaccard(pair[0], pair[1])
+        for chunk in range(0, len(keys), VERIFY_BATCH):
+            batch = keys[chunk : chunk + VERIFY_BATCH]
+            roots = [find(key) for key in batch]
+            equal = self.signatures(np.array(batch)) == self.signatures(np.array(roots))
+            # (estimated_jaccard of each pair: the same division, a batch at a time)
+            similarities = (np.count_nonzero(equal, axis=1) / self.settings.num_perm).tolist()
+            del equal
+            for key, root, similarity in zip(batch, roots, similarities, strict=True):
                 decisions[positions[key]] = Duplicate(self.ids[root], similarity)
         return decisions
