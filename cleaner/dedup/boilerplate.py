@@ -230,7 +230,7 @@ def _root_of(parent: np.ndarray, elements: np.ndarray) -> np.ndarray:
         roots = up
 
 
-def _join(parent: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
+def join_all(parent: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
     """Join the components of each ``a[k]`` and ``b[k]`` in the forest ``parent``, all edges at
     once: each round hooks the larger root of every edge still across two components onto the
     smallest root it is joined to. A root stays its component's smallest element (``parent[i]
@@ -242,7 +242,7 @@ def _join(parent: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
         np.minimum.at(parent, np.maximum(root_a, root_b), np.minimum(root_a, root_b))
 
 
-def _roots(parent: np.ndarray) -> np.ndarray:
+def roots_of(parent: np.ndarray) -> np.ndarray:
     """Every element's root, by pointer jumping in place (a root is its component's smallest
     element, so ``parent[i] <= i``): no Python integer per paragraph."""
     while True:
@@ -354,10 +354,10 @@ def find_boilerplate(
             members = members.astype(np.int32)
             a, b = _band_edges(collected, rows, docs, members, starts, threshold)
             del members, starts
-            _join(parent, a, b)
+            join_all(parent, a, b)
             del a, b
-            _roots(parent)  # flat again: the next band's roots are one step away
-    roots = _roots(parent)
+            roots_of(parent)  # flat again: the next band's roots are one step away
+    roots = roots_of(parent)
     del parent
     # Distinct documents per component: one 64-bit key per (root, document), sorted in place.
     width = int(docs.max()) + 1
