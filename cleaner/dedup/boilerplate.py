@@ -205,7 +205,9 @@ def smallest_in_runs(sigs: np.ndarray, starts: np.ndarray) -> np.ndarray:
     """
     lengths = np.diff(starts, append=len(sigs))
     run = np.repeat(np.arange(len(starts)), lengths)
-    copies = np.all(sigs == sigs[np.repeat(starts, lengths)], axis=1)
+    firsts = sigs[starts]
+    copies = np.all(sigs == (firsts[0] if len(starts) == 1 else firsts[run]), axis=1)
+    del firsts
     copies[starts] = False
     rows = np.flatnonzero(~copies)
     del copies
@@ -216,8 +218,8 @@ def smallest_in_runs(sigs: np.ndarray, starts: np.ndarray) -> np.ndarray:
         opens = np.flatnonzero(np.diff(run[rows], prepend=-1))
         lowest = np.minimum.reduceat(values, opens)
         rows = rows[values == np.repeat(lowest, np.diff(opens, append=len(rows)))]
-    firsts: np.ndarray = rows[np.diff(run[rows], prepend=-1) != 0]
-    return firsts
+    smallest: np.ndarray = rows[np.diff(run[rows], prepend=-1) != 0]
+    return smallest
 
 
 def _root_of(parent: np.ndarray, elements: np.ndarray) -> np.ndarray:
@@ -257,7 +259,10 @@ def _band_keys(
     collected: ParagraphCollector, rows: np.ndarray, groups: np.ndarray, start: int, end: int, at: np.ndarray
 ) -> np.ndarray:
     """The bucket keys of the grouped paragraphs ``at``: a band's columns and the source code."""
-    return np.column_stack([collected.signatures(rows[at], start, end), groups[at]])
+    keys = np.empty((len(at), end - start + 1), dtype=np.uint32)
+    keys[:, :-1] = collected.signatures(rows[at], start, end)
+    keys[:, -1] = groups[at]
+    return keys
 
 
 def _band_edges(

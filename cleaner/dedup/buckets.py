@@ -105,18 +105,14 @@ def shared_runs(
     del packed, shared
     if not len(members):
         return members, starts
-    lengths = np.diff(starts, append=len(members))
-    values = mixed[members]
-    if not np.array_equal(values, values[np.repeat(starts, lengths)]):
+    if not _uniform(mixed[members], starts):
         # Two values share their high half: the rows sorted by the whole value.
         members.sort()
         by_value = np.argsort(mixed[members], kind="stable")
         shared, starts = _runs(mixed[members[by_value]])
         members = members[by_value[shared]]
-        lengths = np.diff(starts, append=len(members))
-    del values
-    keys = key_of(members)
-    if np.array_equal(keys, keys[np.repeat(starts, lengths)]):
+        del by_value, shared
+    if _uniform(key_of(members), starts):
         return members, starts
     # Two keys mixed to one value: the rows sorted by their columns (members are every row
     # that shares its key, and more).
@@ -125,6 +121,16 @@ def shared_runs(
     by_key = np.lexsort(keys.T[::-1])
     shared, starts = _runs_of_rows(keys[by_key])
     return members[by_key[shared]], starts
+
+
+def _uniform(values: np.ndarray, starts: np.ndarray) -> bool:
+    """Whether each run of ``values`` (rows if 2-D) from ``starts`` holds one value: each row
+    equal to the one before it unless it begins a run (no copy of each run's first)."""
+    same = values[1:] == values[:-1]
+    if same.ndim > 1:
+        same = np.all(same, axis=1)
+    same[starts[1:] - 1] = True
+    return bool(np.all(same))
 
 
 def _runs_of_rows(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
