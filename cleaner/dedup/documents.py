@@ -164,14 +164,16 @@ class DocumentIndex:
             return np.empty((0, self.settings.num_perm), dtype=np.uint32)
         return np.concatenate(self._blocks)[:n]
 
-    def signatures(self, rows: np.ndarray) -> np.ndarray:
-        """The signatures of the documents numbered ``rows`` (any order), read from the blocks."""
+    def signatures(self, rows: np.ndarray, start: int = 0, end: int | None = None) -> np.ndarray:
+        """Columns ``start:end`` (all by default) of the signatures of the documents numbered
+        ``rows`` (any order), read from the blocks."""
         rows = np.asarray(rows, dtype=np.int64)
-        out = np.empty((len(rows), self.settings.num_perm), dtype=np.uint32)
+        end = self.settings.num_perm if end is None else end
+        out = np.empty((len(rows), end - start), dtype=np.uint32)
         block_of, at = np.divmod(rows, DOCUMENT_BLOCK)
         for block in np.flatnonzero(np.bincount(block_of)).tolist():
             chosen = block_of == block
-            out[chosen] = self._blocks[block][at[chosen]]
+            out[chosen] = self._blocks[block][at[chosen], start:end]
         return out
 
     def _mix_band(self, mix: KeyMix, start: int, end: int) -> None:
@@ -236,7 +238,7 @@ class DocumentIndex:
         if sigs is not None:
             band: np.ndarray = sigs[rows, start:end]
             return band
-        return self.signatures(rows)[:, start:end]
+        return self.signatures(rows, start, end)
 
     def decide(self) -> dict[int, Duplicate]:
         """Decision: for each duplicate document's position, the kept document it duplicates."""
