@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from cleaner.cli import cli
 from cleaner.dedup.boilerplate import ParagraphCollector, find_boilerplate
+from cleaner.dedup.buckets import KeyMix
 from cleaner.dedup.documents import KNOWN_BANDS, DocumentIds, DocumentIndex, LshBands, document_lsh
 from cleaner.dedup.minhash import (
     DOCUMENT_SKETCH,
@@ -393,7 +394,13 @@ def test_the_collector_keeps_every_row_across_its_blocks(monkeypatch: pytest.Mon
     assert collected.codes().tolist() == [0] * 7 + [1] * 6
     assert collected.doc_numbers().tolist() == [0] * 7 + [2] * 6
     rows = np.array([1, 4, 5, 9, 12])
-    assert np.array_equal(collected.band(rows, 8, 12), sigs[rows, 8:12].T)  # one row per column
+    for chosen in (rows, np.arange(2, 12)):  # rows gathered from each block, or read as views
+        mixed = KeyMix(len(chosen))
+        collected.mix_band(mixed, chosen, 8, 12)
+        expected = KeyMix(len(chosen))
+        expected.add(sigs[chosen, 8:12])
+        assert np.array_equal(mixed.value(), expected.value())
+    assert np.array_equal(collected.signatures(rows, 8, 12), sigs[rows, 8:12])
     assert collected.group_documents().tolist() == [1, 2]
     assert collected.group_documents(frozenset({1})).tolist() == [1, 1]
     assert np.array_equal(collected.signatures(rows[::-1]), sigs[rows[::-1]])

@@ -6,5 +6,7 @@ The work is split the way a distributed engine would split it (see docs/design.m
   inside one document (:mod:`.repeats`), and the removal of known boilerplate (:mod:`.boilerplate`);
 - global stages, each a grouping followed by a decision: which paragraphs are a site's
   boilerplate (grouped by source and band key, :func:`.boilerplate.find_boilerplate`) and which
-  documents repeat an earlier one (:class:`.documents.DuplicateFinder`).
+  documents repeat an earlier one (:class:`.documents.DocumentIndex`); both find their LSH
+  buckets with :func:`.buckets.shared_runs` (the rows that share a band key, without sorting
+  every row by its columns).
 """

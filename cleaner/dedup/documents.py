@@ -18,11 +18,12 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 
 import numpy as np
 
-from cleaner.dedup.minhash import DOCUMENT_SKETCH, SketchSettings, estimated_jaccard
+from cleaner.dedup.buckets import KeyMix, shared_runs
+from cleaner.dedup.minhash import DOCUMENT_SKETCH, SketchSettings
 
 # Syndicated copies of one story score above 0.9 (a changed sentence, another caption); two
 # different stories on the same topic stay far below 0.5. 0.8 sits between, with room on both
@@ -89,6 +90,19 @@ def document_lsh(threshold: float, num_perm: int, weights: tuple[float, float] =
     return LshBands(lsh.b, lsh.r)
 
 
+def _bucket_pairs(members: np.ndarray, starts: np.ndarray, n: int) -> list[np.ndarray]:
+    """Every pair of each bucket (``members`` one bucket after another from ``starts``, each
+    ascending) as ``first * n + second``: the buckets of one size at once, as one matrix."""
+    lengths = np.diff(starts, append=len(members))
+    pairs: list[np.ndarray] = []
+    for size in np.flatnonzero(np.bincount(lengths)).tolist():
+        firsts = starts[lengths == size]
+        table = members[firsts[:, None] + np.arange(size)]  # one bucket a row
+        first, second = np.triu_indices(size, 1)
+        pairs.append((table[:, first] * n + table[:, second]).ravel())
+    return pairs
+
+
 @dataclass(frozen=True)
 class Duplicate:
     """Document ``of`` (the kept one) is what this document duplicates, at ``similarity``."""
@@ -150,25 +164,24 @@ class DocumentIndex:
             return np.empty((0, self.settings.num_perm), dtype=np.uint32)
         return np.concatenate(self._blocks)[:n]
 
-    def signatures(self, rows: np.ndarray) -> np.ndarray:
-        """The signatures of the documents numbered ``rows`` (any order), read from the blocks."""
+    def signatures(self, rows: np.ndarray, start: int = 0, end: int | None = None) -> np.ndarray:
+        """Columns ``start:end`` (all by default) of the signatures of the documents numbered
+        ``rows`` (any order), read from the blocks."""
         rows = np.asarray(rows, dtype=np.int64)
-        out = np.empty((len(rows), self.settings.num_perm), dtype=np.uint32)
+        end = self.settings.num_perm if end is None else end
+        out = np.empty((len(rows), end - start), dtype=np.uint32)
         block_of, at = np.divmod(rows, DOCUMENT_BLOCK)
-        for block in np.unique(block_of).tolist():
+        for block in np.flatnonzero(np.bincount(block_of)).tolist():
             chosen = block_of == block
-            out[chosen] = self._blocks[block][at[chosen]]
+            out[chosen] = self._blocks[block][at[chosen], start:end]
         return out
 
-    def _band(self, start: int, end: int) -> np.ndarray:
-        """Columns ``start:end`` of every signature, as ``end - start`` contiguous rows."""
+    def _mix_band(self, mix: KeyMix, start: int, end: int) -> None:
+        """Mix columns ``start:end`` of every signature into ``mix``, read in place."""
         n = len(self)
-        out = np.empty((end - start, n), dtype=np.uint32)
         for b, block in enumerate(self._blocks):
             lo = b * DOCUMENT_BLOCK
-            hi = min(n, lo + DOCUMENT_BLOCK)
-            out[:, lo:hi] = block[: hi - lo, start:end].T
-        return out
+            mix.add(block[: min(n, lo + DOCUMENT_BLOCK) - lo, start:end], lo)
 
     def nbytes(self) -> int:
         return len(self) * self.settings.num_perm * 4
@@ -190,27 +203,24 @@ class DocumentIndex:
         n = len(sigs) if sigs is not None else len(self)
         candidates: list[np.ndarray] = []
         for start, end in document_lsh(self.threshold, self.settings.num_perm).hashranges:
-            band = sigs[:, start:end].T if sigs is not None else self._band(start, end)
-            order = np.lexsort(band[::-1])
-            differs = np.zeros(max(n - 1, 0), dtype=bool)
-            for column in band:
-                ordered = column[order]
-                differs |= ordered[1:] != ordered[:-1]
-                del ordered
-            del band
-            boundaries = np.flatnonzero(differs) + 1
-            starts = np.concatenate([[0], boundaries])
-            ends = np.concatenate([boundaries, [n]])
-            shared = ends - starts >= 2
-            for s, e in zip(starts[shared].tolist(), ends[shared].tolist(), strict=True):
-                members = np.sort(order[s:e])
-                first, second = np.triu_indices(len(members), 1)
-                candidates.append(members[first] * n + members[second])
-            del order, differs
+            mix = KeyMix(n)
+            if sigs is not None:
+                mix.add(sigs[:, start:end])
+            else:
+                self._mix_band(mix, start, end)
+            members, starts = shared_runs(mix.value(), partial(self._band_of, sigs, start, end))
+            del mix
+            candidates += _bucket_pairs(members, starts, n)
+            del members, starts
         if not candidates:
             return []
-        codes = np.unique(np.concatenate(candidates))
+        codes = np.concatenate(candidates)
         del candidates
+        codes.sort()
+        fresh = np.ones(len(codes), dtype=bool)
+        np.not_equal(codes[1:], codes[:-1], out=fresh[1:])
+        codes = codes[fresh]  # (np.unique without its numpy.ma import)
+        del fresh
         pairs: list[tuple[int, int]] = []
         for chunk in range(0, len(codes), VERIFY_BATCH):
             a, b = np.divmod(codes[chunk : chunk + VERIFY_BATCH], n)
@@ -223,6 +233,13 @@ class DocumentIndex:
             pairs += zip(a[keep].tolist(), b[keep].tolist(), strict=True)
         return pairs
 
+    def _band_of(self, sigs: np.ndarray | None, start: int, end: int, rows: np.ndarray) -> np.ndarray:
+        """Columns ``start:end`` of the signatures of ``rows``."""
+        if sigs is not None:
+            band: np.ndarray = sigs[rows, start:end]
+            return band
+        return self.signatures(rows, start, end)
+
     def decide(self) -> dict[int, Duplicate]:
         """Decision: for each duplicate document's position, the kept document it duplicates."""
         parent = list(range(len(self)))
@@ -234,17 +251,23 @@ class DocumentIndex:
                 i = parent[i]
             return i
 
-        for a, b in self.verified_pairs():
+        pairs = self.verified_pairs()
+        for a, b in pairs:
             ra, rb = find(a), find(b)
             if ra != rb:
                 # The root of a component is its earliest document.
                 first, second = (ra, rb) if positions[ra] < positions[rb] else (rb, ra)
                 parent[second] = first
+        # Only a document of a verified pair can have another root; in document order.
+        keys = [key for key in sorted({key for pair in pairs for key in pair}) if find(key) != key]
         decisions: dict[int, Duplicate] = {}
-        for key in range(len(self)):
-            root = find(key)
-            if root != key:
-                pair = self.signatures(np.array([key, root]))
-                similarity = estimated_jaccard(pair[0], pair[1])
+        for chunk in range(0, len(keys), VERIFY_BATCH):
+            batch = keys[chunk : chunk + VERIFY_BATCH]
+            roots = [find(key) for key in batch]
+            equal = self.signatures(np.array(batch)) == self.signatures(np.array(roots))
+            # (estimated_jaccard of each pair: the same division, a batch at a time)
+            similarities = (np.count_nonzero(equal, axis=1) / self.settings.num_perm).tolist()
+            del equal
+            for key, root, similarity in zip(batch, roots, similarities, strict=True):
                 decisions[positions[key]] = Duplicate(self.ids[root], similarity)
         return decisions
