@@ -96,12 +96,14 @@ def test_a_larger_run_does_only_its_serial_start_here() -> None:
 
 
 def test_chunks_end_at_their_size_or_their_weight() -> None:
-    assert [len(c) for c in _chunks(iter(range(40)), None)] == [CHUNK_SIZE, CHUNK_SIZE, 40 - 2 * CHUNK_SIZE]
+    sizes = [len(c.items) for c in _chunks(iter(range(40)), None)]
+    assert sizes == [CHUNK_SIZE, CHUNK_SIZE, 40 - 2 * CHUNK_SIZE]
     heavy = CHUNK_WEIGHT // 3 + 1  # three of these weigh more than a chunk
     weights = [heavy] * 7 + [1] * (CHUNK_SIZE + 1)
     chunks = list(_chunks(iter(weights), lambda w: w))
-    assert [len(c) for c in chunks] == [3, 3, CHUNK_SIZE, 2]
-    assert [w for c in chunks for w in c] == weights  # in order, nothing lost
+    assert [len(c.items) for c in chunks] == [3, 3, CHUNK_SIZE, 2]
+    assert [w for c in chunks for w in c.items] == weights  # in order, nothing lost
+    assert [c.start for c in chunks] == [0, 3, 6, 6 + CHUNK_SIZE]
 
 
 def test_an_error_wherever_it_happens_reaches_the_caller_and_the_workers_are_ended() -> None:
