@@ -63,7 +63,7 @@ SMALL_RUN = 16  # a run of at most this many items is done here: forking costs m
 SERIAL_FIRST = 1  # items done here before the workers start (their first-use loading is inherited)
 IN_FLIGHT_PER_WORKER = 3  # chunks: one being worked on, two waiting, so a worker never idles
 MAX_PENDING = 64  # chunks read but not yet yielded (one slow chunk holds the rest)
-STEAL_BELOW = 1  # a worker holding fewer chunks than this takes another's (see WorkerPool._pick)
+STEAL_BELOW = 1  # a worker holding fewer chunks than this takes another's (see _Waiting.take)
 LEAVE_SECONDS = 10.0  # how long an ended worker gets to exit before it is killed outright
 
 T = TypeVar("T")
@@ -349,22 +349,19 @@ class WorkerPool:
     ) -> Iterator[R]:
         """The chunks' results in order.
 
-        A chunk waits in its owner's queue, or in the queue for any worker, until a worker may
-        take it (:meth:`_dispatch`): at most ``IN_FLIGHT_PER_WORKER`` chunks each. Chunks are
-        read only when a worker has room and nothing it may take, so without owners each one
-        goes at once to the least loaded worker; with owners, reading on finds a worker's next
-        own chunk while the other is busy. Never more than ``MAX_PENDING`` chunks (or twice
-        what all the workers may hold) read and not yet yielded: then a worker that has run
-        dry takes the oldest chunk another one waits for.
+        A chunk waits (:class:`_Waiting`) until a worker may take it: at most
+        ``IN_FLIGHT_PER_WORKER`` chunks each. Chunks are read only when a worker has room and
+        nothing it may take, so without owners each one goes at once to the least loaded
+        worker; with owners, reading on finds a worker's next own chunk while the other one is
+        busy. Never more than ``MAX_PENDING`` chunks (or twice what all the workers may hold)
+        read and not yet yielded.
 
         It never waits for an answer while no chunk is out: with that many chunks read, the
-        oldest is queued or out (it would have been yielded otherwise), and a queued chunk is
-        taken by an idle worker (its own, any worker's, or stolen), so an idle pool has nothing
-        queued.
+        oldest is waiting or out (it would have been yielded otherwise), and a waiting chunk's
+        owner, or any worker, takes it when it has room, so an idle pool has nothing waiting.
         """
         workers = self._workers
-        queues: list[deque[tuple[int, list[T]]]] = [deque() for _ in workers]
-        anyone: deque[tuple[int, list[T]]] = deque()
+        waiting: _Waiting[T] = _Waiting(len(workers))
         done: dict[int, tuple[str, Any]] = {}
         made = yielded = 0
         read_all = False
@@ -372,7 +369,7 @@ class WorkerPool:
         while True:
             self._receive(done, block=False)
             yielded = yield from self._ready(done, yielded)
-            self._dispatch(func, queues, anyone, placed)
+            self._dispatch(func, waiting, placed)
             room = any(w.load < IN_FLIGHT_PER_WORKER for w in workers)
             if not read_all and room and made - yielded < pending:
                 chunk = next(chunks, None)
@@ -381,53 +378,35 @@ class WorkerPool:
                     continue
                 if placed is not None:
                     placed.add(chunk.start, len(chunk.items))
-                queue = anyone if chunk.owner is None else queues[chunk.owner]
-                queue.append((made, chunk.items))
+                waiting.add(made, chunk.owner, chunk.items)
                 made += 1
                 continue
             if read_all and yielded == made:
                 return
-            assert any(w.load for w in workers), "waiting for answers with no chunk out"
+            if not any(w.load for w in workers):  # (see above: cannot happen)
+                raise RuntimeError("the worker pool waits for answers with no chunk out")
             self._receive(done, block=True)
             yielded = yield from self._ready(done, yielded)
 
-    def _dispatch(
-        self,
-        func: Callable[[T], R],
-        queues: list[deque[tuple[int, list[T]]]],
-        anyone: deque[tuple[int, list[T]]],
-        placed: Placement | None,
-    ) -> None:
-        """Send each worker with room, least loaded first, what it may take (:meth:`_pick`)."""
+    def _dispatch(self, func: Callable[[T], R], waiting: _Waiting[T], placed: Placement | None) -> None:
+        """Send the workers with room, least loaded first, what they may take."""
         workers = self._workers
         while True:
-            for index in sorted(range(len(workers)), key=lambda i: workers[i].load):
-                worker = workers[index]
-                if worker.load >= IN_FLIGHT_PER_WORKER:
+            loads = [w.load for w in workers]
+            for index in sorted(range(len(workers)), key=loads.__getitem__):
+                if loads[index] >= IN_FLIGHT_PER_WORKER:
                     return  # and so are the rest
-                queue = self._pick(index, queues, anyone)
-                if queue is not None:
-                    number, items = queue.popleft()
+                taken = waiting.take(index, loads)
+                if taken is not None:
+                    number, items = taken
                     message = ("map", number, func, items)
-                    self._send(worker, pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
-                    worker.load += 1
+                    self._send(workers[index], pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+                    workers[index].load += 1
                     if placed is not None:
                         placed.did(number, index)
                     break  # the loads changed: the least loaded again
             else:
                 return
-
-    def _pick(
-        self, index: int, queues: list[deque[tuple[int, list[T]]]], anyone: deque[tuple[int, list[T]]]
-    ) -> deque[tuple[int, list[T]]] | None:
-        """The queue worker ``index`` takes its next chunk from: the older of its own and any
-        worker's; else, if it holds fewer than ``STEAL_BELOW`` chunks (it has run dry), the
-        queue of another worker's oldest chunk, so that a worker fallen behind (its chunks
-        were heavier this stage than the last) holds up neither the other nor the order."""
-        mine = [q for q in (queues[index], anyone) if q]
-        if not mine and self._workers[index].load < STEAL_BELOW:
-            mine = [q for q in queues if q]
-        return min(mine, key=lambda q: q[0][0], default=None)
 
     @staticmethod
     def _ready(done: dict[int, tuple[str, Any]], yielded: int) -> Generator[Any, None, int]:
@@ -499,6 +478,31 @@ def _chunks(
             chunk, load, first = [], 0, position + 1
     if chunk:
         yield _Chunk(first, current, chunk)
+
+
+class _Waiting(Generic[T]):
+    """The chunks read and not yet sent (numbered in input order), each in its owner's queue or
+    in the queue for any worker."""
+
+    def __init__(self, workers: int) -> None:
+        self.own: list[deque[tuple[int, list[T]]]] = [deque() for _ in range(workers)]
+        self.anyone: deque[tuple[int, list[T]]] = deque()
+
+    def add(self, number: int, owner: int | None, items: list[T]) -> None:
+        (self.anyone if owner is None else self.own[owner]).append((number, items))
+
+    def take(self, worker: int, loads: list[int]) -> tuple[int, list[T]] | None:
+        """Worker ``worker``'s next chunk, given every worker's chunks out (``loads``): the older
+        of its own and any worker's. Else, if it holds fewer than ``STEAL_BELOW`` (it has run
+        dry), the oldest chunk of a worker that has no room: one fallen behind (its documents
+        took longer this stage than the last) holds up neither the other worker nor the order."""
+        queues = [q for q in (self.own[worker], self.anyone) if q]
+        if not queues and loads[worker] < STEAL_BELOW:
+            full = (i for i, load in enumerate(loads) if load >= IN_FLIGHT_PER_WORKER)
+            queues = [self.own[i] for i in full if self.own[i]]
+        if not queues:
+            return None
+        return min(queues, key=lambda q: q[0][0]).popleft()
 
 
 class Placement:
