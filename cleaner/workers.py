@@ -13,7 +13,10 @@ in chunks to amortise the transfers, and come back pickled for the spill or rend
 One pool serves a run's stages 1 and 3 (:class:`WorkerPool`). It starts with the first chunk
 that does not fit the serial start, before the indexes grow, so the workers are forked small
 and never hold the signatures they do not need; their caches (rule matches, repairs, paragraph
-signatures) survive from stage 1 to stage 3, and stage 3's setup reaches each worker once.
+signatures, the credit grammar's) survive from stage 1 to stage 3, and stage 3's setup reaches
+each worker once. For those caches to count, stage 3 sends each document back to the worker
+that cleaned it (:class:`Placement`), and its passes reach each worker as that worker's own
+stage-1 objects where they are the same (:class:`_StagePasses`).
 
 Why not ``multiprocessing.Pool``: its workers share one task queue behind a lock that an idle
 worker holds while it waits, and ``Pool.terminate`` takes that lock first, so ending a pool
