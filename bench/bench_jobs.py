@@ -82,7 +82,7 @@ wall = time.perf_counter() - start
 own = resource.getrusage(resource.RUSAGE_SELF)
 kids = resource.getrusage(resource.RUSAGE_CHILDREN)
 print("RESULT " + json.dumps({
-    "wall": wall, "stage2": stage2[0], "stage2_cpu": stage2[1], "stage3_cpu": stage3[0],
+    "module": api.__file__, "wall": wall, "stage2": stage2[0], "stage2_cpu": stage2[1], "stage3_cpu": stage3[0],
     "main_cpu": own.ru_utime + own.ru_stime, "worker_cpu": kids.ru_utime + kids.ru_stime,
 }))
 """
@@ -90,20 +90,31 @@ print("RESULT " + json.dumps({
 
 def measure(path: Path, jobs: int, source: str | None = None) -> dict[str, float]:
     """One run of ``cleaner run`` at ``--jobs jobs``; ``source``: the checkout to import it from
-    (None: this process's)."""
+    (None: the one this script is in).
+
+    The child runs in that checkout and has it first on its ``PYTHONPATH``: ``python -c`` puts
+    its working directory before ``PYTHONPATH``, so a child started in this checkout imported
+    this checkout's ``cleaner`` whatever ``--against`` said (both columns were this code). It
+    says which it imported, and a child that imported another is an error.
+    """
+    checkout = Path(source or HERE.parent).resolve()
     out = Path(tempfile.mkdtemp()) / "out.jsonl"
-    env = None if source is None else {**os.environ, "PYTHONPATH": source}
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, "run", str(path), str(out), "-q", "-j", str(jobs)],
+        [sys.executable, "-c", CHILD, "run", str(path.resolve()), str(out), "-q", "-j", str(jobs)],
         check=True,
         capture_output=True,
         text=True,
         env=env,
+        cwd=checkout,
     )
     process_wall = time.perf_counter() - start
     line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT "))
     result: dict[str, float] = json.loads(line.removeprefix("RESULT "))
+    imported = Path(str(result.pop("module"))).resolve()
+    if not imported.is_relative_to(checkout):
+        raise SystemExit(f"the run meant to measure {checkout} imported {imported}")
     result["process_wall"] = process_wall  # start-up (imports) included
     out.unlink()
     return result
