@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -112,10 +113,13 @@ def test_chunks_end_at_their_size_or_their_weight() -> None:
     assert [c.start for c in chunks] == [0, 3, 6, 6 + CHUNK_SIZE]
 
 
-def test_an_error_wherever_it_happens_reaches_the_caller_and_the_workers_are_ended() -> None:
+@pytest.mark.parametrize("prefer", [None, lambda n: n // 40 % 2], ids=["any worker", "owners"])
+def test_an_error_wherever_it_happens_reaches_the_caller_and_the_workers_are_ended(
+    prefer: Callable[[int], int] | None,
+) -> None:
     pool = WorkerPool(2, _init, ("x",))
     with pytest.raises(ValueError, match="document 13 is broken"), pool:
-        list(pool.map(_fail_on_13, range(SERIAL_FIRST + 200)))
+        list(pool.map(_fail_on_13, range(SERIAL_FIRST + 200), prefer=prefer))
     assert not pool.started()
 
 
@@ -130,9 +134,10 @@ def test_an_abandoned_map_ends_its_workers_and_leaves_no_process() -> None:
     assert all(_gone(pid) for pid in workers)
 
 
-def test_a_worker_killed_midway_is_an_error_not_a_hang() -> None:
+@pytest.mark.parametrize("prefer", [None, lambda n: 0], ids=["any worker", "the killed one's items"])
+def test_a_worker_killed_midway_is_an_error_not_a_hang(prefer: Callable[[int], int] | None) -> None:
     with WorkerPool(2, _init, ("x",)) as pool:
-        results = pool.map(_slow_square, range(SERIAL_FIRST + 2000))
+        results = pool.map(_slow_square, range(SERIAL_FIRST + 2000), prefer=prefer)
         for _ in range(SERIAL_FIRST + 5):
             next(results)
         os.kill(pool.pids()[0], signal.SIGKILL)
