@@ -11,8 +11,10 @@ Each input (generated news with ``--documents``, and every ``--input``) is measu
 each ``--jobs N`` (1 to ``--max-jobs``, in turn, ``--rounds`` times; medians reported) it runs
 ``cleaner run`` in a child process and measures its wall time, the CPU time of the main process
 (reading, ordering, writing, and stage 2's decisions) and of the worker processes (everything per
-document), and the wall and CPU time of stage 2 (duplicate documents and site boilerplate:
-serial, in the main process, while the workers wait). CPU times are barely touched by other load on the
+document), the wall and CPU time of stage 2 (duplicate documents and site boilerplate:
+serial, in the main process, while the workers wait), and the CPU time of stage 3 in all the
+processes (finishing and rendering; at ``--jobs N`` it includes what splitting costs, such as
+a worker's caches missing lines another worker saw). CPU times are barely touched by other load on the
 machine; wall times are.
 
 From those it prints the model the README's "Performance" section describes: with ``N`` workers
@@ -43,7 +45,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 CHILD = """
-import json, resource, sys, time
+import json, os, resource, sys, time
 import cleaner.api as api
 from cleaner.cli import cli
 
@@ -59,13 +61,28 @@ def timed(func):
     return wrapper
 
 api.Stages.decide = timed(api.Stages.decide)
+
+stage3 = [0.0]  # the CPU of stage 3 in all processes (the workers' read from /proc: Linux)
+def workers_cpu(pids):
+    try:
+        fields = [open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split() for pid in pids]
+    except OSError:
+        return 0.0
+    return sum(int(f[11]) + int(f[12]) for f in fields) / os.sysconf("SC_CLK_TCK")
+finish_all = api.finish_all
+def finish_timed(tasks, passes, rounds, pool, *rest):
+    pids = pool.pids()
+    before = workers_cpu(pids) + time.process_time()
+    yield from finish_all(tasks, passes, rounds, pool, *rest)
+    stage3[0] += workers_cpu(pids) + time.process_time() - before
+api.finish_all = finish_timed
 start = time.perf_counter()
 cli(sys.argv[1:], standalone_mode=False)
 wall = time.perf_counter() - start
 own = resource.getrusage(resource.RUSAGE_SELF)
 kids = resource.getrusage(resource.RUSAGE_CHILDREN)
 print("RESULT " + json.dumps({
-    "wall": wall, "stage2": stage2[0], "stage2_cpu": stage2[1],
+    "module": api.__file__, "wall": wall, "stage2": stage2[0], "stage2_cpu": stage2[1], "stage3_cpu": stage3[0],
     "main_cpu": own.ru_utime + own.ru_stime, "worker_cpu": kids.ru_utime + kids.ru_stime,
 }))
 """
@@ -73,20 +90,31 @@ print("RESULT " + json.dumps({
 
 def measure(path: Path, jobs: int, source: str | None = None) -> dict[str, float]:
     """One run of ``cleaner run`` at ``--jobs jobs``; ``source``: the checkout to import it from
-    (None: this process's)."""
+    (None: the one this script is in).
+
+    The child runs in that checkout and has it first on its ``PYTHONPATH``: ``python -c`` puts
+    its working directory before ``PYTHONPATH``, so a child started in this checkout imported
+    this checkout's ``cleaner`` whatever ``--against`` said (both columns were this code). It
+    says which it imported, and a child that imported another is an error.
+    """
+    checkout = Path(source or HERE.parent).resolve()
     out = Path(tempfile.mkdtemp()) / "out.jsonl"
-    env = None if source is None else {**os.environ, "PYTHONPATH": source}
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, "run", str(path), str(out), "-q", "-j", str(jobs)],
+        [sys.executable, "-c", CHILD, "run", str(path.resolve()), str(out), "-q", "-j", str(jobs)],
         check=True,
         capture_output=True,
         text=True,
         env=env,
+        cwd=checkout,
     )
     process_wall = time.perf_counter() - start
     line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT "))
     result: dict[str, float] = json.loads(line.removeprefix("RESULT "))
+    imported = Path(str(result.pop("module"))).resolve()
+    if not imported.is_relative_to(checkout):
+        raise SystemExit(f"the run meant to measure {checkout} imported {imported}")
     result["process_wall"] = process_wall  # start-up (imports) included
     out.unlink()
     return result
@@ -124,13 +152,16 @@ def _medians(runs: list[dict[str, float]]) -> dict[str, float]:
 def report(med: dict[int, dict[str, float]], docs: int, size_mb: float, rounds: int, model: list[int]) -> None:
     """The table, the model and the ``--jobs 2 / --jobs 1`` line of one checkout's medians."""
     base = med[1]["process_wall"]
-    print("jobs  wall s  docs/s  MB/s  speed-up  main CPU s  workers CPU s  main share  stage 2 s")
+    print(
+        "jobs  wall s  docs/s  MB/s  speed-up  main CPU s  workers CPU s  main share  stage 2 s"
+        "  stage 3 CPU s"
+    )
     for jobs, m in med.items():
         total = m["main_cpu"] + m["worker_cpu"]
         print(
             f"{jobs:4} {m['process_wall']:7.1f} {docs / m['process_wall']:7.1f} {size_mb / m['process_wall']:5.2f}"
             f" {base / m['process_wall']:8.2f}x {m['main_cpu']:10.1f} {m['worker_cpu']:13.1f}"
-            f" {m['main_cpu'] / total:10.0%} {m['stage2']:9.2f}"
+            f" {m['main_cpu'] / total:10.0%} {m['stage2']:9.2f} {m['stage3_cpu']:14.2f}"
         )
     # The model, from the largest --jobs measured (its split of the work is the pool's).
     m = med[max(med)] if max(med) > 1 else med[1]

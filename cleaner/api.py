@@ -35,7 +35,7 @@ from cleaner.rules import RuleSet, load_rules
 from cleaner.spill import Spill
 from cleaner.stages import Item, Rendered, clean_one, finishing_passes, rename, render, unique_id
 from cleaner.stats import RunStats
-from cleaner.workers import Accounted, WorkerPool, account, clean_all, finish_all, stage_pool
+from cleaner.workers import Accounted, Placement, WorkerPool, account, clean_all, finish_all, stage_pool
 
 __all__ = ["Cleaner", "Rejected", "Result", "Stages", "clean_text"]
 
@@ -238,6 +238,7 @@ class Stages:
         self.boilerplate = BoilerplateIndex(threshold=dedup.boilerplate_threshold)
         self.templates = CaptionTemplates()
         self._pool: WorkerPool | None = None  # one for stages 1 and 3 (see cleaner.workers)
+        self._placed: Placement | None = None  # which of its workers cleaned which document
 
     @property
     def spill(self) -> Spill:
@@ -258,6 +259,7 @@ class Stages:
         if self._pool is not None:
             self._pool.close()
             self._pool = None
+        self._placed = None  # the next pool's workers cleaned nothing
 
     def close(self) -> None:
         """Let go of the workers (ended, if a stage was interrupted) and the spill file."""
@@ -287,7 +289,9 @@ class Stages:
     def clean(self, items: Iterable[Item], jobs: int = 1, on_each: Callable[[], None] | None = None) -> None:
         """Stage 1: clean, detect language, sketch; index the signatures, spill the documents."""
         spill = self.spill
-        for accounted, blob in clean_all(items, self._workers(jobs)):
+        pool = self._workers(jobs)
+        self._placed = Placement(first=spill.count)  # (a resumed run's recovered ones: no worker)
+        for accounted, blob in clean_all(items, pool, self._placed):
             self._account(accounted, spill.count)
             for warning in accounted.warnings:
                 self.warn(warning)
@@ -338,7 +342,8 @@ class Stages:
         duplicates = self.duplicates
         tasks = ((blob, duplicates.get(n)) for n, blob in enumerate(self.spill.blobs()))
         rounds = self.cleaner.setup.max_rounds
-        for rendered in finish_all(tasks, passes, rounds, self._workers(jobs), keep, outcome):
+        pool = self._workers(jobs)  # (before the placement: a new pool has none)
+        for rendered in finish_all(tasks, passes, rounds, pool, keep, outcome, self._placed):
             self.stats.add_outcome(rendered.reason, rendered.removals, rendered.chars_removed)
             if rendered.warning is not None:
                 self.warn(rendered.warning)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
@@ -149,6 +149,13 @@ class Record:
     def __post_init__(self) -> None:
         if not isinstance(self.fields, MappingProxyType):  # read-only, and a copy of the caller's
             object.__setattr__(self, "fields", MappingProxyType(dict(self.fields)))
+
+    def __reduce__(self) -> tuple[type[Record], tuple[Any, ...]]:
+        """Pickled with its fields as a dict (a read-only mapping cannot be pickled), made again
+        read-only on the way in: a record rendered in a worker process (``Cleaner.clean`` with
+        ``jobs``) travels back to the caller's."""
+        values = [getattr(self, f.name) for f in fields(self)]
+        return Record, tuple(dict(v) if isinstance(v, MappingProxyType) else v for v in values)
 
     @classmethod
     def from_document(cls, doc: Document, lang: Language | None) -> Record:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import pickle
 import runpy
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -145,6 +146,10 @@ def test_a_record_is_immutable_and_typed() -> None:
     edit = next(e for e in record.removed if e.rule == "junk.advertisement")
     assert (edit.pass_name, edit.text) == ("junk", "Advertisement")
     assert isinstance(record.lang_prob, float)
+    copy: Record = pickle.loads(pickle.dumps(record))  # as a worker process sends it back
+    assert copy == record and copy.fields == {"tags": ["rail"]}
+    with pytest.raises(TypeError):
+        copy.fields["tags"] = []  # type: ignore[index]  # read-only still
 
 
 def test_to_dict_and_to_json_are_one_output_line() -> None:
@@ -178,11 +183,12 @@ def test_an_output_line_reads_back_into_the_record_that_wrote_it(tmp_path: Path)
 # --- a corpus --------------------------------------------------------------------------------
 
 
-def test_cleaner_clean_equals_cleaner_run_byte_for_byte(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_cleaner_clean_equals_cleaner_run_byte_for_byte(tmp_path: Path, jobs: int) -> None:
     records = corpus()
     expected_out, expected_rejects = cli_run(tmp_path, records)
     c = Cleaner()
-    out, rejects = api_run(c.clean(records, source="corpus.jsonl"))
+    out, rejects = api_run(c.clean(records, source="corpus.jsonl", jobs=jobs))  # 2: records come back pickled
     assert out == expected_out
     assert rejects == expected_rejects
     # The corpus stages did decide something: a duplicate, a renamed id, both outlets' footers.

@@ -8,18 +8,25 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from cleaner import workers
 from cleaner.workers import (
     CHUNK_SIZE,
     CHUNK_WEIGHT,
+    IN_FLIGHT_PER_WORKER,
+    MAX_PENDING,
     SERIAL_FIRST,
     SMALL_RUN,
+    STEAL_BELOW,
+    Placement,
     WorkerError,
     WorkerPool,
     _chunks,
+    _Waiting,
     ordered_map,
 )
 
@@ -96,18 +103,23 @@ def test_a_larger_run_does_only_its_serial_start_here() -> None:
 
 
 def test_chunks_end_at_their_size_or_their_weight() -> None:
-    assert [len(c) for c in _chunks(iter(range(40)), None)] == [CHUNK_SIZE, CHUNK_SIZE, 40 - 2 * CHUNK_SIZE]
+    sizes = [len(c.items) for c in _chunks(iter(range(40)), None)]
+    assert sizes == [CHUNK_SIZE, CHUNK_SIZE, 40 - 2 * CHUNK_SIZE]
     heavy = CHUNK_WEIGHT // 3 + 1  # three of these weigh more than a chunk
     weights = [heavy] * 7 + [1] * (CHUNK_SIZE + 1)
     chunks = list(_chunks(iter(weights), lambda w: w))
-    assert [len(c) for c in chunks] == [3, 3, CHUNK_SIZE, 2]
-    assert [w for c in chunks for w in c] == weights  # in order, nothing lost
+    assert [len(c.items) for c in chunks] == [3, 3, CHUNK_SIZE, 2]
+    assert [w for c in chunks for w in c.items] == weights  # in order, nothing lost
+    assert [c.start for c in chunks] == [0, 3, 6, 6 + CHUNK_SIZE]
 
 
-def test_an_error_wherever_it_happens_reaches_the_caller_and_the_workers_are_ended() -> None:
+@pytest.mark.parametrize("prefer", [None, lambda n: n // 40 % 2], ids=["any worker", "owners"])
+def test_an_error_wherever_it_happens_reaches_the_caller_and_the_workers_are_ended(
+    prefer: Callable[[int], int] | None,
+) -> None:
     pool = WorkerPool(2, _init, ("x",))
     with pytest.raises(ValueError, match="document 13 is broken"), pool:
-        list(pool.map(_fail_on_13, range(SERIAL_FIRST + 200)))
+        list(pool.map(_fail_on_13, range(SERIAL_FIRST + 200), prefer=prefer))
     assert not pool.started()
 
 
@@ -122,9 +134,10 @@ def test_an_abandoned_map_ends_its_workers_and_leaves_no_process() -> None:
     assert all(_gone(pid) for pid in workers)
 
 
-def test_a_worker_killed_midway_is_an_error_not_a_hang() -> None:
+@pytest.mark.parametrize("prefer", [None, lambda n: 0], ids=["any worker", "the killed one's items"])
+def test_a_worker_killed_midway_is_an_error_not_a_hang(prefer: Callable[[int], int] | None) -> None:
     with WorkerPool(2, _init, ("x",)) as pool:
-        results = pool.map(_slow_square, range(SERIAL_FIRST + 2000))
+        results = pool.map(_slow_square, range(SERIAL_FIRST + 2000), prefer=prefer)
         for _ in range(SERIAL_FIRST + 5):
             next(results)
         os.kill(pool.pids()[0], signal.SIGKILL)
@@ -190,3 +203,95 @@ def test_a_worker_whose_task_reader_fails_is_an_error_not_a_hang(tmp_path: Path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("WorkerError"), done.stdout
     assert "MemoryError" in done.stderr  # the worker said why before it ended
+
+
+# --- affinity: a later stage's items go back to the worker that did them --------------------
+
+
+def _square_and_pid(n: int) -> tuple[int, int]:
+    if n % 7 == 0:
+        time.sleep(0.002)  # uneven work: the workers do not take turns
+    return n * n, os.getpid()
+
+
+def test_a_placement_names_the_worker_of_each_item_by_its_number() -> None:
+    placed = Placement(first=10)  # numbers 0-9 came before this map (a resumed run's)
+    placed.add(0, 3)
+    placed.add(3, 2)
+    placed.add(5, 4)
+    placed.did(1, 0)
+    placed.did(0, 1)  # sent out of order: each chunk keeps its own worker
+    found = [placed.worker_of(n) for n in range(9, 21)]
+    # before the map, the map's chunks (the third never sent), after it
+    assert found == [None, 1, 1, 1, 0, 0, None, None, None, None, None, None]
+    assert Placement().worker_of(0) is None  # a map done here (one job, a small run): no worker
+
+
+def test_a_chunk_holds_the_items_of_one_owner_only() -> None:
+    owners = [None, 0, 0, 1, 1, 1, 0] + [1] * (CHUNK_SIZE + 2)
+    items = list(range(100, 100 + len(owners)))
+    chunks = list(_chunks(iter(items), None, owners.__getitem__))
+    assert [(c.start, c.owner, len(c.items)) for c in chunks] == [
+        (0, None, 1),
+        (1, 0, 2),
+        (3, 1, 3),
+        (6, 0, 1),
+        (7, 1, CHUNK_SIZE),  # an owner's long run is still cut at the chunk size
+        (7 + CHUNK_SIZE, 1, 2),
+    ]
+    assert [i for c in chunks for i in c.items] == items
+    later = list(_chunks(iter("xy"), None, {5: 1, 6: 0}.__getitem__, start=5))  # after a serial start
+    assert [(c.start, c.owner, c.items) for c in later] == [(5, 1, ["x"]), (6, 0, ["y"])]
+
+
+def test_a_waiting_chunk_goes_to_its_owner_or_to_a_dry_worker_while_its_owner_is_full() -> None:
+    full, busy, dry = IN_FLIGHT_PER_WORKER, STEAL_BELOW, STEAL_BELOW - 1
+    waiting: _Waiting[str] = _Waiting(2)
+    waiting.add(0, 0, ["a"])
+    waiting.add(1, None, ["b"])
+    waiting.add(2, 0, ["c"])
+    waiting.add(3, 1, ["d"])
+    assert waiting.take(1, [0, 0]) == (1, ["b"])  # the older of its own and any worker's
+    assert waiting.take(1, [0, 0]) == (3, ["d"])
+    assert waiting.take(1, [0, dry]) is None  # worker 0 has room: its chunks wait for it
+    assert waiting.take(1, [full, busy]) is None  # worker 1 still has work: not another's
+    assert waiting.take(1, [full, dry]) == (0, ["a"])  # dry, its owner full: the oldest
+    assert waiting.take(0, [0, 0]) == (2, ["c"])
+    assert waiting.take(0, [0, 0]) is None
+
+
+def test_a_later_map_sends_each_item_to_the_worker_that_did_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "STEAL_BELOW", 0)  # no dry worker takes another's: the rule alone
+    count = SERIAL_FIRST + 400
+    with WorkerPool(2, _init, ("x",)) as pool:
+        placed = Placement()
+        first = list(pool.map(_square_and_pid, range(count), placed=placed))
+        pids = pool.pids()
+        second = list(pool.map(_square_and_pid, range(count), prefer=placed.worker_of))
+    assert [r[0] for r in second] == [n * n for n in range(count)]  # in order
+    assert {r[1] for r in first[:SERIAL_FIRST]} == {os.getpid()}
+    assert all(placed.worker_of(n) is None for n in range(SERIAL_FIRST))  # the serial start: none
+    for n in range(SERIAL_FIRST, count):
+        worker = placed.worker_of(n)
+        assert worker is not None and pids[worker] == first[n][1] == second[n][1]
+    assert {r[1] for r in second} == set(pids)
+
+
+@pytest.mark.parametrize("steal_below", [0, STEAL_BELOW])
+def test_items_that_all_prefer_one_worker_are_all_done_in_order(
+    monkeypatch: pytest.MonkeyPatch, steal_below: int
+) -> None:
+    """The other worker has room all along while the one they prefer is full and its queue
+    grows to the limit of chunks not yet yielded: neither waits for the other for ever."""
+    monkeypatch.setattr(workers, "STEAL_BELOW", steal_below)
+    count = 3 * MAX_PENDING * CHUNK_SIZE  # more chunks than may wait
+    with WorkerPool(2, _init, ("x",)) as pool:
+        list(pool.map(_pid, range(SERIAL_FIRST + SMALL_RUN)))  # the workers started
+        pids = pool.pids()
+        results = list(pool.map(_square_and_pid, range(count), prefer=lambda n: 1))
+        elsewhere = list(pool.map(_square_and_pid, range(100), prefer=lambda n: 7))  # no such worker
+    assert [r[0] for r in results] == [n * n for n in range(count)]
+    if not steal_below:
+        assert {r[1] for r in results} == {pids[1]}
+    assert [r[0] for r in elsewhere] == [n * n for n in range(100)]
+    assert {r[1] for r in elsewhere} <= set(pids)
