@@ -66,7 +66,7 @@ class RemoveJunk:
     def __call__(self, doc: Document) -> Iterator[Edit]:
         lines = doc.lines
         # Each line's first rule of every placement, asked once: the loops below all read it.
-        every = [self.rules.first_match(line, self.name, EVERYWHERE) for line in lines]
+        every = self.rules.first_matches(lines, self.name, EVERYWHERE)
         taken: set[int] = set()
         for i, line in enumerate(lines):
             if i in taken:
