@@ -327,3 +327,11 @@ def test_the_badness_test_is_tried_no_further_back_than_ftfys_longest_match() ->
 
     reach = mojibake_reach()
     assert reach is not None and 1 <= reach < 16
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=" a.\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x00\x7f~", max_size=10))
+def test_an_ascii_line_is_told_tidy_as_the_pattern_tells_it(line: str) -> None:
+    from cleaner.passes.normalize import _NOTHING_TO_TIDY, nothing_to_tidy
+
+    assert nothing_to_tidy(line) == (_NOTHING_TO_TIDY.fullmatch(line) is not None)

@@ -293,6 +293,21 @@ _VISIBLE = r"[^\s\u00ad\u180e\u200b-\u200f\u2028-\u202f\u205f-\u206f\ufeff]+"
 _NOTHING_TO_TIDY = re.compile(f"{_VISIBLE}(?: {_VISIBLE})*")
 
 
+def nothing_to_tidy(line: str) -> bool:
+    """Whether ``line`` is ordinary characters with single spaces inside (the pass leaves it).
+
+    A printable ASCII line (most) is told by C-speed scans: its only white space is the space
+    (tabs, line breaks and "\\x1c" to "\\x1f" are not printable) and it has no invisible
+    character; any other line by the pattern.
+
+    >>> nothing_to_tidy("Two words"), nothing_to_tidy("Two  words"), nothing_to_tidy(" x"), nothing_to_tidy("a\tb")
+    (True, False, False, False)
+    """
+    if line.isascii() and line.isprintable():
+        return bool(line) and line[0] != " " and line[-1] != " " and "  " not in line
+    return _NOTHING_TO_TIDY.fullmatch(line) is not None
+
+
 def is_invisible(line: str) -> bool:
     """A line with nothing to see: only format characters (ZWJ, ZWNJ, marks) and spaces.
 
@@ -324,7 +339,7 @@ class TidyWhitespace:
         for i, line in enumerate(doc.lines):
             if line in settled:
                 continue
-            if _NOTHING_TO_TIDY.fullmatch(line):
+            if nothing_to_tidy(line):
                 settled.remember(line, True)
                 continue
             if is_invisible(line):
