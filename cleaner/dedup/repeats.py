@@ -106,6 +106,12 @@ def document_signature(lines: list[str]) -> np.ndarray:
         if count >= words:
             found = _HASHES.get(line)
             hashes.append(shingle_hashes(line, words) if found is None else found)
+            if len(recent) == 2:  # the common case, written out: two shingles across the break
+                (a, b), (c, d) = recent, head
+                across += (b" ".join((a, b, c)), b" ".join((b, c, d)))
+                recent = tail
+                total += count
+                continue
         run = recent + head
         across += [b" ".join(run[i : i + words]) for i in range(len(recent)) if i + words <= len(run)]
         recent = (recent + (head if count < words else tail))[-(words - 1) :]
