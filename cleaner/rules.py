@@ -225,9 +225,9 @@ class _RuleGroup:
         found: list[Rule | None] = []
         for line in lines:
             rule = known(line, _UNKNOWN)  # one look-up, not ``in`` then ``[]``
-            found.append(
-                answers.remember(line, self.first_match(line)) if rule is _UNKNOWN else cast("Rule | None", rule)
-            )
+            if rule is _UNKNOWN:
+                rule = answers.remember(line, self.first_match(line))
+            found.append(cast("Rule | None", rule))
         return found
 
     def first_match(self, line: str) -> Rule | None:
@@ -304,7 +304,9 @@ class RuleSet:
         """
         return self._group(pass_name, where).remembered((line,))[0]
 
-    def first_matches(self, lines: Iterable[str], pass_name: str, where: tuple[str, ...]) -> list[Rule | None]:
+    def first_matches(
+        self, lines: Iterable[str], pass_name: str, where: tuple[str, ...]
+    ) -> list[Rule | None]:
         """:meth:`first_match` of each of ``lines`` (a document's: the group is found once)."""
         return self._group(pass_name, where).remembered(lines)
 

@@ -275,5 +275,7 @@ def test_the_shipped_labels_as_a_trie_match_what_their_alternation_matches(piece
         if found is not None and expected is not None:
             assert (found.span(), found.groupdict()) == (expected.span(), expected.groupdict()), text
     found, expected = GRAMMAR._label_match(text), PLAIN._label_match(text)
-    assert (None if found is None else found.groupdict()) == (None if expected is None else expected.groupdict())
+    assert (found is None) == (expected is None), text
+    if found is not None and expected is not None:
+        assert found.groupdict() == expected.groupdict(), text
     assert GRAMMAR.parse(text) == PLAIN.parse(text), text

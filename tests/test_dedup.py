@@ -528,7 +528,14 @@ def test_with_no_window_a_paragraph_is_compared_with_every_kept_one_before_it() 
 @given(
     st.lists(
         st.sampled_from(
-            ["Tip line", "Tip", "The harbour reopens on Monday.", "The harbour reopens Monday.", "  ", "a b c d e"]
+            [
+                "Tip line",
+                "Tip",
+                "The harbour reopens on Monday.",
+                "The harbour reopens Monday.",
+                "  ",
+                "a b c",
+            ]
         ),
         max_size=12,
     )

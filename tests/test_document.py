@@ -9,7 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.document import AppliedEdit, Document, Edit, apply_edits, apply_one, replay, unapply
+from cleaner.document import (
+    AppliedEdit,
+    Document,
+    Edit,
+    MoveTarget,
+    apply_edits,
+    apply_one,
+    replay,
+    unapply,
+)
 
 
 def doc_of(*lines: str) -> Document:
@@ -333,7 +342,7 @@ def _lines_and_edits(draw: st.DrawFn) -> tuple[list[str], list[Edit]]:
     for _ in range(draw(st.integers(0, 6))):
         i = draw(st.integers(0, len(lines) - 1))
         if draw(st.booleans()):
-            target = draw(st.sampled_from([None, "captions", "title"]))
+            target: MoveTarget | None = draw(st.sampled_from([None, "captions", "title"]))
             edits.append(Edit.drop_line("junk", "junk.x", i, lines[i], moved_to=target))
         else:
             start = draw(st.integers(0, len(lines[i])))
@@ -344,7 +353,9 @@ def _lines_and_edits(draw: st.DrawFn) -> tuple[list[str], list[Edit]]:
 
 @settings(max_examples=400, deadline=None)
 @given(_lines_and_edits())
-def test_applying_edits_is_what_applying_each_the_general_way_gives(case: tuple[list[str], list[Edit]]) -> None:
+def test_applying_edits_is_what_applying_each_the_general_way_gives(
+    case: tuple[list[str], list[Edit]],
+) -> None:
     lines, edits = case
     fast, plain = Document("d", "s", list(lines)), Document("d", "s", list(lines))
     assert apply_edits(fast, edits) == _apply_edits_plainly(plain, edits)

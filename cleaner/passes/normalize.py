@@ -178,7 +178,7 @@ def _entity_pattern() -> re.Pattern[str] | None:
     """ftfy's HTML entity pattern, which its ``unescape_html`` substitutes (in the releases read)."""
     if not ftfy.__version__.startswith(_FTFY_READ):
         return None
-    from ftfy.fixes import HTML_ENTITY_RE
+    from ftfy.chardata import HTML_ENTITY_RE
 
     return HTML_ENTITY_RE
 
@@ -300,8 +300,8 @@ def nothing_to_tidy(line: str) -> bool:
     (tabs, line breaks and "\\x1c" to "\\x1f" are not printable) and it has no invisible
     character; any other line by the pattern.
 
-    >>> nothing_to_tidy("Two words"), nothing_to_tidy("Two  words"), nothing_to_tidy(" x"), nothing_to_tidy("a\tb")
-    (True, False, False, False)
+    >>> [nothing_to_tidy(line) for line in ["Two words", "Two  words", " x", "a\tb"]]
+    [True, False, False, False]
     """
     if line.isascii() and line.isprintable():
         return bool(line) and line[0] != " " and line[-1] != " " and "  " not in line
