@@ -300,7 +300,7 @@ def nothing_to_tidy(line: str) -> bool:
     (tabs, line breaks and "\\x1c" to "\\x1f" are not printable) and it has no invisible
     character; any other line by the pattern.
 
-    >>> [nothing_to_tidy(line) for line in ["Two words", "Two  words", " x", "a\tb"]]
+    >>> [nothing_to_tidy(line) for line in ["Two words", "Two  words", " x", "a\\tb"]]
     [True, False, False, False]
     """
     if line.isascii() and line.isprintable():
