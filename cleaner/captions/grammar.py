@@ -517,6 +517,11 @@ class CreditGrammar:
             return cast("Credit | None", known)
         return self._cache.remember(line, self._credit(line))
 
+    def known_without_credit(self, line: str) -> bool:
+        """Whether :meth:`credit`'s memory has ``line`` with no credit (False: no credit is not
+        known, which is not to say there is one)."""
+        return self._cache.get(line, _UNKNOWN) is None
+
     def may_credit(self, lines: Sequence[str]) -> list[int]:
         """The indices of ``lines`` whose credit is not known to be none, from :meth:`credit`'s
         memory or its cheap first test (a line the test turns away is remembered as having
