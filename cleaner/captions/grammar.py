@@ -247,6 +247,15 @@ class CreditGrammar:
             c in _WORD_DECORATION or c.isspace() for word in self._label_words for c in word
         )
         self._agency_runs = _agency_runs(v.known)
+        # The same runs UTF-8 encoded, for ASCII lines (only ASCII runs can be one of theirs).
+        self._agency_ascii_runs = (
+            (
+                frozenset(run.encode() for run in self._agency_runs[0][0]),
+                frozenset((a.encode(), b.encode()) for a, b in self._agency_runs[0][1]),
+            )
+            if self._agency_runs is not None
+            else (frozenset(), frozenset())
+        )
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
@@ -497,11 +506,16 @@ class CreditGrammar:
         character. So each run of word characters of the part's case-folded (upper-cased) form
         is one of the case-folded (upper-cased) line's, in the same order: the name's first run
         is among the line's (followed by its second, when it has one). On an ASCII line the
-        case-folded form alone tells (a part there equals a key only if their lower cases do).
+        case-folded form alone tells (a part there equals a key only if their lower cases do),
+        its runs cut at C speed (:func:`_ascii_runs`).
         """
         if self._agency_runs is None:
             return True
         folded, upper = self._agency_runs
+        if line.isascii():
+            singles, pairs = self._agency_ascii_runs
+            runs = _ascii_runs(line)
+            return not singles.isdisjoint(runs) or not pairs.isdisjoint(itertools.pairwise(runs))
         if _has_runs(line.casefold(), folded):
             return True
         return not line.isascii() and _has_runs(line.upper(), upper)
@@ -675,6 +689,23 @@ def _first_runs(names: Iterable[str]) -> _Runs | None:
         else:
             pairs.add((runs[0], runs[1]))
     return frozenset(singles), frozenset(pairs)
+
+
+# ASCII letters (lower-cased), digits and "_" as they are; a space for every other byte: an
+# ASCII text's case-folded runs of word characters are its bytes translated and split.
+_ASCII_RUN_BYTES = bytes(
+    ord(chr(c).lower()) if c < 128 and (chr(c).isalnum() or c == ord("_")) else ord(" ") for c in range(256)
+)
+
+
+def _ascii_runs(text: str) -> list[bytes]:
+    """The runs of word characters of an ASCII ``text`` case-folded, UTF-8 encoded: what
+    ``re.findall(r"\\w+", text.casefold())`` gives, encoded (\\w is [A-Za-z0-9_] there).
+
+    >>> _ascii_runs("AP Photo/Ana_Ruiz, 2024")
+    [b'ap', b'photo', b'ana_ruiz', b'2024']
+    """
+    return text.encode().translate(_ASCII_RUN_BYTES).split()
 
 
 def _has_runs(text: str, first: _Runs) -> bool:
