@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, Literal
 
 from cleaner.textfix import normalize_fragment
@@ -217,7 +218,9 @@ def apply_edits(doc: Document, edits: Iterable[Edit]) -> int:
     already applied, and an edit overlapping one already applied (or on a line already
     dropped) is skipped, to be proposed again in the next round if still relevant.
     """
-    ordered = sorted(edits, key=lambda e: (e.line, e.start, e.end))
+    ordered = sorted(edits, key=_EDIT_ORDER)
+    lines = doc.lines
+    applied_edits = doc.applied
     dropped_above = 0
     current_line = -1
     shift = 0
@@ -227,11 +230,23 @@ def apply_edits(doc: Document, edits: Iterable[Edit]) -> int:
     for edit in ordered:
         if edit.line != current_line:
             current_line, shift, last_end, line_gone = edit.line, 0, -1, False
-        if line_gone or edit.start < last_end:
+        elif line_gone or edit.start < last_end:
             continue
         index = edit.line - dropped_above
+        line = lines[index]
+        if not edit.start and not shift and edit.end == len(line) and line and not edit.replacement:
+            # The common edit: a whole paragraph dropped, first on its line (what the general
+            # path below does with it, without cutting and joining the line to find that out).
+            applied = AppliedEdit(edit.pass_name, edit.rule, index, 0, line, "", edit.moved_to, dropped=True)
+            del lines[index]
+            applied_edits.append(applied)
+            count += 1
+            if applied.moved_to is not None:
+                _take_moved(doc, applied)
+            dropped_above += 1
+            line_gone = True
+            continue
         at = edit.start + shift
-        line = doc.lines[index]
         removed = line[at : edit.end + shift]
         if not removed and not edit.replacement:
             continue
@@ -252,6 +267,10 @@ def apply_edits(doc: Document, edits: Iterable[Edit]) -> int:
             shift += len(edit.replacement) - (edit.end - edit.start)
             last_end = edit.end
     return count
+
+
+# The order edits are applied in: top to bottom, left to right.
+_EDIT_ORDER = attrgetter("line", "start", "end")
 
 
 def _take_moved(doc: Document, applied: AppliedEdit) -> None:

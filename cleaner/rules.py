@@ -184,6 +184,10 @@ class _RuleGroup:
     # When every pattern of the group requires some text: all of it, so that a line with none
     # of it is answered with one test instead of one per rule (most lines, for credits).
     gate: tuple[str, ...] | None = None
+    # Each line's answer, remembered: passes ask about every line in every round.
+    answers: BoundedMemo[str, Rule | None] = field(
+        default_factory=lambda: BoundedMemo(MATCH_CACHE_SIZE), compare=False, repr=False
+    )
 
     @classmethod
     def of(cls, rules: tuple[Rule, ...]) -> _RuleGroup:
@@ -213,6 +217,18 @@ class _RuleGroup:
         if patterned and all(r.requires for r in patterned):
             gate = tuple(dict.fromkeys(t for r in patterned for t in r.requires))
         return cls(rules, longest, phrases, tuple(segments), gate)
+
+    def remembered(self, lines: Iterable[str]) -> list[Rule | None]:
+        """:meth:`first_match` of each of ``lines``, from the group's memory where it has it."""
+        answers = self.answers
+        known = answers.get
+        found: list[Rule | None] = []
+        for line in lines:
+            rule = known(line, _UNKNOWN)  # one look-up, not ``in`` then ``[]``
+            if rule is _UNKNOWN:
+                rule = answers.remember(line, self.first_match(line))
+            found.append(cast("Rule | None", rule))
+        return found
 
     def first_match(self, line: str) -> Rule | None:
         """The first rule, in order, that takes ``line`` (what trying each in turn would give)."""
@@ -264,9 +280,6 @@ class RuleSet:
 
     rules: list[Rule] = field(default_factory=list)
     _groups: dict[tuple[str, tuple[str, ...]], _RuleGroup] = field(default_factory=dict, repr=False)
-    _matches: BoundedMemo[tuple[str, str, tuple[str, ...]], Rule | None] = field(
-        default_factory=lambda: BoundedMemo(MATCH_CACHE_SIZE), repr=False
-    )
 
     def select(self, pass_name: str, where: str | None = None) -> list[Rule]:
         return [
@@ -285,14 +298,17 @@ class RuleSet:
     def first_match(self, line: str, pass_name: str, where: tuple[str, ...]) -> Rule | None:
         """The first enabled rule of ``pass_name`` placed in ``where`` that matches ``line``.
 
-        Passes ask about every line in every round, so answers are remembered; a line longer
-        than every rule of the group allows is answered at once (most article paragraphs).
+        Passes ask about every line in every round, so answers are remembered (by each pass
+        and placement's group); a line longer than every rule of the group allows is answered
+        at once (most article paragraphs).
         """
-        cache_key = (line, pass_name, where)
-        known = self._matches.get(cache_key, _UNKNOWN)  # one look-up, not ``in`` then ``[]``
-        if known is not _UNKNOWN:
-            return cast("Rule | None", known)
-        return self._matches.remember(cache_key, self._group(pass_name, where).first_match(line))
+        return self._group(pass_name, where).remembered((line,))[0]
+
+    def first_matches(
+        self, lines: Iterable[str], pass_name: str, where: tuple[str, ...]
+    ) -> list[Rule | None]:
+        """:meth:`first_match` of each of ``lines`` (a document's: the group is found once)."""
+        return self._group(pass_name, where).remembered(lines)
 
     def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)

@@ -246,3 +246,25 @@ def test_the_captions_pass_answers_the_same_from_the_grammars_memory() -> None:
         assert _caption_edits(fresh, list(reversed(lines))) == _caption_edits(
             dataclasses.replace(fresh, grammar=CreditGrammar()), list(reversed(lines))
         )
+
+
+AGENCY_PIECES = sorted(
+    {
+        *(
+            name
+            for name, kind in GATED.vocabulary.known.items()
+            if kind in ("agency", "desk") and name.isascii()
+        ),
+        *[" ", "/", "-", "_", "x", "1", ".", "Ana", "AP1", "(", "via"],
+    }
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(AGENCY_PIECES), min_size=1, max_size=6))
+def test_an_ascii_lines_agency_runs_are_cut_as_the_pattern_cuts_them(pieces: list[str]) -> None:
+    from cleaner.captions.grammar import _has_runs
+
+    line = "".join(pieces)
+    assert GATED._agency_runs is not None
+    assert GATED._may_name_agency(line) == _has_runs(line.casefold(), GATED._agency_runs[0]), line

@@ -239,3 +239,43 @@ def test_a_stock_credit_alone_on_its_line_is_a_caption() -> None:
     for credit in ("Romas Photo/Shutterstock", "FatCamera/Getty Images"):
         doc = clean([HEADLINE, B1, credit, B2])
         assert doc.captions == [credit], credit
+
+
+def _plain_grammar() -> CreditGrammar:
+    """The shipped vocabulary's grammar built as any other vocabulary's is: its labels one
+    alternation, its patterns under the time limit."""
+    from cleaner.captions import grammar
+
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(grammar, "shipped_vocabulary", lambda: None)
+        return CreditGrammar(GRAMMAR.vocabulary)
+
+
+PLAIN = _plain_grammar()
+LABEL_PIECES = sorted(
+    {
+        *GRAMMAR.vocabulary.labels,
+        *GRAMMAR.vocabulary.source_labels,
+        *GRAMMAR.vocabulary.connectors,
+        *(label.upper() for label in GRAMMAR.vocabulary.labels),
+        *(label.lower() for label in GRAMMAR.vocabulary.labels),
+        *[" ", ":", "/", " | ", ".", "©", "s", "Ana Ruiz", "AP", " of ", "Harbour Post", "\t"],
+    }
+)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(LABEL_PIECES), min_size=1, max_size=7))
+def test_the_shipped_labels_as_a_trie_match_what_their_alternation_matches(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert GRAMMAR._timeout is None and PLAIN._timeout is not None
+    for trie, alternation in zip(GRAMMAR._labels_re, PLAIN._labels_re, strict=True):
+        found, expected = trie.match(text), alternation.match(text)
+        assert (found is None) == (expected is None), text
+        if found is not None and expected is not None:
+            assert (found.span(), found.groupdict()) == (expected.span(), expected.groupdict()), text
+    found, expected = GRAMMAR._label_match(text), PLAIN._label_match(text)
+    assert (found is None) == (expected is None), text
+    if found is not None and expected is not None:
+        assert found.groupdict() == expected.groupdict(), text
+    assert GRAMMAR.parse(text) == PLAIN.parse(text), text

@@ -529,3 +529,35 @@ def test_with_no_window_a_paragraph_is_compared_with_every_kept_one_before_it() 
     kept = Document("d", "s", list(doc.input_lines))
     run_passes(kept, [RemoveRepeatedParagraphs(window=1)])
     assert kept.lines == list(doc.input_lines)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Tip line",
+                "Tip",
+                "The harbour reopens on Monday.",
+                "The harbour reopens Monday.",
+                "  ",
+                "a b c",
+            ]
+        ),
+        max_size=12,
+    )
+)
+def test_with_a_window_of_one_a_paragraph_goes_when_the_kept_one_before_it_is_close(lines: list[str]) -> None:
+    doc = Document("d", "s", list(lines))
+    edits = list(RemoveRepeatedParagraphs()(doc))
+    expected: list[int] = []
+    kept: list[int] = []
+    sigs = [signature(line, PARAGRAPH_SKETCH) for line in lines]
+    for i, line in enumerate(lines):
+        close = bool(kept) and kept[-1] == i - 1 and estimated_jaccard(sigs[i], sigs[i - 1]) >= 0.8
+        if close and len(line.split()) >= 2:
+            expected.append(i)
+        else:
+            kept.append(i)
+    assert [e.line for e in edits] == expected
+    assert all(e.rule == "repeat.paragraph" and e.start == 0 and e.end == len(lines[e.line]) for e in edits)

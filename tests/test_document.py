@@ -6,8 +6,19 @@ import json
 import pickle
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cleaner.document import AppliedEdit, Document, Edit, apply_edits, apply_one, replay, unapply
+from cleaner.document import (
+    AppliedEdit,
+    Document,
+    Edit,
+    MoveTarget,
+    apply_edits,
+    apply_one,
+    replay,
+    unapply,
+)
 
 
 def doc_of(*lines: str) -> Document:
@@ -287,3 +298,70 @@ def test_an_edit_that_does_not_fit_does_not_un_apply() -> None:
         unapply(["Other text"], [AppliedEdit("test", "t.r", 0, 0, "Caf\u00c3\u00a9", "Caf\u00e9")])
     with pytest.raises(ValueError):
         unapply(["x"], [AppliedEdit("test", "t.r", 5, 0, "Gone", dropped=True)])
+
+
+# --- apply_edits: the whole-paragraph shortcut is the general path ----------------------------
+
+
+def _apply_edits_plainly(doc: Document, edits: list[Edit]) -> int:
+    """apply_edits as first written, every edit cut and joined the same way: the reference the
+    shortcut for whole paragraphs dropped is checked against."""
+    from cleaner.document import _take_moved
+
+    dropped_above, current_line, shift, last_end, line_gone, count = 0, -1, 0, -1, False, 0
+    for e in sorted(edits, key=lambda e: (e.line, e.start, e.end)):
+        if e.line != current_line:
+            current_line, shift, last_end, line_gone = e.line, 0, -1, False
+        if line_gone or e.start < last_end:
+            continue
+        index, at = e.line - dropped_above, e.start + shift
+        line = doc.lines[index]
+        removed = line[at : e.end + shift]
+        if not removed and not e.replacement:
+            continue
+        if (line[:at] + e.replacement + line[e.end + shift :]).strip():
+            applied = AppliedEdit(e.pass_name, e.rule, index, at, removed, e.replacement, e.moved_to)
+        else:
+            applied = AppliedEdit(e.pass_name, e.rule, index, 0, line, "", e.moved_to, dropped=True)
+        before = len(doc.lines)
+        apply_one(doc.lines, applied)
+        doc.applied.append(applied)
+        count += 1
+        _take_moved(doc, applied)
+        if len(doc.lines) < before:
+            dropped_above, line_gone = dropped_above + 1, True
+        else:
+            shift, last_end = shift + len(e.replacement) - (e.end - e.start), e.end
+    return count
+
+
+@st.composite
+def _lines_and_edits(draw: st.DrawFn) -> tuple[list[str], list[Edit]]:
+    lines = draw(st.lists(st.text(alphabet="ab ", min_size=1, max_size=6), min_size=1, max_size=5))
+    edits = []
+    for _ in range(draw(st.integers(0, 6))):
+        i = draw(st.integers(0, len(lines) - 1))
+        if draw(st.booleans()):
+            target: MoveTarget | None = draw(st.sampled_from([None, "captions", "title"]))
+            edits.append(Edit.drop_line("junk", "junk.x", i, lines[i], moved_to=target))
+        else:
+            start = draw(st.integers(0, len(lines[i])))
+            end = draw(st.integers(start, len(lines[i])))
+            edits.append(Edit("ftfy", "ftfy.x", i, start, end, draw(st.sampled_from(["", "c", " ", "dd"]))))
+    return lines, edits
+
+
+@settings(max_examples=400, deadline=None)
+@given(_lines_and_edits())
+def test_applying_edits_is_what_applying_each_the_general_way_gives(
+    case: tuple[list[str], list[Edit]],
+) -> None:
+    lines, edits = case
+    fast, plain = Document("d", "s", list(lines)), Document("d", "s", list(lines))
+    assert apply_edits(fast, edits) == _apply_edits_plainly(plain, edits)
+    assert (fast.lines, fast.applied, fast.title, fast.captions) == (
+        plain.lines,
+        plain.applied,
+        plain.title,
+        plain.captions,
+    )

@@ -243,6 +243,7 @@ FTFY_TRICKS = [
     "It’s done – at last… “Yes”, he said.",
     "â€œQuotedâ€\x9d",
     "Fish &amp; chips",
+    "Terms & Conditions, Q&A; R&D",  # "&" with no entity: ftfy leaves it
     "Line\x1b[31mred\x1b[0m",
     "Object \ufffc here",
     "Soft\u00adhyphen and\u00a0no-break space",
@@ -287,6 +288,27 @@ def test_the_first_test_never_skips_a_line_ftfy_would_change(line: str) -> None:
 
 
 @settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="&;#ampltgxAMPLTeacuteEACUTE09 éÃ<", min_size=1, max_size=16))
+def test_a_line_with_no_entity_is_one_ftfys_html_fixer_leaves_alone(line: str) -> None:
+    import ftfy
+
+    from cleaner.passes.normalize import ftfy_changes_nothing
+    from cleaner.textfix import FTFY_CONFIG
+
+    if ftfy_changes_nothing(line):
+        assert ftfy.fix_and_explain(line, config=FTFY_CONFIG).text == line
+
+
+def test_an_ampersand_alone_is_no_entity() -> None:
+    from cleaner.passes.normalize import ftfy_changes_nothing, may_hold_entity
+
+    assert not may_hold_entity("Terms & Conditions") and not may_hold_entity("AT&T")
+    assert may_hold_entity("Fish &amp; chips") and may_hold_entity("P&EACUTE;REZ")
+    assert ftfy_changes_nothing("Q&A with the harbour master")
+    assert not ftfy_changes_nothing("Tom &amp; Jerry")
+
+
+@settings(max_examples=500, deadline=None)
 @given(st.text(alphabet=MOJIBAKE_ALPHABET + "abc ÜÀ©®™»«•„¦¤", max_size=16))
 def test_the_badness_test_near_the_marks_is_ftfys_on_the_whole_line(line: str) -> None:
     import ftfy.badness
@@ -305,3 +327,11 @@ def test_the_badness_test_is_tried_no_further_back_than_ftfys_longest_match() ->
 
     reach = mojibake_reach()
     assert reach is not None and 1 <= reach < 16
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=" a.\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x00\x7f~", max_size=10))
+def test_an_ascii_line_is_told_tidy_as_the_pattern_tells_it(line: str) -> None:
+    from cleaner.passes.normalize import _NOTHING_TO_TIDY, nothing_to_tidy
+
+    assert nothing_to_tidy(line) == (_NOTHING_TO_TIDY.fullmatch(line) is not None)

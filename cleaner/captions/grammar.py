@@ -37,11 +37,11 @@ import dataclasses
 import itertools
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import regex
 
@@ -127,6 +127,15 @@ def _alternation(words: set[str]) -> str:
     return "|".join(regex.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
 
 
+def _label_trie(labels: Iterable[str]) -> str:
+    """The labels' alternation (:func:`_alternation`, matched without regard to case) as a trie
+    of their lower-case forms: the same matches, tried in the same order. Labels that can match
+    at one place are a chain of prefixes of each other (without case); the alternation tries the
+    longest first, and so does the trie, whose end of a word is an optional tried last. (For
+    the shipped labels, whose lower-case forms match what they match: the tests check it.)"""
+    return _trie(sorted({label.lower() for label in labels}), regex.escape)
+
+
 def _key(name: str) -> str:
     """How parts are compared with the vocabulary: exactly for short names ("AP", "PA"), without
     case otherwise ("REUTERS" is "Reuters")."""
@@ -167,6 +176,15 @@ class Vocabulary:
         return kinds
 
 
+@cache
+def shipped_vocabulary() -> Vocabulary | None:
+    """The shipped vocabulary, read once per process (None if it is missing)."""
+    try:
+        return Vocabulary.load()
+    except FileNotFoundError:
+        return None
+
+
 @dataclass(frozen=True)
 class Credit:
     """A credit found at ``start`` of a line: how strong it is and what it rests on.
@@ -195,8 +213,12 @@ class CreditGrammar:
         not_credit = _alternation(set(v.not_credits))
         labels = set(v.labels) | set(v.source_labels)
         connectors = _alternation(set(v.connectors))
+        # The shipped vocabulary is tested: its patterns run without a time limit, and its labels
+        # are one trie (tried character by character, not label by label; see _label_trie).
+        shipped = v == shipped_vocabulary()
+        self._timeout = None if shipped else TIMEOUT
         label = (
-            rf"(?P<label>(?i:{_alternation(labels)}))"
+            rf"(?P<label>(?i:{_label_trie(labels) if shipped else _alternation(labels)}))"
             rf"(?P<link>\s*[:|/]\s*|\s+(?i:{connectors})\s+|(?<=\.|(?i:\bof))\s+|(?<=©)\s*|\s*$)"
         )
         # Tried in turn: a label opening the credit ("Photo courtesy of NAME"), then one after an
@@ -218,13 +240,22 @@ class CreditGrammar:
         # The same, UTF-8 encoded, for the tests on _folded_words; with "via" and "for".
         self._label_keys = frozenset(w.encode() for w in self._label_words)
         self._hold_keys = self._label_keys | {w.encode() for w in _JOINING}
-        self._decorated = {word: _decorated_word(word) for word in self._hold_keys}
+        self._holding = _decorated_words(self._hold_keys)
         self._not_credit_words = {w.split()[0].casefold() for w in v.not_credits}
         # Words with decoration inside (a user's vocabulary may have one) defeat _words_in.
         self._plain_words = not any(
             c in _WORD_DECORATION or c.isspace() for word in self._label_words for c in word
         )
         self._agency_runs = _agency_runs(v.known)
+        # The same runs UTF-8 encoded, for ASCII lines (only ASCII runs can be one of theirs).
+        self._agency_ascii_runs = (
+            (
+                frozenset(run.encode() for run in self._agency_runs[0][0]),
+                frozenset((a.encode(), b.encode()) for a, b in self._agency_runs[0][1]),
+            )
+            if self._agency_runs is not None
+            else (frozenset(), frozenset())
+        )
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
@@ -411,7 +442,7 @@ class CreditGrammar:
             return None
         for pattern in self._labels_re:
             try:
-                match = pattern.match(text, timeout=TIMEOUT)
+                match = pattern.match(text, timeout=self._timeout)
             except TimeoutError:
                 return None
             if match is not None and (not match.group("outlet") or self.part_kind(match.group("outlet"))):
@@ -446,17 +477,11 @@ class CreditGrammar:
     def _holds_word(self, tail: str) -> bool:
         """Whether a token of ``tail`` (a line's end, without "/" and "|") is a label word,
         "via" or "for" once undecorated and case-folded."""
-        # Such a token is a word of the folded text (see _words_in): most lines have none.
-        found = self._hold_keys.intersection(_folded_words(tail)) if self._plain_words else None
-        if found is not None and not found:
-            return False  # no token is one, whatever splits the tokens (see _words_in)
-        split_only = _SPLIT_ONLY.search(tail) is not None
-        if found is not None and not split_only:
-            # The tokens are the white-space-separated words (what ``str.split`` and ``regex``'s
-            # \s cut at is the same here): a found word alone with its decoration is one.
-            folded = tail.casefold()
-            return any(self._decorated[word].search(folded) for word in found)
-        tokens = _TOKENS.split(tail) if split_only else tail.split()
+        if self._plain_words:
+            # One of the words alone in its token, with decoration only around it: found by one
+            # search of the case-folded text (see _decorated_words).
+            return self._holding.search(tail.casefold()) is not None
+        tokens = _TOKENS.split(tail) if _SPLIT_ONLY.search(tail) else tail.split()
         words = {w.strip(_WORD_DECORATION).casefold() for w in tokens}
         return bool(words & self._label_words or words & _JOINING)
 
@@ -481,11 +506,16 @@ class CreditGrammar:
         character. So each run of word characters of the part's case-folded (upper-cased) form
         is one of the case-folded (upper-cased) line's, in the same order: the name's first run
         is among the line's (followed by its second, when it has one). On an ASCII line the
-        case-folded form alone tells (a part there equals a key only if their lower cases do).
+        case-folded form alone tells (a part there equals a key only if their lower cases do),
+        its runs cut at C speed (:func:`_ascii_runs`).
         """
         if self._agency_runs is None:
             return True
         folded, upper = self._agency_runs
+        if line.isascii():
+            singles, pairs = self._agency_ascii_runs
+            runs = _ascii_runs(line)
+            return not singles.isdisjoint(runs) or not pairs.isdisjoint(itertools.pairwise(runs))
         if _has_runs(line.casefold(), folded):
             return True
         return not line.isascii() and _has_runs(line.upper(), upper)
@@ -500,6 +530,11 @@ class CreditGrammar:
         if known is not _UNKNOWN:
             return cast("Credit | None", known)
         return self._cache.remember(line, self._credit(line))
+
+    def known_without_credit(self, line: str) -> bool:
+        """Whether :meth:`credit`'s memory has ``line`` with no credit (False: no credit is not
+        known, which is not to say there is one)."""
+        return self._cache.get(line, _UNKNOWN) is None
 
     def may_credit(self, lines: Sequence[str]) -> list[int]:
         """The indices of ``lines`` whose credit is not known to be none, from :meth:`credit`'s
@@ -583,12 +618,45 @@ class CreditGrammar:
         return dataclasses.replace(found, leading=True)
 
 
-def _decorated_word(word: bytes) -> re.Pattern[str]:
-    """A white-space-separated token that is ``word`` (UTF-8 encoded, without decoration) with
-    decoration only around it: "Photo:", "(via", "“file”" for "photo", "via", "file", in a
-    case-folded text."""
+def _decorated_words(words: Iterable[bytes]) -> re.Pattern[str]:
+    """A white-space-separated token that is one of ``words`` (UTF-8 encoded, without
+    decoration) with decoration only around it: "Photo:", "(via", "“file”" for "photo", "via",
+    "file", in a case-folded text. White space is what ``regex``'s \\s takes (``re``'s but
+    "\\x1c" to "\\x1f", see _SPLIT_ONLY), as the credit's tokens are cut (_TOKENS). The words are
+    one alternation, written as a trie (each character tried once per place, not once per word).
+
+    >>> pattern = _decorated_words([b"photo", b"photos", b"via"])
+    >>> [bool(pattern.search(t)) for t in ["(photos: ana", "via", "photon", "a/photo", "“photo”", "a\x1cvia"]]
+    [True, True, False, False, True, False]
+    """
     decoration = "[" + re.escape(_WORD_DECORATION) + "]*"
-    return re.compile(rf"(?<!\S){decoration}{re.escape(word.decode())}{decoration}(?!\S)")
+    before, after = r"(?<!\S)(?<![\x1c-\x1f])", r"(?!\S)(?![\x1c-\x1f])"
+    return re.compile(f"{before}{decoration}{_trie([w.decode() for w in words])}{decoration}{after}")
+
+
+def _trie(words: Iterable[str], escape: Callable[[str], str] = re.escape) -> str:
+    """A pattern matching exactly ``words`` (none empty), as a trie of their characters.
+
+    >>> _trie(["for", "foto", "fotos", "via"])
+    '(?:fo(?:r|to(?:s)?)|via)'
+    """
+    tree: dict[str, dict[str, Any]] = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+
+    def pattern(node: dict[str, Any]) -> str:
+        branches = [escape(char) + pattern(node[char]) for char in sorted(node) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return f"(?:{body})?"
+        return body
+
+    return pattern(tree)  # a group, or a sequence: either stands as one item in a pattern
 
 
 def _folded_words(text: str) -> list[bytes]:
@@ -621,6 +689,23 @@ def _first_runs(names: Iterable[str]) -> _Runs | None:
         else:
             pairs.add((runs[0], runs[1]))
     return frozenset(singles), frozenset(pairs)
+
+
+# ASCII letters (lower-cased), digits and "_" as they are; a space for every other byte: an
+# ASCII text's case-folded runs of word characters are its bytes translated and split.
+_ASCII_RUN_BYTES = bytes(
+    ord(chr(c).lower()) if c < 128 and (chr(c).isalnum() or c == ord("_")) else ord(" ") for c in range(256)
+)
+
+
+def _ascii_runs(text: str) -> list[bytes]:
+    """The runs of word characters of an ASCII ``text`` case-folded, UTF-8 encoded: what
+    ``re.findall(r"\\w+", text.casefold())`` gives, encoded (\\w is [A-Za-z0-9_] there).
+
+    >>> _ascii_runs("AP Photo/Ana_Ruiz, 2024")
+    [b'ap', b'photo', b'ana_ruiz', b'2024']
+    """
+    return text.encode().translate(_ASCII_RUN_BYTES).split()
 
 
 def _has_runs(text: str, first: _Runs) -> bool:

@@ -52,7 +52,9 @@ def line_shapes(line: str, grammar: CreditGrammar | None = None) -> list[Shape]:
     [('{NAME}/Harbour Post', 'Ana Ruiz'), ('Ana Ruiz/{NAME}', 'Harbour Post')]
     """
     grammar = grammar or default_grammar()
-    if len(line.split()) > MAX_CAPTION_WORDS:
+    # Most lines are known to hold no credit (the captions pass asked): told without splitting
+    # them; a long line is split no further than one word past the limit.
+    if grammar.known_without_credit(line) or len(line.split(None, MAX_CAPTION_WORDS)) > MAX_CAPTION_WORDS:
         return []
     credit = grammar.credit(line)
     if credit is None or credit.leading:

@@ -120,7 +120,9 @@ def words_of(text: str) -> list[bytes]:
     """
     if text.isascii():
         return text.encode().translate(_ASCII_WORDS).split()
-    return [word.encode() for word in _WORD.findall(text.casefold())]
+    # Encoded in one call, not one a word: a run of \w characters holds no byte that
+    # bytes.split cuts at (ASCII white space), so the words split back as they were.
+    return " ".join(_WORD.findall(text.casefold())).encode().split()
 
 
 def raw_hashes(words: list[bytes], size: int) -> Iterator[int]:

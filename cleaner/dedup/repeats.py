@@ -106,6 +106,12 @@ def document_signature(lines: list[str]) -> np.ndarray:
         if count >= words:
             found = _HASHES.get(line)
             hashes.append(shingle_hashes(line, words) if found is None else found)
+            if len(recent) == 2:  # the common case, written out: two shingles across the break
+                (a, b), (c, d) = recent, head
+                across += (b" ".join((a, b, c)), b" ".join((b, c, d)))
+                recent = tail
+                total += count
+                continue
         run = recent + head
         across += [b" ".join(run[i : i + words]) for i in range(len(recent)) if i + words <= len(run)]
         recent = (recent + (head if count < words else tail))[-(words - 1) :]
@@ -141,6 +147,9 @@ class RemoveRepeatedParagraphs:
         if len(lines) < 2:
             return
         sigs = paragraph_signatures_of(lines)
+        if self.window == 1 and self.threshold > 0:
+            yield from self._repeats_of_the_one_before(lines, sigs)
+            return
         similarity = self._similarity(sigs)
         kept: list[int] = []
         for i in range(len(lines)):
@@ -154,6 +163,19 @@ class RemoveRepeatedParagraphs:
                 yield Edit.drop_line(self.name, "repeat.paragraph", i, lines[i])
             else:
                 kept.append(i)
+
+    def _repeats_of_the_one_before(self, lines: list[str], sigs: list[np.ndarray]) -> Iterator[Edit]:
+        """The edits of :meth:`__call__` with the default window of one: a paragraph goes when
+        it is close enough to the one right before it and that one stays. The close pairs are
+        found in one numpy comparison (the similarity :func:`estimated_jaccards_back` gives,
+        the same division); only their paragraphs are looked at, not every one."""
+        rows = np.stack(sigs)
+        equal = np.count_nonzero(rows[1:] == rows[:-1], axis=1)
+        dropped = -1  # the last paragraph dropped: the one after it is compared with none
+        for i in (np.flatnonzero(equal / rows.shape[1] >= self.threshold) + 1).tolist():
+            if i - 1 != dropped and has_words(lines[i], self.min_words):
+                dropped = i
+                yield Edit.drop_line(self.name, "repeat.paragraph", i, lines[i])
 
     def _similarity(self, sigs: list[np.ndarray]) -> Callable[[int, int], float]:
         """The estimated Jaccard similarity of paragraphs i and j (j before i): within the

@@ -66,12 +66,13 @@ class RemoveJunk:
     def __call__(self, doc: Document) -> Iterator[Edit]:
         lines = doc.lines
         # Each line's first rule of every placement, asked once: the loops below all read it.
-        every = [self.rules.first_match(line, self.name, EVERYWHERE) for line in lines]
+        every = self.rules.first_matches(lines, self.name, EVERYWHERE)
         taken: set[int] = set()
-        for i, line in enumerate(lines):
-            if i in taken:
+        for i, found in enumerate(every):
+            if found is None or i in taken:  # most lines: no rule of any placement takes them
                 continue
-            rule = self._anywhere(line, every[i])
+            line = lines[i]
+            rule = self._anywhere(line, found)
             if rule is None:
                 continue
             if rule.where == "block" and i + 1 < len(lines) and lines[i + 1].startswith(BULLETS):

@@ -137,7 +137,8 @@ def mojibake_marks() -> re.Pattern[str] | None:
 def ftfy_changes_nothing(line: str) -> bool:
     """Whether ftfy, as FTFY_CONFIG sets it, certainly leaves ``line`` as it is (False: it may not).
 
-    Its fixers under that configuration: HTML entities need "&"; mojibake needs ftfy's badness
+    Its fixers under that configuration: HTML entities need a match of ftfy's entity pattern
+    (:func:`may_hold_entity`: "&", then a name and ";"); mojibake needs ftfy's badness
     test to hold (:func:`looks_like_mojibake`: first, one of the characters of
     :func:`_mojibake_marks`; ASCII text is never taken for mojibake); C1 and other control
     characters, terminal escapes, surrogates and the format characters ftfy removes are all
@@ -150,8 +151,10 @@ def ftfy_changes_nothing(line: str) -> bool:
     (True, False)
     >>> ftfy_changes_nothing("“Grüße”, he said – © 2024 Ünal"), ftfy_changes_nothing("â€œQuoteâ€")
     (True, False)
+    >>> ftfy_changes_nothing("Terms & Conditions"), ftfy_changes_nothing("R&D; P&eacute;rez")
+    (True, False)
     """
-    if "&" in line or not line.isprintable():
+    if ("&" in line and may_hold_entity(line)) or not line.isprintable():
         return False
     if line.isascii():
         return True
@@ -159,6 +162,25 @@ def ftfy_changes_nothing(line: str) -> bool:
     if marks is None or "\ufffc" in line:
         return False
     return marks.search(line) is None or not looks_like_mojibake(line, marks)  # most have no mark
+
+
+def may_hold_entity(line: str) -> bool:
+    """Whether ftfy's HTML fixer may change ``line`` (False: it certainly does not): the fixer
+    replaces matches of ftfy's entity pattern and nothing else. A line with "&" is no rarity
+    ("Terms & Conditions", "Q&A"), and ftfy's whole pipeline costs a hundred times this test;
+    with an ftfy whose fixer was not read, every "&" may start one."""
+    pattern = _entity_pattern()
+    return pattern is None or pattern.search(line) is not None
+
+
+@cache
+def _entity_pattern() -> re.Pattern[str] | None:
+    """ftfy's HTML entity pattern, which its ``unescape_html`` substitutes (in the releases read)."""
+    if not ftfy.__version__.startswith(_FTFY_READ):
+        return None
+    from ftfy.chardata import HTML_ENTITY_RE
+
+    return HTML_ENTITY_RE
 
 
 # Lines a normalisation pass found nothing to do in, remembered per pass (and per process): the
@@ -271,6 +293,21 @@ _VISIBLE = r"[^\s\u00ad\u180e\u200b-\u200f\u2028-\u202f\u205f-\u206f\ufeff]+"
 _NOTHING_TO_TIDY = re.compile(f"{_VISIBLE}(?: {_VISIBLE})*")
 
 
+def nothing_to_tidy(line: str) -> bool:
+    """Whether ``line`` is ordinary characters with single spaces inside (the pass leaves it).
+
+    A printable ASCII line (most) is told by C-speed scans: its only white space is the space
+    (tabs, line breaks and "\\x1c" to "\\x1f" are not printable) and it has no invisible
+    character; any other line by the pattern.
+
+    >>> [nothing_to_tidy(line) for line in ["Two words", "Two  words", " x", "a\\tb"]]
+    [True, False, False, False]
+    """
+    if line.isascii() and line.isprintable():
+        return bool(line) and line[0] != " " and line[-1] != " " and "  " not in line
+    return _NOTHING_TO_TIDY.fullmatch(line) is not None
+
+
 def is_invisible(line: str) -> bool:
     """A line with nothing to see: only format characters (ZWJ, ZWNJ, marks) and spaces.
 
@@ -302,7 +339,7 @@ class TidyWhitespace:
         for i, line in enumerate(doc.lines):
             if line in settled:
                 continue
-            if _NOTHING_TO_TIDY.fullmatch(line):
+            if nothing_to_tidy(line):
                 settled.remember(line, True)
                 continue
             if is_invisible(line):
