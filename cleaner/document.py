@@ -234,38 +234,29 @@ def apply_edits(doc: Document, edits: Iterable[Edit]) -> int:
             continue
         index = edit.line - dropped_above
         line = lines[index]
-        if not edit.start and not shift and edit.end == len(line) and line and not edit.replacement:
-            # The common edit: a whole paragraph dropped, first on its line (what the general
-            # path below does with it, without cutting and joining the line to find that out).
-            applied = AppliedEdit(edit.pass_name, edit.rule, index, 0, line, "", edit.moved_to, dropped=True)
-            del lines[index]
-            applied_edits.append(applied)
-            count += 1
-            if applied.moved_to is not None:
-                _take_moved(doc, applied)
-            dropped_above += 1
-            line_gone = True
-            continue
-        at = edit.start + shift
-        removed = line[at : edit.end + shift]
-        if not removed and not edit.replacement:
-            continue
-        name, rule, moved_to = edit.pass_name, edit.rule, edit.moved_to
-        if (line[:at] + edit.replacement + line[edit.end + shift :]).strip():
-            applied = AppliedEdit(name, rule, index, at, removed, edit.replacement, moved_to)
-        else:  # the paragraph goes: recorded whole, white space left over included (see AppliedEdit)
-            applied = AppliedEdit(name, rule, index, 0, line, "", moved_to, dropped=True)
-        before = len(doc.lines)
-        apply_one(doc.lines, applied)
-        doc.applied.append(applied)
-        count += 1
-        _take_moved(doc, applied)
-        if len(doc.lines) < before:
-            dropped_above += 1
-            line_gone = True
+        at, end = edit.start + shift, edit.end + shift
+        if not at and end == len(line) and line and not edit.replacement:
+            # The common edit: a whole paragraph dropped (known without cutting and joining).
+            removed, kept = line, ""
         else:
+            removed = line[at:end]
+            if not removed and not edit.replacement:
+                continue
+            kept = line[:at] + edit.replacement + line[end:]
+        name, rule, moved_to = edit.pass_name, edit.rule, edit.moved_to
+        if kept.strip():
+            applied = AppliedEdit(name, rule, index, at, removed, edit.replacement, moved_to)
+            lines[index] = kept
             shift += len(edit.replacement) - (edit.end - edit.start)
             last_end = edit.end
+        else:  # the paragraph goes: recorded whole, white space left over included (see AppliedEdit)
+            applied = AppliedEdit(name, rule, index, 0, line, "", moved_to, dropped=True)
+            del lines[index]
+            dropped_above += 1
+            line_gone = True
+        applied_edits.append(applied)
+        count += 1
+        _take_moved(doc, applied)
     return count
 
 

@@ -169,10 +169,9 @@ class RemoveRepeatedParagraphs:
         it is close enough to the one right before it and that one stays. The close pairs are
         found in one numpy comparison (the similarity :func:`estimated_jaccards_back` gives,
         the same division); only their paragraphs are looked at, not every one."""
-        rows = np.stack(sigs)
-        equal = np.count_nonzero(rows[1:] == rows[:-1], axis=1)
+        back = estimated_jaccards_back(sigs, 1)  # (the first is 0.0, below the threshold)
         dropped = -1  # the last paragraph dropped: the one after it is compared with none
-        for i in (np.flatnonzero(equal / rows.shape[1] >= self.threshold) + 1).tolist():
+        for i in [i for i, similarity in enumerate(back) if similarity >= self.threshold]:
             if i - 1 != dropped and has_words(lines[i], self.min_words):
                 dropped = i
                 yield Edit.drop_line(self.name, "repeat.paragraph", i, lines[i])
